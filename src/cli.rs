@@ -1,0 +1,140 @@
+//! The command line. `main.rs` calls [`run`]; tests call it too (through the binary).
+//!
+//! Exit codes mean one thing each: `0` the check passed, `1` it did not (drift, a bad seal, an I/O
+//! error, a refusal), `2` the command line itself was wrong (clap's usage errors exit 2).
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::report::{self, Format};
+use crate::seal::create::{self, SealRequest};
+use crate::seal::verify::{self, VerifyOptions};
+use crate::strict_json::DEFAULT_SIZE_LIMIT;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "sealprobe",
+    version,
+    about = "Fail-closed seals for release artifacts, with drift diagnosis",
+    after_help = "Examples:\n  sealprobe seal --root build --out build.seal.json .\n  sealprobe verify --root build build.seal.json\n  sealprobe verify --root build --format json build.seal.json"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Seal files and folders under a root: path, byte length, SHA-256 and layered fingerprints.
+    #[command(
+        after_help = "Exit status: 0 sealed, 1 refused (symlink, special file, bad or colliding name, I/O error), 2 usage error.\n\nExample:\n  sealprobe seal --root site --complete docs --out site.seal.json docs index.html"
+    )]
+    Seal {
+        /// Folder the sealed paths are relative to.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Write the seal here instead of stdout.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// A folder that must hold nothing unsealed (sealed whole). Repeatable.
+        #[arg(long, value_name = "DIR")]
+        complete: Vec<String>,
+        /// Files and folders to seal, relative to the root; `.` seals the whole root.
+        #[arg(required_unless_present = "complete")]
+        paths: Vec<String>,
+    },
+    /// Verify a tree against a seal and name every kind of drift.
+    #[command(
+        after_help = "Exit status: 0 every artifact matches, 1 anything else (drift, bad seal, I/O error), 2 usage error.\n\nExample:\n  sealprobe verify --root site --format json site.seal.json"
+    )]
+    Verify {
+        /// Folder the sealed paths are relative to.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Report format.
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+        /// Largest seal file accepted, in bytes.
+        #[arg(long, default_value_t = DEFAULT_SIZE_LIMIT)]
+        max_seal_bytes: usize,
+        /// The seal file.
+        seal: PathBuf,
+    },
+}
+
+/// Parses the command line and runs the command.
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Seal {
+            root,
+            out,
+            complete,
+            paths,
+        } => seal(root, out, complete, paths),
+        Command::Verify {
+            root,
+            format,
+            max_seal_bytes,
+            seal,
+        } => {
+            let opts = VerifyOptions {
+                seal_size_limit: max_seal_bytes,
+            };
+            let outcome = verify::verify_files(&seal, &root, &opts);
+            let text = match format {
+                Format::Human => report::verify::human(&outcome).into_bytes(),
+                Format::Json => report::verify::json(&outcome),
+            };
+            if write_stdout(&text).is_err() {
+                return ExitCode::from(1);
+            }
+            if outcome.passed() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            }
+        }
+    }
+}
+
+fn seal(
+    root: PathBuf,
+    out: Option<PathBuf>,
+    complete: Vec<String>,
+    paths: Vec<String>,
+) -> ExitCode {
+    let req = SealRequest {
+        root: &root,
+        paths,
+        complete,
+    };
+    let seal = match create::create(&req) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("sealprobe seal: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let bytes = seal.to_file_form();
+    let written = match out {
+        Some(path) => std::fs::write(&path, &bytes).map_err(|_| "cannot write the seal file"),
+        None => write_stdout(&bytes).map_err(|_| "cannot write to stdout"),
+    };
+    match written {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(msg) => {
+            eprintln!("sealprobe seal: {msg}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn write_stdout(bytes: &[u8]) -> std::io::Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(bytes)?;
+    stdout.flush()
+}

@@ -1,0 +1,5 @@
+//! The `sealprobe` binary: a thin shell over the library.
+
+fn main() -> std::process::ExitCode {
+    sealprobe::cli::run()
+}

@@ -1,0 +1,131 @@
+//! The `sealprobe-report/1` JSON report and the human report of `sealprobe verify`.
+
+use std::fmt::Write as _;
+
+use super::escape::escape_path;
+use crate::seal::Outcome;
+use crate::strict_json::canonical::{build, file_form};
+use crate::strict_json::{Node, Value};
+
+/// The value of the report's `format` field.
+pub const REPORT_FORMAT: &str = "sealprobe-report/1";
+
+/// The JSON report, in the canonical file form.
+pub fn json(outcome: &Outcome) -> Vec<u8> {
+    let null = || build::node(Value::Null);
+    let opt = |n: Option<u64>| n.map_or_else(null, build::uint);
+    let seal_error = match &outcome.seal_error {
+        None => null(),
+        Some(e) => {
+            let pos = |f: fn(&crate::strict_json::Position) -> usize| {
+                e.position
+                    .as_ref()
+                    .map_or_else(null, |p| build::uint(f(p) as u64))
+            };
+            build::object([
+                ("class", build::string(e.class.name())),
+                ("line", pos(|p| p.line)),
+                ("column", pos(|p| p.column)),
+                ("offset", pos(|p| p.offset)),
+            ])
+        }
+    };
+    let findings: Vec<Node> = outcome
+        .findings
+        .iter()
+        .map(|f| {
+            build::object([
+                ("path", build::string(escape_path(&f.path))),
+                (
+                    "drift",
+                    build::array(f.drift.iter().map(|d| build::string(d.name())).collect()),
+                ),
+                ("expected_bytes", opt(f.expected_bytes)),
+                ("actual_bytes", opt(f.actual_bytes)),
+                ("sha256_match", build::boolean(f.sha256_match)),
+            ])
+        })
+        .collect();
+    let s = &outcome.summary;
+    let report = build::object([
+        ("format", build::string(REPORT_FORMAT)),
+        (
+            "verdict",
+            build::string(if outcome.passed() { "pass" } else { "fail" }),
+        ),
+        ("authenticated", build::boolean(outcome.authenticated)),
+        ("seal_error", seal_error),
+        ("findings", build::array(findings)),
+        (
+            "summary",
+            build::object([
+                ("artifacts", build::uint(s.artifacts)),
+                ("passed", build::uint(s.passed)),
+                ("failed", build::uint(s.failed)),
+                ("bytes_hashed", build::uint(s.bytes_hashed)),
+            ]),
+        ),
+    ]);
+    file_form(&report)
+}
+
+/// The human report: one aligned line per finding, then the verdict.
+pub fn human(outcome: &Outcome) -> String {
+    let mut out = String::new();
+    if let Some(e) = &outcome.seal_error {
+        let at = e.position.map_or(String::new(), |p| {
+            format!(
+                " at line {}, column {} (byte {})",
+                p.line, p.column, p.offset
+            )
+        });
+        let _ = writeln!(out, "{}{at}: {}", e.class.name(), e.class.advice());
+        let _ = writeln!(out, "FAIL: the seal is bad; no artifact was checked");
+        return out;
+    }
+    let rows: Vec<(String, String, String)> = outcome
+        .findings
+        .iter()
+        .map(|f| {
+            let classes: Vec<&str> = f.drift.iter().map(|d| d.name()).collect();
+            let sizes = match (f.expected_bytes, f.actual_bytes) {
+                (Some(e), Some(a)) => format!("sealed {e} bytes, found {a}"),
+                (Some(e), None) => format!("sealed {e} bytes"),
+                (None, Some(a)) => format!("found {a} bytes"),
+                (None, None) => String::new(),
+            };
+            (escape_path(&f.path), classes.join(" "), sizes)
+        })
+        .collect();
+    let w_path = rows.iter().map(|r| r.0.chars().count()).max().unwrap_or(0);
+    let w_class = rows.iter().map(|r| r.1.len()).max().unwrap_or(0);
+    for (path, classes, sizes) in &rows {
+        let pad = w_path - path.chars().count();
+        let line = format!("  {path}{:pad$}  {classes:w_class$}  {sizes}", "");
+        let _ = writeln!(out, "{}", line.trim_end());
+    }
+    let s = &outcome.summary;
+    let auth = if outcome.authenticated {
+        "seal authenticated"
+    } else {
+        "seal unauthenticated (no --key-file)"
+    };
+    let unsealed = outcome.findings.len() as u64 - s.failed;
+    if outcome.passed() {
+        let _ = writeln!(
+            out,
+            "PASS: {} of {} artifacts match ({} bytes hashed); {auth}",
+            s.passed, s.artifacts, s.bytes_hashed
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "FAIL: {} of {} artifacts drifted, {} unsealed {}; {auth}",
+            s.failed,
+            s.artifacts,
+            unsealed,
+            if unsealed == 1 { "entry" } else { "entries" }
+        );
+    }
+    out
+}

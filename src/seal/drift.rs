@@ -1,0 +1,122 @@
+//! Drift classes and the diagnosis that names them (SPEC 3.3).
+//!
+//! The judgement lives here and only here: given what the seal says about an artifact and the
+//! fingerprints of the bytes found now, name every class that explains the difference. Reading
+//! files is the verifier's job; rendering is the report's.
+
+use super::fingerprint::Fingerprints;
+use super::model::{Artifact, Eol};
+
+/// One kind of drift. The set is closed: reports and probes rely on these names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Drift {
+    Missing,
+    PathUnicode,
+    NotRegular,
+    Unreadable,
+    Bom,
+    Crlf,
+    FinalNewline,
+    JsonReencode,
+    Unicode,
+    Content,
+    Unsealed,
+}
+
+impl Drift {
+    pub fn name(self) -> &'static str {
+        match self {
+            Drift::Missing => "missing",
+            Drift::PathUnicode => "path-unicode",
+            Drift::NotRegular => "not-regular",
+            Drift::Unreadable => "unreadable",
+            Drift::Bom => "bom",
+            Drift::Crlf => "crlf",
+            Drift::FinalNewline => "final-newline",
+            Drift::JsonReencode => "json-reencode",
+            Drift::Unicode => "unicode",
+            Drift::Content => "content",
+            Drift::Unsealed => "unsealed",
+        }
+    }
+
+    pub const ALL: [Drift; 11] = [
+        Drift::Missing,
+        Drift::PathUnicode,
+        Drift::NotRegular,
+        Drift::Unreadable,
+        Drift::Bom,
+        Drift::Crlf,
+        Drift::FinalNewline,
+        Drift::JsonReencode,
+        Drift::Unicode,
+        Drift::Content,
+        Drift::Unsealed,
+    ];
+}
+
+/// Names the classes that explain why `now` differs from the sealed `sealed`. Never empty:
+/// `content` when nothing more specific applies. The caller only asks when the raw SHA-256 or
+/// length differs.
+///
+/// Layers, in order: features (`bom`, `crlf`, `final-newline`); if N1 then matches, that is the
+/// whole story; else the JCS digest (`json-reencode`); else N2 (`unicode`); else `content`.
+pub fn diagnose(sealed: &Artifact, now: &Fingerprints) -> Vec<Drift> {
+    let mut drift = Vec::new();
+    if now.sha256 == sealed.sha256 {
+        // The bytes are the sealed bytes; only the sealed length disagrees.
+        return vec![Drift::Content];
+    }
+    if let (Some(was), Some(is)) = (&sealed.text, &now.text) {
+        if was.bom != is.bom {
+            drift.push(Drift::Bom);
+        }
+        if eol_changed(was.eol, is.eol) {
+            drift.push(Drift::Crlf);
+        }
+        if was.final_newline != is.final_newline {
+            drift.push(Drift::FinalNewline);
+        }
+        if was.lf_sha256 == is.lf_sha256 {
+            if drift.is_empty() && now.bytes == sealed.bytes {
+                // Everything observable matches but the raw digest: the bytes changed in a way
+                // no layer sees (or the seal's digest was edited). Only `content` is honest.
+                drift.push(Drift::Content);
+            } else if drift.is_empty() {
+                // Same N1 text and same features, yet other bytes: either the line endings were
+                // redistributed in a file that already mixed them, or trailing newlines were
+                // added or removed.
+                let endings_at_play = [was.eol, is.eol]
+                    .iter()
+                    .any(|e| matches!(e, Eol::Crlf | Eol::Cr | Eol::Mixed));
+                drift.push(if endings_at_play {
+                    Drift::Crlf
+                } else {
+                    Drift::FinalNewline
+                });
+            }
+            return drift;
+        }
+    }
+    match (&sealed.json, &now.json) {
+        (Some(was), Some(is)) if was.canonical_sha256 == is.canonical_sha256 => {
+            drift.push(Drift::JsonReencode);
+            return drift;
+        }
+        _ => {}
+    }
+    if let (Some(was), Some(is)) = (&sealed.text, &now.text)
+        && was.skeleton_sha256 == is.skeleton_sha256
+    {
+        drift.push(Drift::Unicode);
+        return drift;
+    }
+    drift.push(Drift::Content);
+    drift
+}
+
+/// Line endings changed, other than by the only newline of a file appearing or disappearing
+/// (`none` to `lf` and back is a final-newline change, not a line-ending one).
+fn eol_changed(was: Eol, is: Eol) -> bool {
+    was != is && !matches!((was, is), (Eol::None, Eol::Lf) | (Eol::Lf, Eol::None))
+}

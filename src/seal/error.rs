@@ -1,0 +1,93 @@
+//! Seal errors: the seal itself is bad, so nothing it says can be trusted and the verdict is fail.
+
+use crate::strict_json::{JsonError, JsonErrorClass, Position};
+
+/// The class of a bad seal (SPEC 3.3), plus `seal-unreadable` for a seal file that cannot be read
+/// at all (an extension: an I/O error on the seal is not a property of its bytes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SealErrorClass {
+    Unreadable,
+    Size,
+    Syntax,
+    Version,
+    Schema,
+    Digest,
+    Path,
+    NonCanonical,
+    Mac,
+}
+
+impl SealErrorClass {
+    pub fn name(self) -> &'static str {
+        match self {
+            SealErrorClass::Unreadable => "seal-unreadable",
+            SealErrorClass::Size => "seal-size",
+            SealErrorClass::Syntax => "seal-syntax",
+            SealErrorClass::Version => "seal-version",
+            SealErrorClass::Schema => "seal-schema",
+            SealErrorClass::Digest => "seal-digest",
+            SealErrorClass::Path => "seal-path",
+            SealErrorClass::NonCanonical => "seal-noncanonical",
+            SealErrorClass::Mac => "seal-mac",
+        }
+    }
+
+    /// One line telling a person what is wrong and what to do, without quoting the seal.
+    pub fn advice(self) -> &'static str {
+        match self {
+            SealErrorClass::Unreadable => "the seal file cannot be read",
+            SealErrorClass::Size => "the seal is larger than the size limit",
+            SealErrorClass::Syntax => "the seal is not valid strict JSON",
+            SealErrorClass::Version => "the seal is not a sealprobe-seal/1 document",
+            SealErrorClass::Schema => {
+                "the seal has an unknown, missing, repeated or wrongly typed field"
+            }
+            SealErrorClass::Digest => "a digest in the seal is not 64 lower-case hex digits",
+            SealErrorClass::Path => "a path in the seal is not a valid, unique relative path",
+            SealErrorClass::NonCanonical => {
+                "the seal was re-encoded or edited; reseal with `sealprobe seal`"
+            }
+            SealErrorClass::Mac => "the seal MAC is missing, malformed or does not verify",
+        }
+    }
+}
+
+/// A bad seal: a class and, where it makes sense, the position in the seal file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("{}", class.name())]
+pub struct SealError {
+    pub class: SealErrorClass,
+    pub position: Option<Position>,
+}
+
+impl SealError {
+    pub fn at(class: SealErrorClass, doc: &[u8], offset: usize) -> SealError {
+        SealError {
+            class,
+            position: Some(Position::locate(doc, offset)),
+        }
+    }
+
+    pub fn unpositioned(class: SealErrorClass) -> SealError {
+        SealError {
+            class,
+            position: None,
+        }
+    }
+
+    /// Maps a strict-JSON refusal of the seal file onto a seal error class.
+    pub fn from_json(e: JsonError, doc: &[u8]) -> SealError {
+        let class = match e.class {
+            JsonErrorClass::TooLarge => SealErrorClass::Size,
+            // A BOM or a UTF-16/32 seal is a re-encoded seal, not a broken one.
+            JsonErrorClass::Bom | JsonErrorClass::WideEncoding => SealErrorClass::NonCanonical,
+            JsonErrorClass::RepeatedKey | JsonErrorClass::NumberRange => SealErrorClass::Schema,
+            JsonErrorClass::NotUtf8
+            | JsonErrorClass::Syntax
+            | JsonErrorClass::TrailingBytes
+            | JsonErrorClass::LoneSurrogate
+            | JsonErrorClass::TooDeep => SealErrorClass::Syntax,
+        };
+        SealError::at(class, doc, e.offset)
+    }
+}

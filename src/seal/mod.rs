@@ -1,0 +1,19 @@
+//! The seal: what was sealed (model), how a tree is sealed (create), how it is checked again
+//! (verify), and how a difference is explained (fingerprint, drift).
+//!
+//! Parsing ([`model`], [`path`]), reading ([`hashing`], with [`crate::beneath`]), judging
+//! ([`drift`]) and rendering ([`crate::report`]) are kept apart.
+
+pub mod create;
+pub mod drift;
+pub mod error;
+pub mod fingerprint;
+pub mod hashing;
+pub mod model;
+pub mod path;
+pub mod verify;
+
+pub use drift::Drift;
+pub use error::{SealError, SealErrorClass};
+pub use model::{Artifact, Digest, Eol, Seal};
+pub use verify::{Finding, Outcome, Summary};

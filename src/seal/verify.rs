@@ -1,0 +1,252 @@
+//! `sealprobe verify`: check every sealed artifact against the bytes under a root.
+//!
+//! Fast path: open each artifact below the root (never following a symlink), hash at most
+//! `bytes + 1` bytes, compare length and SHA-256. Artifacts are checked in parallel (rayon, one
+//! reused buffer per worker). Only an artifact that fails is read again for diagnosis, bounded by
+//! twice its sealed length plus 64 KiB. Then every `complete` folder is listed and each entry the
+//! seal does not name is reported `unsealed`. The verdict is pass only when nothing was found.
+
+use std::collections::HashSet;
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use super::drift::{self, Drift};
+use super::error::{SealError, SealErrorClass};
+use super::hashing::{self, READ_BUFFER};
+use super::model::{Artifact, Seal};
+use crate::beneath::{EntryKind, Refusal, Root};
+use crate::strict_json::DEFAULT_SIZE_LIMIT;
+
+/// Extra bytes diagnosis may read beyond twice the sealed length.
+pub const DIAGNOSIS_SLACK: u64 = 64 * 1024;
+
+/// One thing that is wrong under the root. `path` holds raw bytes (names found on disk need not
+/// be UTF-8); the report escapes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub path: Vec<u8>,
+    pub drift: Vec<Drift>,
+    pub expected_bytes: Option<u64>,
+    pub actual_bytes: Option<u64>,
+    pub sha256_match: bool,
+}
+
+/// Counts for the report's summary.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub artifacts: u64,
+    pub passed: u64,
+    pub failed: u64,
+    pub bytes_hashed: u64,
+}
+
+/// The result of a verification. `pass` is derived, never stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    pub seal_error: Option<SealError>,
+    pub authenticated: bool,
+    pub findings: Vec<Finding>,
+    pub summary: Summary,
+}
+
+impl Outcome {
+    pub fn passed(&self) -> bool {
+        self.seal_error.is_none() && self.findings.is_empty()
+    }
+
+    fn seal_error(e: SealError) -> Outcome {
+        Outcome {
+            seal_error: Some(e),
+            authenticated: false,
+            findings: Vec::new(),
+            summary: Summary::default(),
+        }
+    }
+}
+
+/// Options of a verification.
+#[derive(Debug, Clone)]
+pub struct VerifyOptions {
+    /// Largest seal file accepted (`seal-size` beyond).
+    pub seal_size_limit: usize,
+}
+
+impl Default for VerifyOptions {
+    fn default() -> Self {
+        VerifyOptions {
+            seal_size_limit: DEFAULT_SIZE_LIMIT,
+        }
+    }
+}
+
+/// Reads the seal file (at most one byte past the limit, so a huge seal costs nothing) and
+/// verifies the tree under `root` against it.
+pub fn verify_files(seal_path: &Path, root: &Path, opts: &VerifyOptions) -> Outcome {
+    match read_seal_file(seal_path, opts.seal_size_limit) {
+        Ok(doc) => verify_bytes(&doc, root, opts),
+        Err(_) => Outcome::seal_error(SealError::unpositioned(SealErrorClass::Unreadable)),
+    }
+}
+
+/// Reads at most `limit + 1` bytes of the seal file: enough to tell that it is too large.
+pub fn read_seal_file(path: &Path, limit: usize) -> io::Result<Vec<u8>> {
+    let file = File::open(path)?;
+    if !file.metadata()?.is_file() {
+        return Err(io::Error::other("the seal is not a regular file"));
+    }
+    let mut doc = Vec::new();
+    file.take(limit as u64 + 1).read_to_end(&mut doc)?;
+    Ok(doc)
+}
+
+/// Verifies the tree under `root` against the seal document `doc`.
+pub fn verify_bytes(doc: &[u8], root: &Path, opts: &VerifyOptions) -> Outcome {
+    match Seal::load(doc, opts.seal_size_limit) {
+        Ok(seal) => verify_seal(&seal, root),
+        Err(e) => Outcome::seal_error(e),
+    }
+}
+
+/// Verifies the tree under `root` against a loaded seal.
+pub fn verify_seal(seal: &Seal, root: &Path) -> Outcome {
+    let root = Root::open(root);
+    let checked: Vec<(Option<Finding>, u64)> = seal
+        .artifacts()
+        .par_iter()
+        .map_init(
+            || vec![0u8; READ_BUFFER],
+            |buf, artifact| check_artifact(&root, artifact, buf),
+        )
+        .collect();
+    let mut summary = Summary {
+        artifacts: seal.artifacts().len() as u64,
+        ..Summary::default()
+    };
+    let mut findings = Vec::new();
+    for (finding, hashed) in checked {
+        summary.bytes_hashed += hashed;
+        match finding {
+            Some(f) => {
+                summary.failed += 1;
+                findings.push(f);
+            }
+            None => summary.passed += 1,
+        }
+    }
+    findings.extend(unsealed_entries(seal, &root));
+    Outcome {
+        seal_error: None,
+        authenticated: false,
+        findings,
+        summary,
+    }
+}
+
+/// Checks one artifact; returns its finding (if it fails) and the bytes hashed for it.
+fn check_artifact(root: &Root, artifact: &Artifact, buf: &mut [u8]) -> (Option<Finding>, u64) {
+    let finding = |drift: Vec<Drift>, actual: Option<u64>| Finding {
+        path: artifact.path.as_str().as_bytes().to_vec(),
+        drift,
+        expected_bytes: Some(artifact.bytes),
+        actual_bytes: actual,
+        sha256_match: false,
+    };
+    let mut file = match root.open_file(artifact.path.as_str()) {
+        Ok(f) => f,
+        Err(refusal) => return (Some(finding(vec![drift_of(refusal)], None)), 0),
+    };
+    let limit = artifact.bytes.saturating_add(1);
+    let hashed = match hashing::hash_bounded(&mut file, limit, buf) {
+        Ok(h) => h,
+        Err(_) => return (Some(finding(vec![Drift::Unreadable], None)), 0),
+    };
+    let sha256_match = hashed.sha256 == artifact.sha256;
+    if hashed.read == artifact.bytes && hashed.eof && sha256_match {
+        return (None, hashed.read);
+    }
+    // Longer than sealed: we stopped reading, so take the larger of what we saw and what the
+    // open handle says (an endless or sparse file reports its apparent size).
+    let actual = if hashed.eof {
+        hashed.read
+    } else {
+        file.metadata()
+            .map_or(hashed.read, |m| m.len().max(hashed.read))
+    };
+    let drift = diagnose_file(root, artifact, buf);
+    let mut f = finding(drift, Some(actual));
+    // The whole file was hashed only when end of file was reached within the limit.
+    f.sha256_match = sha256_match && hashed.eof;
+    (Some(f), hashed.read)
+}
+
+/// Reads a drifted artifact again (bounded) and names its drift classes.
+fn diagnose_file(root: &Root, artifact: &Artifact, buf: &mut [u8]) -> Vec<Drift> {
+    let limit = artifact
+        .bytes
+        .saturating_mul(2)
+        .saturating_add(DIAGNOSIS_SLACK);
+    let mut file = match root.open_file(artifact.path.as_str()) {
+        Ok(f) => f,
+        Err(refusal) => return vec![drift_of(refusal)],
+    };
+    match hashing::fingerprint_bounded(&mut file, limit, buf) {
+        Ok(Some(now)) => drift::diagnose(artifact, &now),
+        Ok(None) => vec![Drift::Content],
+        Err(_) => vec![Drift::Unreadable],
+    }
+}
+
+fn drift_of(refusal: Refusal) -> Drift {
+    match refusal {
+        Refusal::Missing { unicode_twin: true } => Drift::PathUnicode,
+        Refusal::Missing {
+            unicode_twin: false,
+        } => Drift::Missing,
+        Refusal::NotRegular => Drift::NotRegular,
+        Refusal::Io(_) => Drift::Unreadable,
+    }
+}
+
+/// Every entry below a `complete` folder that is not a folder and not in the seal.
+fn unsealed_entries(seal: &Seal, root: &Root) -> Vec<Finding> {
+    let sealed: HashSet<&[u8]> = seal
+        .artifacts()
+        .iter()
+        .map(|a| a.path.as_str().as_bytes())
+        .collect();
+    let mut reported: HashSet<Vec<u8>> = HashSet::new();
+    let mut findings = Vec::new();
+    for folder in seal.complete() {
+        let entries = match root.walk(folder.as_str()) {
+            Ok(entries) => entries,
+            Err(refusal) => {
+                findings.push(Finding {
+                    path: folder.as_str().as_bytes().to_vec(),
+                    drift: vec![drift_of(refusal)],
+                    expected_bytes: None,
+                    actual_bytes: None,
+                    sha256_match: false,
+                });
+                continue;
+            }
+        };
+        for entry in entries {
+            if entry.kind == EntryKind::Folder || sealed.contains(entry.path.as_slice()) {
+                continue;
+            }
+            if reported.insert(entry.path.clone()) {
+                findings.push(Finding {
+                    path: entry.path,
+                    drift: vec![Drift::Unsealed],
+                    expected_bytes: None,
+                    actual_bytes: None,
+                    sha256_match: false,
+                });
+            }
+        }
+    }
+    findings
+}

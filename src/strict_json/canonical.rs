@@ -1,0 +1,197 @@
+//! The two canonical forms of SPEC section 2.
+//!
+//! - [`file_form`]: what sealprobe writes for people (seals, example packets). Keys sorted by byte
+//!   order, two-space indent, `": "`, LF, non-ASCII raw, one final LF. It is byte-for-byte what
+//!   Python's `json.dumps(v, indent=2, sort_keys=True, ensure_ascii=False) + "\n"` writes for the
+//!   same value, so other tools can produce a canonical seal too.
+//! - [`jcs`]: RFC 8785 (JSON Canonicalization Scheme), what every digest and MAC is computed over.
+//!   Compact, keys sorted by UTF-16 code units, numbers in ECMAScript spelling (`ryu-js`).
+//!
+//! Both escape strings the same minimal way (RFC 8785 3.2.2.2): `\"`, `\\`, the five short
+//! control escapes, other control characters as `\u00xx`; everything else is written raw.
+
+use super::{Node, Number, Value};
+
+/// Serializes `node` in the file form, with the final LF.
+pub fn file_form(node: &Node) -> Vec<u8> {
+    let mut out = Vec::new();
+    write_pretty(&node.value, 0, &mut out);
+    out.push(b'\n');
+    out
+}
+
+/// Serializes `node` in the digest form (RFC 8785 JCS).
+pub fn jcs(node: &Node) -> Vec<u8> {
+    let mut out = Vec::new();
+    write_jcs(&node.value, &mut out);
+    out
+}
+
+fn write_pretty(value: &Value, indent: usize, out: &mut Vec<u8>) {
+    match value {
+        Value::Array(items) if !items.is_empty() => {
+            out.push(b'[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                newline(indent + 1, out);
+                write_pretty(&item.value, indent + 1, out);
+            }
+            newline(indent, out);
+            out.push(b']');
+        }
+        Value::Object(members) if !members.is_empty() => {
+            let mut sorted: Vec<_> = members.iter().collect();
+            sorted.sort_by(|a, b| a.key.as_bytes().cmp(b.key.as_bytes()));
+            out.push(b'{');
+            for (i, m) in sorted.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                newline(indent + 1, out);
+                write_string(&m.key, out);
+                out.extend_from_slice(b": ");
+                write_pretty(&m.value.value, indent + 1, out);
+            }
+            newline(indent, out);
+            out.push(b'}');
+        }
+        other => write_scalar(other, out),
+    }
+}
+
+fn newline(indent: usize, out: &mut Vec<u8>) {
+    out.push(b'\n');
+    out.resize(out.len() + 2 * indent, b' ');
+}
+
+fn write_jcs(value: &Value, out: &mut Vec<u8>) {
+    match value {
+        Value::Array(items) => {
+            out.push(b'[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_jcs(&item.value, out);
+            }
+            out.push(b']');
+        }
+        Value::Object(members) => {
+            let mut sorted: Vec<_> = members.iter().collect();
+            sorted.sort_by(|a, b| a.key.encode_utf16().cmp(b.key.encode_utf16()));
+            out.push(b'{');
+            for (i, m) in sorted.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_string(&m.key, out);
+                out.push(b':');
+                write_jcs(&m.value.value, out);
+            }
+            out.push(b'}');
+        }
+        other => write_scalar(other, out),
+    }
+}
+
+fn write_scalar(value: &Value, out: &mut Vec<u8>) {
+    match value {
+        Value::Null => out.extend_from_slice(b"null"),
+        Value::Bool(true) => out.extend_from_slice(b"true"),
+        Value::Bool(false) => out.extend_from_slice(b"false"),
+        Value::Number(n) => write_number(n, out),
+        Value::String(s) => write_string(s, out),
+        Value::Array(_) => out.extend_from_slice(b"[]"),
+        Value::Object(_) => out.extend_from_slice(b"{}"),
+    }
+}
+
+/// ECMAScript `Number.prototype.toString` spelling, as RFC 8785 requires (`-0` is written `0`).
+fn write_number(n: &Number, out: &mut Vec<u8>) {
+    let v = n.as_f64();
+    if v == 0.0 {
+        out.push(b'0');
+        return;
+    }
+    let mut buf = ryu_js::Buffer::new();
+    out.extend_from_slice(buf.format_finite(v).as_bytes());
+}
+
+fn write_string(s: &str, out: &mut Vec<u8>) {
+    out.push(b'"');
+    let bytes = s.as_bytes();
+    let mut run_start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let escape: Option<&[u8]> = match b {
+            b'"' => Some(b"\\\""),
+            b'\\' => Some(b"\\\\"),
+            0x08 => Some(b"\\b"),
+            0x09 => Some(b"\\t"),
+            0x0A => Some(b"\\n"),
+            0x0C => Some(b"\\f"),
+            0x0D => Some(b"\\r"),
+            _ => None,
+        };
+        if escape.is_none() && b >= 0x20 {
+            continue;
+        }
+        out.extend_from_slice(&bytes[run_start..i]);
+        match escape {
+            Some(e) => out.extend_from_slice(e),
+            None => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.extend_from_slice(b"\\u00");
+                out.push(HEX[usize::from(b >> 4)]);
+                out.push(HEX[usize::from(b & 0xF)]);
+            }
+        }
+        run_start = i + 1;
+    }
+    out.extend_from_slice(&bytes[run_start..]);
+    out.push(b'"');
+}
+
+/// Builders for values that sealprobe writes itself (no source spans).
+pub mod build {
+    use super::super::{Member, Node, Number, Span, Value};
+
+    const NO_SPAN: Span = Span { start: 0, end: 0 };
+
+    pub fn node(value: Value) -> Node {
+        Node {
+            value,
+            span: NO_SPAN,
+        }
+    }
+
+    pub fn string(s: impl Into<String>) -> Node {
+        node(Value::String(s.into()))
+    }
+
+    pub fn uint(n: u64) -> Node {
+        node(Value::Number(Number::from_u64(n)))
+    }
+
+    pub fn boolean(b: bool) -> Node {
+        node(Value::Bool(b))
+    }
+
+    pub fn array(items: Vec<Node>) -> Node {
+        node(Value::Array(items))
+    }
+
+    pub fn object<K: Into<String>>(members: impl IntoIterator<Item = (K, Node)>) -> Node {
+        node(Value::Object(
+            members
+                .into_iter()
+                .map(|(k, v)| Member {
+                    key: k.into(),
+                    key_span: NO_SPAN,
+                    value: v,
+                })
+                .collect(),
+        ))
+    }
+}

@@ -1,0 +1,350 @@
+//! The recursive-descent parser behind [`super::parse`]. Recursion depth is bounded by
+//! [`super::MAX_DEPTH`], so hostile nesting cannot exhaust the stack.
+
+use std::collections::HashSet;
+
+use super::{
+    DEFAULT_SIZE_LIMIT, JsonError, JsonErrorClass, MAX_DEPTH, MAX_SAFE_INTEGER, Member, Node,
+    Number, Span, Value,
+};
+
+/// Parses `doc` with the default size limit (16 MiB).
+pub fn parse(doc: &[u8]) -> Result<Node, JsonError> {
+    parse_with_limit(doc, DEFAULT_SIZE_LIMIT)
+}
+
+/// Parses `doc`, refusing documents longer than `limit` bytes.
+pub fn parse_with_limit(doc: &[u8], limit: usize) -> Result<Node, JsonError> {
+    if doc.len() > limit {
+        return Err(err(JsonErrorClass::TooLarge, limit));
+    }
+    check_encoding(doc)?;
+    let mut p = Parser { b: doc, pos: 0 };
+    p.skip_ws();
+    let node = p.value(0)?;
+    p.skip_ws();
+    if p.pos < doc.len() {
+        return Err(err(JsonErrorClass::TrailingBytes, p.pos));
+    }
+    Ok(node)
+}
+
+fn err(class: JsonErrorClass, offset: usize) -> JsonError {
+    JsonError { class, offset }
+}
+
+/// Refuses a BOM, UTF-16/32 and anything that is not UTF-8 before parsing starts, so that the
+/// parser itself only ever sees valid UTF-8.
+fn check_encoding(doc: &[u8]) -> Result<(), JsonError> {
+    if doc.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        return Err(err(JsonErrorClass::Bom, 0));
+    }
+    let wide_bom = doc.starts_with(&[0xFE, 0xFF])
+        || doc.starts_with(&[0xFF, 0xFE])
+        || doc.starts_with(&[0x00, 0x00, 0xFE, 0xFF]);
+    // JSON text starts with an ASCII character, so a NUL in either of the first two bytes
+    // means UTF-16 or UTF-32 without a BOM.
+    let wide_no_bom = doc.len() >= 2 && (doc[0] == 0 || doc[1] == 0);
+    if wide_bom || wide_no_bom {
+        return Err(err(JsonErrorClass::WideEncoding, 0));
+    }
+    std::str::from_utf8(doc)
+        .map(|_| ())
+        .map_err(|e| err(JsonErrorClass::NotUtf8, e.valid_up_to()))
+}
+
+struct Parser<'a> {
+    b: &'a [u8],
+    pos: usize,
+}
+
+impl Parser<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.b.get(self.pos).copied()
+    }
+
+    fn skip_ws(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
+            self.pos += 1;
+        }
+    }
+
+    fn syntax(&self) -> JsonError {
+        err(JsonErrorClass::Syntax, self.pos)
+    }
+
+    fn expect_literal(&mut self, lit: &[u8]) -> Result<(), JsonError> {
+        for &want in lit {
+            if self.peek() != Some(want) {
+                return Err(self.syntax());
+            }
+            self.pos += 1;
+        }
+        Ok(())
+    }
+
+    fn value(&mut self, depth: usize) -> Result<Node, JsonError> {
+        let start = self.pos;
+        let value = match self.peek() {
+            Some(b'{') => self.object(depth + 1)?,
+            Some(b'[') => self.array(depth + 1)?,
+            Some(b'"') => Value::String(self.string()?),
+            Some(b't') => {
+                self.expect_literal(b"true")?;
+                Value::Bool(true)
+            }
+            Some(b'f') => {
+                self.expect_literal(b"false")?;
+                Value::Bool(false)
+            }
+            Some(b'n') => {
+                self.expect_literal(b"null")?;
+                Value::Null
+            }
+            Some(b'-' | b'0'..=b'9') => Value::Number(self.number()?),
+            _ => return Err(self.syntax()),
+        };
+        Ok(Node {
+            value,
+            span: Span {
+                start,
+                end: self.pos,
+            },
+        })
+    }
+
+    fn array(&mut self, depth: usize) -> Result<Value, JsonError> {
+        if depth > MAX_DEPTH {
+            return Err(err(JsonErrorClass::TooDeep, self.pos));
+        }
+        self.pos += 1; // '['
+        let mut items = Vec::new();
+        self.skip_ws();
+        if self.peek() == Some(b']') {
+            self.pos += 1;
+            return Ok(Value::Array(items));
+        }
+        loop {
+            self.skip_ws();
+            items.push(self.value(depth)?);
+            self.skip_ws();
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b']') => {
+                    self.pos += 1;
+                    return Ok(Value::Array(items));
+                }
+                _ => return Err(self.syntax()),
+            }
+        }
+    }
+
+    fn object(&mut self, depth: usize) -> Result<Value, JsonError> {
+        if depth > MAX_DEPTH {
+            return Err(err(JsonErrorClass::TooDeep, self.pos));
+        }
+        self.pos += 1; // '{'
+        let mut members: Vec<Member> = Vec::new();
+        let mut seen: HashSet<String> = HashSet::new();
+        self.skip_ws();
+        if self.peek() == Some(b'}') {
+            self.pos += 1;
+            return Ok(Value::Object(members));
+        }
+        loop {
+            self.skip_ws();
+            if self.peek() != Some(b'"') {
+                return Err(self.syntax());
+            }
+            let key_start = self.pos;
+            let key = self.string()?;
+            let key_span = Span {
+                start: key_start,
+                end: self.pos,
+            };
+            if !seen.insert(key.clone()) {
+                return Err(err(JsonErrorClass::RepeatedKey, key_start));
+            }
+            self.skip_ws();
+            if self.peek() != Some(b':') {
+                return Err(self.syntax());
+            }
+            self.pos += 1;
+            self.skip_ws();
+            let value = self.value(depth)?;
+            members.push(Member {
+                key,
+                key_span,
+                value,
+            });
+            self.skip_ws();
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b'}') => {
+                    self.pos += 1;
+                    return Ok(Value::Object(members));
+                }
+                _ => return Err(self.syntax()),
+            }
+        }
+    }
+
+    fn string(&mut self) -> Result<String, JsonError> {
+        self.pos += 1; // opening quote
+        let mut out = String::new();
+        loop {
+            let run_start = self.pos;
+            while let Some(c) = self.peek() {
+                if c == b'"' || c == b'\\' || c < 0x20 {
+                    break;
+                }
+                self.pos += 1;
+            }
+            // The whole document was checked to be UTF-8 and a run stops only at ASCII bytes,
+            // so the run is a valid UTF-8 slice.
+            match std::str::from_utf8(&self.b[run_start..self.pos]) {
+                Ok(run) => out.push_str(run),
+                Err(_) => return Err(err(JsonErrorClass::NotUtf8, run_start)),
+            }
+            match self.peek() {
+                Some(b'"') => {
+                    self.pos += 1;
+                    return Ok(out);
+                }
+                Some(b'\\') => self.escape(&mut out)?,
+                _ => return Err(self.syntax()), // control character or end of input
+            }
+        }
+    }
+
+    fn escape(&mut self, out: &mut String) -> Result<(), JsonError> {
+        let escape_start = self.pos;
+        self.pos += 1; // backslash
+        let c = self.peek().ok_or_else(|| self.syntax())?;
+        self.pos += 1;
+        let ch = match c {
+            b'"' => '"',
+            b'\\' => '\\',
+            b'/' => '/',
+            b'b' => '\u{8}',
+            b'f' => '\u{c}',
+            b'n' => '\n',
+            b'r' => '\r',
+            b't' => '\t',
+            b'u' => {
+                let unit = self.hex4()?;
+                match unit {
+                    0xD800..=0xDBFF => {
+                        if self.b.get(self.pos) == Some(&b'\\')
+                            && self.b.get(self.pos + 1) == Some(&b'u')
+                        {
+                            self.pos += 2;
+                            let low = self.hex4()?;
+                            if !(0xDC00..=0xDFFF).contains(&low) {
+                                return Err(err(JsonErrorClass::LoneSurrogate, escape_start));
+                            }
+                            let cp = 0x10000
+                                + ((u32::from(unit) - 0xD800) << 10)
+                                + (u32::from(low) - 0xDC00);
+                            char::from_u32(cp)
+                                .ok_or_else(|| err(JsonErrorClass::LoneSurrogate, escape_start))?
+                        } else {
+                            return Err(err(JsonErrorClass::LoneSurrogate, escape_start));
+                        }
+                    }
+                    0xDC00..=0xDFFF => {
+                        return Err(err(JsonErrorClass::LoneSurrogate, escape_start));
+                    }
+                    _ => char::from_u32(u32::from(unit))
+                        .ok_or_else(|| err(JsonErrorClass::LoneSurrogate, escape_start))?,
+                }
+            }
+            _ => {
+                self.pos -= 1;
+                return Err(self.syntax());
+            }
+        };
+        out.push(ch);
+        Ok(())
+    }
+
+    fn hex4(&mut self) -> Result<u16, JsonError> {
+        let mut v: u16 = 0;
+        for _ in 0..4 {
+            let c = self.peek().ok_or_else(|| self.syntax())?;
+            let d = match c {
+                b'0'..=b'9' => c - b'0',
+                b'a'..=b'f' => c - b'a' + 10,
+                b'A'..=b'F' => c - b'A' + 10,
+                _ => return Err(self.syntax()),
+            };
+            v = (v << 4) | u16::from(d);
+            self.pos += 1;
+        }
+        Ok(v)
+    }
+
+    fn digits(&mut self) -> usize {
+        let start = self.pos;
+        while let Some(b'0'..=b'9') = self.peek() {
+            self.pos += 1;
+        }
+        self.pos - start
+    }
+
+    fn number(&mut self) -> Result<Number, JsonError> {
+        let start = self.pos;
+        if self.peek() == Some(b'-') {
+            self.pos += 1;
+        }
+        match self.peek() {
+            Some(b'0') => self.pos += 1,
+            Some(b'1'..=b'9') => {
+                self.digits();
+            }
+            _ => return Err(self.syntax()),
+        }
+        let mut integer = true;
+        if self.peek() == Some(b'.') {
+            integer = false;
+            self.pos += 1;
+            if self.digits() == 0 {
+                return Err(self.syntax());
+            }
+        }
+        if let Some(b'e' | b'E') = self.peek() {
+            integer = false;
+            self.pos += 1;
+            if let Some(b'+' | b'-') = self.peek() {
+                self.pos += 1;
+            }
+            if self.digits() == 0 {
+                return Err(self.syntax());
+            }
+        }
+        let literal = std::str::from_utf8(&self.b[start..self.pos])
+            .map_err(|_| err(JsonErrorClass::Syntax, start))?;
+        let value: f64 = literal
+            .parse()
+            .map_err(|_| err(JsonErrorClass::Syntax, start))?;
+        if !value.is_finite() {
+            return Err(err(JsonErrorClass::NumberRange, start));
+        }
+        let mantissa = literal.split(['e', 'E']).next().unwrap_or("");
+        if value == 0.0 && mantissa.bytes().any(|b| (b'1'..=b'9').contains(&b)) {
+            return Err(err(JsonErrorClass::NumberRange, start));
+        }
+        if integer {
+            let digits = literal.trim_start_matches('-');
+            let exact =
+                digits.len() <= 16 && digits.parse::<u64>().is_ok_and(|n| n <= MAX_SAFE_INTEGER);
+            if !exact {
+                return Err(err(JsonErrorClass::NumberRange, start));
+            }
+        }
+        Ok(Number {
+            literal: literal.to_owned(),
+            value,
+        })
+    }
+}

@@ -23,7 +23,10 @@ fn assert_named(t: &Tree, path: &str, class: &str) {
     assert_eq!(run.code, 1, "must fail closed: {}", run.stdout);
     assert_eq!(run.report()["verdict"], "fail");
     let drift = run.drift_of(path);
-    assert!(drift.iter().any(|d| d == class), "expected {class} for {path}, got {drift:?}");
+    assert!(
+        drift.iter().any(|d| d == class),
+        "expected {class} for {path}, got {drift:?}"
+    );
 }
 
 // --- the seven drifts every gate must catch -------------------------------------------------
@@ -33,7 +36,10 @@ fn seal_digest_edited_is_content() {
     let t = sealed_doc();
     let seal = t.seal_text();
     let report = serde_json::from_str::<serde_json::Value>(&seal).unwrap();
-    let digest = report["artifacts"][1]["sha256"].as_str().unwrap().to_owned();
+    let digest = report["artifacts"][1]["sha256"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let flipped_first = if digest.starts_with('0') { "1" } else { "0" };
     let edited = format!("{flipped_first}{}", &digest[1..]);
     t.set_seal(seal.replace(&digest, &edited));
@@ -47,7 +53,10 @@ fn seal_length_edited_is_content_with_matching_sha() {
     let t = sealed_doc();
     let len = DOC.len();
     let seal = t.seal_text();
-    let edited = seal.replace(&format!("\"bytes\": {len},"), &format!("\"bytes\": {},", len + 1));
+    let edited = seal.replace(
+        &format!("\"bytes\": {len},"),
+        &format!("\"bytes\": {},", len + 1),
+    );
     assert_ne!(seal, edited);
     t.set_seal(edited);
     let run = t.verify();
@@ -102,7 +111,10 @@ fn missing_file_is_missing() {
     let run = t.verify();
     assert_eq!(run.code, 1);
     assert_eq!(run.drift_of("docs/decision.md"), vec!["missing"]);
-    assert_eq!(run.report()["findings"][0]["actual_bytes"], serde_json::Value::Null);
+    assert_eq!(
+        run.report()["findings"][0]["actual_bytes"],
+        serde_json::Value::Null
+    );
 }
 
 // --- every other class -------------------------------------------------------------------------
@@ -120,28 +132,43 @@ fn bom_removed_is_bom() {
 fn final_newline_removed_is_final_newline() {
     let t = sealed_doc();
     t.write("docs/decision.md", DOC.trim_end_matches('\n'));
-    assert_eq!(t.verify().drift_of("docs/decision.md"), vec!["final-newline"]);
+    assert_eq!(
+        t.verify().drift_of("docs/decision.md"),
+        vec!["final-newline"]
+    );
 }
 
 #[test]
 fn extra_trailing_newlines_are_final_newline() {
     let t = sealed_doc();
     t.write("docs/decision.md", format!("{DOC}\n\n"));
-    assert_eq!(t.verify().drift_of("docs/decision.md"), vec!["final-newline"]);
+    assert_eq!(
+        t.verify().drift_of("docs/decision.md"),
+        vec!["final-newline"]
+    );
 }
 
 #[test]
 fn crlf_and_bom_together_name_both() {
     let t = sealed_doc();
-    t.write("docs/decision.md", format!("\u{feff}{}", DOC.replace('\n', "\r\n")));
+    t.write(
+        "docs/decision.md",
+        format!("\u{feff}{}", DOC.replace('\n', "\r\n")),
+    );
     assert_eq!(t.verify().drift_of("docs/decision.md"), vec!["bom", "crlf"]);
 }
 
 #[test]
 fn json_key_order_and_spacing_is_json_reencode() {
     let t = sealed_doc();
-    t.write("data/config.json", "{\"steps\":[1.0,2e0],\"name\":\"caf\\u00e9\"}\n");
-    assert_eq!(t.verify().drift_of("data/config.json"), vec!["json-reencode"]);
+    t.write(
+        "data/config.json",
+        "{\"steps\":[1.0,2e0],\"name\":\"caf\\u00e9\"}\n",
+    );
+    assert_eq!(
+        t.verify().drift_of("data/config.json"),
+        vec!["json-reencode"]
+    );
 }
 
 #[test]
@@ -162,7 +189,10 @@ fn zero_width_space_is_unicode() {
 #[test]
 fn bidi_control_is_unicode() {
     let t = sealed_doc();
-    t.write("docs/decision.md", DOC.replace("HOLD", "\u{202e}HOLD\u{202c}"));
+    t.write(
+        "docs/decision.md",
+        DOC.replace("HOLD", "\u{202e}HOLD\u{202c}"),
+    );
     assert_eq!(t.verify().drift_of("docs/decision.md"), vec!["unicode"]);
 }
 
@@ -170,7 +200,10 @@ fn bidi_control_is_unicode() {
 fn cyrillic_homoglyph_is_unicode() {
     let t = sealed_doc();
     // Latin "o" in "Owner" replaced by CYRILLIC SMALL LETTER O, "a" in "café" by CYRILLIC A.
-    t.write("docs/decision.md", DOC.replace("Owner", "Оwner").replace("café", "cаfé"));
+    t.write(
+        "docs/decision.md",
+        DOC.replace("Owner", "Оwner").replace("café", "cаfé"),
+    );
     assert_eq!(t.verify().drift_of("docs/decision.md"), vec!["unicode"]);
 }
 
@@ -179,7 +212,10 @@ fn curly_quotes_and_nbsp_are_unicode() {
     let t = Tree::new();
     t.write("q.txt", "say \"yes\" and 'no' here\n");
     t.seal(&["q.txt"]);
-    t.write("q.txt", "say \u{201c}yes\u{201d} and \u{2018}no\u{2019}\u{a0}here\n");
+    t.write(
+        "q.txt",
+        "say \u{201c}yes\u{201d} and \u{2018}no\u{2019}\u{a0}here\n",
+    );
     assert_eq!(t.verify().drift_of("q.txt"), vec!["unicode"]);
 }
 
@@ -240,7 +276,10 @@ fn symlink_to_identical_content_outside_root_is_not_regular() {
     let run = t.verify();
     assert_eq!(run.code, 1);
     assert_eq!(run.drift_of("docs/decision.md"), vec!["not-regular"]);
-    assert_eq!(run.report()["summary"]["bytes_hashed"], JSON_DOC.len() as u64);
+    assert_eq!(
+        run.report()["summary"]["bytes_hashed"],
+        JSON_DOC.len() as u64
+    );
 }
 
 #[test]
@@ -342,7 +381,10 @@ fn symlink_and_fifo_in_complete_folder_are_unsealed() {
     t.write("docs/a.md", DOC);
     t.seal(&["--complete", "docs"]);
     std::os::unix::fs::symlink("a.md", t.path("docs/link.md")).unwrap();
-    std::process::Command::new("mkfifo").arg(t.path("docs/pipe")).status().unwrap();
+    std::process::Command::new("mkfifo")
+        .arg(t.path("docs/pipe"))
+        .status()
+        .unwrap();
     let run = t.verify();
     assert_eq!(run.drift_of("docs/link.md"), vec!["unsealed"]);
     assert_eq!(run.drift_of("docs/pipe"), vec!["unsealed"]);
@@ -376,11 +418,18 @@ fn unchanged_tree_passes_in_both_formats() {
     let t = sealed_doc();
     let human = t.verify_format("human");
     assert_eq!(human.code, 0);
-    assert!(human.stdout.starts_with("PASS: 2 of 2 artifacts match"), "{}", human.stdout);
+    assert!(
+        human.stdout.starts_with("PASS: 2 of 2 artifacts match"),
+        "{}",
+        human.stdout
+    );
     let json = t.verify();
     let report = json.report();
     assert_eq!(report["verdict"], "pass");
     assert_eq!(report["authenticated"], false);
     assert_eq!(report["summary"]["passed"], 2);
-    assert_eq!(report["summary"]["bytes_hashed"], (DOC.len() + JSON_DOC.len()) as u64);
+    assert_eq!(
+        report["summary"]["bytes_hashed"],
+        (DOC.len() + JSON_DOC.len()) as u64
+    );
 }

@@ -9,7 +9,8 @@
 //! - rejects a BOM, UTF-16/32, bytes that are not UTF-8, lone surrogates (raw or `\u`-escaped),
 //!   repeated keys at any depth, nesting deeper than [`MAX_DEPTH`], documents over the size limit,
 //!   trailing bytes, and numbers a general value cannot hold (overflow to infinity, a non-zero
-//!   literal that underflows to zero, an integer literal beyond 2^53);
+//!   literal that underflows to zero, an integer literal beyond 2^53, and any number from 2^53 up
+//!   to 1e21, because JCS would spell it as such an integer literal);
 //! - keeps for every value its byte span, so that a schema error can point at the field.
 //!
 //! Errors carry a class and a byte offset, never an excerpt of the input: the input may be a seal or
@@ -130,7 +131,8 @@ pub enum JsonErrorClass {
     TooDeep,
     /// The document is larger than the size limit.
     TooLarge,
-    /// A number that overflows or underflows f64, or an integer literal beyond 2^53.
+    /// A number that overflows or underflows f64, an integer literal beyond 2^53, or a number
+    /// beyond 2^53 and below 1e21 (which JCS spells as an integer literal beyond 2^53).
     NumberRange,
 }
 

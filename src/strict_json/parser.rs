@@ -334,6 +334,14 @@ impl Parser<'_> {
         if value == 0.0 && mantissa.bytes().any(|b| (b'1'..=b'9').contains(&b)) {
             return Err(err(JsonErrorClass::NumberRange, start));
         }
+        // JCS (RFC 8785) writes every double from 2^53 up to 1e21 as a plain integer, and this
+        // loader refuses integer literals beyond 2^53. Refusing such a value whatever its
+        // spelling (`1e20`, `9.007199254740992e15`) keeps both canonical forms of every accepted
+        // document loadable, so that they stay fixed points.
+        let magnitude = value.abs();
+        if magnitude > MAX_SAFE_INTEGER as f64 && magnitude < 1e21 {
+            return Err(err(JsonErrorClass::NumberRange, start));
+        }
         if integer {
             let digits = literal.trim_start_matches('-');
             let exact =

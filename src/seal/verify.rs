@@ -17,7 +17,7 @@ use super::drift::{self, Drift};
 use super::error::{SealError, SealErrorClass};
 use super::hashing::{self, READ_BUFFER};
 use super::model::{Artifact, Seal};
-use crate::beneath::{EntryKind, Refusal, Root};
+use crate::beneath::{EntryKind, FolderCache, Refusal, Root};
 use crate::strict_json::DEFAULT_SIZE_LIMIT;
 
 /// Extra bytes diagnosis may read beyond twice the sealed length.
@@ -117,8 +117,8 @@ pub fn verify_seal(seal: &Seal, root: &Path) -> Outcome {
         .artifacts()
         .par_iter()
         .map_init(
-            || vec![0u8; READ_BUFFER],
-            |buf, artifact| check_artifact(&root, artifact, buf),
+            || (vec![0u8; READ_BUFFER], FolderCache::default()),
+            |(buf, folders), artifact| check_artifact(&root, artifact, buf, folders),
         )
         .collect();
     let mut summary = Summary {
@@ -146,7 +146,12 @@ pub fn verify_seal(seal: &Seal, root: &Path) -> Outcome {
 }
 
 /// Checks one artifact; returns its finding (if it fails) and the bytes hashed for it.
-fn check_artifact(root: &Root, artifact: &Artifact, buf: &mut [u8]) -> (Option<Finding>, u64) {
+fn check_artifact(
+    root: &Root,
+    artifact: &Artifact,
+    buf: &mut [u8],
+    folders: &mut FolderCache,
+) -> (Option<Finding>, u64) {
     let finding = |drift: Vec<Drift>, actual: Option<u64>| Finding {
         path: artifact.path.as_str().as_bytes().to_vec(),
         drift,
@@ -154,7 +159,7 @@ fn check_artifact(root: &Root, artifact: &Artifact, buf: &mut [u8]) -> (Option<F
         actual_bytes: actual,
         sha256_match: false,
     };
-    let mut file = match root.open_file(artifact.path.as_str()) {
+    let mut file = match root.open_file_cached(artifact.path.as_str(), folders) {
         Ok(f) => f,
         Err(refusal) => return (Some(finding(vec![drift_of(refusal)], None)), 0),
     };

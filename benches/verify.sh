@@ -73,14 +73,14 @@ openssl_rate=$(openssl speed -evp sha256 -bytes 16384 -seconds 3 2>/dev/null \
     | awk '/^sha256/ || /^SHA256/ {v=$NF; sub(/k$/, "", v); print v * 1000}' | tail -1)
 
 printf '\nmachine: %s cores, %s\n' "$cores" "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
-printf 'openssl speed -evp sha256 (16 KiB blocks, 1 core): %.2f GB/s\n\n' "$(echo "$openssl_rate / 1e9" | bc -l)"
+printf 'openssl speed -evp sha256 (16 KiB blocks, 1 core): %.2f GB/s\n\n' "$(echo "$openssl_rate / 1000000000" | bc -l)"
 printf '%-8s %-28s %9s %9s %16s\n' tree tool seconds "GB/s" "% of 1-core"
 
 report() { # tree tool seconds bytes
     local rate pct
     rate=$(echo "$4 / $3" | bc -l)
     pct=$(echo "100 * $rate / $openssl_rate" | bc -l)
-    printf '%-8s %-28s %9.3f %9.3f %15.0f%%\n' "$1" "$2" "$3" "$(echo "$rate / 1e9" | bc -l)" "$pct"
+    printf '%-8s %-28s %9.3f %9.3f %15.0f%%\n' "$1" "$2" "$3" "$(echo "$rate / 1000000000" | bc -l)" "$pct"
 }
 
 for tree in single many; do

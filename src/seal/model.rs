@@ -9,7 +9,6 @@
 //! schema, digest, path, non-canonical. Within a class the first in document order is reported.
 
 use std::collections::{HashMap, HashSet};
-use std::fmt::Write as _;
 
 use super::error::{SealError, SealErrorClass};
 use super::path::SealPath;
@@ -41,9 +40,11 @@ impl Digest {
     }
 
     pub fn to_hex(&self) -> String {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
         let mut s = String::with_capacity(64);
         for byte in self.0 {
-            let _ = write!(s, "{byte:02x}");
+            s.push(char::from(HEX[usize::from(byte >> 4)]));
+            s.push(char::from(HEX[usize::from(byte & 0xF)]));
         }
         s
     }
@@ -284,6 +285,16 @@ struct Checker<'a> {
     errors: Vec<(SealErrorClass, usize)>,
 }
 
+/// The members of a checked object, by name (objects have a handful of members, so a scan is
+/// cheaper than hashing).
+struct FieldMap<'n>(Vec<(&'n str, &'n Member)>);
+
+impl<'n> FieldMap<'n> {
+    fn get(&self, name: &str) -> Option<&&'n Member> {
+        self.0.iter().find(|(k, _)| *k == name).map(|(_, m)| m)
+    }
+}
+
 /// Field names and whether they are required.
 type Fields = &'static [(&'static str, bool)];
 
@@ -333,25 +344,21 @@ impl Checker<'_> {
     }
 
     /// Checks that `node` is an object with exactly the allowed fields; returns them by name.
-    fn fields<'n>(
-        &mut self,
-        node: &'n Node,
-        allowed: Fields,
-    ) -> Option<HashMap<&'n str, &'n Member>> {
+    fn fields<'n>(&mut self, node: &'n Node, allowed: Fields) -> Option<FieldMap<'n>> {
         let Value::Object(members) = &node.value else {
             self.fail(SealErrorClass::Schema, node.span.start);
             return None;
         };
-        let mut by_name = HashMap::new();
+        let mut by_name = FieldMap(Vec::with_capacity(members.len()));
         for m in members {
             if allowed.iter().any(|(name, _)| *name == m.key) {
-                by_name.insert(m.key.as_str(), m);
+                by_name.0.push((m.key.as_str(), m));
             } else {
                 self.fail(SealErrorClass::Schema, m.key_span.start);
             }
         }
         for (name, required) in allowed {
-            if *required && !by_name.contains_key(name) {
+            if *required && by_name.get(name).is_none() {
                 self.fail(SealErrorClass::Schema, node.span.start);
             }
         }
@@ -466,14 +473,9 @@ impl Checker<'_> {
             path: path?,
             bytes: bytes?,
             sha256: sha256?,
-            text: match text {
-                Some(t) => Some(t?),
-                None => None,
-            },
-            json: match json {
-                Some(j) => Some(j?),
-                None => None,
-            },
+            // Absent layer: `Some(None)`; present and valid: `Some(Some(_))`; invalid: `None`.
+            text: text.map_or(Some(None), |t| t.map(Some))?,
+            json: json.map_or(Some(None), |j| j.map(Some))?,
         })
     }
 
@@ -489,10 +491,11 @@ impl Checker<'_> {
     fn text(&mut self, node: &Node) -> Option<TextFingerprint> {
         let f = self.fields(node, TEXT_FIELDS)?;
         let bom = self.boolean(f.get("bom"));
+        let eol_at = f.get("eol").map_or(node.span.start, |m| m.value.span.start);
         let eol = self.string(f.get("eol")).and_then(|s| {
             let e = Eol::parse(s);
             if e.is_none() {
-                self.fail(SealErrorClass::Schema, f["eol"].value.span.start);
+                self.fail(SealErrorClass::Schema, eol_at);
             }
             e
         });

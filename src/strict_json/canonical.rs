@@ -1,9 +1,11 @@
 //! The two canonical forms of SPEC section 2.
 //!
 //! - [`file_form`]: what sealprobe writes for people (seals, example packets). Keys sorted by byte
-//!   order, two-space indent, `": "`, LF, non-ASCII raw, one final LF. It is byte-for-byte what
-//!   Python's `json.dumps(v, indent=2, sort_keys=True, ensure_ascii=False) + "\n"` writes for the
-//!   same value, so other tools can produce a canonical seal too.
+//!   order, two-space indent, `": "`, LF, non-ASCII raw, one final LF. Numbers use the same
+//!   ECMAScript spelling as JCS. For values without fractional numbers (every seal) it is
+//!   byte-for-byte what Python's `json.dumps(v, indent=2, sort_keys=True, ensure_ascii=False)`
+//!   plus a final LF writes, so other tools can produce a canonical seal too. (Python spells
+//!   floats differently: `1.0`, `1e-06`.)
 //! - [`jcs`]: RFC 8785 (JSON Canonicalization Scheme), what every digest and MAC is computed over.
 //!   Compact, keys sorted by UTF-16 code units, numbers in ECMAScript spelling (`ryu-js`).
 //!

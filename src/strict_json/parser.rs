@@ -29,6 +29,9 @@ pub fn parse_with_limit(doc: &[u8], limit: usize) -> Result<Node, JsonError> {
     Ok(node)
 }
 
+/// Objects up to this many members are checked for repeated keys by a linear scan.
+const SMALL_OBJECT: usize = 32;
+
 fn err(class: JsonErrorClass, offset: usize) -> JsonError {
     JsonError { class, offset }
 }
@@ -145,7 +148,9 @@ impl Parser<'_> {
         }
         self.pos += 1; // '{'
         let mut members: Vec<Member> = Vec::new();
-        let mut seen: HashSet<String> = HashSet::new();
+        // Small objects (every seal entry) are checked for repeated keys by a scan of the keys
+        // read so far; a hash set takes over once an object grows past a few dozen members.
+        let mut seen: Option<HashSet<String>> = None;
         self.skip_ws();
         if self.peek() == Some(b'}') {
             self.pos += 1;
@@ -162,7 +167,20 @@ impl Parser<'_> {
                 start: key_start,
                 end: self.pos,
             };
-            if !seen.insert(key.clone()) {
+            let repeated = match &mut seen {
+                Some(set) => !set.insert(key.clone()),
+                None => {
+                    let repeated = members.iter().any(|m| m.key == key);
+                    if members.len() >= SMALL_OBJECT {
+                        seen = Some(members.iter().map(|m| m.key.clone()).collect());
+                        if let Some(set) = &mut seen {
+                            set.insert(key.clone());
+                        }
+                    }
+                    repeated
+                }
+            };
+            if repeated {
                 return Err(err(JsonErrorClass::RepeatedKey, key_start));
             }
             self.skip_ws();

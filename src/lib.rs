@@ -8,10 +8,12 @@
 //! - [`report`]: the one rendering path (escaping) and the human and JSON reports.
 //! - [`names`]: when two names are the same to the eye (NFC + case folding).
 //! - [`cli`]: the command line, shared by the binary and the tests.
+//! - [`fuzzing`]: the bodies of the fuzz targets, so that `cargo test` replays the corpus on stable.
 #![forbid(unsafe_code)]
 
 pub mod beneath;
 pub mod cli;
+pub mod fuzzing;
 pub mod names;
 pub mod report;
 pub mod seal;

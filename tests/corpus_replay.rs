@@ -1,0 +1,108 @@
+//! Replays every file of `corpus/<target>/` through the body of its fuzz target
+//! (`sealprobe::fuzzing`), on stable, in every `cargo test`. The corpus holds the seeds and every
+//! input that once crashed a target (fuzz/nightly.sh copies minimized crashes there), so a bug the
+//! nightly fuzzer found stays a failing test until it is fixed.
+//!
+//! Every input is run even after one fails; the failure lists all failing files by name.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+
+use sealprobe::fuzzing;
+
+/// The files of `corpus/<target>/`, sorted; hidden files (`.gitkeep`) are not inputs.
+fn corpus(target: &str) -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("corpus")
+        .join(target);
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()))
+        .map(|e| e.expect("a folder entry").path())
+        .filter(|p| p.is_file())
+        .filter(|p| {
+            !p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with('.'))
+        })
+        .collect();
+    files.sort();
+    assert!(
+        !files.is_empty(),
+        "corpus/{target}/ is empty: every fuzz target needs seeds"
+    );
+    files
+}
+
+/// Runs `body` on every corpus file of `target`; fails listing each file whose run panicked.
+fn replay(target: &str, body: impl Fn(&[u8])) {
+    let files = corpus(target);
+    let mut failures = Vec::new();
+    for file in &files {
+        let data = std::fs::read(file).expect("a readable corpus file");
+        if let Err(panic) = catch_unwind(AssertUnwindSafe(|| body(&data))) {
+            let why = panic
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .or_else(|| panic.downcast_ref::<&str>().copied())
+                .unwrap_or("(no message)")
+                .to_owned();
+            failures.push(format!("{}: {why}", file.display()));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} inputs in corpus/{target}/ break the target's property:\n{}",
+        failures.len(),
+        files.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn strict_json_corpus() {
+    replay("strict_json", fuzzing::strict_json);
+}
+
+#[test]
+fn seal_load_corpus() {
+    replay("seal_load", fuzzing::seal_load);
+}
+
+#[test]
+fn fingerprint_corpus() {
+    replay("fingerprint", fuzzing::fingerprint);
+}
+
+/// Structured target: the bytes are decoded the way `fuzz_target!` decodes them
+/// (`arbitrary_take_rest`, in `fuzzing::verify_drift_input`); inputs that do not decode are
+/// skipped, but at least one input of the corpus must decode.
+#[test]
+fn verify_drift_corpus() {
+    let decoded = corpus("verify_drift")
+        .iter()
+        .filter(|f| fuzzing::verify_drift_input(&std::fs::read(f).expect("readable")).is_some())
+        .count();
+    assert!(decoded > 0, "no input of corpus/verify_drift/ decodes");
+    replay("verify_drift", |data| {
+        if let Some(input) = fuzzing::verify_drift_input(data) {
+            fuzzing::verify_drift(input);
+        }
+    });
+}
+
+/// The seeds of `seal_load` include seals that load: otherwise the target's property (accepted ⇒
+/// canonical) would never be exercised by the replay.
+#[test]
+fn seal_load_corpus_has_accepted_seals() {
+    let accepted = corpus("seal_load")
+        .iter()
+        .filter(|f| {
+            let doc = std::fs::read(f).expect("readable");
+            sealprobe::seal::Seal::load(&doc, sealprobe::strict_json::DEFAULT_SIZE_LIMIT).is_ok()
+        })
+        .count();
+    assert!(
+        accepted >= 2,
+        "only {accepted} seeds of corpus/seal_load/ load"
+    );
+}

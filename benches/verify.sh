@@ -88,12 +88,19 @@ for tree in single many; do
     b=$bytes_single; [ "$tree" = many ] && b=$bytes_many
     t=$(best "$BIN" verify --root "$dir" "$BENCH_DIR/$tree.seal.json")
     report "$tree" "sealprobe verify" "$t" "$b"
+    t=$(best env RAYON_NUM_THREADS=1 "$BIN" verify --root "$dir" "$BENCH_DIR/$tree.seal.json")
+    report "$tree" "sealprobe verify (1 thread)" "$t" "$b"
     t=$(best bash -c "cd '$dir' && sha256sum --quiet -c '$BENCH_DIR/$tree.sha256sums'")
     report "$tree" "sha256sum -c" "$t" "$b"
     if command -v rhash > /dev/null; then
         t=$(best bash -c "cd '$dir' && rhash --sha256 -c --skip-ok '$BENCH_DIR/$tree.sha256sums'")
         report "$tree" "rhash -c" "$t" "$b"
     fi
+done
+echo
+for tree in single many; do
+    rss=$(/usr/bin/time -f %M "$BIN" verify --root "$BENCH_DIR/$tree" "$BENCH_DIR/$tree.seal.json" 2>&1 >/dev/null | tail -1)
+    echo "max RSS of sealprobe verify on $tree: $rss KiB"
 done
 echo
 echo "targets: single file >= 90% of the 1-core ceiling; many files >= 160% (>= 1.6x one core)"

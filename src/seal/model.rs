@@ -461,14 +461,8 @@ impl Checker<'_> {
             }
         });
         let sha256 = self.digest(f.get("sha256"));
-        let text = match f.get("text") {
-            Some(m) => Some(self.text(&m.value)),
-            None => None,
-        };
-        let json = match f.get("json") {
-            Some(m) => Some(self.json(&m.value)),
-            None => None,
-        };
+        let text = f.get("text").map(|m| self.text(&m.value));
+        let json = f.get("json").map(|m| self.json(&m.value));
         Some(Artifact {
             path: path?,
             bytes: bytes?,

@@ -14,6 +14,7 @@
 pub mod beneath;
 pub mod cli;
 pub mod fuzzing;
+pub mod leak;
 pub mod names;
 pub mod report;
 pub mod seal;

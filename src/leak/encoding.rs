@@ -1,0 +1,353 @@
+//! The encodings a validator might print a secret in, each as an encoder (to build search
+//! patterns) and a decoder with an offset map (to verify a candidate and locate it in the input).
+//!
+//! Decoders are forgiving: they decode what they can and pass every other byte through, so a
+//! region that mixes escaped and raw characters (`sp\u00671.cut%6Fver`) decodes to the raw text.
+//! Each decoded byte remembers the input offset it came from, so a finding in decoded text is
+//! reported at its place in the input.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::{STANDARD_NO_PAD, URL_SAFE_NO_PAD};
+
+/// One layer of encoding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Encoding {
+    JsonEscape,
+    Utf16Le,
+    Utf16Be,
+    Base64,
+    Base64Url,
+    Hex,
+    Percent,
+    HtmlEntity,
+}
+
+impl Encoding {
+    pub fn name(self) -> &'static str {
+        match self {
+            Encoding::JsonEscape => "json-escape",
+            Encoding::Utf16Le => "utf16le",
+            Encoding::Utf16Be => "utf16be",
+            Encoding::Base64 => "base64",
+            Encoding::Base64Url => "base64url",
+            Encoding::Hex => "hex",
+            Encoding::Percent => "percent",
+            Encoding::HtmlEntity => "html-entity",
+        }
+    }
+}
+
+/// Bytes decoded from an input region, with the input offset of each decoded byte and, at the
+/// end, the offset just past the last input byte consumed.
+#[derive(Debug, Clone, Default)]
+pub struct Decoded {
+    pub bytes: Vec<u8>,
+    /// `offsets[i]` is where `bytes[i]` starts in the input; `offsets[bytes.len()]` is the end.
+    pub offsets: Vec<usize>,
+}
+
+impl Decoded {
+    fn push(&mut self, b: u8, at: usize) {
+        self.bytes.push(b);
+        self.offsets.push(at);
+    }
+
+    fn finish(mut self, end: usize) -> Decoded {
+        self.offsets.push(end);
+        self
+    }
+
+    /// Maps offsets of `self` (decoded from `outer`) back through `outer`'s offsets.
+    pub fn through(mut self, outer: &Decoded) -> Decoded {
+        for o in &mut self.offsets {
+            *o = outer.offsets[(*o).min(outer.offsets.len() - 1)];
+        }
+        self
+    }
+}
+
+fn hex_value(c: u8) -> Option<u8> {
+    match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        b'A'..=b'F' => Some(c - b'A' + 10),
+        _ => None,
+    }
+}
+
+/// Decodes `input` (a region starting at input offset `base`) in `enc`.
+pub fn decode(enc: Encoding, input: &[u8], base: usize) -> Decoded {
+    match enc {
+        Encoding::JsonEscape => decode_json_escape(input, base),
+        Encoding::Utf16Le | Encoding::Utf16Be => {
+            decode_utf16(input, base, enc == Encoding::Utf16Le)
+        }
+        Encoding::Base64 | Encoding::Base64Url => decode_base64(input, base),
+        Encoding::Hex => decode_hex(input, base),
+        Encoding::Percent => decode_percent(input, base),
+        Encoding::HtmlEntity => decode_html(input, base),
+    }
+}
+
+fn push_char(out: &mut Decoded, c: char, at: usize) {
+    let mut buf = [0u8; 4];
+    for b in c.encode_utf8(&mut buf).bytes() {
+        out.push(b, at);
+    }
+}
+
+fn hex4(input: &[u8], i: usize) -> Option<u32> {
+    let digits = input.get(i..i + 4)?;
+    digits
+        .iter()
+        .try_fold(0u32, |acc, &c| Some(acc * 16 + u32::from(hex_value(c)?)))
+}
+
+fn decode_json_escape(input: &[u8], base: usize) -> Decoded {
+    let mut out = Decoded::default();
+    let mut i = 0;
+    while i < input.len() {
+        let at = base + i;
+        if input[i] == b'\\' && i + 1 < input.len() {
+            let short = match input[i + 1] {
+                b'"' => Some(b'"'),
+                b'\\' => Some(b'\\'),
+                b'/' => Some(b'/'),
+                b'n' => Some(b'\n'),
+                b'r' => Some(b'\r'),
+                b't' => Some(b'\t'),
+                b'b' => Some(8),
+                b'f' => Some(12),
+                _ => None,
+            };
+            if let Some(b) = short {
+                out.push(b, at);
+                i += 2;
+                continue;
+            }
+            if input[i + 1] == b'u'
+                && let Some(unit) = hex4(input, i + 2)
+            {
+                if (0xD800..0xDC00).contains(&unit)
+                    && input.get(i + 6) == Some(&b'\\')
+                    && input.get(i + 7) == Some(&b'u')
+                    && let Some(low) = hex4(input, i + 8)
+                    && (0xDC00..0xE000).contains(&low)
+                {
+                    let cp = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00);
+                    if let Some(c) = char::from_u32(cp) {
+                        push_char(&mut out, c, at);
+                    }
+                    i += 12;
+                    continue;
+                }
+                match char::from_u32(unit) {
+                    Some(c) => push_char(&mut out, c, at),
+                    None => out.push(b'?', at),
+                }
+                i += 6;
+                continue;
+            }
+        }
+        out.push(input[i], at);
+        i += 1;
+    }
+    out.finish(base + input.len())
+}
+
+fn decode_percent(input: &[u8], base: usize) -> Decoded {
+    let mut out = Decoded::default();
+    let mut i = 0;
+    while i < input.len() {
+        if input[i] == b'%'
+            && let (Some(h), Some(l)) = (
+                input.get(i + 1).and_then(|c| hex_value(*c)),
+                input.get(i + 2).and_then(|c| hex_value(*c)),
+            )
+        {
+            out.push(h << 4 | l, base + i);
+            i += 3;
+            continue;
+        }
+        // `+` stays `+`: it is a space only in form encoding, and a literal `+` is more likely
+        // part of base64 than a space in a secret.
+        out.push(input[i], base + i);
+        i += 1;
+    }
+    out.finish(base + input.len())
+}
+
+fn decode_html(input: &[u8], base: usize) -> Decoded {
+    let mut out = Decoded::default();
+    let mut i = 0;
+    while i < input.len() {
+        if input[i] == b'&' && input.get(i + 1) == Some(&b'#') {
+            let (radix, start) = match input.get(i + 2) {
+                Some(b'x' | b'X') => (16, i + 3),
+                _ => (10, i + 2),
+            };
+            let mut j = start;
+            let mut cp: u32 = 0;
+            while j < input.len() && j - start < 8 {
+                let d = match (radix, input[j]) {
+                    (10, c @ b'0'..=b'9') => u32::from(c - b'0'),
+                    (16, c) => match hex_value(c) {
+                        Some(v) => u32::from(v),
+                        None => break,
+                    },
+                    _ => break,
+                };
+                cp = cp * radix + d;
+                j += 1;
+            }
+            if j > start
+                && input.get(j) == Some(&b';')
+                && let Some(c) = char::from_u32(cp)
+            {
+                push_char(&mut out, c, base + i);
+                i = j + 1;
+                continue;
+            }
+        }
+        out.push(input[i], base + i);
+        i += 1;
+    }
+    out.finish(base + input.len())
+}
+
+fn decode_hex(input: &[u8], base: usize) -> Decoded {
+    let mut out = Decoded::default();
+    let mut i = 0;
+    while i + 1 < input.len() {
+        match (hex_value(input[i]), hex_value(input[i + 1])) {
+            (Some(h), Some(l)) => {
+                out.push(h << 4 | l, base + i);
+                i += 2;
+            }
+            _ => break,
+        }
+    }
+    out.finish(base + i)
+}
+
+fn decode_utf16(input: &[u8], base: usize, little: bool) -> Decoded {
+    let mut out = Decoded::default();
+    let mut i = 0;
+    while i + 1 < input.len() {
+        let unit = if little {
+            u16::from_le_bytes([input[i], input[i + 1]])
+        } else {
+            u16::from_be_bytes([input[i], input[i + 1]])
+        };
+        match char::from_u32(u32::from(unit)) {
+            Some(c) => push_char(&mut out, c, base + i),
+            None => break,
+        }
+        i += 2;
+    }
+    out.finish(base + i)
+}
+
+fn base64_value(c: u8) -> Option<u8> {
+    match c {
+        b'A'..=b'Z' => Some(c - b'A'),
+        b'a'..=b'z' => Some(c - b'a' + 26),
+        b'0'..=b'9' => Some(c - b'0' + 52),
+        b'+' | b'-' => Some(62),
+        b'/' | b'_' => Some(63),
+        _ => None,
+    }
+}
+
+/// Decodes base64 (either alphabet) from the start of `input`, which must be at a group
+/// boundary. Line breaks inside the run (MIME and PEM wrapping) are skipped.
+fn decode_base64(input: &[u8], base: usize) -> Decoded {
+    let mut out = Decoded::default();
+    let mut acc: u32 = 0;
+    let mut bits = 0;
+    let mut group_start = base;
+    let mut end = base;
+    for (i, &c) in input.iter().enumerate() {
+        if c == b'\n' || c == b'\r' {
+            continue;
+        }
+        let Some(v) = base64_value(c) else {
+            break;
+        };
+        if bits == 0 {
+            group_start = base + i;
+        }
+        acc = acc << 6 | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8, group_start);
+            acc &= (1 << bits) - 1;
+        }
+        end = base + i + 1;
+    }
+    out.finish(end)
+}
+
+// --- encoders, for the search patterns ---------------------------------------------------------
+
+/// `\u00xx` for every byte (ASCII input), in lower or upper case hex.
+pub fn json_escape_all(raw: &[u8], upper: bool) -> Option<Vec<u8>> {
+    if !raw.is_ascii() {
+        return None;
+    }
+    let mut out = Vec::with_capacity(raw.len() * 6);
+    for &b in raw {
+        out.extend_from_slice(b"\\u00");
+        out.extend_from_slice(hex_pair(b, upper).as_bytes());
+    }
+    Some(out)
+}
+
+pub fn hex_pair(b: u8, upper: bool) -> String {
+    if upper {
+        format!("{b:02X}")
+    } else {
+        format!("{b:02x}")
+    }
+}
+
+pub fn hex(raw: &[u8], upper: bool) -> Vec<u8> {
+    raw.iter()
+        .flat_map(|b| hex_pair(*b, upper).into_bytes())
+        .collect()
+}
+
+pub fn utf16(raw: &[u8], little: bool) -> Option<Vec<u8>> {
+    if !raw.is_ascii() {
+        return None;
+    }
+    Some(
+        raw.iter()
+            .flat_map(|&b| if little { [b, 0] } else { [0, b] })
+            .collect(),
+    )
+}
+
+/// The base64 text that encodes `raw` whatever bytes surround it, for each of the three
+/// alignments `raw` can have in a longer encoded stream: only whole groups made of `raw`'s own
+/// bytes. Returns `(chars, raw bytes skipped before them)`.
+pub fn base64_cores(raw: &[u8], url: bool) -> Vec<(Vec<u8>, usize)> {
+    let mut cores = Vec::new();
+    for skip in 0..3 {
+        let Some(body) = raw.get(skip..) else {
+            continue;
+        };
+        let whole = body.len() / 3 * 3;
+        if whole == 0 {
+            continue;
+        }
+        let text = if url {
+            URL_SAFE_NO_PAD.encode(&body[..whole])
+        } else {
+            STANDARD_NO_PAD.encode(&body[..whole])
+        };
+        cores.push((text.into_bytes(), skip));
+    }
+    cores
+}

@@ -1,0 +1,505 @@
+//! The scanner: one builder ([`ScannerBuilder`]) and one scan loop ([`Scanner::scan`]).
+//!
+//! How a secret is found in any encoding without decoding everything:
+//!
+//! 1. **Anchors.** Each secret is cut into 8-byte blocks at offsets 0, 8, 16, … (plus its last 8
+//!    bytes). Any run of 16 bytes of the secret contains a whole block, so finding blocks is
+//!    enough to find every partial leak.
+//! 2. **One automaton.** Every block is encoded in every fixed encoding (raw, UTF-16LE/BE, hex in
+//!    both cases, base64 and base64url at the three alignments, hex of base64, base64 of
+//!    `\u`-escaped text) and all of these patterns go into one Aho-Corasick automaton, scanned once
+//!    over the input.
+//! 3. **Verification.** A hit is only a candidate. The region around it is decoded with the hit's
+//!    encoding chain, the block is located in the decoded bytes, and the match is extended left
+//!    and right against the secret. Sixteen matching bytes (or the whole secret, if shorter) make
+//!    a finding; fewer than the whole secret make it `partial`.
+//! 4. **Views for mixed escapes.** Escapes that can be mixed with raw characters (`\u`, `%XX`,
+//!    `&#..;`) cannot be enumerated as patterns. Where their markers occur, the surrounding run is
+//!    decoded and the decoded bytes are scanned with the same automaton, which also finds nested
+//!    chains such as `percent>base64`.
+//!
+//! Token-shaped strings are found by regular expressions ([`super::rules`]) on the raw input.
+//! A finding holds a secret's fingerprint or a rule id, the encoding chain and a position, never
+//! the matched bytes.
+
+use std::collections::BTreeSet;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+use rayon::prelude::*;
+use sha2::{Digest as _, Sha256};
+
+use super::encoding::{self, Decoded, Encoding};
+use super::rules::Rule;
+
+/// Length of an anchor block, and half the length of the shortest partial leak.
+pub const ANCHOR: usize = 8;
+
+/// A run of this many bytes of a secret is a leak (or the whole secret, if shorter).
+pub const PARTIAL: usize = 16;
+
+/// Shortest secret accepted: shorter strings occur by chance in ordinary output.
+pub const MIN_SECRET: usize = 8;
+
+/// What kind of thing was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    Secret,
+    Rule,
+}
+
+impl Kind {
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Secret => "secret",
+            Kind::Rule => "rule",
+        }
+    }
+}
+
+/// One leak. Positions are in the scanned input; nothing of the matched bytes is kept.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Finding {
+    pub offset: usize,
+    pub length: usize,
+    pub kind: Kind,
+    /// The secret's fingerprint (first 8 hex digits of its SHA-256) or the rule id.
+    pub id: String,
+    pub partial: bool,
+    /// The encoding chain, outermost first, `>`-separated; `literal` when not encoded.
+    pub encoding: String,
+}
+
+/// Why a scanner could not be built. Secrets are named by line number, never by content.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BuildError {
+    #[error("secret on line {0} is shorter than {MIN_SECRET} bytes")]
+    SecretTooShort(usize),
+    #[error("the search automaton could not be built")]
+    Automaton,
+}
+
+/// A secret to look for.
+#[derive(Debug, Clone)]
+struct Secret {
+    bytes: Vec<u8>,
+    id: String,
+}
+
+/// Fingerprint of a secret: the first 8 hex digits of its SHA-256.
+pub fn fingerprint(secret: &[u8]) -> String {
+    Sha256::digest(secret)
+        .iter()
+        .take(4)
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Configures a [`Scanner`].
+#[derive(Debug, Default)]
+pub struct ScannerBuilder {
+    secrets: Vec<Vec<u8>>,
+    rules: Vec<Rule>,
+}
+
+impl ScannerBuilder {
+    pub fn new() -> ScannerBuilder {
+        ScannerBuilder::default()
+    }
+
+    /// Adds one secret.
+    pub fn secret(mut self, secret: impl Into<Vec<u8>>) -> ScannerBuilder {
+        self.secrets.push(secret.into());
+        self
+    }
+
+    /// Adds token-shape rules.
+    pub fn rules(mut self, rules: impl IntoIterator<Item = Rule>) -> ScannerBuilder {
+        self.rules.extend(rules);
+        self
+    }
+
+    pub fn build(self) -> Result<Scanner, BuildError> {
+        let mut secrets = Vec::new();
+        for (i, s) in self.secrets.into_iter().enumerate() {
+            if s.len() < MIN_SECRET {
+                return Err(BuildError::SecretTooShort(i + 1));
+            }
+            if !secrets.iter().any(|k: &Secret| k.bytes == s) {
+                secrets.push(Secret {
+                    id: fingerprint(&s),
+                    bytes: s,
+                });
+            }
+        }
+        let mut patterns: Vec<Vec<u8>> = Vec::new();
+        let mut meta: Vec<Pattern> = Vec::new();
+        for (si, secret) in secrets.iter().enumerate() {
+            for at in anchor_offsets(secret.bytes.len()) {
+                let block = &secret.bytes[at..at + ANCHOR];
+                for (bytes, chain) in encoded_blocks(block) {
+                    patterns.push(bytes);
+                    meta.push(Pattern {
+                        secret: si,
+                        anchor_at: at,
+                        chain,
+                    });
+                }
+            }
+        }
+        let automaton = if patterns.is_empty() {
+            None
+        } else {
+            Some(
+                AhoCorasick::builder()
+                    .match_kind(MatchKind::Standard)
+                    .build(&patterns)
+                    .map_err(|_| BuildError::Automaton)?,
+            )
+        };
+        let longest = secrets.iter().map(|s| s.bytes.len()).max().unwrap_or(0);
+        Ok(Scanner {
+            secrets,
+            automaton,
+            patterns: meta,
+            rules: self.rules,
+            window: 8 * longest + 64,
+        })
+    }
+}
+
+/// Where an anchor block starts in a secret of `len` bytes: every 8 bytes, plus the last 8.
+fn anchor_offsets(len: usize) -> Vec<usize> {
+    let mut offsets: Vec<usize> = (0..=len - ANCHOR).step_by(ANCHOR).collect();
+    if offsets.last() != Some(&(len - ANCHOR)) {
+        offsets.push(len - ANCHOR);
+    }
+    offsets
+}
+
+/// A pattern's meaning: which anchor of which secret, in which encoding chain (outermost first).
+#[derive(Debug, Clone)]
+struct Pattern {
+    secret: usize,
+    anchor_at: usize,
+    chain: Vec<Encoding>,
+}
+
+/// Every fixed encoding of an anchor block, with its chain.
+fn encoded_blocks(block: &[u8]) -> Vec<(Vec<u8>, Vec<Encoding>)> {
+    use Encoding::*;
+    let mut out: Vec<(Vec<u8>, Vec<Encoding>)> = vec![(block.to_vec(), vec![])];
+    for upper in [false, true] {
+        out.push((encoding::hex(block, upper), vec![Hex]));
+    }
+    for little in [true, false] {
+        if let Some(wide) = encoding::utf16(block, little) {
+            out.push((wide, vec![if little { Utf16Le } else { Utf16Be }]));
+        }
+    }
+    for (url, enc) in [(false, Base64), (true, Base64Url)] {
+        for (core, _) in encoding::base64_cores(block, url) {
+            for upper in [false, true] {
+                out.push((encoding::hex(&core, upper), vec![Hex, enc]));
+            }
+            out.push((core, vec![enc]));
+        }
+        for upper in [false, true] {
+            if let Some(escaped) = encoding::json_escape_all(block, upper) {
+                for (core, _) in encoding::base64_cores(&escaped, url) {
+                    out.push((core, vec![enc, JsonEscape]));
+                }
+            }
+        }
+    }
+    out.sort();
+    out.dedup_by(|a, b| a.0 == b.0);
+    out
+}
+
+/// Encodings whose escapes mix with raw text, found through views around their markers.
+const VIEWS: [Encoding; 3] = [
+    Encoding::JsonEscape,
+    Encoding::Percent,
+    Encoding::HtmlEntity,
+];
+
+/// A built scanner: immutable, shared by all threads.
+#[derive(Debug)]
+pub struct Scanner {
+    secrets: Vec<Secret>,
+    automaton: Option<AhoCorasick>,
+    patterns: Vec<Pattern>,
+    rules: Vec<Rule>,
+    /// How far around a candidate the verifier decodes.
+    window: usize,
+}
+
+/// Inputs larger than this are scanned in parallel pieces.
+const PIECE: usize = 4 * 1024 * 1024;
+
+impl Scanner {
+    /// Scans `input`, using every core for large inputs. Findings are sorted by offset.
+    pub fn scan(&self, input: &[u8]) -> Vec<Finding> {
+        let pieces: Vec<(usize, usize)> = (0..input.len().div_ceil(PIECE).max(1))
+            .map(|i| (i * PIECE, ((i + 1) * PIECE).min(input.len())))
+            .collect();
+        let mut found: BTreeSet<Finding> = pieces
+            .par_iter()
+            .flat_map_iter(|&(start, end)| self.scan_piece(input, start, end))
+            .collect();
+        for rule in &self.rules {
+            for m in rule.regex.find_iter(input) {
+                found.insert(Finding {
+                    offset: m.start(),
+                    length: m.len(),
+                    kind: Kind::Rule,
+                    id: rule.id.clone(),
+                    partial: false,
+                    encoding: "literal".to_owned(),
+                });
+            }
+        }
+        drop_contained(found.into_iter().collect())
+    }
+
+    /// Findings whose candidate starts in `[start, end)`; verification may look outside.
+    fn scan_piece(&self, input: &[u8], start: usize, end: usize) -> Vec<Finding> {
+        let mut out = Vec::new();
+        let Some(ac) = &self.automaton else {
+            return out;
+        };
+        // Patterns are short (at most a few hundred bytes); extend the piece so that a pattern
+        // straddling its end is still seen, and keep only hits that start inside it.
+        let reach = (end + 1024).min(input.len());
+        for m in ac.find_overlapping_iter(&input[start..reach]) {
+            let at = start + m.start();
+            if at >= end {
+                continue;
+            }
+            let pattern = &self.patterns[m.pattern().as_usize()];
+            if let Some(f) = self.verify(input, at, pattern) {
+                out.push(f);
+            }
+        }
+        for view in VIEWS {
+            for (rs, re) in view_regions(view, input, start, end, self.window) {
+                let decoded = encoding::decode(view, &input[rs..re], rs);
+                self.scan_view(input, &decoded, view, &mut out);
+            }
+        }
+        out
+    }
+
+    /// Scans a decoded view with the automaton; keeps findings that really needed the decoding.
+    fn scan_view(&self, input: &[u8], view: &Decoded, enc: Encoding, out: &mut Vec<Finding>) {
+        let Some(ac) = &self.automaton else {
+            return;
+        };
+        for m in ac.find_overlapping_iter(&view.bytes) {
+            let pattern = &self.patterns[m.pattern().as_usize()];
+            let Some(mut f) = self.verify(&view.bytes, m.start(), pattern) else {
+                continue;
+            };
+            let (s, e) = (f.offset, f.offset + f.length);
+            let (is, ie) = (view.offsets[s], view.offsets[e]);
+            // Nothing was decoded inside the match: the raw scan reports it.
+            if ie - is == e - s && input[is..ie] == view.bytes[s..e] {
+                continue;
+            }
+            f.offset = is;
+            f.length = ie - is;
+            f.encoding = if f.encoding == "literal" {
+                enc.name().to_owned()
+            } else {
+                format!("{}>{}", enc.name(), f.encoding)
+            };
+            out.push(f);
+        }
+    }
+
+    /// Confirms a candidate at `at` for `pattern`: decodes around it, extends the anchor against
+    /// the secret, and returns the finding if at least [`PARTIAL`] bytes match.
+    fn verify(&self, input: &[u8], at: usize, pattern: &Pattern) -> Option<Finding> {
+        let secret = &self.secrets[pattern.secret].bytes;
+        let anchor = &secret[pattern.anchor_at..pattern.anchor_at + ANCHOR];
+        let (decoded, q) = if pattern.chain.is_empty() {
+            let lo = at.saturating_sub(secret.len());
+            let hi = (at + secret.len() + ANCHOR).min(input.len());
+            let view = Decoded::identity(&input[lo..hi], lo);
+            (view, at - lo)
+        } else {
+            let outer = pattern.chain[0];
+            let lo = region_start(outer, input, at, self.window);
+            let hi = (at + self.window).min(input.len());
+            let mut view = encoding::decode(outer, &input[lo..hi], lo);
+            for inner in &pattern.chain[1..] {
+                view = encoding::decode(*inner, &view.bytes, 0).through(&view);
+            }
+            let q = locate(&view, anchor, at)?;
+            (view, q)
+        };
+        if decoded.bytes.get(q..q + ANCHOR) != Some(anchor) {
+            return None;
+        }
+        let mut left = 0;
+        while left < pattern.anchor_at
+            && left < q
+            && decoded.bytes[q - left - 1] == secret[pattern.anchor_at - left - 1]
+        {
+            left += 1;
+        }
+        let mut right = 0;
+        let after = pattern.anchor_at + ANCHOR;
+        while after + right < secret.len()
+            && q + ANCHOR + right < decoded.bytes.len()
+            && decoded.bytes[q + ANCHOR + right] == secret[after + right]
+        {
+            right += 1;
+        }
+        let matched = left + ANCHOR + right;
+        if matched < PARTIAL.min(secret.len()) {
+            return None;
+        }
+        let s = q - left;
+        let e = q + ANCHOR + right;
+        let (offset, end) = (decoded.offsets[s], decoded.offsets[e]);
+        let encoding = if pattern.chain.is_empty() {
+            "literal".to_owned()
+        } else {
+            let names: Vec<&str> = pattern.chain.iter().map(|e| e.name()).collect();
+            names.join(">")
+        };
+        Some(Finding {
+            offset,
+            length: end - offset,
+            kind: Kind::Secret,
+            id: self.secrets[pattern.secret].id.clone(),
+            partial: matched < secret.len(),
+            encoding,
+        })
+    }
+}
+
+/// Keeps, for each secret, only findings not contained in a larger finding of the same secret:
+/// the partial literal runs between `%2E`s of a percent-encoded token, or UTF-16BE seen one byte
+/// into UTF-16LE text, are the same leak. Input is sorted by offset.
+fn drop_contained(mut found: Vec<Finding>) -> Vec<Finding> {
+    found.sort_by(|a, b| a.offset.cmp(&b.offset).then(b.length.cmp(&a.length)));
+    let mut kept: Vec<Finding> = Vec::with_capacity(found.len());
+    let mut reach: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for f in found {
+        if f.kind == Kind::Secret {
+            let end = f.offset + f.length;
+            match reach.get(&f.id) {
+                Some(&r) if end <= r => continue,
+                _ => {
+                    reach.insert(f.id.clone(), end);
+                }
+            }
+        }
+        kept.push(f);
+    }
+    kept
+}
+
+impl Decoded {
+    /// A view of raw bytes as themselves.
+    fn identity(bytes: &[u8], base: usize) -> Decoded {
+        Decoded {
+            bytes: bytes.to_vec(),
+            offsets: (base..=base + bytes.len()).collect(),
+        }
+    }
+}
+
+/// The decoded position of `anchor` whose input offset is nearest to the hit at `at` (a base64
+/// core may start a group or two after the anchor's first byte).
+fn locate(view: &Decoded, anchor: &[u8], at: usize) -> Option<usize> {
+    memchr::memmem::find_iter(&view.bytes, anchor).min_by_key(|&q| view.offsets[q].abs_diff(at))
+}
+
+/// Where to start decoding so that `at` is on a unit boundary of `enc` (base64 groups of four
+/// characters, not counting line breaks; hex and UTF-16 pairs), at most `window` bytes back.
+fn region_start(enc: Encoding, input: &[u8], at: usize, window: usize) -> usize {
+    let floor = at.saturating_sub(window);
+    match enc {
+        Encoding::Base64 | Encoding::Base64Url => {
+            let mut start = at;
+            let mut count = 0;
+            let mut i = at;
+            while i > floor {
+                let c = input[i - 1];
+                if c == b'\n' || c == b'\r' {
+                    i -= 1;
+                    continue;
+                }
+                if !(c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'-' | b'_')) {
+                    break;
+                }
+                i -= 1;
+                count += 1;
+                if count % 4 == 0 {
+                    start = i;
+                }
+            }
+            start
+        }
+        Encoding::Hex => {
+            // Back over hex digits by pairs: decoding starts inside the hex run, in step with `at`.
+            let mut i = at;
+            while i >= floor + 2
+                && input[i - 1].is_ascii_hexdigit()
+                && input[i - 2].is_ascii_hexdigit()
+            {
+                i -= 2;
+            }
+            i
+        }
+        Encoding::Utf16Le | Encoding::Utf16Be => at - (at - floor) / 2 * 2,
+        _ => floor,
+    }
+}
+
+/// Regions around the markers of a mixed-escape encoding whose marker lies in `[start, end)`,
+/// merged when they overlap. A region stops at a line break or at `window` bytes from a marker.
+fn view_regions(
+    enc: Encoding,
+    input: &[u8],
+    start: usize,
+    end: usize,
+    window: usize,
+) -> Vec<(usize, usize)> {
+    let marker: &[u8] = match enc {
+        Encoding::JsonEscape => b"\\u",
+        Encoding::Percent => b"%",
+        Encoding::HtmlEntity => b"&#",
+        _ => return Vec::new(),
+    };
+    let mut regions: Vec<(usize, usize)> = Vec::new();
+    let finder = memchr::memmem::Finder::new(marker);
+    let mut pos = start;
+    while pos < end {
+        let Some(i) = finder.find(&input[pos..end]) else {
+            break;
+        };
+        let m = pos + i;
+        if enc == Encoding::Percent
+            && !(input.get(m + 1).is_some_and(u8::is_ascii_hexdigit)
+                && input.get(m + 2).is_some_and(u8::is_ascii_hexdigit))
+        {
+            pos = m + 1;
+            continue;
+        }
+        let lo_floor = m.saturating_sub(window);
+        let lo = memchr::memrchr(b'\n', &input[lo_floor..m]).map_or(lo_floor, |n| lo_floor + n + 1);
+        let hi_cap = (m + window).min(input.len());
+        let hi = memchr::memchr(b'\n', &input[m..hi_cap]).map_or(hi_cap, |n| m + n);
+        match regions.last_mut() {
+            Some(last) if lo <= last.1 => last.1 = last.1.max(hi),
+            _ => regions.push((lo, hi)),
+        }
+        // The rest of this region is covered; continue after it.
+        pos = hi.max(m + 1);
+    }
+    regions
+}

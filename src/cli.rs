@@ -9,6 +9,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use crate::leak::{self, ScannerBuilder};
 use crate::report::{self, Format};
 use crate::seal::create::{self, SealRequest};
 use crate::seal::verify::{self, VerifyOptions};
@@ -63,6 +64,23 @@ enum Command {
         /// The seal file.
         seal: PathBuf,
     },
+    /// Find secrets and token-shaped strings in output, however they are encoded.
+    #[command(
+        after_help = "Exit status: 0 nothing found, 1 a leak found, 2 usage error (bad secrets or rules file, unreadable input).\n\nSecrets: one per line, at least 8 bytes. Encodings searched: literal, JSON \\u escapes (full or mixed), UTF-16LE/BE, base64 and base64url at any alignment, hex, percent-encoding, HTML numeric entities, nested two deep, and any 16-byte run of a secret.\n\nExample:\n  sealprobe scan --secrets secrets.txt --format json build-logs/"
+    )]
+    Scan {
+        /// File with one secret per line.
+        #[arg(long)]
+        secrets: Option<PathBuf>,
+        /// TOML file with more token-shape rules (`[[rule]] id, regex, description`).
+        #[arg(long)]
+        rules: Option<PathBuf>,
+        /// Report format.
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+        /// Files or folders (recursively) to scan; `-` or nothing for standard input.
+        paths: Vec<PathBuf>,
+    },
 }
 
 /// Parses the command line and runs the command.
@@ -98,6 +116,77 @@ pub fn run() -> ExitCode {
                 ExitCode::from(1)
             }
         }
+        Command::Scan {
+            secrets,
+            rules,
+            format,
+            paths,
+        } => scan(secrets, rules, format, paths),
+    }
+}
+
+fn usage_error(msg: impl std::fmt::Display) -> ExitCode {
+    eprintln!("sealprobe: {msg}");
+    ExitCode::from(2)
+}
+
+fn scan(
+    secrets: Option<PathBuf>,
+    rules: Option<PathBuf>,
+    format: Format,
+    paths: Vec<PathBuf>,
+) -> ExitCode {
+    let mut builder = ScannerBuilder::new().rules(leak::rules::builtin());
+    if let Some(path) = secrets {
+        let Ok(text) = std::fs::read(&path) else {
+            return usage_error("cannot read the secrets file");
+        };
+        for line in text.split(|b| *b == b'\n') {
+            let line = line.strip_suffix(b"\r").unwrap_or(line);
+            if !line.is_empty() {
+                builder = builder.secret(line);
+            }
+        }
+    }
+    if let Some(path) = rules {
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            return usage_error("cannot read the rules file as UTF-8");
+        };
+        match leak::rules::from_toml(&text) {
+            Ok(more) => builder = builder.rules(more),
+            Err(e) => return usage_error(e),
+        }
+    }
+    let scanner = match builder.build() {
+        Ok(s) => s,
+        Err(e) => return usage_error(e),
+    };
+    let inputs = match leak::input::collect(&paths) {
+        Ok(inputs) => inputs,
+        Err(e) => return usage_error(e),
+    };
+    let mut found = Vec::new();
+    let mut bytes: u64 = 0;
+    for input in inputs {
+        let data = match input.read() {
+            Ok(d) => d,
+            Err(e) => return usage_error(e),
+        };
+        bytes += data.len() as u64;
+        let findings = scanner.scan(&data);
+        found.extend(report::scan::locate(&input.name, &data, findings));
+    }
+    let text = match format {
+        Format::Human => report::scan::human(&found, bytes).into_bytes(),
+        Format::Json => report::scan::json(&found, bytes),
+    };
+    if write_stdout(&text).is_err() {
+        return ExitCode::from(2);
+    }
+    if found.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
     }
 }
 

@@ -6,6 +6,7 @@
 //! render from do not hold any.
 
 pub mod escape;
+pub mod scan;
 pub mod verify;
 
 /// Output format of a report.

@@ -1,0 +1,90 @@
+//! What `sealprobe scan` reads: files, folders (recursively, in sorted order, symlinks not
+//! followed) and standard input. Each input is read whole: the scanner needs to look around a
+//! candidate in both directions.
+
+use std::io::Read;
+use std::os::unix::ffi::OsStrExt;
+use std::path::{Path, PathBuf};
+
+use crate::report::escape::escape_path;
+
+/// One input to scan.
+#[derive(Debug, Clone)]
+pub struct Input {
+    /// The name shown in findings (raw bytes, escaped when rendered); `-` for standard input.
+    pub name: Vec<u8>,
+    path: Option<PathBuf>,
+}
+
+/// Why inputs could not be listed or read. Names the path, escaped.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("cannot read {0}")]
+pub struct InputError(String);
+
+impl Input {
+    pub fn read(&self) -> Result<Vec<u8>, InputError> {
+        let mut data = Vec::new();
+        match &self.path {
+            Some(p) => {
+                data = std::fs::read(p).map_err(|_| InputError(escape_path(&self.name)))?;
+            }
+            None => {
+                std::io::stdin()
+                    .lock()
+                    .read_to_end(&mut data)
+                    .map_err(|_| InputError("standard input".into()))?;
+            }
+        }
+        Ok(data)
+    }
+}
+
+/// Lists the inputs named on the command line; none means standard input.
+pub fn collect(paths: &[PathBuf]) -> Result<Vec<Input>, InputError> {
+    if paths.is_empty() {
+        return Ok(vec![stdin()]);
+    }
+    let mut out = Vec::new();
+    for p in paths {
+        if p.as_os_str() == "-" {
+            out.push(stdin());
+        } else {
+            walk(p, &mut out, 0)?;
+        }
+    }
+    Ok(out)
+}
+
+fn stdin() -> Input {
+    Input {
+        name: b"-".to_vec(),
+        path: None,
+    }
+}
+
+fn walk(path: &Path, out: &mut Vec<Input>, depth: usize) -> Result<(), InputError> {
+    let name = path.as_os_str().as_bytes().to_vec();
+    let err = || InputError(escape_path(&name));
+    let meta = std::fs::symlink_metadata(path).map_err(|_| err())?;
+    if meta.is_dir() {
+        if depth > 256 {
+            return Err(err());
+        }
+        let mut children: Vec<PathBuf> = std::fs::read_dir(path)
+            .map_err(|_| err())?
+            .map(|e| e.map(|e| e.path()).map_err(|_| err()))
+            .collect::<Result<_, _>>()?;
+        children.sort_by(|a, b| a.as_os_str().as_bytes().cmp(b.as_os_str().as_bytes()));
+        for child in children {
+            walk(&child, out, depth + 1)?;
+        }
+    } else if meta.is_file() || depth == 0 {
+        // A named path is read whatever it is (a FIFO from a shell, say); inside folders only
+        // regular files are, so a symlink cannot lead the scan out of the folder.
+        out.push(Input {
+            name,
+            path: Some(path.to_path_buf()),
+        });
+    }
+    Ok(())
+}

@@ -1,0 +1,205 @@
+//! Properties of the leak scanner (issue #3, acceptance 2 and 3).
+
+use base64::Engine as _;
+use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE_NO_PAD};
+use proptest::prelude::*;
+use sealprobe::leak::{Kind, ScannerBuilder};
+use sealprobe::report::scan as render;
+
+/// Every encoding a secret can be planted in, by name.
+const ENCODINGS: [&str; 16] = [
+    "literal",
+    "json-all",
+    "json-mixed",
+    "utf16le",
+    "utf16be",
+    "base64",
+    "base64-nopad",
+    "base64url",
+    "hex",
+    "HEX",
+    "percent",
+    "percent-mixed",
+    "html-dec",
+    "html-hex",
+    "base64>json",
+    "hex>base64",
+];
+
+fn plant(secret: &str, encoding: &str, align: usize) -> String {
+    let prefix = &"xyz"[..align % 3];
+    let b = secret.as_bytes();
+    match encoding {
+        "literal" => secret.to_owned(),
+        "json-all" => b.iter().map(|c| format!("\\u{c:04x}")).collect(),
+        "json-mixed" => b
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                if (i + align) % 3 == 0 {
+                    format!("\\u{c:04X}")
+                } else {
+                    (*c as char).to_string()
+                }
+            })
+            .collect(),
+        "utf16le" => b.iter().map(|c| format!("{}\0", *c as char)).collect(),
+        "utf16be" => b.iter().map(|c| format!("\0{}", *c as char)).collect(),
+        "base64" => STANDARD.encode(format!("{prefix}{secret}")),
+        "base64-nopad" => STANDARD_NO_PAD.encode(format!("{prefix}{secret}")),
+        "base64url" => URL_SAFE_NO_PAD.encode(format!("{prefix}{secret}")),
+        "hex" => b.iter().map(|c| format!("{c:02x}")).collect(),
+        "HEX" => b.iter().map(|c| format!("{c:02X}")).collect(),
+        "percent" => b.iter().map(|c| format!("%{c:02X}")).collect(),
+        "percent-mixed" => b
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                if (i + align) % 2 == 0 {
+                    format!("%{c:02x}")
+                } else {
+                    (*c as char).to_string()
+                }
+            })
+            .collect(),
+        "html-dec" => b.iter().map(|c| format!("&#{c};")).collect(),
+        "html-hex" => b.iter().map(|c| format!("&#x{c:X};")).collect(),
+        "base64>json" => STANDARD.encode(format!(
+            "{prefix}{{\"t\":\"{}\"}}",
+            b.iter().map(|c| format!("\\u{c:04x}")).collect::<String>()
+        )),
+        "hex>base64" => STANDARD
+            .encode(format!("{prefix}{secret}"))
+            .bytes()
+            .map(|c| format!("{c:02x}"))
+            .collect(),
+        other => unreachable!("unknown encoding {other}"),
+    }
+}
+
+/// Printable secrets without characters that the surrounding encodings treat specially.
+fn secret_strategy() -> impl Strategy<Value = String> {
+    proptest::string::string_regex("[A-Za-z0-9._~!@#$*()\\[\\]{}:,=+/-]{16,128}").unwrap()
+}
+
+fn text_strategy() -> impl Strategy<Value = String> {
+    proptest::string::string_regex("[a-z ,.:\n]{0,300}").unwrap()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn a_planted_secret_is_found_in_every_encoding_at_any_offset(
+        secret in secret_strategy(),
+        before in text_strategy(),
+        after in text_strategy(),
+        which in 0..ENCODINGS.len(),
+        align in 0usize..3,
+    ) {
+        let encoding = ENCODINGS[which];
+        let planted = plant(&secret, encoding, align);
+        let text = format!("{before} {planted} {after}");
+        let scanner = ScannerBuilder::new().secret(secret.clone()).build().unwrap();
+        let found = scanner.scan(text.as_bytes());
+        let id = sealprobe::leak::scan::fingerprint(secret.as_bytes());
+        prop_assert!(
+            found.iter().any(|f| f.kind == Kind::Secret && f.id == id && !f.partial),
+            "{encoding} not found whole: {found:?}"
+        );
+    }
+
+    #[test]
+    fn rendered_findings_hold_nothing_of_the_secret(
+        secret in secret_strategy(),
+        which in 0..ENCODINGS.len(),
+        align in 0usize..3,
+    ) {
+        let planted = plant(&secret, ENCODINGS[which], align);
+        let text = format!("log: {planted} end\nsecond: {}\n", &secret[..16]);
+        let scanner = ScannerBuilder::new()
+            .secret(secret.clone())
+            .rules(sealprobe::leak::rules::builtin())
+            .build()
+            .unwrap();
+        let found = scanner.scan(text.as_bytes());
+        prop_assert!(!found.is_empty());
+        let located = render::locate(b"out.log", text.as_bytes(), found);
+        for rendered in [render::json(&located, text.len() as u64), render::human(&located, text.len() as u64).into_bytes()] {
+            let again = scanner.scan(&rendered);
+            prop_assert!(
+                again.iter().all(|f| f.kind != Kind::Secret),
+                "the report itself leaks: {again:?}"
+            );
+        }
+    }
+}
+
+/// 64 MiB of generated output holding no secret: JSON logs with escapes, access logs with
+/// percent-encoded query strings, base64 and hex blobs, stack traces.
+#[test]
+fn no_false_positive_on_64_mib_of_clean_text() {
+    let secrets: Vec<String> = (0..50)
+        .map(|i| {
+            format!(
+                "S3cr3t-{i:03}-{}",
+                STANDARD_NO_PAD.encode(format!("secret material number {i}"))
+            )
+        })
+        .collect();
+    let mut builder = ScannerBuilder::new();
+    for s in &secrets {
+        builder = builder.secret(s.clone());
+    }
+    let scanner = builder.build().unwrap();
+    let mut text = Vec::with_capacity(64 << 20);
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    while text.len() < 64 << 20 {
+        let r = next();
+        let blob: Vec<u8> = (0..48).map(|_| next() as u8).collect();
+        match r % 5 {
+            0 => text.extend_from_slice(
+                format!(
+                    "{{\"ts\":{r},\"msg\":\"caf\\u00e9 \\\"quoted\\\" {}\"}}\n",
+                    r % 997
+                )
+                .as_bytes(),
+            ),
+            1 => text.extend_from_slice(
+                format!(
+                    "10.1.2.3 - - \"GET /q?a=%2F{}&b=x%20y HTTP/1.1\" 200 {}\n",
+                    r % 10007,
+                    r % 4096
+                )
+                .as_bytes(),
+            ),
+            2 => text.extend_from_slice(format!("blob {}\n", STANDARD.encode(&blob)).as_bytes()),
+            3 => text.extend_from_slice(
+                format!(
+                    "hex {}\n",
+                    blob.iter().map(|b| format!("{b:02x}")).collect::<String>()
+                )
+                .as_bytes(),
+            ),
+            _ => text.extend_from_slice(
+                format!(
+                    "  at com.example.Service.handle(Service.java:{})\n",
+                    r % 500
+                )
+                .as_bytes(),
+            ),
+        }
+    }
+    let found = scanner.scan(&text);
+    assert!(
+        found.is_empty(),
+        "false positives: {:?}",
+        &found[..found.len().min(5)]
+    );
+}

@@ -1,0 +1,159 @@
+//! `sealprobe scan` through the CLI: inputs, exit codes, usage errors, and reports that never
+//! carry the secret.
+
+mod common;
+
+use assert_cmd::Command;
+use common::{Tree, sealprobe};
+
+const SECRET: &str = "cutover-key-7f3a9c2b1d4e5f60-Zk3pQ8vX2mN7tR4wY9bC";
+
+fn setup() -> Tree {
+    let t = Tree::new();
+    t.write("secrets.txt", format!("{SECRET}\n"));
+    t
+}
+
+fn arg(t: &Tree, rel: &str) -> String {
+    t.path(rel).to_str().unwrap().to_owned()
+}
+
+#[test]
+fn leak_in_a_file_exits_1_with_position() {
+    let t = setup();
+    t.write("out/a.log", format!("line one\nsecret={SECRET}\n"));
+    let run = sealprobe(&[
+        "scan",
+        "--secrets",
+        &arg(&t, "secrets.txt"),
+        "--format",
+        "json",
+        &arg(&t, "out/a.log"),
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(report["format"], "sealprobe-scan/1");
+    let f = &report["findings"][0];
+    assert_eq!(
+        (f["kind"].as_str(), f["line"].as_u64(), f["column"].as_u64()),
+        (Some("secret"), Some(2), Some(8))
+    );
+    assert_eq!(f["offset"], 16);
+    assert_eq!(f["encoding"], "literal");
+    common::assert_no_leak(&run, SECRET);
+}
+
+#[test]
+fn clean_folder_exits_0_and_folders_are_scanned_recursively() {
+    let t = setup();
+    t.write("out/a.log", "nothing here\n");
+    t.write("out/deep/b.log", "nor here\n");
+    let run = sealprobe(&[
+        "scan",
+        "--secrets",
+        &arg(&t, "secrets.txt"),
+        &arg(&t, "out"),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert!(run.stdout.starts_with("CLEAN"), "{}", run.stdout);
+    t.write("out/deep/c.log", format!("x {}\n", &SECRET[5..25]));
+    let run = sealprobe(&[
+        "scan",
+        "--secrets",
+        &arg(&t, "secrets.txt"),
+        &arg(&t, "out"),
+    ]);
+    assert_eq!(run.code, 1);
+    assert!(run.stdout.contains("deep/c.log:1:3"), "{}", run.stdout);
+    assert!(run.stdout.contains("partial"), "{}", run.stdout);
+    common::assert_no_leak(&run, SECRET);
+}
+
+#[test]
+fn standard_input_is_scanned() {
+    let t = setup();
+    let out = Command::cargo_bin("sealprobe")
+        .unwrap()
+        .args(["scan", "--secrets", &arg(&t, "secrets.txt"), "-"])
+        .write_stdin(format!(
+            "token: {}\n",
+            SECRET
+                .bytes()
+                .map(|b| format!("{b:02x}"))
+                .collect::<String>()
+        ))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.contains("-:1:8") && stdout.contains("hex"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn token_shapes_are_found_without_a_secrets_file() {
+    let t = setup();
+    t.write(
+        "out.log",
+        "rejected spg1.apply.0123456789abcdef.1893456000.forged\n",
+    );
+    let run = sealprobe(&["scan", "--format", "json", &arg(&t, "out.log")]);
+    assert_eq!(run.code, 1);
+    assert!(run.stdout.contains("\"grant-token\""), "{}", run.stdout);
+    assert!(!run.stdout.contains("forged"), "{}", run.stdout);
+}
+
+#[test]
+fn rules_file_adds_rules_and_a_bad_one_is_named() {
+    let t = setup();
+    t.write(
+        "rules.toml",
+        "[[rule]]\nid = \"aws-key\"\nregex = \"AKIA[0-9A-Z]{16}\"\ndescription = \"AWS key id\"\n",
+    );
+    t.write("out.log", "key AKIAABCDEFGHIJKLMNOP here\n");
+    let run = sealprobe(&[
+        "scan",
+        "--rules",
+        &arg(&t, "rules.toml"),
+        &arg(&t, "out.log"),
+    ]);
+    assert_eq!(run.code, 1);
+    assert!(run.stdout.contains("rule aws-key"), "{}", run.stdout);
+    t.write(
+        "bad.toml",
+        "[[rule]]\nid = \"broken-one\"\nregex = \"(unclosed\"\ndescription = \"x\"\n",
+    );
+    let run = sealprobe(&["scan", "--rules", &arg(&t, "bad.toml"), &arg(&t, "out.log")]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("broken-one"), "{}", run.stderr);
+}
+
+#[test]
+fn short_secret_is_a_usage_error_naming_the_line_not_the_secret() {
+    let t = setup();
+    t.write("short.txt", format!("{SECRET}\nabc\n"));
+    t.write("out.log", "x\n");
+    let run = sealprobe(&[
+        "scan",
+        "--secrets",
+        &arg(&t, "short.txt"),
+        &arg(&t, "out.log"),
+    ]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("line 2"), "{}", run.stderr);
+    assert!(!run.stderr.contains("abc"));
+}
+
+#[test]
+fn unreadable_input_is_a_usage_error() {
+    let t = setup();
+    let run = sealprobe(&[
+        "scan",
+        "--secrets",
+        &arg(&t, "secrets.txt"),
+        &arg(&t, "missing.log"),
+    ]);
+    assert_eq!(run.code, 2);
+}

@@ -36,7 +36,7 @@ fn plant(secret: &str, encoding: &str, align: usize) -> String {
             .iter()
             .enumerate()
             .map(|(i, c)| {
-                if (i + align) % 3 == 0 {
+                if (i + align).is_multiple_of(3) {
                     format!("\\u{c:04X}")
                 } else {
                     (*c as char).to_string()
@@ -55,7 +55,7 @@ fn plant(secret: &str, encoding: &str, align: usize) -> String {
             .iter()
             .enumerate()
             .map(|(i, c)| {
-                if (i + align) % 2 == 0 {
+                if (i + align).is_multiple_of(2) {
                     format!("%{c:02x}")
                 } else {
                     (*c as char).to_string()

@@ -52,9 +52,19 @@ impl Decoded {
         self.offsets.push(at);
     }
 
-    fn finish(mut self, end: usize) -> Decoded {
+    /// Copies a run of bytes that decode to themselves, starting at input offset `at`.
+    fn push_run(&mut self, run: &[u8], at: usize) {
+        self.bytes.extend_from_slice(run);
+        self.offsets.extend(at..at + run.len());
+    }
+
+    fn finish(&mut self, end: usize) {
         self.offsets.push(end);
-        self
+    }
+
+    fn clear(&mut self) {
+        self.bytes.clear();
+        self.offsets.clear();
     }
 
     /// Maps offsets of `self` (decoded from `outer`) back through `outer`'s offsets.
@@ -77,15 +87,23 @@ fn hex_value(c: u8) -> Option<u8> {
 
 /// Decodes `input` (a region starting at input offset `base`) in `enc`.
 pub fn decode(enc: Encoding, input: &[u8], base: usize) -> Decoded {
+    let mut out = Decoded::default();
+    decode_into(enc, input, base, &mut out);
+    out
+}
+
+/// [`decode`] into a reused buffer (views decode many regions; allocating for each one made
+/// threads queue on the allocator).
+pub fn decode_into(enc: Encoding, input: &[u8], base: usize, out: &mut Decoded) {
     match enc {
-        Encoding::JsonEscape => decode_json_escape(input, base),
+        Encoding::JsonEscape => decode_json_escape(input, base, out),
         Encoding::Utf16Le | Encoding::Utf16Be => {
-            decode_utf16(input, base, enc == Encoding::Utf16Le)
+            decode_utf16(input, base, enc == Encoding::Utf16Le, out)
         }
-        Encoding::Base64 | Encoding::Base64Url => decode_base64(input, base),
-        Encoding::Hex => decode_hex(input, base),
-        Encoding::Percent => decode_percent(input, base),
-        Encoding::HtmlEntity => decode_html(input, base),
+        Encoding::Base64 | Encoding::Base64Url => decode_base64(input, base, out),
+        Encoding::Hex => decode_hex(input, base, out),
+        Encoding::Percent => decode_percent(input, base, out),
+        Encoding::HtmlEntity => decode_html(input, base, out),
     }
 }
 
@@ -103,10 +121,16 @@ fn hex4(input: &[u8], i: usize) -> Option<u32> {
         .try_fold(0u32, |acc, &c| Some(acc * 16 + u32::from(hex_value(c)?)))
 }
 
-fn decode_json_escape(input: &[u8], base: usize) -> Decoded {
-    let mut out = Decoded::default();
+fn decode_json_escape(input: &[u8], base: usize, out: &mut Decoded) {
+    out.clear();
     let mut i = 0;
     while i < input.len() {
+        let next = memchr::memchr(b'\\', &input[i..]).map_or(input.len(), |n| i + n);
+        if next > i {
+            out.push_run(&input[i..next], base + i);
+            i = next;
+            continue;
+        }
         let at = base + i;
         if input[i] == b'\\' && i + 1 < input.len() {
             let short = match input[i + 1] {
@@ -136,13 +160,13 @@ fn decode_json_escape(input: &[u8], base: usize) -> Decoded {
                 {
                     let cp = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00);
                     if let Some(c) = char::from_u32(cp) {
-                        push_char(&mut out, c, at);
+                        push_char(out, c, at);
                     }
                     i += 12;
                     continue;
                 }
                 match char::from_u32(unit) {
-                    Some(c) => push_char(&mut out, c, at),
+                    Some(c) => push_char(out, c, at),
                     None => out.push(b'?', at),
                 }
                 i += 6;
@@ -152,13 +176,19 @@ fn decode_json_escape(input: &[u8], base: usize) -> Decoded {
         out.push(input[i], at);
         i += 1;
     }
-    out.finish(base + input.len())
+    out.finish(base + input.len());
 }
 
-fn decode_percent(input: &[u8], base: usize) -> Decoded {
-    let mut out = Decoded::default();
+fn decode_percent(input: &[u8], base: usize, out: &mut Decoded) {
+    out.clear();
     let mut i = 0;
     while i < input.len() {
+        let next = memchr::memchr(b'%', &input[i..]).map_or(input.len(), |n| i + n);
+        if next > i {
+            out.push_run(&input[i..next], base + i);
+            i = next;
+            continue;
+        }
         if input[i] == b'%'
             && let (Some(h), Some(l)) = (
                 input.get(i + 1).and_then(|c| hex_value(*c)),
@@ -174,13 +204,19 @@ fn decode_percent(input: &[u8], base: usize) -> Decoded {
         out.push(input[i], base + i);
         i += 1;
     }
-    out.finish(base + input.len())
+    out.finish(base + input.len());
 }
 
-fn decode_html(input: &[u8], base: usize) -> Decoded {
-    let mut out = Decoded::default();
+fn decode_html(input: &[u8], base: usize, out: &mut Decoded) {
+    out.clear();
     let mut i = 0;
     while i < input.len() {
+        let next = memchr::memchr(b'&', &input[i..]).map_or(input.len(), |n| i + n);
+        if next > i {
+            out.push_run(&input[i..next], base + i);
+            i = next;
+            continue;
+        }
         if input[i] == b'&' && input.get(i + 1) == Some(&b'#') {
             let (radix, start) = match input.get(i + 2) {
                 Some(b'x' | b'X') => (16, i + 3),
@@ -204,7 +240,7 @@ fn decode_html(input: &[u8], base: usize) -> Decoded {
                 && input.get(j) == Some(&b';')
                 && let Some(c) = char::from_u32(cp)
             {
-                push_char(&mut out, c, base + i);
+                push_char(out, c, base + i);
                 i = j + 1;
                 continue;
             }
@@ -212,11 +248,11 @@ fn decode_html(input: &[u8], base: usize) -> Decoded {
         out.push(input[i], base + i);
         i += 1;
     }
-    out.finish(base + input.len())
+    out.finish(base + input.len());
 }
 
-fn decode_hex(input: &[u8], base: usize) -> Decoded {
-    let mut out = Decoded::default();
+fn decode_hex(input: &[u8], base: usize, out: &mut Decoded) {
+    out.clear();
     let mut i = 0;
     while i + 1 < input.len() {
         match (hex_value(input[i]), hex_value(input[i + 1])) {
@@ -227,11 +263,11 @@ fn decode_hex(input: &[u8], base: usize) -> Decoded {
             _ => break,
         }
     }
-    out.finish(base + i)
+    out.finish(base + i);
 }
 
-fn decode_utf16(input: &[u8], base: usize, little: bool) -> Decoded {
-    let mut out = Decoded::default();
+fn decode_utf16(input: &[u8], base: usize, little: bool, out: &mut Decoded) {
+    out.clear();
     let mut i = 0;
     while i + 1 < input.len() {
         let unit = if little {
@@ -240,12 +276,12 @@ fn decode_utf16(input: &[u8], base: usize, little: bool) -> Decoded {
             u16::from_be_bytes([input[i], input[i + 1]])
         };
         match char::from_u32(u32::from(unit)) {
-            Some(c) => push_char(&mut out, c, base + i),
+            Some(c) => push_char(out, c, base + i),
             None => break,
         }
         i += 2;
     }
-    out.finish(base + i)
+    out.finish(base + i);
 }
 
 fn base64_value(c: u8) -> Option<u8> {
@@ -261,8 +297,8 @@ fn base64_value(c: u8) -> Option<u8> {
 
 /// Decodes base64 (either alphabet) from the start of `input`, which must be at a group
 /// boundary. Line breaks inside the run (MIME and PEM wrapping) are skipped.
-fn decode_base64(input: &[u8], base: usize) -> Decoded {
-    let mut out = Decoded::default();
+fn decode_base64(input: &[u8], base: usize, out: &mut Decoded) {
+    out.clear();
     let mut acc: u32 = 0;
     let mut bits = 0;
     let mut group_start = base;
@@ -286,7 +322,7 @@ fn decode_base64(input: &[u8], base: usize) -> Decoded {
         }
         end = base + i + 1;
     }
-    out.finish(end)
+    out.finish(end);
 }
 
 // --- encoders, for the search patterns ---------------------------------------------------------

@@ -6,6 +6,7 @@
 //! [`crate::report`].
 
 pub mod encoding;
+pub mod index;
 pub mod input;
 pub mod rules;
 pub mod scan;

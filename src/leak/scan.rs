@@ -5,10 +5,10 @@
 //! 1. **Anchors.** Each secret is cut into 8-byte blocks at offsets 0, 8, 16, … (plus its last 8
 //!    bytes). Any run of 16 bytes of the secret contains a whole block, so finding blocks is
 //!    enough to find every partial leak.
-//! 2. **One automaton.** Every block is encoded in every fixed encoding (raw, UTF-16LE/BE, hex in
+//! 2. **One index.** Every block is encoded in every fixed encoding (raw, UTF-16LE/BE, hex in
 //!    both cases, base64 and base64url at the three alignments, hex of base64, base64 of
-//!    `\u`-escaped text) and all of these patterns go into one Aho-Corasick automaton, scanned once
-//!    over the input.
+//!    `\u`-escaped text) and all of these patterns go into one multi-pattern index
+//!    ([`super::index`]), scanned once over the input.
 //! 3. **Verification.** A hit is only a candidate. The region around it is decoded with the hit's
 //!    encoding chain, the block is located in the decoded bytes, and the match is extended left
 //!    and right against the secret. Sixteen matching bytes (or the whole secret, if shorter) make
@@ -24,11 +24,11 @@
 
 use std::collections::BTreeSet;
 
-use aho_corasick::{AhoCorasick, MatchKind};
 use rayon::prelude::*;
 use sha2::{Digest as _, Sha256};
 
 use super::encoding::{self, Decoded, Encoding};
+use super::index::Index;
 use super::rules::Rule;
 
 /// Length of an anchor block, and half the length of the shortest partial leak.
@@ -146,16 +146,7 @@ impl ScannerBuilder {
                 }
             }
         }
-        let automaton = if patterns.is_empty() {
-            None
-        } else {
-            Some(
-                AhoCorasick::builder()
-                    .match_kind(MatchKind::Standard)
-                    .build(&patterns)
-                    .map_err(|_| BuildError::Automaton)?,
-            )
-        };
+        let automaton = Index::new(patterns);
         let longest = secrets.iter().map(|s| s.bytes.len()).max().unwrap_or(0);
         Ok(Scanner {
             secrets,
@@ -227,12 +218,15 @@ const VIEWS: [Encoding; 3] = [
 #[derive(Debug)]
 pub struct Scanner {
     secrets: Vec<Secret>,
-    automaton: Option<AhoCorasick>,
+    automaton: Index,
     patterns: Vec<Pattern>,
     rules: Vec<Rule>,
     /// How far around a candidate the verifier decodes.
     window: usize,
 }
+
+/// How far past its piece a rule match may run.
+const RULE_REACH: usize = 64 * 1024;
 
 /// Inputs larger than this are scanned in parallel pieces.
 const PIECE: usize = 4 * 1024 * 1024;
@@ -243,14 +237,29 @@ impl Scanner {
         let pieces: Vec<(usize, usize)> = (0..input.len().div_ceil(PIECE).max(1))
             .map(|i| (i * PIECE, ((i + 1) * PIECE).min(input.len())))
             .collect();
-        let mut found: BTreeSet<Finding> = pieces
+        let found: BTreeSet<Finding> = pieces
             .par_iter()
-            .flat_map_iter(|&(start, end)| self.scan_piece(input, start, end))
+            .flat_map_iter(|&(start, end)| {
+                let mut out = self.scan_piece(input, start, end);
+                self.apply_rules(input, start, end, &mut out);
+                out
+            })
             .collect();
+        drop_contained(found.into_iter().collect())
+    }
+
+    /// Rule matches that start in `[start, end)`. A match may run past `end` (up to
+    /// [`RULE_REACH`] bytes); the next piece's match inside the same token is dropped later as
+    /// contained in this one.
+    fn apply_rules(&self, input: &[u8], start: usize, end: usize, out: &mut Vec<Finding>) {
+        let reach = (end + RULE_REACH).min(input.len());
         for rule in &self.rules {
-            for m in rule.regex.find_iter(input) {
-                found.insert(Finding {
-                    offset: m.start(),
+            for m in rule.regex.find_iter(&input[start..reach]) {
+                if start + m.start() >= end {
+                    break;
+                }
+                out.push(Finding {
+                    offset: start + m.start(),
                     length: m.len(),
                     kind: Kind::Rule,
                     id: rule.id.clone(),
@@ -259,45 +268,47 @@ impl Scanner {
                 });
             }
         }
-        drop_contained(found.into_iter().collect())
     }
 
     /// Findings whose candidate starts in `[start, end)`; verification may look outside.
     fn scan_piece(&self, input: &[u8], start: usize, end: usize) -> Vec<Finding> {
         let mut out = Vec::new();
-        let Some(ac) = &self.automaton else {
+        if self.automaton.is_empty() {
             return out;
-        };
-        // Patterns are short (at most a few hundred bytes); extend the piece so that a pattern
-        // straddling its end is still seen, and keep only hits that start inside it.
-        let reach = (end + 1024).min(input.len());
-        for m in ac.find_overlapping_iter(&input[start..reach]) {
-            let at = start + m.start();
-            if at >= end {
-                continue;
-            }
-            let pattern = &self.patterns[m.pattern().as_usize()];
-            if let Some(f) = self.verify(input, at, pattern) {
+        }
+        self.automaton.for_each_match(input, start, end, |at, id| {
+            if let Some(f) = self.verify(input, at, &self.patterns[id as usize]) {
                 out.push(f);
             }
-        }
+        });
+        let mut decoded = Decoded::default();
+        let mut hits = Vec::new();
         for view in VIEWS {
             for (rs, re) in view_regions(view, input, start, end, self.window) {
-                let decoded = encoding::decode(view, &input[rs..re], rs);
-                self.scan_view(input, &decoded, view, &mut out);
+                encoding::decode_into(view, &input[rs..re], rs, &mut decoded);
+                self.scan_view(input, &decoded, view, &mut hits, &mut out);
             }
         }
         out
     }
 
     /// Scans a decoded view with the automaton; keeps findings that really needed the decoding.
-    fn scan_view(&self, input: &[u8], view: &Decoded, enc: Encoding, out: &mut Vec<Finding>) {
-        let Some(ac) = &self.automaton else {
-            return;
-        };
-        for m in ac.find_overlapping_iter(&view.bytes) {
-            let pattern = &self.patterns[m.pattern().as_usize()];
-            let Some(mut f) = self.verify(&view.bytes, m.start(), pattern) else {
+    fn scan_view(
+        &self,
+        input: &[u8],
+        view: &Decoded,
+        enc: Encoding,
+        hits: &mut Vec<(usize, u32)>,
+        out: &mut Vec<Finding>,
+    ) {
+        hits.clear();
+        self.automaton
+            .for_each_match(&view.bytes, 0, view.bytes.len(), |at, id| {
+                hits.push((at, id))
+            });
+        for &(at, id) in hits.iter() {
+            let pattern = &self.patterns[id as usize];
+            let Some(mut f) = self.verify(&view.bytes, at, pattern) else {
                 continue;
             };
             let (s, e) = (f.offset, f.offset + f.length);
@@ -380,21 +391,20 @@ impl Scanner {
     }
 }
 
-/// Keeps, for each secret, only findings not contained in a larger finding of the same secret:
-/// the partial literal runs between `%2E`s of a percent-encoded token, or UTF-16BE seen one byte
-/// into UTF-16LE text, are the same leak. Input is sorted by offset.
+/// Keeps, for each secret or rule, only findings not contained in a larger finding with the same
+/// id: the partial literal runs between `%2E`s of a percent-encoded token, UTF-16BE seen one byte
+/// into UTF-16LE text, or a rule match found again from inside a token by the next piece, are
+/// the same leak. Input is sorted by offset.
 fn drop_contained(mut found: Vec<Finding>) -> Vec<Finding> {
     found.sort_by(|a, b| a.offset.cmp(&b.offset).then(b.length.cmp(&a.length)));
     let mut kept: Vec<Finding> = Vec::with_capacity(found.len());
     let mut reach: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for f in found {
-        if f.kind == Kind::Secret {
-            let end = f.offset + f.length;
-            match reach.get(&f.id) {
-                Some(&r) if end <= r => continue,
-                _ => {
-                    reach.insert(f.id.clone(), end);
-                }
+        let end = f.offset + f.length;
+        match reach.get(&f.id) {
+            Some(&r) if end <= r => continue,
+            _ => {
+                reach.insert(f.id.clone(), end);
             }
         }
         kept.push(f);

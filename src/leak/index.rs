@@ -13,6 +13,9 @@ use std::collections::HashMap;
 /// log2 of the number of bits in the filter: 2^21 bits = 256 KiB, the L2 cache of one core.
 const FILTER_BITS: u32 = 21;
 
+/// Words of the filter (a fixed size lets the compiler drop the bounds check).
+const FILTER_WORDS: usize = (1 << FILTER_BITS) / 64;
+
 /// An odd 64-bit constant (2^64 / golden ratio) for multiplicative hashing.
 const MULTIPLIER: u64 = 0x9E37_79B9_7F4A_7C15;
 
@@ -22,7 +25,7 @@ pub const PREFIX: usize = 8;
 /// Patterns indexed by their first 8 bytes.
 #[derive(Debug, Clone)]
 pub struct Index {
-    filter: Vec<u64>,
+    filter: Box<[u64; FILTER_WORDS]>,
     by_prefix: HashMap<u64, Vec<u32>>,
     patterns: Vec<Vec<u8>>,
 }
@@ -40,7 +43,7 @@ impl Index {
     /// Indexes `patterns`; patterns shorter than [`PREFIX`] are ignored (the scanner never makes
     /// one).
     pub fn new(patterns: Vec<Vec<u8>>) -> Index {
-        let mut filter = vec![0u64; (1usize << FILTER_BITS) / 64];
+        let mut filter = Box::new([0u64; FILTER_WORDS]);
         let mut by_prefix: HashMap<u64, Vec<u32>> = HashMap::new();
         for (id, p) in patterns.iter().enumerate() {
             let Some(key) = prefix_of(p) else {

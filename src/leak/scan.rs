@@ -22,7 +22,7 @@
 //! A finding holds a secret's fingerprint or a rule id, the encoding chain and a position, never
 //! the matched bytes.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use rayon::prelude::*;
 use sha2::{Digest as _, Sha256};
@@ -374,10 +374,22 @@ impl Scanner {
         let s = q - left;
         let e = q + ANCHOR + right;
         let (offset, end) = (decoded.offsets[s], decoded.offsets[e]);
-        let encoding = if pattern.chain.is_empty() {
+        let mut chain = pattern.chain.clone();
+        // Both base64 alphabets decode alike; name the one the encoded text actually uses.
+        if let Some(first) = chain.first_mut()
+            && matches!(first, Encoding::Base64 | Encoding::Base64Url)
+        {
+            let text = &input[offset.min(input.len())..end.min(input.len())];
+            if text.iter().any(|c| matches!(c, b'-' | b'_')) {
+                *first = Encoding::Base64Url;
+            } else if text.iter().any(|c| matches!(c, b'+' | b'/')) {
+                *first = Encoding::Base64;
+            }
+        }
+        let encoding = if chain.is_empty() {
             "literal".to_owned()
         } else {
-            let names: Vec<&str> = pattern.chain.iter().map(|e| e.name()).collect();
+            let names: Vec<&str> = chain.iter().map(|e| e.name()).collect();
             names.join(">")
         };
         Some(Finding {
@@ -391,18 +403,19 @@ impl Scanner {
     }
 }
 
-/// Keeps, for each secret or rule, only findings not contained in a larger finding with the same
-/// id: the partial literal runs between `%2E`s of a percent-encoded token, UTF-16BE seen one byte
+/// Keeps, for each secret or rule, only the first of findings with the same id that overlap:
+/// the partial literal runs between `%2E`s of a percent-encoded token, UTF-16BE seen one byte
 /// into UTF-16LE text, or a rule match found again from inside a token by the next piece, are
-/// the same leak. Input is sorted by offset.
+/// the same leak. Two leaks of one secret cannot share bytes. (ASCII in UTF-16 framed by more
+/// UTF-16 text reads as either byte order, one byte apart; the earlier reading is named.)
 fn drop_contained(mut found: Vec<Finding>) -> Vec<Finding> {
     found.sort_by(|a, b| a.offset.cmp(&b.offset).then(b.length.cmp(&a.length)));
     let mut kept: Vec<Finding> = Vec::with_capacity(found.len());
-    let mut reach: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut reach: HashMap<String, usize> = HashMap::new();
     for f in found {
         let end = f.offset + f.length;
         match reach.get(&f.id) {
-            Some(&r) if end <= r => continue,
+            Some(&r) if f.offset < r => continue,
             _ => {
                 reach.insert(f.id.clone(), end);
             }

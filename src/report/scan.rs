@@ -22,14 +22,32 @@ pub struct Located {
     pub finding: Finding,
 }
 
-/// Attaches positions to the findings of one input (findings sorted by offset).
-pub fn locate(path: &[u8], input: &[u8], findings: Vec<Finding>) -> Vec<Located> {
+/// Attaches positions to the findings of one input. Lines are counted once, forward through the
+/// findings in offset order (counting from the start for each finding made a 256 MiB log with a
+/// few hundred findings spend most of its time counting newlines).
+pub fn locate(path: &[u8], input: &[u8], mut findings: Vec<Finding>) -> Vec<Located> {
+    findings.sort_by_key(|f| f.offset);
+    let mut line = 1;
+    let mut line_start = 0;
+    let mut counted = 0;
     findings
         .into_iter()
-        .map(|finding| Located {
-            path: path.to_vec(),
-            position: Position::locate(input, finding.offset),
-            finding,
+        .map(|finding| {
+            let offset = finding.offset.min(input.len());
+            for nl in memchr::memchr_iter(b'\n', &input[counted..offset]) {
+                line += 1;
+                line_start = counted + nl + 1;
+            }
+            counted = offset;
+            Located {
+                path: path.to_vec(),
+                position: Position {
+                    line,
+                    column: offset - line_start + 1,
+                    offset,
+                },
+                finding,
+            }
         })
         .collect()
 }

@@ -14,6 +14,7 @@ use crate::report::{self, Format};
 use crate::seal::create::{self, SealRequest};
 use crate::seal::verify::{self, VerifyOptions};
 use crate::strict_json::DEFAULT_SIZE_LIMIT;
+use crate::token::key::Key;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -43,6 +44,9 @@ enum Command {
         /// A folder that must hold nothing unsealed (sealed whole). Repeatable.
         #[arg(long, value_name = "DIR")]
         complete: Vec<String>,
+        /// Add a MAC made with this key file (at least 32 bytes, mode 0600).
+        #[arg(long, value_name = "KEY")]
+        key_file: Option<PathBuf>,
         /// Files and folders to seal, relative to the root; `.` seals the whole root.
         #[arg(required_unless_present = "complete")]
         paths: Vec<String>,
@@ -61,6 +65,9 @@ enum Command {
         /// Largest seal file accepted, in bytes.
         #[arg(long, default_value_t = DEFAULT_SIZE_LIMIT)]
         max_seal_bytes: usize,
+        /// Require a seal MAC that verifies with this key file (`seal-mac` otherwise).
+        #[arg(long, value_name = "KEY")]
+        key_file: Option<PathBuf>,
         /// The seal file.
         seal: PathBuf,
     },
@@ -91,16 +98,29 @@ pub fn run() -> ExitCode {
             root,
             out,
             complete,
+            key_file,
             paths,
-        } => seal(root, out, complete, paths),
+        } => {
+            let key = match key_file.map(|k| Key::load(&k)).transpose() {
+                Ok(k) => k,
+                Err(e) => return usage_error(e),
+            };
+            seal(root, out, complete, key, paths)
+        }
         Command::Verify {
             root,
             format,
             max_seal_bytes,
+            key_file,
             seal,
         } => {
+            let key = match key_file.map(|k| Key::load(&k)).transpose() {
+                Ok(k) => k,
+                Err(e) => return usage_error(e),
+            };
             let opts = VerifyOptions {
                 seal_size_limit: max_seal_bytes,
+                key,
             };
             let outcome = verify::verify_files(&seal, &root, &opts);
             let text = match format {
@@ -194,6 +214,7 @@ fn seal(
     root: PathBuf,
     out: Option<PathBuf>,
     complete: Vec<String>,
+    key: Option<Key>,
     paths: Vec<String>,
 ) -> ExitCode {
     let req = SealRequest {
@@ -201,13 +222,16 @@ fn seal(
         paths,
         complete,
     };
-    let seal = match create::create(&req) {
+    let mut seal = match create::create(&req) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("sealprobe seal: {e}");
             return ExitCode::from(1);
         }
     };
+    if let Some(key) = &key {
+        seal.sign(key);
+    }
     let bytes = seal.to_file_form();
     let written = match out {
         Some(path) => std::fs::write(&path, &bytes).map_err(|_| "cannot write the seal file"),

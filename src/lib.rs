@@ -19,3 +19,4 @@ pub mod names;
 pub mod report;
 pub mod seal;
 pub mod strict_json;
+pub mod token;

@@ -13,8 +13,13 @@ use std::collections::{HashMap, HashSet};
 use super::error::{SealError, SealErrorClass};
 use super::path::SealPath;
 use crate::names;
-use crate::strict_json::canonical::{build, file_form};
+use crate::strict_json::canonical::{build, file_form, jcs};
 use crate::strict_json::{self, Member, Node, Value};
+use crate::token::key::Key;
+use crate::token::mac;
+
+/// What a seal MAC starts with.
+pub const MAC_PREFIX: &str = "hmac-sha256:";
 
 /// The value of the `format` field.
 pub const SEAL_FORMAT: &str = "sealprobe-seal/1";
@@ -215,6 +220,29 @@ impl Seal {
             members.push(("mac", build::string(mac.clone())));
         }
         build::object(members)
+    }
+
+    /// The bytes the seal MAC covers: the JCS form of the seal without `mac`.
+    pub fn mac_message(&self) -> Vec<u8> {
+        let unsigned = Seal {
+            mac: None,
+            ..self.clone()
+        };
+        jcs(&unsigned.to_node())
+    }
+
+    /// Adds (or replaces) the MAC with one made with `key`.
+    pub fn sign(&mut self, key: &Key) {
+        let tag = mac::tag(key, &self.mac_message());
+        self.mac = Some(format!("{MAC_PREFIX}{tag}"));
+    }
+
+    /// True when the seal carries a MAC and it verifies with `key` (constant-time comparison).
+    pub fn mac_verifies(&self, key: &Key) -> bool {
+        self.mac
+            .as_deref()
+            .and_then(|m| m.strip_prefix(MAC_PREFIX))
+            .is_some_and(|tag| mac::verify(key, &self.mac_message(), tag))
     }
 
     /// The canonical file form: the only spelling [`Seal::load`] accepts.

@@ -19,6 +19,7 @@ use super::hashing::{self, READ_BUFFER};
 use super::model::{Artifact, Seal};
 use crate::beneath::{EntryKind, FolderCache, Refusal, Root};
 use crate::strict_json::DEFAULT_SIZE_LIMIT;
+use crate::token::key::Key;
 
 /// Extra bytes diagnosis may read beyond twice the sealed length.
 pub const DIAGNOSIS_SLACK: u64 = 64 * 1024;
@@ -72,12 +73,15 @@ impl Outcome {
 pub struct VerifyOptions {
     /// Largest seal file accepted (`seal-size` beyond).
     pub seal_size_limit: usize,
+    /// When set, the seal must carry a MAC that verifies with this key (`seal-mac` otherwise).
+    pub key: Option<Key>,
 }
 
 impl Default for VerifyOptions {
     fn default() -> Self {
         VerifyOptions {
             seal_size_limit: DEFAULT_SIZE_LIMIT,
+            key: None,
         }
     }
 }
@@ -104,9 +108,18 @@ pub fn read_seal_file(path: &Path, limit: usize) -> io::Result<Vec<u8>> {
 
 /// Verifies the tree under `root` against the seal document `doc`.
 pub fn verify_bytes(doc: &[u8], root: &Path, opts: &VerifyOptions) -> Outcome {
-    match Seal::load(doc, opts.seal_size_limit) {
-        Ok(seal) => verify_seal(&seal, root),
-        Err(e) => Outcome::seal_error(e),
+    let seal = match Seal::load(doc, opts.seal_size_limit) {
+        Ok(seal) => seal,
+        Err(e) => return Outcome::seal_error(e),
+    };
+    let authenticated = match &opts.key {
+        Some(key) if seal.mac_verifies(key) => true,
+        Some(_) => return Outcome::seal_error(SealError::unpositioned(SealErrorClass::Mac)),
+        None => false,
+    };
+    Outcome {
+        authenticated,
+        ..verify_seal(&seal, root)
     }
 }
 

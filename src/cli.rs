@@ -3,17 +3,19 @@
 //! Exit codes mean one thing each: `0` the check passed, `1` it did not (drift, a bad seal, an I/O
 //! error, a refusal), `2` the command line itself was wrong (clap's usage errors exit 2).
 
-use std::io::Write;
-use std::path::PathBuf;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use crate::decide::{self, judge::KeyState, packet::Packet};
 use crate::leak::{self, ScannerBuilder};
 use crate::report::{self, Format};
 use crate::seal::create::{self, SealRequest};
 use crate::seal::verify::{self, VerifyOptions};
 use crate::strict_json::DEFAULT_SIZE_LIMIT;
+use crate::token::grant::GrantToken;
 use crate::token::key::Key;
 
 #[derive(Debug, Parser)]
@@ -70,6 +72,47 @@ enum Command {
         key_file: Option<PathBuf>,
         /// The seal file.
         seal: PathBuf,
+    },
+    /// Mint a grant token for one action on one decision packet, into a file (mode 0600).
+    #[command(
+        after_help = "The token is written only to --out, never to stdout or stderr.\n\nExample:\n  sealprobe grant --key-file grant.key --action dryrun --packet fix7.json --expires 1893456000 --out dryrun.grant"
+    )]
+    Grant {
+        /// Key file (at least 32 bytes, mode 0600).
+        #[arg(long, value_name = "KEY")]
+        key_file: PathBuf,
+        /// The action to authorize (`[a-z0-9-]{1,32}`).
+        #[arg(long)]
+        action: String,
+        /// The decision packet the grant binds to.
+        #[arg(long)]
+        packet: PathBuf,
+        /// Expiry, Unix seconds.
+        #[arg(long)]
+        expires: u64,
+        /// Where to write the token (created with mode 0600).
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Decide a production decision packet: the selected option only if every rule holds, else HOLD.
+    #[command(
+        after_help = "Exit status: 0 the selected option is authorized (and equals --expect), 1 the gate fell back to the default or --expect differs, 2 usage error.\n\nExample:\n  sealprobe decide --key-file grant.key --expect AUTHORIZE_PRODUCTION_DRYRUN_ONLY fix7.json"
+    )]
+    Decide {
+        /// Key file to check grant tokens with.
+        #[arg(long, value_name = "KEY")]
+        key_file: Option<PathBuf>,
+        /// The current time, Unix seconds (for tests; default: the clock).
+        #[arg(long)]
+        now: Option<u64>,
+        /// Exit 1 unless the verdict is this option.
+        #[arg(long)]
+        expect: Option<String>,
+        /// Report format.
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+        /// The decision packet.
+        packet: PathBuf,
     },
     /// Find secrets and token-shaped strings in output, however they are encoded.
     #[command(
@@ -142,6 +185,114 @@ pub fn run() -> ExitCode {
             format,
             paths,
         } => scan(secrets, rules, format, paths),
+        Command::Grant {
+            key_file,
+            action,
+            packet,
+            expires,
+            out,
+        } => grant(&key_file, &action, &packet, expires, &out),
+        Command::Decide {
+            key_file,
+            now,
+            expect,
+            format,
+            packet,
+        } => decide_packet(key_file, now, expect, format, &packet),
+    }
+}
+
+fn grant(key_file: &Path, action: &str, packet: &Path, expires: u64, out: &Path) -> ExitCode {
+    let key = match Key::load(key_file) {
+        Ok(k) => k,
+        Err(e) => return usage_error(e),
+    };
+    if !crate::token::grant::is_action(action) {
+        return usage_error("the action must match [a-z0-9-]{1,32}");
+    }
+    let Ok(doc) = std::fs::read(packet) else {
+        return usage_error("cannot read the packet");
+    };
+    let digest = match Packet::load(&doc) {
+        Ok(p) => p.digest,
+        Err(_) => {
+            eprintln!(
+                "sealprobe grant: the packet is not a valid sealprobe-decision/1 document; run `sealprobe decide` on it to see why"
+            );
+            return ExitCode::from(1);
+        }
+    };
+    let Some(token) = GrantToken::mint(&key, action, &digest, expires) else {
+        return usage_error("the expiry must be at most 12 digits");
+    };
+    match write_private(out, format!("{token}\n").as_bytes()) {
+        Ok(()) => {
+            eprintln!(
+                "sealprobe grant: grant for action {action} written to the --out file (mode 0600)"
+            );
+            ExitCode::SUCCESS
+        }
+        Err(_) => {
+            eprintln!("sealprobe grant: cannot write the --out file");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Writes `bytes` to a file only its owner can read, whatever mode it had before.
+fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)?;
+    f.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+    f.write_all(bytes)?;
+    f.sync_all()
+}
+
+fn decide_packet(
+    key_file: Option<PathBuf>,
+    now: Option<u64>,
+    expect: Option<String>,
+    format: Format,
+    packet: &Path,
+) -> ExitCode {
+    let key = key_file.map(|k| Key::load(&k));
+    let state = match &key {
+        None => KeyState::Absent,
+        Some(Ok(k)) => KeyState::Usable(k),
+        Some(Err(_)) => KeyState::Refused,
+    };
+    let now = now.unwrap_or_else(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs())
+    });
+    let doc = std::fs::File::open(packet).ok().and_then(|f| {
+        let mut doc = Vec::new();
+        f.take(DEFAULT_SIZE_LIMIT as u64 + 1)
+            .read_to_end(&mut doc)
+            .ok()
+            .map(|_| doc)
+    });
+    let decision = decide::decide(doc.as_deref(), state, now);
+    let text = match format {
+        Format::Human => report::decide::human(&decision).into_bytes(),
+        Format::Json => report::decide::json(&decision),
+    };
+    if write_stdout(&text).is_err() {
+        return ExitCode::from(1);
+    }
+    let expected = expect
+        .as_deref()
+        .is_none_or(|e| e.as_bytes() == decision.verdict.as_bytes());
+    if !decision.fell_back && expected {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
     }
 }
 

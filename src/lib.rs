@@ -13,6 +13,7 @@
 
 pub mod beneath;
 pub mod cli;
+pub mod decide;
 pub mod fuzzing;
 pub mod leak;
 pub mod names;

@@ -5,6 +5,7 @@
 //! they never carry file contents or any part of a rejected document, because the types they
 //! render from do not hold any.
 
+pub mod decide;
 pub mod escape;
 pub mod scan;
 pub mod verify;

@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use super::escape::escape_path;
-use crate::decide::{Decision, Reason};
+use crate::decide::{Decision, Reason, ReasonClass};
 use crate::strict_json::Node;
 use crate::strict_json::canonical::{build, file_form};
 
@@ -56,9 +56,14 @@ pub fn human(d: &Decision) -> String {
                 "at line {}, column {} (byte {})",
                 p.line, p.column, p.offset
             ),
+            _ if r.class == ReasonClass::Key => {
+                "no usable --key-file (missing, unreadable, too short, or readable by others)"
+                    .into()
+            }
             _ => String::new(),
         };
-        let _ = writeln!(out, "  {:<20} {about}", r.class.name());
+        let line = format!("  {:<20} {about}", r.class.name());
+        let _ = writeln!(out, "{}", line.trim_end());
     }
     out
 }

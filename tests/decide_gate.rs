@@ -531,3 +531,70 @@ fn the_fix7_example_decides_hold_production() {
     let o = decide_doc(&doc, &[], Some("HOLD_PRODUCTION"));
     assert_eq!((o.code, o.verdict.as_str()), (0, "HOLD_PRODUCTION"));
 }
+
+#[test]
+fn grant_writes_the_token_only_to_a_private_file() {
+    let t = Tree::new();
+    let packet_path = t.dir.path().join("packet.json");
+    std::fs::write(&packet_path, serde_json::to_vec(&packet()).unwrap()).unwrap();
+    let key = t.dir.path().join("grant.key");
+    std::fs::write(&key, key_bytes(1)).unwrap();
+    std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let out = t.dir.path().join("dryrun.grant");
+    let run = common::sealprobe(&[
+        "grant",
+        "--key-file",
+        key.to_str().unwrap(),
+        "--action",
+        "dryrun",
+        "--packet",
+        packet_path.to_str().unwrap(),
+        "--expires",
+        &LATER.to_string(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let token = std::fs::read_to_string(&out).unwrap();
+    let token = token.trim_end();
+    assert_eq!(token, mint(&packet(), "dryrun", 1, LATER));
+    assert_eq!(
+        std::fs::metadata(&out).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    common::assert_no_leak(&run, token);
+}
+
+#[test]
+fn grant_refuses_a_key_readable_by_others_and_a_bad_action() {
+    let t = Tree::new();
+    let packet_path = t.dir.path().join("packet.json");
+    std::fs::write(&packet_path, serde_json::to_vec(&packet()).unwrap()).unwrap();
+    let key = t.dir.path().join("grant.key");
+    std::fs::write(&key, key_bytes(1)).unwrap();
+    let out = t.dir.path().join("g");
+    let args = |action: &str| {
+        vec![
+            "grant".to_owned(),
+            "--key-file".into(),
+            key.to_str().unwrap().into(),
+            "--action".into(),
+            action.into(),
+            "--packet".into(),
+            packet_path.to_str().unwrap().into(),
+            "--expires".into(),
+            "1900000000".into(),
+            "--out".into(),
+            out.to_str().unwrap().into(),
+        ]
+    };
+    std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let a = args("dryrun");
+    let run = common::sealprobe(&a.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(run.code, 2);
+    std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let a = args("DRYRUN");
+    let run = common::sealprobe(&a.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(run.code, 2);
+    assert!(!out.exists());
+}

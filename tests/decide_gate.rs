@@ -532,14 +532,20 @@ fn the_fix7_example_decides_hold_production() {
     assert_eq!((o.code, o.verdict.as_str()), (0, "HOLD_PRODUCTION"));
 }
 
-#[test]
-fn grant_writes_the_token_only_to_a_private_file() {
+/// A temp folder with the test packet and a key file of the given mode.
+fn grant_setup(key_mode: u32) -> (Tree, std::path::PathBuf, std::path::PathBuf) {
     let t = Tree::new();
     let packet_path = t.dir.path().join("packet.json");
     std::fs::write(&packet_path, serde_json::to_vec(&packet()).unwrap()).unwrap();
     let key = t.dir.path().join("grant.key");
     std::fs::write(&key, key_bytes(1)).unwrap();
-    std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).unwrap();
+    std::fs::set_permissions(&key, std::fs::Permissions::from_mode(key_mode)).unwrap();
+    (t, packet_path, key)
+}
+
+#[test]
+fn grant_writes_the_token_only_to_a_private_file() {
+    let (t, packet_path, key) = grant_setup(0o600);
     let out = t.dir.path().join("dryrun.grant");
     let run = common::sealprobe(&[
         "grant",
@@ -567,11 +573,7 @@ fn grant_writes_the_token_only_to_a_private_file() {
 
 #[test]
 fn grant_refuses_a_key_readable_by_others_and_a_bad_action() {
-    let t = Tree::new();
-    let packet_path = t.dir.path().join("packet.json");
-    std::fs::write(&packet_path, serde_json::to_vec(&packet()).unwrap()).unwrap();
-    let key = t.dir.path().join("grant.key");
-    std::fs::write(&key, key_bytes(1)).unwrap();
+    let (t, packet_path, key) = grant_setup(0o640);
     let out = t.dir.path().join("g");
     let args = |action: &str| {
         vec![
@@ -588,7 +590,6 @@ fn grant_refuses_a_key_readable_by_others_and_a_bad_action() {
             out.to_str().unwrap().into(),
         ]
     };
-    std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o640)).unwrap();
     let a = args("dryrun");
     let run = common::sealprobe(&a.iter().map(String::as_str).collect::<Vec<_>>());
     assert_eq!(run.code, 2);

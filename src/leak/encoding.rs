@@ -107,6 +107,16 @@ pub fn decode_into(enc: Encoding, input: &[u8], base: usize, out: &mut Decoded) 
     }
 }
 
+/// Copies the bytes from `i` up to the next `marker` (which starts an escape) as themselves;
+/// returns where the copy stopped.
+fn copy_plain(input: &[u8], i: usize, marker: u8, base: usize, out: &mut Decoded) -> usize {
+    let next = memchr::memchr(marker, &input[i..]).map_or(input.len(), |n| i + n);
+    if next > i {
+        out.push_run(&input[i..next], base + i);
+    }
+    next
+}
+
 fn push_char(out: &mut Decoded, c: char, at: usize) {
     let mut buf = [0u8; 4];
     for b in c.encode_utf8(&mut buf).bytes() {
@@ -125,9 +135,8 @@ fn decode_json_escape(input: &[u8], base: usize, out: &mut Decoded) {
     out.clear();
     let mut i = 0;
     while i < input.len() {
-        let next = memchr::memchr(b'\\', &input[i..]).map_or(input.len(), |n| i + n);
+        let next = copy_plain(input, i, b'\\', base, out);
         if next > i {
-            out.push_run(&input[i..next], base + i);
             i = next;
             continue;
         }
@@ -183,9 +192,8 @@ fn decode_percent(input: &[u8], base: usize, out: &mut Decoded) {
     out.clear();
     let mut i = 0;
     while i < input.len() {
-        let next = memchr::memchr(b'%', &input[i..]).map_or(input.len(), |n| i + n);
+        let next = copy_plain(input, i, b'%', base, out);
         if next > i {
-            out.push_run(&input[i..next], base + i);
             i = next;
             continue;
         }
@@ -211,9 +219,8 @@ fn decode_html(input: &[u8], base: usize, out: &mut Decoded) {
     out.clear();
     let mut i = 0;
     while i < input.len() {
-        let next = memchr::memchr(b'&', &input[i..]).map_or(input.len(), |n| i + n);
+        let next = copy_plain(input, i, b'&', base, out);
         if next > i {
-            out.push_run(&input[i..next], base + i);
             i = next;
             continue;
         }

@@ -239,7 +239,8 @@ fn grant(key_file: &Path, action: &str, packet: &Path, expires: u64, out: &Path)
     }
 }
 
-/// Writes `bytes` to a file only its owner can read, whatever mode it had before.
+/// Writes `bytes` to a file only its owner can read, whatever mode it had before. A symlink at
+/// the path is refused rather than followed, so the token cannot be redirected elsewhere.
 fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
     let mut f = std::fs::OpenOptions::new()
@@ -247,7 +248,13 @@ fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         .create(true)
         .truncate(true)
         .mode(0o600)
+        .custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32)
         .open(path)?;
+    if !f.metadata()?.is_file() {
+        return Err(std::io::Error::other(
+            "the --out path is not a regular file",
+        ));
+    }
     f.set_permissions(std::fs::Permissions::from_mode(0o600))?;
     f.write_all(bytes)?;
     f.sync_all()

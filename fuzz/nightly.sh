@@ -49,10 +49,11 @@ if ((${#targets[@]} == 0)); then
     mapfile -t targets < <("${CARGO[@]}" list)
 fi
 
-# Targets that read JSON get the JSON dictionary.
+# Targets that read JSON get the JSON dictionary; token_parse gets the grant token pieces.
 dict_for() {
     case "$1" in
-        strict_json | seal_load) echo "-dict=$FUZZ/dictionaries/json.dict" ;;
+        strict_json | seal_load | decide) echo "-dict=$FUZZ/dictionaries/json.dict" ;;
+        token_parse) echo "-dict=$FUZZ/dictionaries/token.dict" ;;
     esac
 }
 

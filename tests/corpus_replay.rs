@@ -106,3 +106,71 @@ fn seal_load_corpus_has_accepted_seals() {
         "only {accepted} seeds of corpus/seal_load/ load"
     );
 }
+
+#[test]
+fn token_parse_corpus() {
+    replay("token_parse", fuzzing::token_parse);
+}
+
+#[test]
+fn decide_corpus() {
+    replay("decide", fuzzing::decide);
+}
+
+#[test]
+fn leak_scan_corpus() {
+    replay("leak_scan", fuzzing::leak_scan);
+}
+
+/// The seeds of `token_parse` include tokens that parse, and the seeds of `decide` include
+/// packets whose selected option is authorized by grants of the harness key: otherwise the
+/// replay would never exercise the accepting side of either property.
+#[test]
+fn grant_corpora_reach_the_accepting_side() {
+    use sealprobe::decide::judge::{KeyState, decide};
+    use sealprobe::token::grant::GrantToken;
+
+    let parsed = corpus("token_parse")
+        .iter()
+        .filter(|f| {
+            let data = std::fs::read(f).expect("readable");
+            std::str::from_utf8(&data).is_ok_and(|s| GrantToken::parse(s).is_ok())
+        })
+        .count();
+    assert!(
+        parsed >= 2,
+        "only {parsed} seeds of corpus/token_parse/ parse"
+    );
+
+    let key = fuzzing::harness_key();
+    let authorized = corpus("decide")
+        .iter()
+        .filter(|f| {
+            let doc = std::fs::read(f).expect("readable");
+            let d = decide(Some(&doc), KeyState::Usable(&key), fuzzing::DECIDE_NOW);
+            !d.fell_back && d.reasons.is_empty() && d.selected.as_deref() != Some("HOLD_PRODUCTION")
+        })
+        .count();
+    assert!(
+        authorized >= 2,
+        "only {authorized} seeds of corpus/decide/ authorize an option that requires grants"
+    );
+}
+
+/// Every planted encoding has a seed in `corpus/leak_scan/`.
+#[test]
+fn leak_scan_corpus_covers_every_encoding() {
+    let mut seen = [false; fuzzing::PLANTED_ENCODINGS.len()];
+    for f in corpus("leak_scan") {
+        let data = std::fs::read(&f).expect("readable");
+        if let Some(how) = data.get(1) {
+            seen[fuzzing::planted_encoding(*how)] = true;
+        }
+    }
+    for (name, seen) in fuzzing::PLANTED_ENCODINGS.iter().zip(seen) {
+        assert!(
+            seen,
+            "no seed of corpus/leak_scan/ plants the secret as {name}"
+        );
+    }
+}

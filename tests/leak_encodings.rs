@@ -263,3 +263,21 @@ fn clean_text_has_no_finding() {
     }
     assert!(scan(text.as_bytes()).is_empty());
 }
+
+#[test]
+fn whole_secret_after_a_partial_lookalike_is_reported_whole() {
+    // Found by the leak_scan fuzz target: a 16-byte partial match starting one byte before the
+    // secret used to hide the whole match that overlaps it.
+    let secret = "AAAAAAAAAAAAAAAAB";
+    let text = b"AAAAAAAAAAAAAAAAAB";
+    let found = ScannerBuilder::new()
+        .secret(secret)
+        .build()
+        .unwrap()
+        .scan(text);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(
+        (found[0].offset, found[0].length, found[0].partial),
+        (1, 17, false)
+    );
+}

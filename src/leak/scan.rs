@@ -22,7 +22,7 @@
 //! A finding holds a secret's fingerprint or a rule id, the encoding chain and a position, never
 //! the matched bytes.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 use rayon::prelude::*;
 use sha2::{Digest as _, Sha256};
@@ -403,26 +403,39 @@ impl Scanner {
     }
 }
 
-/// Keeps, for each secret or rule, only the first of findings with the same id that overlap:
-/// the partial literal runs between `%2E`s of a percent-encoded token, UTF-16BE seen one byte
-/// into UTF-16LE text, or a rule match found again from inside a token by the next piece, are
-/// the same leak. Two leaks of one secret cannot share bytes. (ASCII in UTF-16 framed by more
-/// UTF-16 text reads as either byte order, one byte apart; the earlier reading is named.)
+/// Keeps, for each secret or rule, one finding per cluster of overlapping findings with the same
+/// id: the partial literal runs between `%2E`s of a percent-encoded token, UTF-16BE seen one byte
+/// into UTF-16LE text, a rule match found again from inside a token by the next piece, or a
+/// partial match that starts in the text just before the whole secret, are the same leak. Two
+/// leaks of one secret cannot share bytes. The finding kept is the most complete one: whole over
+/// partial, then the longest, then the earliest. (ASCII in UTF-16 framed by more UTF-16 text
+/// reads as either byte order one byte apart, at equal length; the earlier reading is named.)
+/// Returns findings sorted by offset.
 fn drop_contained(mut found: Vec<Finding>) -> Vec<Finding> {
-    found.sort_by(|a, b| a.offset.cmp(&b.offset).then(b.length.cmp(&a.length)));
+    found.sort_by(|a, b| a.id.cmp(&b.id).then(a.offset.cmp(&b.offset)));
     let mut kept: Vec<Finding> = Vec::with_capacity(found.len());
-    let mut reach: HashMap<String, usize> = HashMap::new();
+    let mut cluster: Vec<Finding> = Vec::new();
+    let mut reach = 0;
     for f in found {
-        let end = f.offset + f.length;
-        match reach.get(&f.id) {
-            Some(&r) if f.offset < r => continue,
-            _ => {
-                reach.insert(f.id.clone(), end);
-            }
+        let joins = cluster.first().is_some_and(|c| c.id == f.id) && f.offset < reach;
+        if !joins {
+            kept.extend(most_complete(&mut cluster));
+            reach = 0;
         }
-        kept.push(f);
+        reach = reach.max(f.offset + f.length);
+        cluster.push(f);
     }
+    kept.extend(most_complete(&mut cluster));
+    kept.sort_by(|a, b| a.offset.cmp(&b.offset).then(a.id.cmp(&b.id)));
     kept
+}
+
+/// Empties `cluster` and returns its most complete finding.
+fn most_complete(cluster: &mut Vec<Finding>) -> Option<Finding> {
+    let best = cluster
+        .drain(..)
+        .max_by_key(|f| (!f.partial, f.length, std::cmp::Reverse(f.offset)));
+    best
 }
 
 impl Decoded {

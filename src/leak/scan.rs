@@ -432,10 +432,9 @@ fn drop_contained(mut found: Vec<Finding>) -> Vec<Finding> {
 
 /// Empties `cluster` and returns its most complete finding.
 fn most_complete(cluster: &mut Vec<Finding>) -> Option<Finding> {
-    let best = cluster
+    cluster
         .drain(..)
-        .max_by_key(|f| (!f.partial, f.length, std::cmp::Reverse(f.offset)));
-    best
+        .max_by_key(|f| (!f.partial, f.length, std::cmp::Reverse(f.offset)))
 }
 
 impl Decoded {

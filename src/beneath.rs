@@ -109,13 +109,8 @@ impl Root {
         }
         if cache.folder != folder || cache.fd.is_none() {
             cache.fd = None;
-            let mut dir: Option<OwnedFd> = None;
-            for name in folder.split('/') {
-                let parent = dir.as_ref().map_or(root.as_fd(), |d| d.as_fd());
-                dir = Some(open_folder(parent, name)?);
-            }
+            cache.fd = open_folders(root.as_fd(), folder.split('/'))?;
             cache.folder = folder.to_owned();
-            cache.fd = dir;
         }
         match &cache.fd {
             Some(fd) => open_regular(fd.as_fd(), last),
@@ -135,11 +130,7 @@ impl Root {
         let (last, folders) = components.split_last().ok_or(Refusal::Missing {
             unicode_twin: false,
         })?;
-        let mut dir: Option<OwnedFd> = None;
-        for name in folders {
-            let parent = dir.as_ref().map_or(root.as_fd(), |d| d.as_fd());
-            dir = Some(open_folder(parent, name)?);
-        }
+        let dir = open_folders(root.as_fd(), folders.iter().copied())?;
         let parent = dir.as_ref().map_or(root.as_fd(), |d| d.as_fd());
         let st = stat_nofollow(parent, last)?;
         Ok(kind_from_type(FileType::from_raw_mode(st.st_mode)))
@@ -149,13 +140,11 @@ impl Root {
     /// symlinks, sorted by path bytes. Folders are listed too.
     pub fn walk(&self, rel: &str) -> Result<Vec<Entry>, Refusal> {
         let root = self.fd.as_ref().map_err(|r| *r)?;
-        let mut dir: Option<OwnedFd> = None;
-        if rel != "." {
-            for name in rel.split('/') {
-                let parent = dir.as_ref().map_or(root.as_fd(), |d| d.as_fd());
-                dir = Some(open_folder(parent, name)?);
-            }
-        }
+        let dir = if rel == "." {
+            None
+        } else {
+            open_folders(root.as_fd(), rel.split('/'))?
+        };
         let start = match dir {
             Some(d) => d,
             None => rustix::fs::openat(
@@ -270,6 +259,20 @@ fn open_regular(parent: BorrowedFd<'_>, name: &str) -> Result<File, Refusal> {
         return Err(Refusal::NotRegular);
     }
     Ok(File::from(fd))
+}
+
+/// Walks down `names` from `root`, one `open_folder` per component; `None` when there are no
+/// components (the folder is the root itself).
+fn open_folders<'n>(
+    root: BorrowedFd<'_>,
+    names: impl Iterator<Item = &'n str>,
+) -> Result<Option<OwnedFd>, Refusal> {
+    let mut dir: Option<OwnedFd> = None;
+    for name in names {
+        let parent = dir.as_ref().map_or(root, |d| d.as_fd());
+        dir = Some(open_folder(parent, name)?);
+    }
+    Ok(dir)
 }
 
 /// Opens the folder `name` in `parent` with `O_NOFOLLOW | O_DIRECTORY`. Only when that fails is

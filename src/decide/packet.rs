@@ -2,6 +2,7 @@
 
 use sha2::{Digest as _, Sha256};
 
+use crate::seal::Digest;
 use crate::strict_json::canonical::jcs;
 use crate::strict_json::{self, JsonError, Member, Node, Position, Value};
 
@@ -69,10 +70,7 @@ pub fn digest_without_grants(root: &Node) -> String {
     if let Value::Object(members) = &mut stripped.value {
         members.retain(|m| m.key != "grants");
     }
-    Sha256::digest(jcs(&stripped))
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    Digest(Sha256::digest(jcs(&stripped)).into()).to_hex()
 }
 
 struct Schema<'a> {

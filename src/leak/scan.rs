@@ -30,6 +30,7 @@ use sha2::{Digest as _, Sha256};
 use super::encoding::{self, Decoded, Encoding};
 use super::index::Index;
 use super::rules::Rule;
+use crate::seal::Digest;
 
 /// Length of an anchor block, and half the length of the shortest partial leak.
 pub const ANCHOR: usize = 8;
@@ -87,11 +88,9 @@ struct Secret {
 
 /// Fingerprint of a secret: the first 8 hex digits of its SHA-256.
 pub fn fingerprint(secret: &[u8]) -> String {
-    Sha256::digest(secret)
-        .iter()
-        .take(4)
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    let mut hex = Digest(Sha256::digest(secret).into()).to_hex();
+    hex.truncate(8);
+    hex
 }
 
 /// Configures a [`Scanner`].

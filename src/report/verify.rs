@@ -110,7 +110,7 @@ pub fn human(outcome: &Outcome) -> String {
     } else {
         "seal unauthenticated (no --key-file)"
     };
-    let unsealed = outcome.findings.len() as u64 - s.failed;
+    let unsealed = (outcome.findings.len() as u64).saturating_sub(s.failed);
     if outcome.passed() {
         let _ = writeln!(
             out,

@@ -13,11 +13,17 @@
 
 pub mod beneath;
 pub mod cli;
+pub mod command;
 pub mod decide;
+pub mod digest;
+pub mod escape;
 pub mod fuzzing;
 pub mod leak;
 pub mod names;
 pub mod report;
 pub mod seal;
+pub mod small_file;
 pub mod strict_json;
 pub mod token;
+pub mod vocabulary;
+pub mod workspace;

@@ -269,7 +269,7 @@ fn case_changed_folder_name_is_path_unicode() {
 #[test]
 fn symlink_to_identical_content_outside_root_is_not_regular() {
     let t = sealed_doc();
-    let outside = t.dir.path().join("outside.md");
+    let outside = t.base().join("outside.md");
     std::fs::write(&outside, DOC).unwrap();
     std::fs::remove_file(t.path("docs/decision.md")).unwrap();
     std::os::unix::fs::symlink(&outside, t.path("docs/decision.md")).unwrap();
@@ -285,7 +285,7 @@ fn symlink_to_identical_content_outside_root_is_not_regular() {
 #[test]
 fn symlinked_folder_on_the_path_is_not_regular() {
     let t = sealed_doc();
-    let outside = t.dir.path().join("elsewhere");
+    let outside = t.base().join("elsewhere");
     std::fs::create_dir(&outside).unwrap();
     std::fs::write(outside.join("decision.md"), DOC).unwrap();
     std::fs::remove_dir_all(t.path("docs")).unwrap();
@@ -339,7 +339,7 @@ fn io_error_while_reading_is_unreadable() {
         vec![sealprobe::seal::Artifact {
             path: sealprobe::seal::path::SealPath::parse("mem").unwrap(),
             bytes: 10,
-            sha256: sealprobe::seal::Digest([7; 32]),
+            sha256: sealprobe::digest::Digest([7; 32]),
             text: None,
             json: None,
         }],

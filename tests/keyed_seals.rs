@@ -5,10 +5,10 @@ mod common;
 
 use std::os::unix::fs::PermissionsExt;
 
-use common::{Tree, assert_no_leak, sealprobe};
+use common::{Tree, assert_nothing_leaked, sealprobe};
 
 fn key_file(t: &Tree, name: &str, byte: u8, mode: u32) -> String {
-    let p = t.dir.path().join(name);
+    let p = t.base().join(name);
     std::fs::write(&p, vec![byte; 32]).unwrap();
     std::fs::set_permissions(&p, std::fs::Permissions::from_mode(mode)).unwrap();
     p.to_str().unwrap().to_owned()
@@ -46,7 +46,7 @@ fn keyed_seal_verifies_and_is_authenticated() {
     let run = verify_with_key(&t, &key, "json");
     assert_eq!(run.code, 0, "{}", run.stdout);
     assert_eq!(run.report()["authenticated"], true);
-    assert_no_leak(&run, &mac_of(&t.seal_text()));
+    assert_nothing_leaked(&run, &[mac_of(&t.seal_text()).as_str()]);
     let human = verify_with_key(&t, &key, "human");
     assert!(
         human.stdout.contains("seal authenticated"),
@@ -87,7 +87,7 @@ fn flipped_mac_is_seal_mac() {
     let run = verify_with_key(&t, &key, "json");
     assert_eq!(run.code, 1);
     assert_eq!(run.seal_error_class(), "seal-mac");
-    assert_no_leak(&run, &mac);
+    assert_nothing_leaked(&run, &[mac.as_str()]);
 }
 
 #[test]
@@ -126,7 +126,7 @@ fn key_file_readable_by_others_is_refused() {
 fn short_key_file_is_refused() {
     let t = Tree::new();
     t.write("a.txt", "alpha\n");
-    let p = t.dir.path().join("short.key");
+    let p = t.base().join("short.key");
     std::fs::write(&p, b"0123456789").unwrap();
     std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600)).unwrap();
     let run = t.seal_run(&["--key-file", p.to_str().unwrap(), "a.txt"]);

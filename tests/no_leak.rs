@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Tree, assert_no_leak};
+use common::{Tree, assert_nothing_leaked};
 
 const TOKEN: &str =
     "spg1.cutover.3f9a0c1d2e4b5a69.1893456000.Zk3pQ8vX2mN7tR4wY9bC1dF6gH0jK5lA8sE3uI7oP2q";
@@ -20,7 +20,7 @@ fn check_both_formats(t: &Tree) {
     for format in ["json", "human"] {
         let run = t.verify_format(format);
         assert_eq!(run.code, 1, "{format}: {}", run.stdout);
-        assert_no_leak(&run, TOKEN);
+        assert_nothing_leaked(&run, &[TOKEN]);
     }
 }
 
@@ -90,5 +90,5 @@ fn token_in_a_file_that_cannot_be_sealed_is_not_echoed() {
     let run = t.seal_run(&["."]);
     assert_eq!(run.code, 1);
     assert!(run.stderr.contains("link"), "{}", run.stderr);
-    assert_no_leak(&run, TOKEN);
+    assert_nothing_leaked(&run, &[TOKEN]);
 }

@@ -9,7 +9,9 @@
 //!
 //! Case counts are modest so that the file runs in well under a minute in a debug build.
 
-use std::path::Path;
+mod common;
+
+use std::path::PathBuf;
 
 use proptest::prelude::*;
 use proptest::sample::Index;
@@ -21,6 +23,7 @@ use sealprobe::strict_json::canonical::{file_form, jcs};
 use sealprobe::strict_json::{
     DEFAULT_SIZE_LIMIT, MAX_SAFE_INTEGER, Node, Value, parse, parse_with_limit,
 };
+use sealprobe::workspace::Workspace;
 
 // --- generated JSON values ------------------------------------------------------------------
 
@@ -503,25 +506,25 @@ fn mutate(bytes: &mut Vec<u8>, op: u8, at: Index, byte: u8) {
 const FILES: [&str; 3] = ["notes/a.txt", "data/b.json", "bin/c.bin"];
 
 struct Sealed {
-    dir: tempfile::TempDir,
+    ws: Workspace,
     seal: Seal,
     contents: Vec<Vec<u8>>,
 }
 
 impl Sealed {
-    fn root(&self) -> &Path {
-        self.dir.path()
+    fn root(&self) -> PathBuf {
+        self.ws.root()
     }
 
     fn write(&self, file: usize, bytes: &[u8]) {
-        std::fs::write(self.root().join(FILES[file]), bytes).expect("write file");
+        self.ws.file(FILES[file], bytes).expect("write file");
     }
 
     /// Verifies through the seal's canonical bytes, so loading is exercised too.
     fn verify(&self) -> Outcome {
         verify_bytes(
             &self.seal.to_file_form(),
-            self.root(),
+            &self.root(),
             &VerifyOptions::default(),
         )
     }
@@ -529,14 +532,12 @@ impl Sealed {
 
 /// Writes the three files under a fresh root, seals `.` and checks that the fresh seal passes.
 fn seal_tree(contents: Vec<Vec<u8>>) -> Result<Sealed, TestCaseError> {
-    let dir = tempfile::tempdir().expect("temp dir");
+    let ws = Workspace::temporary().expect("a case workspace");
     for (name, bytes) in FILES.iter().zip(&contents) {
-        let path = dir.path().join(name);
-        std::fs::create_dir_all(path.parent().expect("parent")).expect("folders");
-        std::fs::write(path, bytes).expect("write file");
+        ws.file(name, bytes).expect("write file");
     }
     let seal = create(&SealRequest {
-        root: dir.path(),
+        root: &ws.root(),
         paths: vec![".".into()],
         complete: vec![],
     })
@@ -545,12 +546,8 @@ fn seal_tree(contents: Vec<Vec<u8>>) -> Result<Sealed, TestCaseError> {
     let loaded = Seal::load(&seal.to_file_form(), DEFAULT_SIZE_LIMIT)
         .map_err(|e| TestCaseError::fail(format!("own seal refused: {e}")))?;
     prop_assert_eq!(&loaded, &seal, "the seal does not load back as itself");
-    let sealed = Sealed {
-        dir,
-        seal,
-        contents,
-    };
-    let fresh = verify_seal(&sealed.seal, sealed.root());
+    let sealed = Sealed { ws, seal, contents };
+    let fresh = verify_seal(&sealed.seal, &sealed.root());
     prop_assert!(fresh.passed(), "fresh seal fails: {:?}", fresh);
     prop_assert!(
         sealed.verify().passed(),
@@ -592,38 +589,32 @@ fn canary() -> impl Strategy<Value = String> {
     "[A-Za-z0-9]{20}"
 }
 
-/// Every 16-character run of `canary` that appears in `text`.
-fn leaked_runs(text: &[u8], canary: &str) -> Vec<String> {
-    let text = String::from_utf8_lossy(text);
-    (0..=canary.len() - 16)
-        .map(|i| canary[i..i + 16].to_owned())
-        .filter(|w| text.contains(w.as_str()))
-        .collect()
-}
-
+/// The leak check the properties use is the real scanner: it finds any 16-character run of the
+/// canary, and nothing shorter.
 #[test]
 fn leaked_runs_finds_every_16_char_window_of_the_canary() {
     let canary = "ABCDEFGHIJKLMNOPQRST";
-    assert!(leaked_runs(b"nothing here ABCDEFGHIJKLMNO", canary).is_empty());
-    assert_eq!(
-        leaked_runs(b"x EFGHIJKLMNOPQRST y", canary),
-        vec!["EFGHIJKLMNOPQRST".to_owned()]
-    );
-    assert_eq!(leaked_runs(canary.as_bytes(), canary).len(), 5);
+    assert!(common::leaks(b"nothing here ABCDEFGHIJKLMNO", &[canary]).is_empty());
+    let found = common::leaks(b"x EFGHIJKLMNOPQRST y", &[canary]);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].partial);
+    assert_eq!((found[0].offset, found[0].length), (2, 16));
+    let whole = common::leaks(canary.as_bytes(), &[canary]);
+    assert!(whole.len() == 1 && !whole[0].partial, "{whole:?}");
 }
 
 fn assert_reports_hide(outcome: &Outcome, canary: &str) -> Result<(), TestCaseError> {
     let human = report::verify::human(outcome);
     let json = report::verify::json(outcome);
     prop_assert!(!human.is_empty() && !json.is_empty());
-    let leaks = leaked_runs(human.as_bytes(), canary);
+    let leaks = common::leaks(human.as_bytes(), &[canary]);
     prop_assert!(
         leaks.is_empty(),
         "human report leaks {:?}: {}",
         leaks,
         human
     );
-    let leaks = leaked_runs(&json, canary);
+    let leaks = common::leaks(&json, &[canary]);
     prop_assert!(leaks.is_empty(), "JSON report leaks {:?}", leaks);
     Ok(())
 }
@@ -710,7 +701,7 @@ proptest! {
         };
         prop_assert_ne!(&bad, &good);
         prop_assert!(bad.contains(canary.as_str()));
-        let outcome = verify_bytes(bad.as_bytes(), sealed.root(), &VerifyOptions::default());
+        let outcome = verify_bytes(bad.as_bytes(), &sealed.root(), &VerifyOptions::default());
         prop_assert!(!outcome.passed());
         prop_assert!(outcome.seal_error.is_some(), "a bad seal must be a seal error");
         assert_reports_hide(&outcome, &canary)?;

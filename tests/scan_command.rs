@@ -40,7 +40,7 @@ fn leak_in_a_file_exits_1_with_position() {
     );
     assert_eq!(f["offset"], 16);
     assert_eq!(f["encoding"], "literal");
-    common::assert_no_leak(&run, SECRET);
+    common::assert_nothing_leaked(&run, &[SECRET]);
 }
 
 #[test]
@@ -66,7 +66,7 @@ fn clean_folder_exits_0_and_folders_are_scanned_recursively() {
     assert_eq!(run.code, 1);
     assert!(run.stdout.contains("deep/c.log:1:3"), "{}", run.stdout);
     assert!(run.stdout.contains("partial"), "{}", run.stdout);
-    common::assert_no_leak(&run, SECRET);
+    common::assert_nothing_leaked(&run, &[SECRET]);
 }
 
 #[test]

@@ -1,68 +1,48 @@
 //! The rules of SPEC 5.2, applied to a loaded packet. Every rule is checked and every failing
 //! one is reported; the verdict is the selected option only when none fails.
 
-use super::packet::{DecisionOption, Packet, PacketError};
+use super::packet::{BlockerId, OptionId, Packet, PacketError};
 use crate::strict_json::Position;
-use crate::token::grant::{GrantProblem, GrantToken};
+use crate::token::grant::{Action, GrantProblem, GrantToken};
 use crate::token::key::Key;
 
 /// The verdict when the packet cannot be trusted to name its own default.
 pub const HOLD: &str = "HOLD";
 
-/// A reason class (SPEC 5.2). The set is closed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum ReasonClass {
-    PacketSyntax,
-    PacketSchema,
-    DefaultNotHold,
-    SelectedCount,
-    SelectedUnknown,
-    BlockerMissing,
-    BlockerRepeated,
-    BlockerOpen,
-    GrantMissing,
-    GrantRepeated,
-    GrantInvalid,
-    GrantExpired,
-    GrantWrongPacket,
-    GrantWrongAction,
-    Key,
-}
-
-impl ReasonClass {
-    pub fn name(self) -> &'static str {
-        match self {
-            ReasonClass::PacketSyntax => "packet-syntax",
-            ReasonClass::PacketSchema => "packet-schema",
-            ReasonClass::DefaultNotHold => "default-not-hold",
-            ReasonClass::SelectedCount => "selected-count",
-            ReasonClass::SelectedUnknown => "selected-unknown",
-            ReasonClass::BlockerMissing => "blocker-missing",
-            ReasonClass::BlockerRepeated => "blocker-repeated",
-            ReasonClass::BlockerOpen => "blocker-open",
-            ReasonClass::GrantMissing => "grant-missing",
-            ReasonClass::GrantRepeated => "grant-repeated",
-            ReasonClass::GrantInvalid => "grant-invalid",
-            ReasonClass::GrantExpired => "grant-expired",
-            ReasonClass::GrantWrongPacket => "grant-wrong-packet",
-            ReasonClass::GrantWrongAction => "grant-wrong-action",
-            ReasonClass::Key => "key",
-        }
+crate::vocabulary! {
+    /// A reason class (SPEC 5.2). The set is closed.
+    pub enum ReasonClass {
+        PacketUnreadable => "packet-unreadable",
+        PacketSyntax => "packet-syntax",
+        PacketSchema => "packet-schema",
+        DefaultNotHold => "default-not-hold",
+        SelectedCount => "selected-count",
+        SelectedUnknown => "selected-unknown",
+        BlockerMissing => "blocker-missing",
+        BlockerRepeated => "blocker-repeated",
+        BlockerOpen => "blocker-open",
+        GrantMissing => "grant-missing",
+        GrantRepeated => "grant-repeated",
+        GrantInvalid => "grant-invalid",
+        GrantExpired => "grant-expired",
+        GrantWrongPacket => "grant-wrong-packet",
+        GrantWrongAction => "grant-wrong-action",
+        Key => "key",
     }
 }
 
 /// Why the gate fell back: a class and what it is about (a blocker id or a grant action, both
-/// schema-checked names; or a position in the packet).
+/// typed by their grammar; or a position in the packet).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reason {
     pub class: ReasonClass,
-    pub blocker: Option<String>,
-    pub action: Option<String>,
+    pub blocker: Option<BlockerId>,
+    pub action: Option<Action>,
     pub position: Option<Position>,
 }
 
 impl Reason {
-    fn plain(class: ReasonClass) -> Reason {
+    pub fn plain(class: ReasonClass) -> Reason {
         Reason {
             class,
             blocker: None,
@@ -71,120 +51,133 @@ impl Reason {
         }
     }
 
-    fn blocker(class: ReasonClass, id: &str) -> Reason {
+    fn blocker(class: ReasonClass, id: &BlockerId) -> Reason {
         Reason {
-            blocker: Some(id.to_owned()),
+            blocker: Some(id.clone()),
             ..Reason::plain(class)
         }
     }
 
-    fn action(class: ReasonClass, action: &str) -> Reason {
+    fn action(class: ReasonClass, action: &Action) -> Reason {
         Reason {
-            action: Some(action.to_owned()),
+            action: Some(action.clone()),
             ..Reason::plain(class)
         }
+    }
+
+    fn at(class: ReasonClass, position: Position) -> Reason {
+        Reason {
+            position: Some(position),
+            ..Reason::plain(class)
+        }
+    }
+}
+
+/// What the gate decided.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    /// The selected option: every rule holds.
+    Authorized(OptionId),
+    /// A rule failed; the packet's default, which requires nothing.
+    Default(OptionId),
+    /// A rule failed and the packet cannot be trusted to name its default: the literal `HOLD`.
+    Hold,
+}
+
+impl Verdict {
+    /// The option id (or `HOLD`) the report prints.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Verdict::Authorized(id) | Verdict::Default(id) => id.as_str(),
+            Verdict::Hold => HOLD,
+        }
+    }
+
+    /// True unless the selected option was authorized.
+    pub fn fell_back(&self) -> bool {
+        !matches!(self, Verdict::Authorized(_))
     }
 }
 
 /// The outcome of the gate.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Decision {
-    pub verdict: String,
+    pub verdict: Verdict,
     /// The option the packet selected, when it selected exactly one known option.
-    pub selected: Option<String>,
-    pub fell_back: bool,
+    pub selected: Option<OptionId>,
     pub reasons: Vec<Reason>,
 }
 
-/// The key as the gate received it: absent, refused, or usable.
-pub enum KeyState<'a> {
-    Absent,
-    Refused,
-    Usable(&'a Key),
+impl Decision {
+    pub fn fell_back(&self) -> bool {
+        self.verdict.fell_back()
+    }
+
+    /// `HOLD` for this one reason.
+    pub fn hold(reason: Reason) -> Decision {
+        Decision {
+            verdict: Verdict::Hold,
+            selected: None,
+            reasons: vec![reason],
+        }
+    }
 }
 
-/// Decides a packet document at time `now`.
-pub fn decide(doc: Option<&[u8]>, key: KeyState<'_>, now: u64) -> Decision {
-    let hold = |reason: Reason| Decision {
-        verdict: HOLD.to_owned(),
-        selected: None,
-        fell_back: true,
-        reasons: vec![reason],
-    };
+/// Decides a packet document at time `now`. `None` stands for a packet that could not be read
+/// at all (`packet-unreadable`); `key` is the usable key, if one was given.
+pub fn decide(doc: Option<&[u8]>, key: Option<&Key>, now: u64) -> Decision {
     let Some(doc) = doc else {
-        return hold(Reason::plain(ReasonClass::PacketSyntax));
+        return Decision::hold(Reason::plain(ReasonClass::PacketUnreadable));
     };
-    let packet = match Packet::load(doc) {
-        Ok(p) => p,
-        Err(PacketError::Syntax(position)) => {
-            return hold(Reason {
-                position,
-                ..Reason::plain(ReasonClass::PacketSyntax)
-            });
+    match Packet::load(doc) {
+        Ok(packet) => judge(&packet, key, now),
+        Err(PacketError::Syntax(_, position)) => {
+            Decision::hold(Reason::at(ReasonClass::PacketSyntax, position))
         }
         Err(PacketError::Schema(position)) => {
-            return hold(Reason {
-                position: Some(position),
-                ..Reason::plain(ReasonClass::PacketSchema)
-            });
+            Decision::hold(Reason::at(ReasonClass::PacketSchema, position))
         }
-    };
-    judge(&packet, key, now)
+    }
 }
 
-fn option<'p>(packet: &'p Packet, id: &str) -> Option<&'p DecisionOption> {
-    packet
-        .options
-        .iter()
-        .find(|o| o.id.as_bytes() == id.as_bytes())
-}
-
-fn judge(packet: &Packet, key: KeyState<'_>, now: u64) -> Decision {
+fn judge(packet: &Packet, key: Option<&Key>, now: u64) -> Decision {
     let mut reasons = Vec::new();
-    let default_ok = option(packet, &packet.default)
-        .is_some_and(|o| o.requires_closed.is_empty() && o.requires_grants.is_empty());
-    if !default_ok {
+    let default = packet
+        .option(packet.default().as_str())
+        .filter(|o| o.requires_nothing());
+    if default.is_none() {
         reasons.push(Reason::plain(ReasonClass::DefaultNotHold));
     }
-    let mut chosen = None;
-    if packet.selected.len() != 1 {
+    if packet.selected().len() != 1 {
         reasons.push(Reason::plain(ReasonClass::SelectedCount));
     }
-    for s in &packet.selected {
-        if option(packet, s).is_none() {
+    for s in packet.selected() {
+        if packet.option(s).is_none() {
             reasons.push(Reason::plain(ReasonClass::SelectedUnknown));
         }
     }
-    if let [only] = &packet.selected[..] {
-        chosen = option(packet, only);
-    }
+    let chosen = match packet.selected() {
+        [only] => packet.option(only),
+        _ => None,
+    };
     if let Some(opt) = chosen {
-        for id in &opt.requires_closed {
-            let found: Vec<_> = packet
-                .blockers
-                .iter()
-                .filter(|b| b.id.as_bytes() == id.as_bytes())
-                .collect();
+        for id in opt.requires_closed() {
+            let found: Vec<_> = packet.blockers().iter().filter(|b| b.id() == id).collect();
             match found[..] {
                 [] => reasons.push(Reason::blocker(ReasonClass::BlockerMissing, id)),
-                [b] if b.status == "CLOSED" => {}
+                [b] if b.is_closed() => {}
                 [_] => reasons.push(Reason::blocker(ReasonClass::BlockerOpen, id)),
                 _ => reasons.push(Reason::blocker(ReasonClass::BlockerRepeated, id)),
             }
         }
-        let key = match key {
-            KeyState::Usable(k) => Some(k),
-            KeyState::Absent | KeyState::Refused if !opt.requires_grants.is_empty() => {
-                reasons.push(Reason::plain(ReasonClass::Key));
-                None
-            }
-            _ => None,
-        };
-        for action in &opt.requires_grants {
+        if key.is_none() && !opt.requires_grants().is_empty() {
+            reasons.push(Reason::plain(ReasonClass::Key));
+        }
+        for action in opt.requires_grants() {
             let found: Vec<_> = packet
-                .grants
+                .grants()
                 .iter()
-                .filter(|g| g.action.as_bytes() == action.as_bytes())
+                .filter(|g| g.action() == action)
                 .collect();
             let grant = match found[..] {
                 [] => {
@@ -200,8 +193,8 @@ fn judge(packet: &Packet, key: KeyState<'_>, now: u64) -> Decision {
             let Some(key) = key else {
                 continue;
             };
-            let checked = GrantToken::parse(&grant.token)
-                .and_then(|t| t.check(key, action, &packet.digest, now));
+            let checked = GrantToken::parse(grant.token())
+                .and_then(|t| t.check(key, action, packet.digest(), now));
             let class = match checked {
                 Ok(()) => continue,
                 Err(GrantProblem::Invalid) => ReasonClass::GrantInvalid,
@@ -212,18 +205,14 @@ fn judge(packet: &Packet, key: KeyState<'_>, now: u64) -> Decision {
             reasons.push(Reason::action(class, action));
         }
     }
-    let fell_back = !reasons.is_empty();
-    let verdict = if !fell_back {
-        chosen.map_or_else(|| HOLD.to_owned(), |o| o.id.clone())
-    } else if default_ok {
-        packet.default.clone()
-    } else {
-        HOLD.to_owned()
+    let verdict = match (chosen, default) {
+        (Some(o), _) if reasons.is_empty() => Verdict::Authorized(o.id().clone()),
+        (_, Some(d)) => Verdict::Default(d.id().clone()),
+        _ => Verdict::Hold,
     };
     Decision {
         verdict,
-        selected: chosen.map(|o| o.id.clone()),
-        fell_back,
+        selected: chosen.map(|o| o.id().clone()),
         reasons,
     }
 }

@@ -3,9 +3,9 @@
 //! (a HOLD), and every reason is reported.
 //!
 //! [`packet`] parses and schema-checks the packet; [`judge`] applies the rules. Reasons carry
-//! classes, blocker ids and grant actions, never token values.
+//! classes, blocker ids and grant actions (typed by their grammars), never token values.
 
 pub mod judge;
 pub mod packet;
 
-pub use judge::{Decision, Reason, ReasonClass, decide};
+pub use judge::{Decision, Reason, ReasonClass, Verdict, decide};

@@ -1,67 +1,186 @@
 //! The `sealprobe-decision/1` packet, built only by [`Packet::load`] from strict JSON.
+//!
+//! Every string the gate may print is typed by its grammar when the packet is loaded: option and
+//! blocker ids are [`OptionId`] and [`BlockerId`] (`[A-Z0-9_-]{1,64}`), actions in
+//! `requires_grants` and `grants[].action` are [`Action`]s (`[a-z0-9-]{1,32}`). A string that
+//! breaks its grammar makes the packet `packet-schema` at that string's offset, so no token, dot,
+//! colon or invisible character can reach a report through a packet field. `selected` entries,
+//! blocker statuses and grant tokens are never printed and stay plain strings: a `selected`
+//! entry that names no option is `selected-unknown`, not a schema error.
+//!
+//! Schema problems are found with the shared [`Walker`]; the first in document order is reported.
 
-use sha2::{Digest as _, Sha256};
-
-use crate::seal::Digest;
+use crate::digest::Digest;
 use crate::strict_json::canonical::jcs;
-use crate::strict_json::{self, JsonError, Member, Node, Position, Value};
+use crate::strict_json::schema::{Fields, Object, Walker};
+use crate::strict_json::{self, JsonError, JsonErrorClass, Node, Position, Value};
+use crate::token::grant::Action;
 
 /// The value of the `format` field.
 pub const PACKET_FORMAT: &str = "sealprobe-decision/1";
 
+/// Checks the id grammar `[A-Z0-9_-]{1,64}`.
+fn is_id(s: &str) -> bool {
+    (1..=64).contains(&s.len())
+        && s.bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
+}
+
+macro_rules! id_type {
+    ($(#[$meta:meta])* $Name:ident) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $Name(String);
+
+        impl $Name {
+            /// Accepts exactly `[A-Z0-9_-]{1,64}`.
+            pub fn parse(s: &str) -> Option<$Name> {
+                is_id(s).then(|| $Name(s.to_owned()))
+            }
+
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+    };
+}
+
+id_type!(
+    /// An option id, `[A-Z0-9_-]{1,64}`, compared as bytes.
+    OptionId
+);
+id_type!(
+    /// A blocker id, `[A-Z0-9_-]{1,64}`, compared as bytes.
+    BlockerId
+);
+
 /// One blocker: an id and its status as written (only `CLOSED`, exactly, counts as closed).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Blocker {
-    pub id: String,
-    pub status: String,
+    id: BlockerId,
+    status: String,
+}
+
+impl Blocker {
+    pub fn id(&self) -> &BlockerId {
+        &self.id
+    }
+
+    /// Exactly `CLOSED`: no other case, no whitespace, no look-alike.
+    pub fn is_closed(&self) -> bool {
+        self.status.as_bytes() == b"CLOSED"
+    }
+
+    /// The status as written (never printed by the gate).
+    pub fn status(&self) -> &str {
+        &self.status
+    }
 }
 
 /// One grant: the action it is for, and the token (never rendered).
 #[derive(Clone, PartialEq, Eq)]
 pub struct Grant {
-    pub action: String,
-    pub token: String,
+    action: Action,
+    token: String,
+}
+
+impl Grant {
+    pub fn action(&self) -> &Action {
+        &self.action
+    }
+
+    /// The token as written; it is checked by the judge and never printed.
+    pub fn token(&self) -> &str {
+        &self.token
+    }
 }
 
 impl std::fmt::Debug for Grant {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Grant({})", self.action)
+        write!(f, "Grant({})", self.action.as_str())
     }
 }
 
 /// One option.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DecisionOption {
-    pub id: String,
-    pub requires_closed: Vec<String>,
-    pub requires_grants: Vec<String>,
+    id: OptionId,
+    requires_closed: Vec<BlockerId>,
+    requires_grants: Vec<Action>,
 }
 
-/// A schema-valid packet and its digest.
+impl DecisionOption {
+    pub fn id(&self) -> &OptionId {
+        &self.id
+    }
+
+    pub fn requires_closed(&self) -> &[BlockerId] {
+        &self.requires_closed
+    }
+
+    pub fn requires_grants(&self) -> &[Action] {
+        &self.requires_grants
+    }
+
+    /// True when the option requires nothing (what a default must be).
+    pub fn requires_nothing(&self) -> bool {
+        self.requires_closed.is_empty() && self.requires_grants.is_empty()
+    }
+}
+
+/// A schema-valid packet and its digest. Built only by [`Packet::load`].
 #[derive(Debug, Clone)]
 pub struct Packet {
-    pub blockers: Vec<Blocker>,
-    pub default: String,
-    pub grants: Vec<Grant>,
-    pub options: Vec<DecisionOption>,
-    pub packet: String,
-    pub selected: Vec<String>,
+    blockers: Vec<Blocker>,
+    default: OptionId,
+    grants: Vec<Grant>,
+    options: Vec<DecisionOption>,
+    selected: Vec<String>,
+    digest: String,
+}
+
+impl Packet {
+    pub fn blockers(&self) -> &[Blocker] {
+        &self.blockers
+    }
+
+    pub fn default(&self) -> &OptionId {
+        &self.default
+    }
+
+    pub fn grants(&self) -> &[Grant] {
+        &self.grants
+    }
+
+    pub fn options(&self) -> &[DecisionOption] {
+        &self.options
+    }
+
+    /// The `selected` entries as written (never printed).
+    pub fn selected(&self) -> &[String] {
+        &self.selected
+    }
+
     /// SHA-256 (64 hex) of the JCS form of the packet without `grants`.
-    pub digest: String,
+    pub fn digest(&self) -> &str {
+        &self.digest
+    }
+
+    /// The option whose id is `id`, byte for byte.
+    pub fn option(&self, id: &str) -> Option<&DecisionOption> {
+        self.options
+            .iter()
+            .find(|o| o.id.as_str().as_bytes() == id.as_bytes())
+    }
 }
 
 /// Why a packet could not be loaded: not strict JSON, or not the schema. Position only.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PacketError {
-    Syntax(Option<Position>),
+    /// Not strict JSON (the class says why) at this position.
+    Syntax(JsonErrorClass, Position),
+    /// Strict JSON that breaks the schema at this position.
     Schema(Position),
-}
-
-/// `[A-Z0-9_-]{1,64}`: option and blocker ids.
-pub fn is_id(s: &str) -> bool {
-    (1..=64).contains(&s.len())
-        && s.bytes()
-            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
 }
 
 /// SHA-256 hex of the JCS form of `root` without its top-level `grants` member.
@@ -70,175 +189,119 @@ pub fn digest_without_grants(root: &Node) -> String {
     if let Value::Object(members) = &mut stripped.value {
         members.retain(|m| m.key != "grants");
     }
-    Digest(Sha256::digest(jcs(&stripped)).into()).to_hex()
+    Digest::of(&jcs(&stripped)).to_hex()
 }
 
-struct Schema<'a> {
-    doc: &'a [u8],
-    first: Option<usize>,
-}
+const TOP_FIELDS: Fields = &[
+    ("blockers", true),
+    ("default", true),
+    ("format", true),
+    ("grants", false),
+    ("options", true),
+    ("packet", true),
+    ("selected", true),
+];
+const BLOCKER_FIELDS: Fields = &[("id", true), ("status", true)];
+const GRANT_FIELDS: Fields = &[("action", true), ("token", true)];
+const OPTION_FIELDS: Fields = &[
+    ("id", true),
+    ("requires_closed", true),
+    ("requires_grants", true),
+];
 
-impl Schema<'_> {
-    fn fail(&mut self, offset: usize) {
-        if self.first.is_none_or(|f| offset < f) {
-            self.first = Some(offset);
-        }
+/// The packet's schema problems all have one class.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Schema;
+
+/// The walker with the packet's grammars on top.
+struct Checker(Walker<Schema>);
+
+impl Checker {
+    fn string(&mut self, node: Option<&Node>) -> Option<String> {
+        self.0.string(node, Schema).map(str::to_owned)
     }
 
-    fn object<'n>(&mut self, node: &'n Node, fields: &[(&str, bool)]) -> Vec<(&'n str, &'n Node)> {
-        let Value::Object(members) = &node.value else {
-            self.fail(node.span.start);
-            return Vec::new();
-        };
-        let mut out = Vec::new();
-        for Member {
-            key,
-            key_span,
-            value,
-        } in members
-        {
-            if fields.iter().any(|(f, _)| f == key) {
-                out.push((key.as_str(), value));
-            } else {
-                self.fail(key_span.start);
-            }
+    /// A string that must match `parse`; otherwise a schema problem at the string.
+    fn typed<T>(&mut self, node: Option<&Node>, parse: fn(&str) -> Option<T>) -> Option<T> {
+        let s = self.0.string(node, Schema)?;
+        let typed = parse(s);
+        if typed.is_none() {
+            self.0.fail(Schema, node?.span.start);
         }
-        for (f, required) in fields {
-            if *required && !out.iter().any(|(k, _)| k == f) {
-                self.fail(node.span.start);
-            }
-        }
-        out
+        typed
     }
 
-    fn string(&mut self, node: Option<&Node>, at: usize) -> String {
-        match node.map(|n| &n.value) {
-            Some(Value::String(s)) => s.clone(),
-            Some(_) => {
-                self.fail(node.map_or(at, |n| n.span.start));
-                String::new()
-            }
-            None => String::new(),
-        }
+    fn list<T>(
+        &mut self,
+        node: Option<&Node>,
+        item: impl Fn(&mut Checker, &Node) -> Option<T>,
+    ) -> Vec<T> {
+        let items = self.0.array(node, Schema).unwrap_or_default();
+        items.iter().filter_map(|n| item(self, n)).collect()
     }
 
-    fn id(&mut self, node: Option<&Node>, at: usize) -> String {
-        let s = self.string(node, at);
-        if node.is_some() && !is_id(&s) {
-            self.fail(node.map_or(at, |n| n.span.start));
-        }
-        s
+    fn object<'n>(&mut self, node: &'n Node, table: Fields) -> Object<'n> {
+        self.0.object(node, table, Schema).unwrap_or_default()
     }
-
-    fn array<'n>(&mut self, node: Option<&'n Node>) -> &'n [Node] {
-        match node.map(|n| &n.value) {
-            Some(Value::Array(items)) => items,
-            Some(_) => {
-                if let Some(n) = node {
-                    self.fail(n.span.start);
-                }
-                &[]
-            }
-            None => &[],
-        }
-    }
-
-    fn strings(&mut self, node: Option<&Node>, ids: bool) -> Vec<String> {
-        let items = self.array(node);
-        items
-            .iter()
-            .map(|n| {
-                if ids {
-                    self.id(Some(n), n.span.start)
-                } else {
-                    self.string(Some(n), n.span.start)
-                }
-            })
-            .collect()
-    }
-}
-
-fn get<'n>(fields: &[(&str, &'n Node)], name: &str) -> Option<&'n Node> {
-    fields.iter().find(|(k, _)| *k == name).map(|(_, v)| *v)
 }
 
 impl Packet {
     /// Loads a packet from untrusted bytes.
     pub fn load(doc: &[u8]) -> Result<Packet, PacketError> {
-        let root = strict_json::parse(doc).map_err(|JsonError { offset, .. }| {
-            PacketError::Syntax(Some(Position::locate(doc, offset)))
+        let root = strict_json::parse(doc).map_err(|JsonError { class, offset }| {
+            PacketError::Syntax(class, Position::locate(doc, offset))
         })?;
-        let mut s = Schema { doc, first: None };
-        let top = s.object(
-            &root,
-            &[
-                ("blockers", true),
-                ("default", true),
-                ("format", true),
-                ("grants", false),
-                ("options", true),
-                ("packet", true),
-                ("selected", true),
-            ],
-        );
-        let at = root.span.start;
-        let format = s.string(get(&top, "format"), at);
-        if get(&top, "format").is_some() && format != PACKET_FORMAT {
-            s.fail(get(&top, "format").map_or(at, |n| n.span.start));
+        let mut c = Checker(Walker::new());
+        let top = c.object(&root, TOP_FIELDS);
+        if let Some(format) = top.get("format")
+            && c.string(Some(format)).is_some_and(|f| f != PACKET_FORMAT)
+        {
+            c.0.fail(Schema, format.span.start);
         }
-        let blockers = s
-            .array(get(&top, "blockers"))
-            .iter()
-            .map(|n| {
-                let f = s.object(n, &[("id", true), ("status", true)]);
-                Blocker {
-                    id: s.id(get(&f, "id"), n.span.start),
-                    status: s.string(get(&f, "status"), n.span.start),
-                }
+        let blockers = c.list(top.get("blockers"), |c, n| {
+            let f = c.object(n, BLOCKER_FIELDS);
+            Some(Blocker {
+                id: c.typed(f.get("id"), BlockerId::parse)?,
+                status: c.string(f.get("status"))?,
             })
-            .collect();
-        let grants = s
-            .array(get(&top, "grants"))
-            .iter()
-            .map(|n| {
-                let f = s.object(n, &[("action", true), ("token", true)]);
-                Grant {
-                    action: s.string(get(&f, "action"), n.span.start),
-                    token: s.string(get(&f, "token"), n.span.start),
-                }
+        });
+        let grants = c.list(top.get("grants"), |c, n| {
+            let f = c.object(n, GRANT_FIELDS);
+            let action = c.typed(f.get("action"), Action::parse);
+            let token = c.string(f.get("token"));
+            Some(Grant {
+                action: action?,
+                token: token?,
             })
-            .collect();
-        let options = s
-            .array(get(&top, "options"))
-            .iter()
-            .map(|n| {
-                let f = s.object(
-                    n,
-                    &[
-                        ("id", true),
-                        ("requires_closed", true),
-                        ("requires_grants", true),
-                    ],
-                );
-                DecisionOption {
-                    id: s.id(get(&f, "id"), n.span.start),
-                    requires_closed: s.strings(get(&f, "requires_closed"), true),
-                    requires_grants: s.strings(get(&f, "requires_grants"), false),
-                }
+        });
+        let options = c.list(top.get("options"), |c, n| {
+            let f = c.object(n, OPTION_FIELDS);
+            let id = c.typed(f.get("id"), OptionId::parse);
+            let requires_closed = c.list(f.get("requires_closed"), |c, n| {
+                c.typed(Some(n), BlockerId::parse)
+            });
+            let requires_grants = c.list(f.get("requires_grants"), |c, n| {
+                c.typed(Some(n), Action::parse)
+            });
+            Some(DecisionOption {
+                id: id?,
+                requires_closed,
+                requires_grants,
             })
-            .collect();
-        let default = s.id(get(&top, "default"), at);
-        let packet = s.string(get(&top, "packet"), at);
-        let selected = s.strings(get(&top, "selected"), false);
-        if let Some(offset) = s.first {
-            return Err(PacketError::Schema(Position::locate(s.doc, offset)));
+        });
+        let default = c.typed(top.get("default"), OptionId::parse);
+        let _name = c.string(top.get("packet"));
+        let selected = c.list(top.get("selected"), |c, n| c.string(Some(n)));
+        if let Some((Schema, offset)) = c.0.first_in_document() {
+            return Err(PacketError::Schema(Position::locate(doc, offset)));
         }
+        // A clean walk found every required field with its type.
+        let default = default.ok_or(PacketError::Schema(Position::locate(doc, 0)))?;
         Ok(Packet {
             blockers,
             default,
             grants,
             options,
-            packet,
             selected,
             digest: digest_without_grants(&root),
         })

@@ -7,6 +7,8 @@
 //! reported at its place in the input.
 
 use base64::Engine as _;
+
+use crate::digest::hex_value;
 use base64::engine::general_purpose::{STANDARD_NO_PAD, URL_SAFE_NO_PAD};
 
 /// One layer of encoding.
@@ -73,15 +75,6 @@ impl Decoded {
             *o = outer.offsets[(*o).min(outer.offsets.len() - 1)];
         }
         self
-    }
-}
-
-fn hex_value(c: u8) -> Option<u8> {
-    match c {
-        b'0'..=b'9' => Some(c - b'0'),
-        b'a'..=b'f' => Some(c - b'a' + 10),
-        b'A'..=b'F' => Some(c - b'A' + 10),
-        _ => None,
     }
 }
 
@@ -342,23 +335,13 @@ pub fn json_escape_all(raw: &[u8], upper: bool) -> Option<Vec<u8>> {
     let mut out = Vec::with_capacity(raw.len() * 6);
     for &b in raw {
         out.extend_from_slice(b"\\u00");
-        out.extend_from_slice(hex_pair(b, upper).as_bytes());
+        out.extend_from_slice(&hex(&[b], upper));
     }
     Some(out)
 }
 
-pub fn hex_pair(b: u8, upper: bool) -> String {
-    if upper {
-        format!("{b:02X}")
-    } else {
-        format!("{b:02x}")
-    }
-}
-
 pub fn hex(raw: &[u8], upper: bool) -> Vec<u8> {
-    raw.iter()
-        .flat_map(|b| hex_pair(*b, upper).into_bytes())
-        .collect()
+    crate::digest::hex(raw, upper).into_bytes()
 }
 
 pub fn utf16(raw: &[u8], little: bool) -> Option<Vec<u8>> {

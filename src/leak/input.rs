@@ -1,12 +1,15 @@
 //! What `sealprobe scan` reads: files, folders (recursively, in sorted order, symlinks not
 //! followed) and standard input. Each input is read whole: the scanner needs to look around a
-//! candidate in both directions.
+//! candidate in both directions. A named input is opened like a small file
+//! ([`crate::small_file`]), without a size limit: a FIFO without a writer, a device or a socket
+//! is refused at once instead of hanging the scan or reading without end.
 
 use std::io::Read;
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
-use crate::report::escape::escape_path;
+use crate::escape;
+use crate::small_file::{self, Source};
 
 /// One input to scan.
 #[derive(Debug, Clone)]
@@ -18,7 +21,7 @@ pub struct Input {
 
 /// Why inputs could not be listed or read. Names the path, escaped.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("cannot read {0}")]
+#[error("the input {0}")]
 pub struct InputError(String);
 
 impl Input {
@@ -26,13 +29,14 @@ impl Input {
         let mut data = Vec::new();
         match &self.path {
             Some(p) => {
-                data = std::fs::read(p).map_err(|_| InputError(escape_path(&self.name)))?;
+                data = small_file::read(&Source::Path(p.clone()), usize::MAX)
+                    .map_err(|e| InputError(format!("{} {e}", escape::name(&self.name))))?;
             }
             None => {
                 std::io::stdin()
                     .lock()
                     .read_to_end(&mut data)
-                    .map_err(|_| InputError("standard input".into()))?;
+                    .map_err(|_| InputError("standard input cannot be read".into()))?;
             }
         }
         Ok(data)
@@ -64,7 +68,7 @@ fn stdin() -> Input {
 
 fn walk(path: &Path, out: &mut Vec<Input>, depth: usize) -> Result<(), InputError> {
     let name = path.as_os_str().as_bytes().to_vec();
-    let err = || InputError(escape_path(&name));
+    let err = || InputError(format!("{} cannot be read", escape::name(&name)));
     let meta = std::fs::symlink_metadata(path).map_err(|_| err())?;
     if meta.is_dir() {
         if depth > 256 {

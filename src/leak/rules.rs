@@ -12,6 +12,8 @@
 
 use regex::bytes::Regex;
 
+use crate::token::shapes;
+
 /// One rule. Built only by [`builtin`] or [`from_toml`], so its regex always compiled.
 #[derive(Debug, Clone)]
 pub struct Rule {
@@ -34,38 +36,16 @@ pub enum RuleError {
     Repeated(String),
 }
 
-/// The rules sealprobe always applies.
+/// The rules sealprobe always applies: the built-in token shapes of [`crate::token::shapes`].
 pub fn builtin() -> Vec<Rule> {
-    let table = [
-        (
-            "grant-token",
-            // spg<digits>.<anything token-like>: well-formed, forged, truncated or case-changed
-            // grant tokens alike.
-            r"(?i)\bspg[0-9]{0,4}\.[A-Za-z0-9._~+/=-]{6,}",
-            "sealprobe grant token (spg<version>.<action>.<digest16>.<expires>.<mac>), well-formed or not",
-        ),
-        (
-            "seal-mac",
-            r"hmac-sha256:[A-Za-z0-9_+/=-]{16,}",
-            "sealprobe seal MAC (hmac-sha256: followed by base64url)",
-        ),
-        (
-            "production-grant",
-            // Case-sensitive on purpose: actions are lower case (SPEC 4), and a case-insensitive
-            // word list made this rule the slowest part of a scan.
-            r"\b(?:cutover|apply|permit|activation|repoint|realrun[a-z-]*|production[a-z-]*)\.[0-9a-f]{16}\.[0-9]{1,12}\.[A-Za-z0-9_-]{16,}",
-            "a production or cutover grant body without its spg prefix",
-        ),
-    ];
-    // The expressions are constants; `builtin_rules_compile_and_match_their_tokens` pins that
-    // all three compile, so none is ever dropped here in practice.
-    table
-        .into_iter()
-        .filter_map(|(id, re, description)| {
+    shapes::SHAPES
+        .iter()
+        .enumerate()
+        .filter_map(|(i, shape)| {
             Some(Rule {
-                id: id.to_owned(),
-                description: description.to_owned(),
-                regex: Regex::new(re).ok()?,
+                id: shape.id.to_owned(),
+                description: shape.description.to_owned(),
+                regex: shapes::compiled(i)?.clone(),
             })
         })
         .collect()

@@ -25,12 +25,11 @@
 use std::collections::BTreeSet;
 
 use rayon::prelude::*;
-use sha2::{Digest as _, Sha256};
 
 use super::encoding::{self, Decoded, Encoding};
 use super::index::Index;
 use super::rules::Rule;
-use crate::seal::Digest;
+use crate::digest::Digest;
 
 /// Length of an anchor block, and half the length of the shortest partial leak.
 pub const ANCHOR: usize = 8;
@@ -88,7 +87,7 @@ struct Secret {
 
 /// Fingerprint of a secret: the first 8 hex digits of its SHA-256.
 pub fn fingerprint(secret: &[u8]) -> String {
-    let mut hex = Digest(Sha256::digest(secret).into()).to_hex();
+    let mut hex = Digest::of(secret).to_hex();
     hex.truncate(8);
     hex
 }

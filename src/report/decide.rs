@@ -3,8 +3,8 @@
 
 use std::fmt::Write as _;
 
-use super::escape::escape_path;
 use crate::decide::{Decision, Reason, ReasonClass};
+use crate::escape;
 use crate::strict_json::Node;
 use crate::strict_json::canonical::{build, file_form};
 
@@ -14,10 +14,13 @@ pub const DECISION_REPORT_FORMAT: &str = "sealprobe-decision-report/1";
 fn reason_node(r: &Reason) -> Node {
     let mut members = vec![("class", build::string(r.class.name()))];
     if let Some(b) = &r.blocker {
-        members.push(("blocker", build::string(escape_path(b.as_bytes()))));
+        members.push((
+            "blocker",
+            build::string(escape::name(b.as_str().as_bytes())),
+        ));
     }
     if let Some(a) = &r.action {
-        members.push(("action", build::string(escape_path(a.as_bytes()))));
+        members.push(("action", build::string(escape::name(a.as_str().as_bytes()))));
     }
     if let Some(p) = &r.position {
         members.push(("line", build::uint(p.line as u64)));
@@ -27,12 +30,17 @@ fn reason_node(r: &Reason) -> Node {
     build::object(members)
 }
 
+/// The verdict as shown: the option id (through the one rendering path) or `HOLD`.
+fn verdict(d: &Decision) -> String {
+    escape::name(d.verdict.as_str().as_bytes())
+}
+
 /// The JSON report.
 pub fn json(d: &Decision) -> Vec<u8> {
     file_form(&build::object([
         ("format", build::string(DECISION_REPORT_FORMAT)),
-        ("verdict", build::string(d.verdict.clone())),
-        ("fell_back", build::boolean(d.fell_back)),
+        ("verdict", build::string(verdict(d))),
+        ("fell_back", build::boolean(d.fell_back())),
         (
             "reasons",
             build::array(d.reasons.iter().map(reason_node).collect()),
@@ -43,22 +51,24 @@ pub fn json(d: &Decision) -> Vec<u8> {
 /// The human report: the verdict, then one line per reason.
 pub fn human(d: &Decision) -> String {
     let mut out = String::new();
-    if d.fell_back {
-        let _ = writeln!(out, "verdict: {} (fell back to the default)", d.verdict);
+    if d.fell_back() {
+        let _ = writeln!(out, "verdict: {} (fell back to the default)", verdict(d));
     } else {
-        let _ = writeln!(out, "verdict: {} (selected option authorized)", d.verdict);
+        let _ = writeln!(out, "verdict: {} (selected option authorized)", verdict(d));
     }
     for r in &d.reasons {
         let about = match (&r.blocker, &r.action, &r.position) {
-            (Some(b), _, _) => format!("blocker {}", escape_path(b.as_bytes())),
-            (_, Some(a), _) => format!("grant for action {}", escape_path(a.as_bytes())),
+            (Some(b), _, _) => format!("blocker {}", escape::name(b.as_str().as_bytes())),
+            (_, Some(a), _) => format!("grant for action {}", escape::name(a.as_str().as_bytes())),
             (_, _, Some(p)) => format!(
                 "at line {}, column {} (byte {})",
                 p.line, p.column, p.offset
             ),
             _ if r.class == ReasonClass::Key => {
-                "no usable --key-file (missing, unreadable, too short, or readable by others)"
-                    .into()
+                "no --key-file: the grants this option requires cannot be checked".into()
+            }
+            _ if r.class == ReasonClass::PacketUnreadable => {
+                "the packet file cannot be read (see the message above)".into()
             }
             _ => String::new(),
         };

@@ -5,7 +5,7 @@
 
 use std::fmt::Write as _;
 
-use super::escape::escape_path;
+use crate::escape;
 use crate::leak::Finding;
 use crate::strict_json::canonical::{build, file_form};
 use crate::strict_json::{Node, Position};
@@ -63,7 +63,7 @@ pub fn json(found: &[Located], bytes: u64) -> Vec<u8> {
                 ("id", build::string(f.id.clone())),
                 ("partial", build::boolean(f.partial)),
                 ("encoding", build::string(f.encoding.clone())),
-                ("path", build::string(escape_path(&l.path))),
+                ("path", build::string(escape::name(&l.path))),
                 ("line", build::uint(l.position.line as u64)),
                 ("column", build::uint(l.position.column as u64)),
                 ("offset", build::uint(f.offset as u64)),
@@ -93,7 +93,7 @@ pub fn human(found: &[Located], bytes: u64) -> String {
             [
                 format!(
                     "{}:{}:{}",
-                    escape_path(&l.path),
+                    escape::name(&l.path),
                     l.position.line,
                     l.position.column
                 ),

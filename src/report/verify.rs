@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use super::escape::escape_path;
+use crate::escape;
 use crate::seal::Outcome;
 use crate::strict_json::canonical::{build, file_form};
 use crate::strict_json::{Node, Value};
@@ -35,7 +35,7 @@ pub fn json(outcome: &Outcome) -> Vec<u8> {
         .iter()
         .map(|f| {
             build::object([
-                ("path", build::string(escape_path(&f.path))),
+                ("path", build::string(escape::name(&f.path))),
                 (
                     "drift",
                     build::array(f.drift.iter().map(|d| build::string(d.name())).collect()),
@@ -94,7 +94,7 @@ pub fn human(outcome: &Outcome) -> String {
                 (None, Some(a)) => format!("found {a} bytes"),
                 (None, None) => String::new(),
             };
-            (escape_path(&f.path), classes.join(" "), sizes)
+            (escape::name(&f.path), classes.join(" "), sizes)
         })
         .collect();
     let w_path = rows.iter().map(|r| r.0.chars().count()).max().unwrap_or(0);

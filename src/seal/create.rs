@@ -14,7 +14,7 @@ use super::hashing::{self, READ_BUFFER};
 use super::model::{Artifact, CompleteFolder, ModelProblem, Seal};
 use super::path::SealPath;
 use crate::beneath::{EntryKind, Refusal, Root};
-use crate::report::escape::escape_path;
+use crate::escape;
 
 /// What to seal.
 #[derive(Debug, Clone)]
@@ -66,13 +66,13 @@ impl fmt::Display for CreateError {
                     Why::Missing => "it does not exist",
                     Why::Unreadable => "it cannot be read",
                 };
-                write!(f, "refusing to seal {}: {reason}", escape_path(path))
+                write!(f, "refusing to seal {}: {reason}", escape::name(path))
             }
             CreateError::Collision { first, second } => write!(
                 f,
                 "refusing to seal {} and {}: the names are equal after NFC and case folding",
-                escape_path(first),
-                escape_path(second)
+                escape::name(first),
+                escape::name(second)
             ),
             CreateError::Empty => write!(f, "nothing to seal"),
         }

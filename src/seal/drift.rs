@@ -7,52 +7,21 @@
 use super::fingerprint::Fingerprints;
 use super::model::{Artifact, Eol};
 
-/// One kind of drift. The set is closed: reports and probes rely on these names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Drift {
-    Missing,
-    PathUnicode,
-    NotRegular,
-    Unreadable,
-    Bom,
-    Crlf,
-    FinalNewline,
-    JsonReencode,
-    Unicode,
-    Content,
-    Unsealed,
-}
-
-impl Drift {
-    pub fn name(self) -> &'static str {
-        match self {
-            Drift::Missing => "missing",
-            Drift::PathUnicode => "path-unicode",
-            Drift::NotRegular => "not-regular",
-            Drift::Unreadable => "unreadable",
-            Drift::Bom => "bom",
-            Drift::Crlf => "crlf",
-            Drift::FinalNewline => "final-newline",
-            Drift::JsonReencode => "json-reencode",
-            Drift::Unicode => "unicode",
-            Drift::Content => "content",
-            Drift::Unsealed => "unsealed",
-        }
+crate::vocabulary! {
+    /// One kind of drift. The set is closed: reports and probes rely on these names.
+    pub enum Drift {
+        Missing => "missing",
+        PathUnicode => "path-unicode",
+        NotRegular => "not-regular",
+        Unreadable => "unreadable",
+        Bom => "bom",
+        Crlf => "crlf",
+        FinalNewline => "final-newline",
+        JsonReencode => "json-reencode",
+        Unicode => "unicode",
+        Content => "content",
+        Unsealed => "unsealed",
     }
-
-    pub const ALL: [Drift; 11] = [
-        Drift::Missing,
-        Drift::PathUnicode,
-        Drift::NotRegular,
-        Drift::Unreadable,
-        Drift::Bom,
-        Drift::Crlf,
-        Drift::FinalNewline,
-        Drift::JsonReencode,
-        Drift::Unicode,
-        Drift::Content,
-        Drift::Unsealed,
-    ];
 }
 
 /// Names the classes that explain why `now` differs from the sealed `sealed`. Never empty:

@@ -2,36 +2,23 @@
 
 use crate::strict_json::{JsonError, JsonErrorClass, Position};
 
-/// The class of a bad seal (SPEC 3.3), plus `seal-unreadable` for a seal file that cannot be read
-/// at all (an extension: an I/O error on the seal is not a property of its bytes).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SealErrorClass {
-    Unreadable,
-    Size,
-    Syntax,
-    Version,
-    Schema,
-    Digest,
-    Path,
-    NonCanonical,
-    Mac,
+crate::vocabulary! {
+    /// The class of a bad seal (SPEC 3.3), plus `seal-unreadable` for a seal file that cannot be
+    /// read at all (an extension: an I/O error on the seal is not a property of its bytes).
+    pub enum SealErrorClass {
+        Unreadable => "seal-unreadable",
+        Size => "seal-size",
+        Syntax => "seal-syntax",
+        Version => "seal-version",
+        Schema => "seal-schema",
+        Digest => "seal-digest",
+        Path => "seal-path",
+        NonCanonical => "seal-noncanonical",
+        Mac => "seal-mac",
+    }
 }
 
 impl SealErrorClass {
-    pub fn name(self) -> &'static str {
-        match self {
-            SealErrorClass::Unreadable => "seal-unreadable",
-            SealErrorClass::Size => "seal-size",
-            SealErrorClass::Syntax => "seal-syntax",
-            SealErrorClass::Version => "seal-version",
-            SealErrorClass::Schema => "seal-schema",
-            SealErrorClass::Digest => "seal-digest",
-            SealErrorClass::Path => "seal-path",
-            SealErrorClass::NonCanonical => "seal-noncanonical",
-            SealErrorClass::Mac => "seal-mac",
-        }
-    }
-
     /// One line telling a person what is wrong and what to do, without quoting the seal.
     pub fn advice(self) -> &'static str {
         match self {

@@ -17,7 +17,8 @@
 use sha2::{Digest as _, Sha256};
 use unicode_normalization::UnicodeNormalization;
 
-use super::model::{Digest, Eol, JsonFingerprint, TextFingerprint};
+use super::model::{Eol, JsonFingerprint, TextFingerprint};
+use crate::digest::Digest;
 use crate::strict_json::{self, DEFAULT_SIZE_LIMIT, canonical};
 
 /// Longest stretch of N1 text held before N2 is applied to it, when no ASCII cut point appears.
@@ -118,7 +119,7 @@ impl Fingerprinter {
             let body = doc.strip_prefix(BOM).unwrap_or(&doc);
             let node = strict_json::parse(body).ok()?;
             Some(JsonFingerprint {
-                canonical_sha256: Digest(Sha256::digest(canonical::jcs(&node)).into()),
+                canonical_sha256: Digest::of(&canonical::jcs(&node)),
             })
         });
         Fingerprints {

@@ -15,7 +15,7 @@ use std::sync::mpsc::sync_channel;
 use sha2::{Digest as _, Sha256};
 
 use super::fingerprint::{Fingerprinter, Fingerprints};
-use super::model::Digest;
+use crate::digest::Digest;
 
 /// Size of the read buffer: large enough to amortize system calls, small enough for L2.
 pub const READ_BUFFER: usize = 256 * 1024;
@@ -150,7 +150,7 @@ mod tests {
     use super::*;
 
     fn sha(data: &[u8]) -> Digest {
-        Digest(Sha256::digest(data).into())
+        Digest::of(data)
     }
 
     fn data(len: usize) -> Vec<u8> {

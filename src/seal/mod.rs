@@ -15,5 +15,5 @@ pub mod verify;
 
 pub use drift::Drift;
 pub use error::{SealError, SealErrorClass};
-pub use model::{Artifact, Digest, Eol, Seal};
+pub use model::{Artifact, Eol, Seal};
 pub use verify::{Finding, Outcome, Summary};

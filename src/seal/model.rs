@@ -6,93 +6,32 @@
 //! the canonical file form of the model they describe, so a seal has exactly one spelling.
 //!
 //! Error precedence, when a seal has several problems: size, syntax (strict JSON), version,
-//! schema, digest, path, non-canonical. Within a class the first in document order is reported.
+//! schema, MAC shape, digest, path, non-canonical. Within a class the first in document order is
+//! reported. The object walking is the shared [`crate::strict_json::schema`] walker.
 
 use std::collections::{HashMap, HashSet};
 
 use super::error::{SealError, SealErrorClass};
 use super::path::SealPath;
+use crate::digest::Digest;
 use crate::names;
 use crate::strict_json::canonical::{build, file_form, jcs};
-use crate::strict_json::{self, Member, Node, Value};
+use crate::strict_json::schema::{Fields, Walker};
+use crate::strict_json::{self, Node, Value};
 use crate::token::key::Key;
-use crate::token::mac;
-
-/// What a seal MAC starts with.
-pub const MAC_PREFIX: &str = "hmac-sha256:";
+use crate::token::mac::SealMac;
 
 /// The value of the `format` field.
 pub const SEAL_FORMAT: &str = "sealprobe-seal/1";
 
-/// A SHA-256 digest, written as 64 lower-case hex digits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Digest(pub [u8; 32]);
-
-impl Digest {
-    /// Parses exactly 64 lower-case hex digits; anything else (upper case, short, long) is refused.
-    pub fn parse_hex(s: &str) -> Option<Digest> {
-        let b = s.as_bytes();
-        if b.len() != 64 {
-            return None;
-        }
-        let mut out = [0u8; 32];
-        for (i, pair) in b.chunks_exact(2).enumerate() {
-            let hi = lower_hex_value(pair[0])?;
-            let lo = lower_hex_value(pair[1])?;
-            out[i] = (hi << 4) | lo;
-        }
-        Some(Digest(out))
-    }
-
-    pub fn to_hex(&self) -> String {
-        const HEX: &[u8; 16] = b"0123456789abcdef";
-        let mut s = String::with_capacity(64);
-        for byte in self.0 {
-            s.push(char::from(HEX[usize::from(byte >> 4)]));
-            s.push(char::from(HEX[usize::from(byte & 0xF)]));
-        }
-        s
-    }
-}
-
-fn lower_hex_value(c: u8) -> Option<u8> {
-    match c {
-        b'0'..=b'9' => Some(c - b'0'),
-        b'a'..=b'f' => Some(c - b'a' + 10),
-        _ => None,
-    }
-}
-
-/// Line-ending style of a text file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Eol {
-    Lf,
-    Crlf,
-    Cr,
-    Mixed,
-    None,
-}
-
-impl Eol {
-    pub fn name(self) -> &'static str {
-        match self {
-            Eol::Lf => "lf",
-            Eol::Crlf => "crlf",
-            Eol::Cr => "cr",
-            Eol::Mixed => "mixed",
-            Eol::None => "none",
-        }
-    }
-
-    fn parse(s: &str) -> Option<Eol> {
-        Some(match s {
-            "lf" => Eol::Lf,
-            "crlf" => Eol::Crlf,
-            "cr" => Eol::Cr,
-            "mixed" => Eol::Mixed,
-            "none" => Eol::None,
-            _ => return None,
-        })
+crate::vocabulary! {
+    /// Line-ending style of a text file.
+    pub enum Eol {
+        Lf => "lf",
+        Crlf => "crlf",
+        Cr => "cr",
+        Mixed => "mixed",
+        None => "none",
     }
 }
 
@@ -145,7 +84,7 @@ impl CompleteFolder {
 pub struct Seal {
     artifacts: Vec<Artifact>,
     complete: Vec<CompleteFolder>,
-    mac: Option<String>,
+    mac: Option<SealMac>,
 }
 
 /// Why [`Seal::new`] refused a set of artifacts. Paths are kept for the caller to render escaped.
@@ -197,8 +136,8 @@ impl Seal {
         &self.complete
     }
 
-    pub fn mac(&self) -> Option<&str> {
-        self.mac.as_deref()
+    pub fn mac(&self) -> Option<&SealMac> {
+        self.mac.as_ref()
     }
 
     /// The seal as a JSON value (with `mac` when present).
@@ -217,7 +156,7 @@ impl Seal {
             members.push(("complete", build::array(folders)));
         }
         if let Some(mac) = &self.mac {
-            members.push(("mac", build::string(mac.clone())));
+            members.push(("mac", build::string(mac.to_field())));
         }
         build::object(members)
     }
@@ -233,16 +172,14 @@ impl Seal {
 
     /// Adds (or replaces) the MAC with one made with `key`.
     pub fn sign(&mut self, key: &Key) {
-        let tag = mac::tag(key, &self.mac_message());
-        self.mac = Some(format!("{MAC_PREFIX}{tag}"));
+        self.mac = Some(SealMac::of(key, &self.mac_message()));
     }
 
     /// True when the seal carries a MAC and it verifies with `key` (constant-time comparison).
     pub fn mac_verifies(&self, key: &Key) -> bool {
         self.mac
-            .as_deref()
-            .and_then(|m| m.strip_prefix(MAC_PREFIX))
-            .is_some_and(|tag| mac::verify(key, &self.mac_message(), tag))
+            .as_ref()
+            .is_some_and(|m| m.verifies(key, &self.mac_message()))
     }
 
     /// The canonical file form: the only spelling [`Seal::load`] accepts.
@@ -256,7 +193,7 @@ impl Seal {
             .map_err(|e| SealError::from_json(e, doc))?;
         let mut c = Checker {
             doc,
-            errors: Vec::new(),
+            w: Walker::new(),
         };
         let seal = c.seal(&root);
         if let Some(first) = c.first_error() {
@@ -306,25 +243,13 @@ fn artifact_node(a: &Artifact) -> Node {
     build::object(members)
 }
 
-/// Walks a parsed seal, recording every problem with its class and offset; the caller reports the
-/// one that comes first by class precedence, then by document order.
+/// Walks a parsed seal with the shared schema [`Walker`], recording every problem with its class
+/// and offset; the caller reports the one that comes first by class precedence, then by
+/// document order.
 struct Checker<'a> {
     doc: &'a [u8],
-    errors: Vec<(SealErrorClass, usize)>,
+    w: Walker<SealErrorClass>,
 }
-
-/// The members of a checked object, by name (objects have a handful of members, so a scan is
-/// cheaper than hashing).
-struct FieldMap<'n>(Vec<(&'n str, &'n Member)>);
-
-impl<'n> FieldMap<'n> {
-    fn get(&self, name: &str) -> Option<&&'n Member> {
-        self.0.iter().find(|(k, _)| *k == name).map(|(_, m)| m)
-    }
-}
-
-/// Field names and whether they are required.
-type Fields = &'static [(&'static str, bool)];
 
 const SEAL_FIELDS: Fields = &[
     ("artifacts", true),
@@ -348,91 +273,39 @@ const TEXT_FIELDS: Fields = &[
 ];
 const JSON_FIELDS: Fields = &[("canonical_sha256", true)];
 
+/// Which seal error is reported when a seal has several (see the module doc).
+const PRECEDENCE: [SealErrorClass; 5] = [
+    SealErrorClass::Version,
+    SealErrorClass::Schema,
+    SealErrorClass::Mac,
+    SealErrorClass::Digest,
+    SealErrorClass::Path,
+];
+
+const SCHEMA: SealErrorClass = SealErrorClass::Schema;
+
 impl Checker<'_> {
-    fn fail(&mut self, class: SealErrorClass, offset: usize) {
-        self.errors.push((class, offset));
-    }
-
     fn first_error(&self) -> Option<SealError> {
-        let precedence = [
-            SealErrorClass::Version,
-            SealErrorClass::Schema,
-            SealErrorClass::Mac,
-            SealErrorClass::Digest,
-            SealErrorClass::Path,
-        ];
-        precedence.iter().find_map(|class| {
-            self.errors
-                .iter()
-                .filter(|(c, _)| c == class)
-                .map(|(_, o)| *o)
-                .min()
-                .map(|o| SealError::at(*class, self.doc, o))
-        })
+        self.w
+            .first_by_precedence(&PRECEDENCE)
+            .map(|(class, offset)| SealError::at(class, self.doc, offset))
     }
 
-    /// Checks that `node` is an object with exactly the allowed fields; returns them by name.
-    fn fields<'n>(&mut self, node: &'n Node, allowed: Fields) -> Option<FieldMap<'n>> {
-        let Value::Object(members) = &node.value else {
-            self.fail(SealErrorClass::Schema, node.span.start);
-            return None;
-        };
-        let mut by_name = FieldMap(Vec::with_capacity(members.len()));
-        for m in members {
-            if allowed.iter().any(|(name, _)| *name == m.key) {
-                by_name.0.push((m.key.as_str(), m));
-            } else {
-                self.fail(SealErrorClass::Schema, m.key_span.start);
-            }
-        }
-        for (name, required) in allowed {
-            if *required && by_name.get(name).is_none() {
-                self.fail(SealErrorClass::Schema, node.span.start);
-            }
-        }
-        Some(by_name)
-    }
-
-    fn string<'n>(&mut self, m: Option<&&'n Member>) -> Option<&'n str> {
-        let m = m?;
-        match &m.value.value {
-            Value::String(s) => Some(s),
-            _ => {
-                self.fail(SealErrorClass::Schema, m.value.span.start);
-                None
-            }
-        }
-    }
-
-    fn boolean(&mut self, m: Option<&&Member>) -> Option<bool> {
-        let m = m?;
-        match &m.value.value {
-            Value::Bool(b) => Some(*b),
-            _ => {
-                self.fail(SealErrorClass::Schema, m.value.span.start);
-                None
-            }
-        }
-    }
-
-    fn digest(&mut self, m: Option<&&Member>) -> Option<Digest> {
-        let s = self.string(m)?;
+    fn digest(&mut self, node: Option<&Node>) -> Option<Digest> {
+        let s = self.w.string(node, SCHEMA)?;
         let d = Digest::parse_hex(s);
         if d.is_none() {
-            self.fail(SealErrorClass::Digest, m?.value.span.start);
+            self.w.fail(SealErrorClass::Digest, node?.span.start);
         }
         d
     }
 
     fn seal(&mut self, root: &Node) -> Option<Seal> {
-        let fields = self.fields(root, SEAL_FIELDS)?;
-        match fields.get("format").map(|m| &m.value) {
-            Some(Node {
-                value: Value::String(s),
-                ..
-            }) if s == SEAL_FORMAT => {}
-            Some(v) => self.fail(SealErrorClass::Version, v.span.start),
-            None => {}
+        let fields = self.w.object(root, SEAL_FIELDS, SCHEMA)?;
+        if let Some(v) = fields.get("format")
+            && !matches!(&v.value, Value::String(s) if s == SEAL_FORMAT)
+        {
+            self.w.fail(SealErrorClass::Version, v.span.start);
         }
         let artifacts = self.artifacts(fields.get("artifacts"));
         let complete = self.complete(fields.get("complete"));
@@ -443,7 +316,7 @@ impl Checker<'_> {
         artifacts.sort_by(|a, b| a.path.as_str().as_bytes().cmp(b.path.as_str().as_bytes()));
         complete.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
         if artifacts.is_empty() && complete.is_empty() {
-            self.fail(SealErrorClass::Schema, root.span.start);
+            self.w.fail(SCHEMA, root.span.start);
         }
         Some(Seal {
             artifacts,
@@ -452,21 +325,17 @@ impl Checker<'_> {
         })
     }
 
-    fn mac(&mut self, m: &Member) -> Option<String> {
-        let s = self.string(Some(&m))?;
-        if !is_mac_shape(s) {
-            self.fail(SealErrorClass::Mac, m.value.span.start);
-            return None;
+    fn mac(&mut self, node: &Node) -> Option<SealMac> {
+        let s = self.w.string(Some(node), SCHEMA)?;
+        let mac = SealMac::parse(s);
+        if mac.is_none() {
+            self.w.fail(SealErrorClass::Mac, node.span.start);
         }
-        Some(s.to_owned())
+        mac
     }
 
-    fn artifacts(&mut self, m: Option<&&Member>) -> Option<Vec<Artifact>> {
-        let m = m?;
-        let Value::Array(items) = &m.value.value else {
-            self.fail(SealErrorClass::Schema, m.value.span.start);
-            return None;
-        };
+    fn artifacts(&mut self, node: Option<&Node>) -> Option<Vec<Artifact>> {
+        let items = self.w.array(node, SCHEMA)?;
         let mut out = Vec::with_capacity(items.len());
         let mut ok = true;
         for item in items {
@@ -479,18 +348,12 @@ impl Checker<'_> {
     }
 
     fn artifact(&mut self, node: &Node) -> Option<Artifact> {
-        let f = self.fields(node, ARTIFACT_FIELDS)?;
+        let f = self.w.object(node, ARTIFACT_FIELDS, SCHEMA)?;
         let path = self.path(f.get("path"));
-        let bytes = f.get("bytes").and_then(|m| match &m.value.value {
-            Value::Number(n) if n.as_exact_u64().is_some() => n.as_exact_u64(),
-            _ => {
-                self.fail(SealErrorClass::Schema, m.value.span.start);
-                None
-            }
-        });
+        let bytes = self.w.uint(f.get("bytes"), SCHEMA);
         let sha256 = self.digest(f.get("sha256"));
-        let text = f.get("text").map(|m| self.text(&m.value));
-        let json = f.get("json").map(|m| self.json(&m.value));
+        let text = f.get("text").map(|n| self.text(n));
+        let json = f.get("json").map(|n| self.json(n));
         Some(Artifact {
             path: path?,
             bytes: bytes?,
@@ -501,27 +364,27 @@ impl Checker<'_> {
         })
     }
 
-    fn path(&mut self, m: Option<&&Member>) -> Option<SealPath> {
-        let s = self.string(m)?;
+    fn path(&mut self, node: Option<&Node>) -> Option<SealPath> {
+        let s = self.w.string(node, SCHEMA)?;
         let p = SealPath::parse(s).ok();
         if p.is_none() {
-            self.fail(SealErrorClass::Path, m?.value.span.start);
+            self.w.fail(SealErrorClass::Path, node?.span.start);
         }
         p
     }
 
     fn text(&mut self, node: &Node) -> Option<TextFingerprint> {
-        let f = self.fields(node, TEXT_FIELDS)?;
-        let bom = self.boolean(f.get("bom"));
-        let eol_at = f.get("eol").map_or(node.span.start, |m| m.value.span.start);
-        let eol = self.string(f.get("eol")).and_then(|s| {
-            let e = Eol::parse(s);
+        let f = self.w.object(node, TEXT_FIELDS, SCHEMA)?;
+        let bom = self.w.boolean(f.get("bom"), SCHEMA);
+        let eol = self.w.string(f.get("eol"), SCHEMA).and_then(|s| {
+            let e = Eol::from_name(s);
             if e.is_none() {
-                self.fail(SealErrorClass::Schema, eol_at);
+                let at = f.get("eol").map_or(node.span.start, |n| n.span.start);
+                self.w.fail(SCHEMA, at);
             }
             e
         });
-        let final_newline = self.boolean(f.get("final_newline"));
+        let final_newline = self.w.boolean(f.get("final_newline"), SCHEMA);
         let lf_sha256 = self.digest(f.get("lf_sha256"));
         let skeleton_sha256 = self.digest(f.get("skeleton_sha256"));
         Some(TextFingerprint {
@@ -534,30 +397,26 @@ impl Checker<'_> {
     }
 
     fn json(&mut self, node: &Node) -> Option<JsonFingerprint> {
-        let f = self.fields(node, JSON_FIELDS)?;
+        let f = self.w.object(node, JSON_FIELDS, SCHEMA)?;
         Some(JsonFingerprint {
             canonical_sha256: self.digest(f.get("canonical_sha256"))?,
         })
     }
 
-    fn complete(&mut self, m: Option<&&Member>) -> Option<Vec<CompleteFolder>> {
-        let Some(m) = m else {
+    fn complete(&mut self, node: Option<&Node>) -> Option<Vec<CompleteFolder>> {
+        if node.is_none() {
             return Some(Vec::new());
-        };
-        let Value::Array(items) = &m.value.value else {
-            self.fail(SealErrorClass::Schema, m.value.span.start);
-            return None;
-        };
+        }
+        let items = self.w.array(node, SCHEMA)?;
         let mut out: Vec<CompleteFolder> = Vec::new();
         let mut seen = HashSet::new();
         for item in items {
-            let Value::String(s) = &item.value else {
-                self.fail(SealErrorClass::Schema, item.span.start);
+            let Some(s) = self.w.string(Some(item), SCHEMA) else {
                 continue;
             };
             match CompleteFolder::parse(s) {
                 Some(c) if seen.insert(names::fold_key(s)) => out.push(c),
-                _ => self.fail(SealErrorClass::Path, item.span.start),
+                _ => self.w.fail(SealErrorClass::Path, item.span.start),
             }
         }
         Some(out)
@@ -565,25 +424,15 @@ impl Checker<'_> {
 
     /// Duplicate paths and paths equal after NFC + case folding are `seal-path` errors, reported
     /// at the second occurrence.
-    fn check_path_set(&mut self, artifacts: &[Artifact], m: Option<&&Member>) {
-        let Some(Value::Array(items)) = m.map(|m| &m.value.value) else {
+    fn check_path_set(&mut self, artifacts: &[Artifact], node: Option<&Node>) {
+        let Some(Value::Array(items)) = node.map(|n| &n.value) else {
             return;
         };
         let mut seen = HashSet::new();
         for (a, node) in artifacts.iter().zip(items) {
             if !seen.insert(names::fold_key(a.path.as_str())) {
-                self.fail(SealErrorClass::Path, node.span.start);
+                self.w.fail(SealErrorClass::Path, node.span.start);
             }
         }
     }
-}
-
-/// `hmac-sha256:` followed by exactly 43 base64url characters (32 bytes, no padding).
-pub fn is_mac_shape(s: &str) -> bool {
-    s.strip_prefix("hmac-sha256:").is_some_and(|b64| {
-        b64.len() == 43
-            && b64
-                .bytes()
-                .all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_')
-    })
 }

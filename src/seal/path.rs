@@ -72,7 +72,7 @@ impl SealPath {
 
 impl fmt::Display for SealPath {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&crate::report::escape::escape_path(self.0.as_bytes()))
+        f.write_str(&crate::escape::name(self.0.as_bytes()))
     }
 }
 

@@ -7,8 +7,6 @@
 //! seal does not name is reported `unsealed`. The verdict is pass only when nothing was found.
 
 use std::collections::HashSet;
-use std::fs::File;
-use std::io::{self, Read};
 use std::path::Path;
 
 use rayon::prelude::*;
@@ -58,7 +56,8 @@ impl Outcome {
         self.seal_error.is_none() && self.findings.is_empty()
     }
 
-    fn seal_error(e: SealError) -> Outcome {
+    /// The outcome for a bad (or unreadable) seal: nothing was checked.
+    pub fn seal_error(e: SealError) -> Outcome {
         Outcome {
             seal_error: Some(e),
             authenticated: false,
@@ -84,26 +83,6 @@ impl Default for VerifyOptions {
             key: None,
         }
     }
-}
-
-/// Reads the seal file (at most one byte past the limit, so a huge seal costs nothing) and
-/// verifies the tree under `root` against it.
-pub fn verify_files(seal_path: &Path, root: &Path, opts: &VerifyOptions) -> Outcome {
-    match read_seal_file(seal_path, opts.seal_size_limit) {
-        Ok(doc) => verify_bytes(&doc, root, opts),
-        Err(_) => Outcome::seal_error(SealError::unpositioned(SealErrorClass::Unreadable)),
-    }
-}
-
-/// Reads at most `limit + 1` bytes of the seal file: enough to tell that it is too large.
-pub fn read_seal_file(path: &Path, limit: usize) -> io::Result<Vec<u8>> {
-    let file = File::open(path)?;
-    if !file.metadata()?.is_file() {
-        return Err(io::Error::other("the seal is not a regular file"));
-    }
-    let mut doc = Vec::new();
-    file.take(limit as u64 + 1).read_to_end(&mut doc)?;
-    Ok(doc)
 }
 
 /// Verifies the tree under `root` against the seal document `doc`.

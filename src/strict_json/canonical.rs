@@ -143,10 +143,8 @@ fn write_string(s: &str, out: &mut Vec<u8>) {
         match escape {
             Some(e) => out.extend_from_slice(e),
             None => {
-                const HEX: &[u8; 16] = b"0123456789abcdef";
                 out.extend_from_slice(b"\\u00");
-                out.push(HEX[usize::from(b >> 4)]);
-                out.push(HEX[usize::from(b & 0xF)]);
+                out.extend_from_slice(crate::digest::hex(&[b], false).as_bytes());
             }
         }
         run_start = i + 1;

@@ -21,6 +21,7 @@
 
 pub mod canonical;
 mod parser;
+pub mod schema;
 
 pub use parser::{parse, parse_with_limit};
 
@@ -110,47 +111,30 @@ impl Number {
 /// 2^53 - 1: the largest integer every JSON implementation holds exactly.
 pub const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
 
-/// Why a document was refused. Each class maps onto a seal error or packet reason class.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum JsonErrorClass {
-    /// The document starts with a UTF-8 byte-order mark.
-    Bom,
-    /// The document is UTF-16 or UTF-32 (with or without a BOM).
-    WideEncoding,
-    /// Bytes that are not UTF-8 (including overlong forms and encoded surrogates).
-    NotUtf8,
-    /// Anything RFC 8259 does not allow, including an empty document.
-    Syntax,
-    /// Bytes after the top-level value.
-    TrailingBytes,
-    /// An object holds the same key twice.
-    RepeatedKey,
-    /// A `\u` escape that is a lone surrogate.
-    LoneSurrogate,
-    /// Nesting deeper than [`MAX_DEPTH`].
-    TooDeep,
-    /// The document is larger than the size limit.
-    TooLarge,
-    /// A number that overflows or underflows f64, an integer literal beyond 2^53, or a number
-    /// beyond 2^53 and below 1e21 (which JCS spells as an integer literal beyond 2^53).
-    NumberRange,
-}
-
-impl JsonErrorClass {
-    /// Stable lower-case name, used in messages and reports.
-    pub fn name(self) -> &'static str {
-        match self {
-            JsonErrorClass::Bom => "bom",
-            JsonErrorClass::WideEncoding => "wide-encoding",
-            JsonErrorClass::NotUtf8 => "not-utf8",
-            JsonErrorClass::Syntax => "syntax",
-            JsonErrorClass::TrailingBytes => "trailing-bytes",
-            JsonErrorClass::RepeatedKey => "repeated-key",
-            JsonErrorClass::LoneSurrogate => "lone-surrogate",
-            JsonErrorClass::TooDeep => "too-deep",
-            JsonErrorClass::TooLarge => "too-large",
-            JsonErrorClass::NumberRange => "number-range",
-        }
+crate::vocabulary! {
+    /// Why a document was refused. Each class maps onto a seal error or packet reason class.
+    pub enum JsonErrorClass {
+        /// The document starts with a UTF-8 byte-order mark.
+        Bom => "bom",
+        /// The document is UTF-16 or UTF-32 (with or without a BOM).
+        WideEncoding => "wide-encoding",
+        /// Bytes that are not UTF-8 (including overlong forms and encoded surrogates).
+        NotUtf8 => "not-utf8",
+        /// Anything RFC 8259 does not allow, including an empty document.
+        Syntax => "syntax",
+        /// Bytes after the top-level value.
+        TrailingBytes => "trailing-bytes",
+        /// An object holds the same key twice.
+        RepeatedKey => "repeated-key",
+        /// A `\u` escape that is a lone surrogate.
+        LoneSurrogate => "lone-surrogate",
+        /// Nesting deeper than [`MAX_DEPTH`].
+        TooDeep => "too-deep",
+        /// The document is larger than the size limit.
+        TooLarge => "too-large",
+        /// A number that overflows or underflows f64, an integer literal beyond 2^53, or a
+        /// number beyond 2^53 and below 1e21 (which JCS spells as an integer literal beyond 2^53).
+        NumberRange => "number-range",
     }
 }
 

@@ -8,22 +8,49 @@
 use std::fmt;
 
 use super::key::Key;
-use super::mac;
+use super::mac::Tag;
 
 const PREFIX: &str = "spg1";
+
+/// Largest `expires` the grammar allows (12 digits).
+pub const MAX_EXPIRES: u64 = 999_999_999_999;
+
+/// A grant action: `[a-z0-9-]{1,32}` (SPEC 4). Built only by [`Action::parse`], so a value of
+/// this type can be printed: it cannot hold a token, a dot or anything invisible.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Action(String);
+
+impl Action {
+    /// Accepts exactly the action grammar.
+    pub fn parse(s: &str) -> Option<Action> {
+        let ok = (1..=32).contains(&s.len())
+            && s.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        ok.then(|| Action(s.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
 
 /// A token that has the grant grammar. Its MAC is not yet checked. `Debug` hides the MAC.
 #[derive(Clone, PartialEq, Eq)]
 pub struct GrantToken {
-    action: String,
+    action: Action,
     digest16: String,
     expires: u64,
-    mac: String,
+    mac: Tag,
 }
 
 impl fmt::Debug for GrantToken {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "GrantToken({}, expires {})", self.action, self.expires)
+        write!(
+            f,
+            "GrantToken({}, expires {})",
+            self.action.as_str(),
+            self.expires
+        )
     }
 }
 
@@ -41,13 +68,6 @@ pub enum GrantProblem {
     WrongAction,
 }
 
-/// `[a-z0-9-]{1,32}`
-pub fn is_action(s: &str) -> bool {
-    (1..=32).contains(&s.len())
-        && s.bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-}
-
 fn is_digest16(s: &str) -> bool {
     s.len() == 16
         && s.bytes()
@@ -61,12 +81,6 @@ fn parse_expires(s: &str) -> Option<u64> {
     if ok { s.parse().ok() } else { None }
 }
 
-fn is_tag(s: &str) -> bool {
-    s.len() == mac::TAG_CHARS
-        && s.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-}
-
 impl GrantToken {
     /// Parses the exact grammar; anything else is [`GrantProblem::Invalid`].
     pub fn parse(s: &str) -> Result<GrantToken, GrantProblem> {
@@ -74,35 +88,37 @@ impl GrantToken {
         let [prefix, action, digest16, expires, tag] = parts[..] else {
             return Err(GrantProblem::Invalid);
         };
-        if prefix != PREFIX || !is_action(action) || !is_digest16(digest16) || !is_tag(tag) {
+        if prefix != PREFIX || !is_digest16(digest16) {
             return Err(GrantProblem::Invalid);
         }
-        let expires = parse_expires(expires).ok_or(GrantProblem::Invalid)?;
         Ok(GrantToken {
-            action: action.to_owned(),
+            action: Action::parse(action).ok_or(GrantProblem::Invalid)?,
             digest16: digest16.to_owned(),
-            expires,
-            mac: tag.to_owned(),
+            expires: parse_expires(expires).ok_or(GrantProblem::Invalid)?,
+            mac: Tag::parse(tag).ok_or(GrantProblem::Invalid)?,
         })
     }
 
-    pub fn action(&self) -> &str {
+    pub fn action(&self) -> &Action {
         &self.action
     }
 
-    fn message(action: &str, digest16: &str, expires: u64) -> String {
-        format!("{PREFIX}.{action}.{digest16}.{expires}")
+    fn message(action: &Action, digest16: &str, expires: u64) -> String {
+        format!("{PREFIX}.{}.{digest16}.{expires}", action.as_str())
     }
 
-    /// Mints a token for `action` on the packet whose digest (64 hex) is `packet_digest`.
+    /// Mints a token for `action` on the packet whose digest (64 hex) is `packet_digest`; `None`
+    /// when the action is outside its grammar, the digest is not hex or `expires` has more than
+    /// 12 digits.
     pub fn mint(key: &Key, action: &str, packet_digest: &str, expires: u64) -> Option<String> {
+        let action = Action::parse(action)?;
         let digest16 = packet_digest.get(..16)?;
-        if !is_action(action) || !is_digest16(digest16) || expires > 999_999_999_999 {
+        if !is_digest16(digest16) || expires > MAX_EXPIRES {
             return None;
         }
-        let message = GrantToken::message(action, digest16, expires);
-        let tag = mac::tag(key, message.as_bytes());
-        Some(format!("{message}.{tag}"))
+        let message = GrantToken::message(&action, digest16, expires);
+        let tag = Tag::of(key, message.as_bytes());
+        Some(format!("{message}.{}", tag.to_base64url()))
     }
 
     /// Checks that the token authorizes `action` on the packet with digest `packet_digest` at
@@ -110,15 +126,15 @@ impl GrantToken {
     pub fn check(
         &self,
         key: &Key,
-        action: &str,
+        action: &Action,
         packet_digest: &str,
         now: u64,
     ) -> Result<(), GrantProblem> {
         let message = GrantToken::message(&self.action, &self.digest16, self.expires);
-        if !mac::verify(key, message.as_bytes(), &self.mac) {
+        if !self.mac.verifies(key, message.as_bytes()) {
             return Err(GrantProblem::Invalid);
         }
-        if self.action != action {
+        if &self.action != action {
             return Err(GrantProblem::WrongAction);
         }
         if packet_digest.get(..16) != Some(self.digest16.as_str()) {
@@ -139,6 +155,10 @@ mod tests {
         Key::from_bytes(vec![b; 32]).unwrap()
     }
 
+    fn act(s: &str) -> Action {
+        Action::parse(s).unwrap()
+    }
+
     const DIGEST: &str = "3f9a0c1d2e4b5a69aaaabbbbccccddddeeeeffff00001111222233334444aaaa";
 
     fn minted() -> String {
@@ -148,7 +168,10 @@ mod tests {
     #[test]
     fn minted_token_checks() {
         let t = GrantToken::parse(&minted()).unwrap();
-        assert_eq!(t.check(&key(1), "dryrun", DIGEST, 1_900_000_000), Ok(()));
+        assert_eq!(
+            t.check(&key(1), &act("dryrun"), DIGEST, 1_900_000_000),
+            Ok(())
+        );
     }
 
     #[test]
@@ -156,20 +179,20 @@ mod tests {
         let good = minted();
         let t = GrantToken::parse(&good).unwrap();
         assert_eq!(
-            t.check(&key(2), "dryrun", DIGEST, 1),
+            t.check(&key(2), &act("dryrun"), DIGEST, 1),
             Err(GrantProblem::Invalid)
         );
         assert_eq!(
-            t.check(&key(1), "apply", DIGEST, 1),
+            t.check(&key(1), &act("apply"), DIGEST, 1),
             Err(GrantProblem::WrongAction)
         );
         let other = "0000000000000000aaaabbbbccccddddeeeeffff00001111222233334444aaaa";
         assert_eq!(
-            t.check(&key(1), "dryrun", other, 1),
+            t.check(&key(1), &act("dryrun"), other, 1),
             Err(GrantProblem::WrongPacket)
         );
         assert_eq!(
-            t.check(&key(1), "dryrun", DIGEST, 2_000_000_000),
+            t.check(&key(1), &act("dryrun"), DIGEST, 2_000_000_000),
             Err(GrantProblem::Expired)
         );
         let mut flipped = good.clone().into_bytes();
@@ -178,7 +201,7 @@ mod tests {
         let flipped = String::from_utf8(flipped).unwrap();
         let ft = GrantToken::parse(&flipped).unwrap();
         assert_eq!(
-            ft.check(&key(1), "dryrun", DIGEST, 1),
+            ft.check(&key(1), &act("dryrun"), DIGEST, 1),
             Err(GrantProblem::Invalid)
         );
     }

@@ -1,13 +1,16 @@
-//! Shared harness for the CLI tests: a real tree in a temporary folder, sealed and verified
-//! through the `sealprobe` binary exactly as a user would run it.
+//! Shared harness for the CLI tests: a real tree in a case workspace (`root/` with `seal.json`
+//! beside it, [`sealprobe::workspace::Workspace`]), sealed and verified through the `sealprobe`
+//! binary exactly as a user would run it; and the one "nothing leaked" check, which is the real
+//! leak scanner with the planted strings as secrets plus every built-in token-shape rule.
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
+use sealprobe::workspace::Workspace;
 
 pub struct Tree {
-    pub dir: tempfile::TempDir,
+    pub ws: Workspace,
 }
 
 pub struct Run {
@@ -48,29 +51,30 @@ impl Run {
 
 impl Tree {
     pub fn new() -> Tree {
-        let dir = tempfile::tempdir().expect("temp dir");
-        std::fs::create_dir(dir.path().join("root")).expect("root folder");
-        Tree { dir }
+        Tree {
+            ws: Workspace::temporary().expect("a case workspace"),
+        }
+    }
+
+    /// The folder that holds `root/` and the inputs beside it.
+    pub fn base(&self) -> &Path {
+        self.ws.base()
     }
 
     pub fn root(&self) -> PathBuf {
-        self.dir.path().join("root")
+        self.ws.root()
     }
 
     pub fn seal_path(&self) -> PathBuf {
-        self.dir.path().join("seal.json")
+        self.ws.seal_path()
     }
 
     pub fn path(&self, rel: &str) -> PathBuf {
-        self.root().join(rel)
+        self.ws.path(rel)
     }
 
     pub fn write(&self, rel: &str, bytes: impl AsRef<[u8]>) -> &Tree {
-        let p = self.path(rel);
-        if let Some(parent) = p.parent() {
-            std::fs::create_dir_all(parent).expect("parent folders");
-        }
-        std::fs::write(p, bytes).expect("write file");
+        self.ws.file(rel, bytes).expect("write file");
         self
     }
 
@@ -93,7 +97,7 @@ impl Tree {
     }
 
     pub fn set_seal(&self, bytes: impl AsRef<[u8]>) {
-        std::fs::write(self.seal_path(), bytes).expect("write seal");
+        self.ws.seal(bytes).expect("write seal");
     }
 
     pub fn seal_text(&self) -> String {
@@ -133,21 +137,26 @@ pub fn sealprobe(args: &[&str]) -> Run {
     }
 }
 
-/// Every window of `n` characters of `secret`.
-pub fn windows(secret: &str, n: usize) -> Vec<String> {
-    let chars: Vec<char> = secret.chars().collect();
-    if chars.len() <= n {
-        return vec![secret.to_owned()];
-    }
-    chars.windows(n).map(|w| w.iter().collect()).collect()
+/// What the real leak scanner finds in `text` with `planted` as secrets plus every built-in
+/// token-shape rule (planted strings shorter than the scanner's minimum are matched by rules
+/// only).
+pub fn leaks(text: &[u8], planted: &[&str]) -> Vec<sealprobe::leak::Finding> {
+    let secrets = planted
+        .iter()
+        .filter(|p| p.len() >= sealprobe::leak::scan::MIN_SECRET);
+    sealprobe::leak::canary_scanner(secrets)
+        .expect("a scanner for the planted strings")
+        .scan(text)
 }
 
-/// Asserts that no 16-character run of `secret` appears in the output of `run`.
-pub fn assert_no_leak(run: &Run, secret: &str) {
-    for w in windows(secret, 16) {
+/// Asserts that neither stdout nor stderr of `run` leaks a planted string (in any encoding, or
+/// any 16 bytes of it) or anything token-shaped.
+pub fn assert_nothing_leaked(run: &Run, planted: &[&str]) {
+    for (name, out) in [("stdout", &run.stdout), ("stderr", &run.stderr)] {
+        let found = leaks(out.as_bytes(), planted);
         assert!(
-            !run.stdout.contains(&w) && !run.stderr.contains(&w),
-            "output leaks part of the secret: stdout={} stderr={}",
+            found.is_empty(),
+            "{name} leaks: {found:?}\nstdout={}\nstderr={}",
             run.stdout,
             run.stderr
         );

@@ -1,14 +1,38 @@
-//! The one escaping function for names shown to people and machines.
+//! The one function that turns an echoed name into text: every path, unsealed file name, option
+//! or blocker id, grant action and input name a report or an error message shows goes through
+//! [`name`], in every format.
 //!
-//! A path in a report must read the same on every terminal and must not hide anything: control
+//! Escaping: a name must read the same on every terminal and must not hide anything: control
 //! characters, bidi controls (which reorder what the reader sees), zero-width and other
 //! default-ignorable characters, and non-ASCII spaces are written as `\u{..}`; bytes that are not
 //! UTF-8 as `\x{..}`; a backslash as `\\`, so the escaped form is unambiguous.
+//!
+//! Redaction (SPEC 6.1): a name that matches a built-in token shape ([`crate::token::shapes`]),
+//! as raw bytes or as escaped, is shown as `<redacted: token-shaped, N bytes>` instead. A token
+//! that an attacker or an accident put into a file name then never reaches a log through a
+//! report, and the leak scanner's built-in rules, which use the same shapes, find nothing in what
+//! is printed.
 
 use std::fmt::Write as _;
 
-/// Escapes raw name bytes for display.
-pub fn escape_path(raw: &[u8]) -> String {
+use crate::token::shapes::is_token_shaped;
+
+/// The text shown for the name `raw`: escaped, or redacted when token-shaped.
+pub fn name(raw: &[u8]) -> String {
+    let escaped = escape(raw);
+    if is_token_shaped(raw) || is_token_shaped(escaped.as_bytes()) {
+        return redacted(raw.len());
+    }
+    escaped
+}
+
+/// What a token-shaped name of `len` bytes is shown as.
+pub fn redacted(len: usize) -> String {
+    format!("<redacted: token-shaped, {len} bytes>")
+}
+
+/// Escapes raw name bytes for display (no redaction: use [`name`] for anything echoed).
+fn escape(raw: &[u8]) -> String {
     let mut out = String::with_capacity(raw.len());
     for chunk in raw.utf8_chunks() {
         for c in chunk.valid().chars() {
@@ -41,7 +65,7 @@ fn is_hidden(c: char) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::escape_path;
+    use super::{escape as escape_path, name};
 
     #[test]
     fn invisible_and_bidi_characters_are_escaped() {
@@ -59,5 +83,18 @@ mod tests {
     #[test]
     fn visible_unicode_is_kept() {
         assert_eq!(escape_path("café — ok".as_bytes()), "café — ok");
+    }
+
+    #[test]
+    fn token_shaped_names_are_redacted_with_their_length() {
+        let token =
+            "spg1.cutover.3f9a0c1d2e4b5a69.1893456000.Zk3pQ8vX2mN7tR4wY9bC1dF6gH0jK5lA8sE3uI7oP2q";
+        assert_eq!(name(token.as_bytes()), "<redacted: token-shaped, 84 bytes>");
+        let inside = format!("docs/{token}.txt");
+        assert_eq!(
+            name(inside.as_bytes()),
+            "<redacted: token-shaped, 93 bytes>"
+        );
+        assert_eq!(name(b"docs/decision.md"), "docs/decision.md");
     }
 }

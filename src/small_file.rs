@@ -1,0 +1,302 @@
+//! The one bounded reader for small input files: a seal, a packet, a key, a secrets or a rules
+//! file (SPEC 6.1).
+//!
+//! A small file is read whole, so it must be bounded and must never hang the validator:
+//!
+//! - the path is examined before it is opened (following symlinks: the user named it), so a
+//!   folder, a device (`/dev/zero`, a terminal) or a socket is refused without being opened;
+//! - it is opened with `O_NONBLOCK | O_NOCTTY`, so opening a FIFO never waits for a writer, and
+//!   the type is checked again on the open handle (a file swapped for a device in between is
+//!   refused too);
+//! - at most `limit + 1` bytes are read: one more than the limit says "too large" without reading
+//!   an endless file;
+//! - a FIFO or pipe that ends before its first byte is refused as having no writer: a FIFO that
+//!   nobody writes to fails at once instead of blocking, while a pipe with a live writer
+//!   (`<(command)`, standard input) is waited on and read to its end.
+//!
+//! Errors name what is wrong with the file, never its bytes; the caller says which file it was.
+
+use std::io;
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
+use std::path::{Path, PathBuf};
+
+use rustix::event::{PollFd, PollFlags};
+use rustix::fs::{FileType, Mode, OFlags};
+use rustix::io::Errno;
+
+use crate::token::key::{Key, KeyError, MAX_KEY};
+
+/// The size limit of a small file when its kind sets none (16 MiB).
+pub const DEFAULT_LIMIT: usize = 16 * 1024 * 1024;
+
+/// Bytes asked for per `read`.
+const CHUNK: usize = 64 * 1024;
+
+/// Where a small file comes from: a path, or standard input (`-`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    Path(PathBuf),
+    Stdin,
+}
+
+impl Source {
+    /// `-` is standard input; anything else a path.
+    pub fn from_arg(arg: &Path) -> Source {
+        if arg.as_os_str() == "-" {
+            Source::Stdin
+        } else {
+            Source::Path(arg.to_path_buf())
+        }
+    }
+}
+
+/// Why a small file was refused. Never holds its bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum SmallFileError {
+    #[error("does not exist")]
+    Missing,
+    #[error("cannot be opened (permission denied)")]
+    Denied,
+    #[error("is a folder, not a file")]
+    Folder,
+    #[error("is a device, not a file")]
+    Device,
+    #[error("is a socket, not a file")]
+    Socket,
+    #[error("is a FIFO or pipe with no writer (nothing was written to it)")]
+    NoWriter,
+    #[error("is larger than {limit} bytes")]
+    TooLarge { limit: usize },
+    #[error("cannot be read (I/O error)")]
+    Io,
+}
+
+fn from_errno(e: Errno) -> SmallFileError {
+    if e == Errno::NOENT || e == Errno::NOTDIR {
+        SmallFileError::Missing
+    } else if e == Errno::ACCESS || e == Errno::PERM {
+        SmallFileError::Denied
+    } else if e == Errno::ISDIR {
+        SmallFileError::Folder
+    } else if e == Errno::NXIO {
+        SmallFileError::NoWriter
+    } else {
+        SmallFileError::Io
+    }
+}
+
+/// What may be read: a regular file, or a FIFO / pipe.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Readable {
+    Regular,
+    Pipe,
+}
+
+fn readable(mode: u32) -> Result<Readable, SmallFileError> {
+    match FileType::from_raw_mode(mode) {
+        FileType::RegularFile => Ok(Readable::Regular),
+        FileType::Fifo => Ok(Readable::Pipe),
+        FileType::Directory => Err(SmallFileError::Folder),
+        FileType::Socket => Err(SmallFileError::Socket),
+        FileType::CharacterDevice | FileType::BlockDevice => Err(SmallFileError::Device),
+        // A symlink cannot be seen through `stat`/`fstat`; anything else is not a file.
+        _ => Err(SmallFileError::Device),
+    }
+}
+
+enum Handle {
+    Owned(OwnedFd),
+    Stdin,
+}
+
+impl Handle {
+    fn fd(&self) -> BorrowedFd<'_> {
+        match self {
+            Handle::Owned(fd) => fd.as_fd(),
+            Handle::Stdin => rustix::stdio::stdin(),
+        }
+    }
+}
+
+/// An opened small file, type-checked on its handle.
+pub struct SmallFile {
+    handle: Handle,
+    kind: Readable,
+    mode: u32,
+}
+
+/// Opens `source` without blocking, refusing anything that is not a regular file or a pipe.
+pub fn open(source: &Source) -> Result<SmallFile, SmallFileError> {
+    let handle = match source {
+        Source::Stdin => Handle::Stdin,
+        Source::Path(path) => {
+            let st = rustix::fs::stat(path).map_err(from_errno)?;
+            readable(st.st_mode)?;
+            let fd = rustix::fs::open(
+                path,
+                OFlags::RDONLY | OFlags::NONBLOCK | OFlags::NOCTTY | OFlags::CLOEXEC,
+                Mode::empty(),
+            )
+            .map_err(from_errno)?;
+            Handle::Owned(fd)
+        }
+    };
+    let st = rustix::fs::fstat(handle.fd()).map_err(from_errno)?;
+    let kind = readable(st.st_mode)?;
+    Ok(SmallFile {
+        handle,
+        kind,
+        mode: st.st_mode,
+    })
+}
+
+/// Opens and reads `source`, at most `limit` bytes.
+pub fn read(source: &Source, limit: usize) -> Result<Vec<u8>, SmallFileError> {
+    open(source)?.read(limit)
+}
+
+impl SmallFile {
+    /// The permission bits (`st_mode & 0o7777`) of the open handle.
+    pub fn permissions(&self) -> u32 {
+        self.mode & 0o7777
+    }
+
+    /// Reads to the end, refusing more than `limit` bytes (at most `limit + 1` are read).
+    pub fn read(self, limit: usize) -> Result<Vec<u8>, SmallFileError> {
+        let fd = self.handle.fd();
+        let cap = limit.saturating_add(1);
+        let mut out: Vec<u8> = Vec::new();
+        let mut chunk = vec![0u8; CHUNK];
+        loop {
+            let want = (cap - out.len()).min(CHUNK);
+            if want == 0 {
+                return Err(SmallFileError::TooLarge { limit });
+            }
+            match rustix::io::read(fd, &mut chunk[..want]) {
+                Ok(0) => break,
+                Ok(n) => out.extend_from_slice(&chunk[..n]),
+                Err(e) if e == Errno::INTR => {}
+                Err(e) if e == Errno::AGAIN => wait_readable(fd)?,
+                Err(e) => return Err(from_errno(e)),
+            }
+        }
+        if out.len() > limit {
+            return Err(SmallFileError::TooLarge { limit });
+        }
+        if out.is_empty() && self.kind == Readable::Pipe {
+            return Err(SmallFileError::NoWriter);
+        }
+        Ok(out)
+    }
+}
+
+/// Waits until a pipe with a live writer has bytes or is closed.
+fn wait_readable(fd: BorrowedFd<'_>) -> Result<(), SmallFileError> {
+    let mut fds = [PollFd::new(&fd, PollFlags::IN)];
+    loop {
+        match rustix::event::poll(&mut fds, None) {
+            Ok(_) => return Ok(()),
+            Err(e) if e == Errno::INTR => {}
+            Err(e) => return Err(from_errno(e)),
+        }
+    }
+}
+
+/// Why a key file was refused: the file itself, or the key rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum KeyFileError {
+    #[error("the key file {0}")]
+    File(SmallFileError),
+    #[error("the key file {0}")]
+    Key(KeyError),
+}
+
+/// Reads a key file: the mode is checked on the open handle before a byte is read, then at most
+/// [`MAX_KEY`] bytes are read.
+pub fn read_key(source: &Source) -> Result<Key, KeyFileError> {
+    let file = open(source).map_err(KeyFileError::File)?;
+    Key::check_permissions(file.permissions()).map_err(KeyFileError::Key)?;
+    let bytes = file.read(MAX_KEY).map_err(|e| match e {
+        SmallFileError::TooLarge { .. } => KeyFileError::Key(KeyError::TooLong),
+        e => KeyFileError::File(e),
+    })?;
+    Key::from_bytes(bytes).map_err(KeyFileError::Key)
+}
+
+impl From<SmallFileError> for io::Error {
+    fn from(e: SmallFileError) -> io::Error {
+        io::Error::other(e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn path(p: &Path) -> Source {
+        Source::Path(p.to_path_buf())
+    }
+
+    #[test]
+    fn a_regular_file_is_read_up_to_its_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("f");
+        std::fs::write(&f, b"12345").unwrap();
+        assert_eq!(read(&path(&f), 5).unwrap(), b"12345");
+        assert_eq!(
+            read(&path(&f), 4),
+            Err(SmallFileError::TooLarge { limit: 4 })
+        );
+        std::fs::write(&f, b"").unwrap();
+        assert_eq!(read(&path(&f), 4).unwrap(), b"");
+    }
+
+    #[test]
+    fn folders_devices_and_missing_files_are_refused_without_reading() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(read(&path(dir.path()), 10), Err(SmallFileError::Folder));
+        assert_eq!(
+            read(&path(Path::new("/dev/zero")), 10),
+            Err(SmallFileError::Device)
+        );
+        assert_eq!(
+            read(&path(Path::new("/dev/null")), 10),
+            Err(SmallFileError::Device)
+        );
+        assert_eq!(
+            read(&path(&dir.path().join("nope")), 10),
+            Err(SmallFileError::Missing)
+        );
+    }
+
+    #[test]
+    fn a_fifo_without_a_writer_fails_at_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("fifo");
+        rustix::fs::mknodat(
+            rustix::fs::CWD,
+            &fifo,
+            FileType::Fifo,
+            Mode::from_raw_mode(0o600),
+            0,
+        )
+        .unwrap();
+        assert_eq!(read(&path(&fifo), 10), Err(SmallFileError::NoWriter));
+    }
+
+    #[test]
+    fn a_pipe_with_a_slow_writer_is_waited_on() {
+        use std::os::fd::AsRawFd;
+        // The child holds the write end from the moment it is spawned, then writes late, in
+        // two steps, as `<(command)` would.
+        let mut child = std::process::Command::new("sh")
+            .args(["-c", "sleep 0.2; printf 'hello '; sleep 0.2; printf world"])
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let pipe = child.stdout.take().unwrap();
+        let by_path = PathBuf::from(format!("/dev/fd/{}", pipe.as_raw_fd()));
+        assert_eq!(read(&path(&by_path), 100).unwrap(), b"hello world");
+        child.wait().unwrap();
+    }
+}

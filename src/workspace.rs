@@ -1,0 +1,239 @@
+//! A case on disk (SPEC 7.4): `root/` holds the tree; `seal.json`, `packet.json`, `key` and
+//! `SHA256SUMS` stand beside it, never inside it, so a validator that walks the root never meets
+//! its own inputs.
+//!
+//! The writers make exactly what a hostile case needs, as such: files with any bytes and any name
+//! (names need not be UTF-8), folders, symlinks (dangling, looping, pointing out of the root),
+//! FIFOs, sparse files of any apparent size, the canonical file form of a packet, and a key file
+//! created with mode 0600 from the start. Tests, the fuzz bodies and the probe families all build
+//! their trees here, so there is one way to lay a case out.
+//!
+//! Paths given to the writers are relative to `root/`, `/`-separated; they are joined as they
+//! are (the caller is building hostile trees on purpose, and the workspace is its own folder).
+
+use std::ffi::OsStr;
+use std::fs;
+use std::io::{self, Write as _};
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+
+use crate::strict_json::Node;
+use crate::strict_json::canonical::file_form;
+
+/// The file names beside `root/`.
+pub const SEAL: &str = "seal.json";
+pub const PACKET: &str = "packet.json";
+pub const KEY: &str = "key";
+pub const SUMS: &str = "SHA256SUMS";
+pub const ROOT: &str = "root";
+
+/// One case's folder: `root/` and the inputs beside it.
+#[derive(Debug)]
+pub struct Workspace {
+    base: PathBuf,
+    /// Removes the folder when the workspace is dropped (temporary workspaces only).
+    _temp: Option<tempfile::TempDir>,
+}
+
+impl Workspace {
+    /// A workspace in a new temporary folder, removed when dropped.
+    pub fn temporary() -> io::Result<Workspace> {
+        let temp = tempfile::tempdir()?;
+        let ws = Workspace {
+            base: temp.path().to_path_buf(),
+            _temp: Some(temp),
+        };
+        fs::create_dir(ws.root())?;
+        Ok(ws)
+    }
+
+    /// A workspace at `base` (created, with `root/`, when missing), kept after use.
+    pub fn at(base: &Path) -> io::Result<Workspace> {
+        fs::create_dir_all(base.join(ROOT))?;
+        Ok(Workspace {
+            base: base.to_path_buf(),
+            _temp: None,
+        })
+    }
+
+    /// The folder that holds `root/` and the inputs.
+    pub fn base(&self) -> &Path {
+        &self.base
+    }
+
+    pub fn root(&self) -> PathBuf {
+        self.base.join(ROOT)
+    }
+
+    pub fn seal_path(&self) -> PathBuf {
+        self.base.join(SEAL)
+    }
+
+    pub fn packet_path(&self) -> PathBuf {
+        self.base.join(PACKET)
+    }
+
+    pub fn key_path(&self) -> PathBuf {
+        self.base.join(KEY)
+    }
+
+    pub fn sums_path(&self) -> PathBuf {
+        self.base.join(SUMS)
+    }
+
+    /// The path of `rel` (raw bytes, `/`-separated) below `root/`.
+    pub fn path(&self, rel: impl AsRef<[u8]>) -> PathBuf {
+        self.root().join(OsStr::from_bytes(rel.as_ref()))
+    }
+
+    fn parent_of(&self, rel: &[u8]) -> io::Result<PathBuf> {
+        let path = self.path(rel);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        Ok(path)
+    }
+
+    /// Writes a file below the root (parents created), replacing what stood there.
+    pub fn file(&self, rel: impl AsRef<[u8]>, bytes: impl AsRef<[u8]>) -> io::Result<PathBuf> {
+        let path = self.parent_of(rel.as_ref())?;
+        fs::write(&path, bytes)?;
+        Ok(path)
+    }
+
+    /// Creates a folder below the root (parents too).
+    pub fn folder(&self, rel: impl AsRef<[u8]>) -> io::Result<PathBuf> {
+        let path = self.path(rel);
+        fs::create_dir_all(&path)?;
+        Ok(path)
+    }
+
+    /// A symlink below the root pointing at `target` (taken as written: relative, absolute,
+    /// dangling or looping).
+    pub fn symlink(&self, rel: impl AsRef<[u8]>, target: impl AsRef<Path>) -> io::Result<PathBuf> {
+        let path = self.parent_of(rel.as_ref())?;
+        std::os::unix::fs::symlink(target, &path)?;
+        Ok(path)
+    }
+
+    /// A FIFO below the root (nobody writes to it).
+    pub fn fifo(&self, rel: impl AsRef<[u8]>) -> io::Result<PathBuf> {
+        let path = self.parent_of(rel.as_ref())?;
+        make_fifo(&path)?;
+        Ok(path)
+    }
+
+    /// A sparse file of apparent size `len` below the root: `head` written first, the rest holes.
+    pub fn sparse(&self, rel: impl AsRef<[u8]>, head: &[u8], len: u64) -> io::Result<PathBuf> {
+        let path = self.parent_of(rel.as_ref())?;
+        let mut f = fs::File::create(&path)?;
+        f.write_all(head)?;
+        f.set_len(len)?;
+        Ok(path)
+    }
+
+    /// Removes a file, symlink or FIFO below the root.
+    pub fn remove(&self, rel: impl AsRef<[u8]>) -> io::Result<()> {
+        fs::remove_file(self.path(rel))
+    }
+
+    /// Renames an entry below the root (the target's parents are created).
+    pub fn rename(&self, from: impl AsRef<[u8]>, to: impl AsRef<[u8]>) -> io::Result<()> {
+        let target = self.parent_of(to.as_ref())?;
+        fs::rename(self.path(from), target)
+    }
+
+    /// Writes `seal.json` as given (hostile seals included).
+    pub fn seal(&self, bytes: impl AsRef<[u8]>) -> io::Result<PathBuf> {
+        let path = self.seal_path();
+        fs::write(&path, bytes)?;
+        Ok(path)
+    }
+
+    /// Writes `packet.json` as given.
+    pub fn packet_bytes(&self, bytes: impl AsRef<[u8]>) -> io::Result<PathBuf> {
+        let path = self.packet_path();
+        fs::write(&path, bytes)?;
+        Ok(path)
+    }
+
+    /// Writes `packet.json` in the canonical file form of `packet`.
+    pub fn packet(&self, packet: &Node) -> io::Result<PathBuf> {
+        self.packet_bytes(file_form(packet))
+    }
+
+    /// Writes `key`, created with mode 0600 (never readable by others, not even for a moment).
+    pub fn key(&self, bytes: &[u8]) -> io::Result<PathBuf> {
+        let path = self.key_path();
+        let mut f = fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(0o600)
+            .open(&path)?;
+        f.set_permissions(fs::Permissions::from_mode(0o600))?;
+        f.write_all(bytes)?;
+        Ok(path)
+    }
+
+    /// Writes `SHA256SUMS` as given.
+    pub fn sums(&self, bytes: impl AsRef<[u8]>) -> io::Result<PathBuf> {
+        let path = self.sums_path();
+        fs::write(&path, bytes)?;
+        Ok(path)
+    }
+}
+
+/// Makes a FIFO at `path` (mode 0600).
+pub fn make_fifo(path: &Path) -> io::Result<()> {
+    rustix::fs::mknodat(
+        rustix::fs::CWD,
+        path,
+        rustix::fs::FileType::Fifo,
+        rustix::fs::Mode::from_raw_mode(0o600),
+        0,
+    )
+    .map_err(io::Error::from)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_layout_keeps_inputs_beside_the_root() {
+        let ws = Workspace::temporary().unwrap();
+        ws.file("a/b.txt", b"x").unwrap();
+        ws.seal(b"{}").unwrap();
+        ws.key(&[1; 32]).unwrap();
+        assert!(ws.root().join("a/b.txt").is_file());
+        assert_eq!(ws.seal_path().parent(), Some(ws.base()));
+        let mode = fs::metadata(ws.key_path()).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+
+    #[test]
+    fn special_entries_are_made_as_such() {
+        let ws = Workspace::temporary().unwrap();
+        ws.fifo("p").unwrap();
+        ws.symlink("l", "../outside").unwrap();
+        ws.sparse("s", b"head", 1 << 30).unwrap();
+        ws.file(b"caf\xe9".as_slice(), b"latin-1 name").unwrap();
+        use std::os::unix::fs::FileTypeExt;
+        assert!(
+            fs::symlink_metadata(ws.path("p"))
+                .unwrap()
+                .file_type()
+                .is_fifo()
+        );
+        assert!(
+            fs::symlink_metadata(ws.path("l"))
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(fs::metadata(ws.path("s")).unwrap().len(), 1 << 30);
+        assert!(ws.path(b"caf\xe9".as_slice()).is_file());
+    }
+}

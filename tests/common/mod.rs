@@ -122,10 +122,17 @@ impl Tree {
     }
 }
 
+/// The binary under test: `$SEALPROBE_BIN` when set (to run the CLI tests against another
+/// build, a release binary or an older commit), else the one cargo built for this test run.
+pub fn bin() -> PathBuf {
+    std::env::var_os("SEALPROBE_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| assert_cmd::cargo::cargo_bin("sealprobe"))
+}
+
 /// Runs the binary with `args` (stdin closed) and captures everything.
 pub fn sealprobe(args: &[&str]) -> Run {
-    let out = Command::cargo_bin("sealprobe")
-        .expect("binary built")
+    let out = Command::new(bin())
         .args(args)
         .timeout(std::time::Duration::from_secs(60))
         .output()

@@ -18,20 +18,15 @@ use sealprobe::strict_json::{
 const SUITE_FILES: usize = 318;
 
 /// The suite, read in place: `$SEALPROBE_CONFORMANCE_DIR` when set, else `../shared/conformance`
-/// beside the checkout, else the workplace's `/work/shared/conformance` (a fresh clone elsewhere).
-/// Whichever is used must hold all [`SUITE_FILES`] files, so a missing folder fails the tests.
+/// beside the checkout. No machine path is built in (README, "Tests"): from another layout, set
+/// the variable. Whichever is used must hold all [`SUITE_FILES`] files, so a missing folder fails
+/// the tests with a message that says where it looked.
 fn suite_dir() -> PathBuf {
     const SUITE: &str = "JSONTestSuite/test_parsing";
-    if let Some(dir) = std::env::var_os("SEALPROBE_CONFORMANCE_DIR") {
-        return PathBuf::from(dir).join(SUITE);
-    }
-    let beside = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/conformance")
-        .join(SUITE);
-    if beside.is_dir() {
-        return beside;
-    }
-    Path::new("/work/shared/conformance").join(SUITE)
+    let conformance = std::env::var_os("SEALPROBE_CONFORMANCE_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/conformance"));
+    conformance.join(SUITE)
 }
 
 /// Every file of the suite as (name, bytes), sorted by name.
@@ -39,7 +34,8 @@ fn suite() -> Vec<(String, Vec<u8>)> {
     let dir = suite_dir();
     let entries = std::fs::read_dir(&dir).unwrap_or_else(|e| {
         panic!(
-            "cannot list the JSONTestSuite folder {}: {e}",
+            "cannot list the JSONTestSuite folder {}: {e}; set SEALPROBE_CONFORMANCE_DIR to the \
+             folder that holds JSONTestSuite/ (README, \"Tests\")",
             dir.display()
         )
     });

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use super::{Exit, Ran, key, line, shown};
 use crate::decide::{self, Decision};
-use crate::report::{self, Format};
+use crate::report::{Format, Report as _};
 use crate::small_file::{self, Source};
 
 /// The options of `sealprobe decide`.
@@ -18,14 +18,6 @@ pub struct Options {
     pub format: Format,
     /// The packet file; `-` for standard input.
     pub packet: PathBuf,
-}
-
-/// The report a decision prints, in `format`.
-pub fn render(decision: &Decision, format: Format) -> Vec<u8> {
-    match format {
-        Format::Human => report::decide::human(decision).into_bytes(),
-        Format::Json => report::decide::json(decision),
-    }
 }
 
 pub fn run(opts: &Options) -> Ran<Decision> {
@@ -60,7 +52,7 @@ pub fn run(opts: &Options) -> Ran<Decision> {
         } else {
             Exit::Fail
         },
-        stdout: render(&decision, opts.format),
+        stdout: decision.render(opts.format),
         stderr,
         outcome: Some(decision),
     }

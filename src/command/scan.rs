@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use super::{Exit, Ran, shown};
 use crate::leak::{self, ScannerBuilder};
 use crate::report::scan::Located;
-use crate::report::{self, Format};
+use crate::report::{self, Format, Report as _, ScanReport};
 use crate::small_file::{self, Source};
 
 /// The options of `sealprobe scan`.
@@ -69,10 +69,11 @@ pub fn run(opts: &Options) -> Ran<Vec<Located>> {
         let findings = scanner.scan(&data);
         found.extend(report::scan::locate(&input.name, &data, findings));
     }
-    let stdout = match opts.format {
-        Format::Human => report::scan::human(&found, bytes).into_bytes(),
-        Format::Json => report::scan::json(&found, bytes),
-    };
+    let stdout = ScanReport {
+        found: &found,
+        bytes,
+    }
+    .render(opts.format);
     Ran {
         exit: if found.is_empty() {
             Exit::Pass

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use super::{Exit, Ran, key, line, shown};
-use crate::report::{self, Format};
+use crate::report::{Format, Report as _};
 use crate::seal::verify::{self, VerifyOptions};
 use crate::seal::{Outcome, SealError, SealErrorClass};
 use crate::small_file::{self, Source};
@@ -18,14 +18,6 @@ pub struct Options {
     pub key_file: Option<PathBuf>,
     /// The seal file; `-` for standard input.
     pub seal: PathBuf,
-}
-
-/// The report a verification outcome prints, in `format`.
-pub fn render(outcome: &Outcome, format: Format) -> Vec<u8> {
-    match format {
-        Format::Human => report::verify::human(outcome).into_bytes(),
-        Format::Json => report::verify::json(outcome),
-    }
 }
 
 pub fn run(opts: &Options) -> Ran<Outcome> {
@@ -60,7 +52,7 @@ pub fn run(opts: &Options) -> Ran<Outcome> {
         } else {
             Exit::Fail
         },
-        stdout: render(&outcome, opts.format),
+        stdout: outcome.render(opts.format),
         stderr,
         outcome: Some(outcome),
     }

@@ -209,8 +209,9 @@ pub fn run() -> ExitCode {
 
 /// Writes a command's bytes; output that cannot be written is a failure, never a pass.
 fn emit<T>(ran: Ran<T>) -> Exit {
-    let written = write_all(&mut std::io::stdout().lock(), &ran.stdout);
+    // Why an input was refused comes first, then the report that says what was decided.
     let _ = write_all(&mut std::io::stderr().lock(), &ran.stderr);
+    let written = write_all(&mut std::io::stdout().lock(), &ran.stdout);
     match written {
         Ok(()) => ran.exit,
         Err(_) => {

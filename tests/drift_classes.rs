@@ -297,11 +297,7 @@ fn symlinked_folder_on_the_path_is_not_regular() {
 fn fifo_at_path_is_not_regular_and_does_not_block() {
     let t = sealed_doc();
     std::fs::remove_file(t.path("docs/decision.md")).unwrap();
-    let status = std::process::Command::new("mkfifo")
-        .arg(t.path("docs/decision.md"))
-        .status()
-        .expect("mkfifo");
-    assert!(status.success());
+    t.ws.fifo("docs/decision.md").expect("mkfifo");
     // The harness kills the run after 60 s; a blocking open would fail the test.
     let run = t.verify();
     assert_eq!(run.code, 1);
@@ -381,10 +377,7 @@ fn symlink_and_fifo_in_complete_folder_are_unsealed() {
     t.write("docs/a.md", DOC);
     t.seal(&["--complete", "docs"]);
     std::os::unix::fs::symlink("a.md", t.path("docs/link.md")).unwrap();
-    std::process::Command::new("mkfifo")
-        .arg(t.path("docs/pipe"))
-        .status()
-        .unwrap();
+    t.ws.fifo("docs/pipe").unwrap();
     let run = t.verify();
     assert_eq!(run.drift_of("docs/link.md"), vec!["unsealed"]);
     assert_eq!(run.drift_of("docs/pipe"), vec!["unsealed"]);

@@ -131,5 +131,5 @@ fn short_key_file_is_refused() {
     std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600)).unwrap();
     let run = t.seal_run(&["--key-file", p.to_str().unwrap(), "a.txt"]);
     assert_eq!(run.code, 2);
-    assert!(!run.stderr.contains("0123456789"));
+    assert_nothing_leaked(&run, &["0123456789"]);
 }

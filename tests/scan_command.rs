@@ -143,7 +143,7 @@ fn short_secret_is_a_usage_error_naming_the_line_not_the_secret() {
     ]);
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("line 2"), "{}", run.stderr);
-    assert!(!run.stderr.contains("abc"));
+    common::assert_nothing_leaked(&run, &[SECRET, "abc"]);
 }
 
 #[test]

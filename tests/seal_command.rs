@@ -117,10 +117,7 @@ fn seal_refuses_a_symlink() {
 fn seal_refuses_a_fifo() {
     let t = Tree::new();
     sample(&t);
-    std::process::Command::new("mkfifo")
-        .arg(t.path("docs/pipe"))
-        .status()
-        .unwrap();
+    t.ws.fifo("docs/pipe").unwrap();
     let run = t.seal_run(&["docs"]);
     assert_eq!(run.code, 1);
     assert!(run.stderr.contains("docs/pipe"), "{}", run.stderr);

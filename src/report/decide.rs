@@ -68,7 +68,7 @@ pub fn human(d: &Decision) -> String {
                 "no --key-file: the grants this option requires cannot be checked".into()
             }
             _ if r.class == ReasonClass::PacketUnreadable => {
-                "the packet file cannot be read (see the message above)".into()
+                "the packet file cannot be read (why is on stderr)".into()
             }
             _ => String::new(),
         };

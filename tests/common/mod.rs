@@ -157,7 +157,9 @@ pub fn leaks(text: &[u8], planted: &[&str]) -> Vec<sealprobe::leak::Finding> {
 }
 
 /// Asserts that neither stdout nor stderr of `run` leaks a planted string (in any encoding, or
-/// any 16 bytes of it) or anything token-shaped.
+/// any 16 bytes of it) or anything token-shaped. A planted string shorter than the scanner's
+/// minimum secret (8 bytes) cannot be told from ordinary text in every encoding; it must not
+/// appear literally.
 pub fn assert_nothing_leaked(run: &Run, planted: &[&str]) {
     for (name, out) in [("stdout", &run.stdout), ("stderr", &run.stderr)] {
         let found = leaks(out.as_bytes(), planted);
@@ -167,6 +169,17 @@ pub fn assert_nothing_leaked(run: &Run, planted: &[&str]) {
             run.stdout,
             run.stderr
         );
+        for short in planted
+            .iter()
+            .filter(|p| p.len() < sealprobe::leak::scan::MIN_SECRET)
+        {
+            assert!(
+                !out.contains(short),
+                "{name} holds a short planted string\nstdout={}\nstderr={}",
+                run.stdout,
+                run.stderr
+            );
+        }
     }
 }
 

@@ -171,7 +171,7 @@ pub fn assert_nothing_leaked(run: &Run, planted: &[&str]) {
         );
         for short in planted
             .iter()
-            .filter(|p| p.len() < sealprobe::leak::scan::MIN_SECRET)
+            .filter(|p| !p.is_empty() && p.len() < sealprobe::leak::scan::MIN_SECRET)
         {
             assert!(
                 !out.contains(short),

@@ -128,6 +128,23 @@ fn assert_clear_failure(run: &Run, code: i32, what: &str, bad: Bad) {
     common::assert_nothing_leaked(run, &["hunter2hunter2"]);
 }
 
+/// `sealprobe grant` for action `dryrun` with these files.
+fn grant_args<'a>(key: &'a Path, packet: &'a Path, out: &'a Path) -> Vec<&'a str> {
+    vec![
+        "grant",
+        "--key-file",
+        s(key),
+        "--action",
+        "dryrun",
+        "--packet",
+        s(packet),
+        "--expires",
+        "1900000000",
+        "--out",
+        s(out),
+    ]
+}
+
 #[test]
 fn seal_file_that_is_a_fifo_folder_or_device_is_seal_unreadable_at_once() {
     let t = setup();
@@ -163,19 +180,7 @@ fn packet_file_that_is_a_fifo_folder_or_device_is_packet_unreadable_at_once() {
             );
         }
         let out = t.base().join("g");
-        let run = sealprobe(&[
-            "grant",
-            "--key-file",
-            s(&t.ws.key_path()),
-            "--action",
-            "dryrun",
-            "--packet",
-            s(&packet),
-            "--expires",
-            "1900000000",
-            "--out",
-            s(&out),
-        ]);
+        let run = sealprobe(&grant_args(&t.ws.key_path(), &packet, &out));
         assert_clear_failure(&run, 1, "the packet file", bad);
         assert!(!out.exists());
     }
@@ -190,45 +195,45 @@ fn key_file_that_is_a_fifo_folder_or_device_is_a_usage_error_for_every_command()
         let seal = t.seal_path();
         let packet = t.ws.packet_path();
         let out = t.base().join("g");
-        let runs: [(&str, Vec<&str>); 4] = [
+        let mut runs: Vec<(&str, Vec<&str>)> = vec![
             (
+                "seal",
+                vec!["seal", "--root", s(&root), "--key-file", s(&key), "a.txt"],
+            ),
+            ("grant", grant_args(&key, &packet, &out)),
+        ];
+        for format in ["json", "human"] {
+            runs.push((
                 "verify",
                 vec![
                     "verify",
                     "--root",
                     s(&root),
+                    "--format",
+                    format,
                     "--key-file",
                     s(&key),
                     s(&seal),
                 ],
-            ),
-            (
-                "seal",
-                vec!["seal", "--root", s(&root), "--key-file", s(&key), "a.txt"],
-            ),
-            ("decide", vec!["decide", "--key-file", s(&key), s(&packet)]),
-            (
-                "grant",
+            ));
+            runs.push((
+                "decide",
                 vec![
-                    "grant",
+                    "decide",
+                    "--format",
+                    format,
                     "--key-file",
                     s(&key),
-                    "--action",
-                    "dryrun",
-                    "--packet",
                     s(&packet),
-                    "--expires",
-                    "1900000000",
-                    "--out",
-                    s(&out),
                 ],
-            ),
-        ];
+            ));
+        }
         for (command, args) in runs {
             let run = sealprobe(&args);
             assert_clear_failure(&run, 2, "the key file", bad);
             assert!(run.stdout.is_empty(), "{command}: {}", run.stdout);
         }
+        assert!(!out.exists());
     }
 }
 

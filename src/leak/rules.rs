@@ -12,6 +12,7 @@
 
 use regex::bytes::Regex;
 
+use crate::escape;
 use crate::token::shapes;
 
 /// One rule. Built only by [`builtin`] or [`from_toml`], so its regex always compiled.
@@ -22,8 +23,9 @@ pub struct Rule {
     pub regex: Regex,
 }
 
-/// Why a rule file was refused. Names the rule (its id, or its position when it has none),
-/// never the file's other content.
+/// Why a rule file was refused. Names the rule (its id as shown by [`crate::escape::name`], so a
+/// token-shaped id is redacted, or its position when it has none), never the file's other
+/// content.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RuleError {
     #[error("the rule file is not valid TOML with [[rule]] tables of id, regex and description")]
@@ -81,9 +83,10 @@ pub fn from_toml(text: &str) -> Result<Vec<Rule>, RuleError> {
             return Err(RuleError::Id(i + 1));
         }
         if rules.iter().any(|r| r.id == entry.id) || builtin().iter().any(|r| r.id == entry.id) {
-            return Err(RuleError::Repeated(entry.id));
+            return Err(RuleError::Repeated(escape::name(entry.id.as_bytes())));
         }
-        let regex = Regex::new(&entry.regex).map_err(|_| RuleError::Regex(entry.id.clone()))?;
+        let regex = Regex::new(&entry.regex)
+            .map_err(|_| RuleError::Regex(escape::name(entry.id.as_bytes())))?;
         rules.push(Rule {
             id: entry.id,
             description: entry.description,
@@ -128,6 +131,14 @@ mod tests {
         assert_eq!(
             from_toml(&twice).unwrap_err(),
             RuleError::Repeated("a".into())
+        );
+        let token_id = "spg1.cutover.3f9a0c1d2e4b5a69.1893456000.Zk3pQ8vX2mN7tR4wY9";
+        let err = from_toml(&format!(
+            "[[rule]]\nid = \"{token_id}\"\nregex = \"(\"\ndescription = \"x\"\n"
+        ));
+        assert_eq!(
+            err.unwrap_err(),
+            RuleError::Regex(escape::redacted(token_id.len()))
         );
     }
 }

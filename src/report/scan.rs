@@ -60,7 +60,7 @@ pub fn json(found: &[Located], bytes: u64) -> Vec<u8> {
             let f = &l.finding;
             build::object([
                 ("kind", build::string(f.kind.name())),
-                ("id", build::string(f.id.clone())),
+                ("id", build::string(escape::name(f.id.as_bytes()))),
                 ("partial", build::boolean(f.partial)),
                 ("encoding", build::string(f.encoding.clone())),
                 ("path", build::string(escape::name(&l.path))),
@@ -97,7 +97,7 @@ pub fn human(found: &[Located], bytes: u64) -> String {
                     l.position.line,
                     l.position.column
                 ),
-                format!("{} {}", f.kind.name(), f.id),
+                format!("{} {}", f.kind.name(), escape::name(f.id.as_bytes())),
                 f.encoding.clone(),
                 format!(
                     "{}bytes {}..{}",

@@ -206,6 +206,29 @@ mod tests {
         );
     }
 
+    /// Found by the `token_parse` fuzz target (corpus/token_parse/crash-835b67fbc2f9f109): a MAC
+    /// of 43 base64url characters whose last one has its two unused bits set is not the spelling
+    /// of any 32 bytes, so the token is invalid at parse time.
+    #[test]
+    fn a_mac_with_stray_trailing_bits_is_invalid() {
+        let good = minted();
+        let (body, tag) = good.rsplit_once('.').unwrap();
+        let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        let last = alphabet
+            .iter()
+            .position(|&c| c == tag.as_bytes()[42])
+            .unwrap();
+        for bits in 1..4 {
+            let odd = char::from(alphabet[last | bits]);
+            let forged = format!("{body}.{}{odd}", &tag[..42]);
+            assert_eq!(
+                GrantToken::parse(&forged),
+                Err(GrantProblem::Invalid),
+                "{forged}"
+            );
+        }
+    }
+
     #[test]
     fn anything_but_the_exact_grammar_is_invalid() {
         let good = minted();

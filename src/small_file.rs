@@ -16,8 +16,8 @@
 //!
 //! Errors name what is wrong with the file, never its bytes; the caller says which file it was.
 
-use std::io;
-use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
+use std::io::{self, Read as _};
+use std::os::fd::{AsFd, BorrowedFd};
 use std::path::{Path, PathBuf};
 
 use rustix::event::{PollFd, PollFlags};
@@ -28,9 +28,6 @@ use crate::token::key::{Key, KeyError, MAX_KEY};
 
 /// The size limit of a small file when its kind sets none (16 MiB).
 pub const DEFAULT_LIMIT: usize = 16 * 1024 * 1024;
-
-/// Bytes asked for per `read`.
-const CHUNK: usize = 64 * 1024;
 
 /// Where a small file comes from: a path, or standard input (`-`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -105,14 +102,14 @@ fn readable(mode: u32) -> Result<Readable, SmallFileError> {
 }
 
 enum Handle {
-    Owned(OwnedFd),
+    File(std::fs::File),
     Stdin,
 }
 
 impl Handle {
     fn fd(&self) -> BorrowedFd<'_> {
         match self {
-            Handle::Owned(fd) => fd.as_fd(),
+            Handle::File(f) => f.as_fd(),
             Handle::Stdin => rustix::stdio::stdin(),
         }
     }
@@ -123,6 +120,8 @@ pub struct SmallFile {
     handle: Handle,
     kind: Readable,
     mode: u32,
+    /// The size the handle reports (a hint for the buffer; what is read is what counts).
+    size: u64,
 }
 
 /// Opens `source` without blocking, refusing anything that is not a regular file or a pipe.
@@ -138,7 +137,7 @@ pub fn open(source: &Source) -> Result<SmallFile, SmallFileError> {
                 Mode::empty(),
             )
             .map_err(from_errno)?;
-            Handle::Owned(fd)
+            Handle::File(std::fs::File::from(fd))
         }
     };
     let st = rustix::fs::fstat(handle.fd()).map_err(from_errno)?;
@@ -147,6 +146,7 @@ pub fn open(source: &Source) -> Result<SmallFile, SmallFileError> {
         handle,
         kind,
         mode: st.st_mode,
+        size: u64::try_from(st.st_size).unwrap_or(0),
     })
 }
 
@@ -163,21 +163,25 @@ impl SmallFile {
 
     /// Reads to the end, refusing more than `limit` bytes (at most `limit + 1` are read).
     pub fn read(self, limit: usize) -> Result<Vec<u8>, SmallFileError> {
-        let fd = self.handle.fd();
-        let cap = limit.saturating_add(1);
-        let mut out: Vec<u8> = Vec::new();
-        let mut chunk = vec![0u8; CHUNK];
+        let cap = u64::try_from(limit).unwrap_or(u64::MAX).saturating_add(1);
+        // A regular file says how large it is: read it into one buffer of that size (plus the
+        // byte that tells whether it grew), never more than the cap.
+        let hint = self.size.saturating_add(1).min(cap);
+        let mut out: Vec<u8> = Vec::with_capacity(usize::try_from(hint).unwrap_or(0));
         loop {
-            let want = (cap - out.len()).min(CHUNK);
-            if want == 0 {
+            let left = cap.saturating_sub(out.len() as u64);
+            if left == 0 {
                 return Err(SmallFileError::TooLarge { limit });
             }
-            match rustix::io::read(fd, &mut chunk[..want]) {
-                Ok(0) => break,
-                Ok(n) => out.extend_from_slice(&chunk[..n]),
-                Err(e) if e == Errno::INTR => {}
-                Err(e) if e == Errno::AGAIN => wait_readable(fd)?,
-                Err(e) => return Err(from_errno(e)),
+            // `read_to_end` keeps what it read before an error, and retries on EINTR itself.
+            let got = match &self.handle {
+                Handle::File(f) => f.take(left).read_to_end(&mut out),
+                Handle::Stdin => std::io::stdin().lock().take(left).read_to_end(&mut out),
+            };
+            match got {
+                Ok(_) => break,
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => wait_readable(self.handle.fd())?,
+                Err(_) => return Err(SmallFileError::Io),
             }
         }
         if out.len() > limit {

@@ -126,6 +126,30 @@ fn plain_names_are_not_redacted() {
     assert!(!json.stdout.contains("redacted"));
 }
 
+#[test]
+fn a_token_shaped_input_file_name_is_redacted_in_error_messages() {
+    for (_, token) in SHAPES {
+        let t = Tree::new();
+        let missing = t.base().join(token);
+        let run = sealprobe(&[
+            "verify",
+            "--root",
+            t.root().to_str().unwrap(),
+            missing.to_str().unwrap(),
+        ]);
+        assert_eq!(run.code, 1, "{}", run.stderr);
+        assert!(
+            run.stderr.contains(&redacted(missing.to_str().unwrap())),
+            "{}",
+            run.stderr
+        );
+        assert_nothing_leaked(&run, &[token]);
+        let run = sealprobe(&["decide", missing.to_str().unwrap()]);
+        assert_eq!(run.code, 1, "{}", run.stderr);
+        assert_nothing_leaked(&run, &[token]);
+    }
+}
+
 // --- seal refusals -------------------------------------------------------------------------
 
 #[test]

@@ -18,7 +18,7 @@
 //! | [`verify_drift`] | a sealed tree, mutated: verify passes iff bytes and names are unchanged; every finding names a class |
 //! | [`fingerprint`] | streaming fingerprints do not depend on how the bytes are split into reads |
 //! | [`token_parse`] | never panics; accepted ⇔ the exact grant grammar; a minted token checks, one changed byte does not |
-//! | [`decide`] | no verdict but the default/`HOLD` without every required grant minted by the harness key; no token in a report |
+//! | [`decide`] | no verdict but the default/`HOLD` without every required grant minted by the harness key; no string of the packet in a report but names in their grammar; no token shape in a report |
 //! | [`leak_scan`] | a secret planted in literal, hex, base64, UTF-16LE, `\u` or `%XX` form is found whole |
 
 //!

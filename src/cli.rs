@@ -7,11 +7,14 @@
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Parser, Subcommand};
 
 use crate::command::{self, Exit, Ran};
+use crate::gate;
+use crate::probe::{Family, Filter, listing};
 use crate::report::Format;
 use crate::strict_json::DEFAULT_SIZE_LIMIT;
 use crate::vocabulary::Vocabulary;
@@ -112,6 +115,51 @@ enum Command {
         /// The decision packet (`-` for standard input).
         packet: PathBuf,
     },
+    /// The release gate: run every probe against the built-in validator; pass only if every
+    /// hostile case fails closed, every control passes, and nothing leaks.
+    #[command(
+        after_help = "Exit status: 0 every case held, 1 a case did not hold (or none ran, or fewer than the filters select), 2 usage error.\n\nExamples:\n  sealprobe gate\n  sealprobe gate --family bom --family unicode\n  sealprobe gate --case 'seal-tamper/*' --json gate.json --junit gate.xml"
+    )]
+    Gate {
+        /// Only this family (repeatable).
+        #[arg(long, value_parser = vocabulary::<Family>())]
+        family: Vec<Family>,
+        /// Only cases whose id matches this glob (repeatable; `*` matches across `/`).
+        #[arg(long = "case", value_name = "GLOB")]
+        cases: Vec<String>,
+        /// Seed for the families that draw at random.
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        /// Cases run at once (default: the number of cores).
+        #[arg(long)]
+        jobs: Option<usize>,
+        /// Longest a case may take, in seconds (a case over it is a timeout, and the gate fails).
+        #[arg(long, default_value_t = 10.0)]
+        timeout: f64,
+        /// Write the sealprobe-gate/1 report here.
+        #[arg(long, value_name = "FILE")]
+        json: Option<PathBuf>,
+        /// Write a JUnit report here.
+        #[arg(long, value_name = "FILE")]
+        junit: Option<PathBuf>,
+    },
+    /// The probe cases: list them, show one, or write them as files for other tools.
+    #[command(
+        after_help = "Examples:\n  sealprobe probes list\n  sealprobe probes show bom/utf8-bom-added\n  sealprobe probes emit --case 'bom/*' --out cases/"
+    )]
+    Probes {
+        #[command(subcommand)]
+        action: ProbesAction,
+        /// Seed for the families that draw at random.
+        #[arg(long, default_value_t = 0, global = true)]
+        seed: u64,
+        /// Only this family (repeatable).
+        #[arg(long, value_parser = vocabulary::<Family>(), global = true)]
+        family: Vec<Family>,
+        /// Only cases whose id matches this glob (repeatable).
+        #[arg(long = "case", value_name = "GLOB", global = true)]
+        cases: Vec<String>,
+    },
     /// Find secrets and token-shaped strings in output, however they are encoded.
     #[command(
         after_help = "Exit status: 0 nothing found, 1 a leak found, 2 usage error (bad secrets or rules file, unreadable input).\n\nSecrets: one per line, at least 8 bytes. Encodings searched: literal, JSON \\u escapes (full or mixed), UTF-16LE/BE, base64 and base64url at any alignment, hex, percent-encoding, HTML numeric entities, nested two deep, and any 16-byte run of a secret.\n\nExample:\n  sealprobe scan --secrets secrets.txt --format json build-logs/"
@@ -128,6 +176,24 @@ enum Command {
         format: Format,
         /// Files or folders (recursively) to scan; `-` or nothing for standard input.
         paths: Vec<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ProbesAction {
+    /// One case per entry: id, carrier, expectation, why; then the case-set digest.
+    List,
+    /// Everything about one case, and the commands that rerun it and write it out.
+    Show {
+        /// The case id (`<family>/<name>`).
+        id: String,
+    },
+    /// Write the selected cases as folders `DIR/<family>/<name>/` (tree/, seal.json, ...,
+    /// expect.toml).
+    Emit {
+        /// The folder to write into.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
     },
 }
 
@@ -192,6 +258,59 @@ pub fn run() -> ExitCode {
             format,
             packet,
         })),
+        Command::Gate {
+            family,
+            cases,
+            seed,
+            jobs,
+            timeout,
+            json,
+            junit,
+        } => {
+            if !(timeout.is_finite() && timeout > 0.0 && timeout <= 86_400.0) {
+                return ExitCode::from(
+                    emit(Ran::<()>::usage(
+                        "gate",
+                        "--timeout must be a number of seconds above 0, at most 86400",
+                    ))
+                    .code(),
+                );
+            }
+            let jobs = jobs
+                .or_else(|| std::thread::available_parallelism().ok().map(usize::from))
+                .unwrap_or(1);
+            emit(gate::run(&gate::Options {
+                seed,
+                filter: Filter {
+                    families: family,
+                    globs: cases,
+                },
+                run: gate::RunOptions {
+                    jobs,
+                    timeout: Duration::from_secs_f64(timeout),
+                    progress: progress_wanted(),
+                },
+                json,
+                junit,
+            }))
+        }
+        Command::Probes {
+            action,
+            seed,
+            family,
+            cases,
+        } => emit(listing::run(&listing::Options {
+            action: match action {
+                ProbesAction::List => listing::Action::List,
+                ProbesAction::Show { id } => listing::Action::Show(id),
+                ProbesAction::Emit { out } => listing::Action::Emit(out),
+            },
+            seed,
+            filter: Filter {
+                families: family,
+                globs: cases,
+            },
+        })),
         Command::Scan {
             secrets,
             rules,
@@ -222,6 +341,12 @@ fn emit<T>(ran: Ran<T>) -> Exit {
             Exit::Fail
         }
     }
+}
+
+/// A progress bar only on a terminal, and never in CI.
+fn progress_wanted() -> bool {
+    use std::io::IsTerminal as _;
+    std::io::stderr().is_terminal() && std::env::var_os("CI").is_none()
 }
 
 fn write_all(out: &mut impl Write, bytes: &[u8]) -> std::io::Result<()> {

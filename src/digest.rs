@@ -20,16 +20,10 @@ impl Digest {
 
     /// Parses exactly 64 lower-case hex digits; anything else (upper case, short, long) is refused.
     pub fn parse_hex(s: &str) -> Option<Digest> {
-        let b = s.as_bytes();
-        if b.len() != 64 {
+        if s.len() != 64 {
             return None;
         }
-        let mut out = [0u8; 32];
-        for (byte, pair) in out.iter_mut().zip(b.chunks_exact(2)) {
-            let digit = |c: u8| hex_value(c).filter(|_| !c.is_ascii_uppercase());
-            *byte = (digit(pair[0])? << 4) | digit(pair[1])?;
-        }
-        Some(Digest(out))
+        unhex(s)?.try_into().ok().map(Digest)
     }
 
     /// The 64 lower-case hex digits.
@@ -61,6 +55,18 @@ pub fn hex(bytes: &[u8], upper: bool) -> String {
 pub fn push_hex_byte(out: &mut String, b: u8, upper: bool) {
     out.push(digit(b >> 4, upper));
     out.push(digit(b, upper));
+}
+
+/// Decodes lower-case hex (an even number of digits); anything else is refused.
+pub fn unhex(s: &str) -> Option<Vec<u8>> {
+    let b = s.as_bytes();
+    if !b.len().is_multiple_of(2) {
+        return None;
+    }
+    let digit = |c: u8| hex_value(c).filter(|_| !c.is_ascii_uppercase());
+    b.chunks_exact(2)
+        .map(|pair| Some((digit(pair[0])? << 4) | digit(pair[1])?))
+        .collect()
 }
 
 /// The value of one hex digit, either case.
@@ -97,5 +103,8 @@ mod tests {
         assert_eq!(hex(&[0x00, 0xab, 0x9f], true), "00AB9F");
         assert_eq!(hex_value(b'F'), Some(15));
         assert_eq!(hex_value(b'g'), None);
+        assert_eq!(unhex("00ab9f"), Some(vec![0x00, 0xab, 0x9f]));
+        assert_eq!(unhex("00AB"), None);
+        assert_eq!(unhex("abc"), None);
     }
 }

@@ -18,7 +18,9 @@
 //!    inputs beside it) and the writers for hostile trees.
 //! 6. [`command`]: one function per CLI command: options in, exit status, output bytes and the
 //!    typed outcome out.
-//! 7. [`cli`]: arguments to options, bytes to stdout. [`fuzzing`]: the bodies of the fuzz
+//! 7. [`probe`]: the probe library: case model, families, static cases, `probes` listing.
+//! 8. [`gate`]: the release gate: validators, runner, verdicts, reports.
+//! 9. [`cli`]: arguments to options, bytes to stdout. [`fuzzing`]: the bodies of the fuzz
 //!    targets, so that `cargo test` replays the corpus on stable.
 #![forbid(unsafe_code)]
 
@@ -29,8 +31,10 @@ pub mod decide;
 pub mod digest;
 pub mod escape;
 pub mod fuzzing;
+pub mod gate;
 pub mod leak;
 pub mod names;
+pub mod probe;
 pub mod report;
 pub mod seal;
 pub mod small_file;

@@ -27,11 +27,17 @@ pub const PACKET: &str = "packet.json";
 pub const KEY: &str = "key";
 pub const SUMS: &str = "SHA256SUMS";
 pub const ROOT: &str = "root";
+/// The tree's folder in the static case form.
+pub const TREE: &str = "tree";
+/// The expectation file of the static case form.
+pub const EXPECT: &str = "expect.toml";
 
 /// One case's folder: `root/` and the inputs beside it.
 #[derive(Debug)]
 pub struct Workspace {
     base: PathBuf,
+    /// `root` when the case is run; `tree` in the static case form (`probes/`, `probes emit`).
+    root_name: &'static str,
     /// Removes the folder when the workspace is dropped (temporary workspaces only).
     _temp: Option<tempfile::TempDir>,
 }
@@ -42,6 +48,7 @@ impl Workspace {
         let temp = tempfile::tempdir()?;
         let ws = Workspace {
             base: temp.path().to_path_buf(),
+            root_name: ROOT,
             _temp: Some(temp),
         };
         fs::create_dir(ws.root())?;
@@ -50,9 +57,19 @@ impl Workspace {
 
     /// A workspace at `base` (created, with `root/`, when missing), kept after use.
     pub fn at(base: &Path) -> io::Result<Workspace> {
-        fs::create_dir_all(base.join(ROOT))?;
+        Workspace::at_with_root(base, ROOT)
+    }
+
+    /// A case in the static form at `base`: the tree in `tree/` instead of `root/` (SPEC 7.3).
+    pub fn static_form(base: &Path) -> io::Result<Workspace> {
+        Workspace::at_with_root(base, TREE)
+    }
+
+    fn at_with_root(base: &Path, root_name: &'static str) -> io::Result<Workspace> {
+        fs::create_dir_all(base.join(root_name))?;
         Ok(Workspace {
             base: base.to_path_buf(),
+            root_name,
             _temp: None,
         })
     }
@@ -63,7 +80,7 @@ impl Workspace {
     }
 
     pub fn root(&self) -> PathBuf {
-        self.base.join(ROOT)
+        self.base.join(self.root_name)
     }
 
     pub fn seal_path(&self) -> PathBuf {

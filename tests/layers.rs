@@ -13,6 +13,8 @@ const LAYERS: &[&[&str]] = &[
     &["seal", "decide", "leak"],
     &["report", "workspace"],
     &["command"],
+    &["probe"],
+    &["gate"],
     &["cli", "fuzzing"],
 ];
 

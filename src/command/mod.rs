@@ -57,7 +57,7 @@ pub struct Ran<T> {
 
 impl<T> Ran<T> {
     /// A run that ended with one message on stderr and no outcome.
-    fn stopped(exit: Exit, command: &str, message: impl std::fmt::Display) -> Ran<T> {
+    pub fn stopped(exit: Exit, command: &str, message: impl std::fmt::Display) -> Ran<T> {
         Ran {
             exit,
             stdout: Vec::new(),
@@ -67,7 +67,7 @@ impl<T> Ran<T> {
     }
 
     /// A usage error.
-    fn usage(command: &str, message: impl std::fmt::Display) -> Ran<T> {
+    pub fn usage(command: &str, message: impl std::fmt::Display) -> Ran<T> {
         Ran::stopped(Exit::Usage, command, message)
     }
 }

@@ -1,0 +1,327 @@
+//! What a gate run prints: the per-family table (human), `sealprobe-gate/1` (JSON) and JUnit.
+//! Every case that did not hold is named with its `why` and the command that reruns it alone,
+//! in every format.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
+
+use super::GateRun;
+use super::judge::Verdict;
+use super::runner::CaseResult;
+use crate::probe::case::{Case, Family};
+use crate::strict_json::canonical::{build, file_form};
+use crate::strict_json::{Node, Value};
+
+/// The value of the JSON report's `format` field.
+pub const GATE_FORMAT: &str = "sealprobe-gate/1";
+
+/// Counts per family (and in total).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub cases: usize,
+    pub failed_closed: usize,
+    pub failed_open: usize,
+    pub wrong_class: usize,
+    pub leaks: usize,
+    pub crashes: usize,
+    pub timeouts: usize,
+    pub controls: usize,
+    pub controls_passed: usize,
+    pub not_applicable: usize,
+    pub known_failures: usize,
+}
+
+impl Tally {
+    fn add(&mut self, case: &Case, r: &CaseResult) {
+        self.cases += 1;
+        if case.expect.is_control() {
+            self.controls += 1;
+        }
+        match r.verdict {
+            Verdict::Ok if case.expect.is_control() => self.controls_passed += 1,
+            Verdict::Ok => self.failed_closed += 1,
+            Verdict::FailedOpen => self.failed_open += 1,
+            Verdict::WrongClass => self.wrong_class += 1,
+            Verdict::Leak => self.leaks += 1,
+            Verdict::Crash => self.crashes += 1,
+            Verdict::Timeout => self.timeouts += 1,
+            Verdict::ControlFailed => {}
+            Verdict::NotApplicable => self.not_applicable += 1,
+            Verdict::KnownFailure => self.known_failures += 1,
+        }
+    }
+}
+
+/// The tally of every family that has selected cases, and the total.
+pub fn tallies(run: &GateRun) -> (BTreeMap<Family, Tally>, Tally) {
+    let mut per: BTreeMap<Family, Tally> = BTreeMap::new();
+    let mut total = Tally::default();
+    for r in &run.results {
+        if let Some(case) = run.case(&r.id) {
+            per.entry(case.family).or_default().add(case, r);
+            total.add(case, r);
+        }
+    }
+    (per, total)
+}
+
+fn failed(run: &GateRun) -> Vec<(&CaseResult, &Case)> {
+    run.results
+        .iter()
+        .filter(|r| !r.verdict.holds())
+        .filter_map(|r| run.case(&r.id).map(|c| (r, c)))
+        .collect()
+}
+
+/// The human report: one row per family, the total, every case that did not hold, the suite's
+/// identity and the verdict.
+pub fn table(run: &GateRun) -> String {
+    let (per, total) = tallies(run);
+    let mut out = String::new();
+    let header = [
+        "family",
+        "cases",
+        "failed closed",
+        "failed open",
+        "wrong class",
+        "leaks",
+        "crashes",
+        "timeouts",
+        "controls",
+    ];
+    let row = |name: &str, t: &Tally| -> [String; 9] {
+        [
+            name.to_owned(),
+            t.cases.to_string(),
+            t.failed_closed.to_string(),
+            t.failed_open.to_string(),
+            t.wrong_class.to_string(),
+            t.leaks.to_string(),
+            t.crashes.to_string(),
+            t.timeouts.to_string(),
+            format!("{}/{}", t.controls_passed, t.controls),
+        ]
+    };
+    let mut rows: Vec<[String; 9]> = vec![header.map(str::to_owned)];
+    rows.extend(per.iter().map(|(f, t)| row(f.name(), t)));
+    rows.push(row("total", &total));
+    let mut widths = [0usize; 9];
+    for r in &rows {
+        for (w, cell) in widths.iter_mut().zip(r) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    for (i, r) in rows.iter().enumerate() {
+        if i == rows.len() - 1 {
+            let _ = writeln!(out, "{}", "-".repeat(widths.iter().sum::<usize>() + 2 * 8));
+        }
+        let mut line = format!("{:<w$}", r[0], w = widths[0]);
+        for (cell, w) in r.iter().zip(widths).skip(1) {
+            let _ = write!(line, "  {cell:>w$}");
+        }
+        let _ = writeln!(out, "{line}");
+    }
+    let failures = failed(run);
+    if !failures.is_empty() {
+        let _ = writeln!(out);
+        for (r, c) in &failures {
+            let _ = writeln!(
+                out,
+                "{} {}: {}",
+                r.verdict.name().to_uppercase(),
+                c.id,
+                r.detail
+            );
+            let _ = writeln!(out, "  why:   {}", c.why);
+            let _ = writeln!(out, "  rerun: {}", run.rerun(&c.id));
+        }
+    }
+    let _ = writeln!(out);
+    let _ = writeln!(
+        out,
+        "case set {}  seed {}  validator {}  {} cases in {:.1} s",
+        run.case_set.to_hex(),
+        run.seed,
+        run.validators.join(", "),
+        run.results.len(),
+        run.elapsed.as_secs_f64()
+    );
+    if total.not_applicable > 0 {
+        let _ = writeln!(
+            out,
+            "{} cases not applicable: the validator cannot be given their inputs",
+            total.not_applicable
+        );
+    }
+    let held = total.failed_closed + total.controls_passed;
+    if run.passed() {
+        let _ = writeln!(
+            out,
+            "PASS: every probe failed closed, every control passed, nothing leaked ({} hostile, {} controls)",
+            total.failed_closed, total.controls_passed
+        );
+    } else if run.expected() == 0 {
+        let _ = writeln!(
+            out,
+            "FAIL: no case matched the filters; a gate that runs nothing is no gate"
+        );
+    } else if run.results.len() != run.expected() {
+        let _ = writeln!(
+            out,
+            "FAIL: ran {} of the {} cases the filters select",
+            run.results.len(),
+            run.expected()
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "FAIL: {} of {} cases did not hold ({held} held)",
+            failures.len(),
+            run.results.len()
+        );
+    }
+    out
+}
+
+fn null() -> Node {
+    build::node(Value::Null)
+}
+
+/// The `sealprobe-gate/1` report.
+pub fn json(run: &GateRun) -> Vec<u8> {
+    let (per, total) = tallies(run);
+    let cases: Vec<Node> = run
+        .results
+        .iter()
+        .filter_map(|r| run.case(&r.id).map(|c| (r, c)))
+        .map(|(r, c)| {
+            let mut m = vec![
+                ("id", build::string(c.id.clone())),
+                ("family", build::string(c.family.name())),
+                ("expect", build::string(c.expect.name())),
+                (
+                    "expected_classes",
+                    build::array(
+                        c.expect
+                            .classes()
+                            .iter()
+                            .map(|k| build::string(k.name()))
+                            .collect(),
+                    ),
+                ),
+                ("validator", build::string(r.validator.clone())),
+                ("outcome", build::string(r.verdict.name())),
+                ("exit", r.exit.map_or_else(null, |e| build::node(number(e)))),
+                (
+                    "classes",
+                    build::array(r.classes.iter().map(|k| build::string(k.name())).collect()),
+                ),
+                ("ms", build::uint(r.ms)),
+                ("why", build::string(c.why.clone())),
+                ("detail", build::string(r.detail.clone())),
+            ];
+            if !r.verdict.holds() {
+                m.push(("rerun", build::string(run.rerun(&c.id))));
+            }
+            build::object(m)
+        })
+        .collect();
+    let tally = |t: &Tally| {
+        build::object([
+            ("cases", build::uint(t.cases as u64)),
+            ("failed_closed", build::uint(t.failed_closed as u64)),
+            ("failed_open", build::uint(t.failed_open as u64)),
+            ("wrong_class", build::uint(t.wrong_class as u64)),
+            ("leaks", build::uint(t.leaks as u64)),
+            ("crashes", build::uint(t.crashes as u64)),
+            ("timeouts", build::uint(t.timeouts as u64)),
+            ("controls", build::uint(t.controls as u64)),
+            ("controls_passed", build::uint(t.controls_passed as u64)),
+            ("not_applicable", build::uint(t.not_applicable as u64)),
+            ("known_failures", build::uint(t.known_failures as u64)),
+        ])
+    };
+    let families = build::object(
+        per.iter()
+            .map(|(f, t)| (f.name(), tally(t)))
+            .collect::<Vec<_>>(),
+    );
+    file_form(&build::object([
+        ("format", build::string(GATE_FORMAT)),
+        ("sealprobe", build::string(env!("CARGO_PKG_VERSION"))),
+        ("case_set", build::string(run.case_set.to_hex())),
+        (
+            "validators",
+            build::array(
+                run.validators
+                    .iter()
+                    .map(|v| build::string(v.clone()))
+                    .collect(),
+            ),
+        ),
+        ("seed", build::uint(run.seed)),
+        ("cases", build::array(cases)),
+        (
+            "summary",
+            build::object([
+                ("passed", build::boolean(run.passed())),
+                ("expected", build::uint(run.expected() as u64)),
+                ("ran", build::uint(run.results.len() as u64)),
+                (
+                    "ms",
+                    build::uint(u64::try_from(run.elapsed.as_millis()).unwrap_or(u64::MAX)),
+                ),
+                ("total", tally(&total)),
+                ("families", families),
+            ]),
+        ),
+    ]))
+}
+
+/// An exit status as a JSON number (negative statuses do not occur, but are kept exact).
+fn number(e: i32) -> Value {
+    match u64::try_from(e) {
+        Ok(n) => build::uint(n).value,
+        Err(_) => Value::String(e.to_string()),
+    }
+}
+
+/// A JUnit report: one suite per family, one test case per case; a case that did not hold is a
+/// failure whose message is the verdict and whose description is the why and the rerun command.
+pub fn junit(run: &GateRun) -> Result<Vec<u8>, String> {
+    let mut report = Report::new("sealprobe gate");
+    let mut suites: BTreeMap<Family, TestSuite> = BTreeMap::new();
+    for r in &run.results {
+        let Some(case) = run.case(&r.id) else {
+            continue;
+        };
+        let status = if r.verdict.holds() {
+            if r.verdict == Verdict::NotApplicable {
+                TestCaseStatus::skipped()
+            } else {
+                TestCaseStatus::success()
+            }
+        } else {
+            let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
+            s.set_message(format!("{}: {}", r.verdict.name(), r.detail));
+            s.set_type(r.verdict.name());
+            s.set_description(format!("why: {}\nrerun: {}", case.why, run.rerun(&case.id)));
+            s
+        };
+        let mut tc = TestCase::new(case.id.clone(), status);
+        tc.set_classname(format!("sealprobe.{}", case.family.name()));
+        tc.set_time(std::time::Duration::from_millis(r.ms));
+        suites
+            .entry(case.family)
+            .or_insert_with(|| TestSuite::new(case.family.name()))
+            .add_test_case(tc);
+    }
+    report.add_test_suites(suites.into_values());
+    report.set_time(run.elapsed);
+    report
+        .to_string()
+        .map(String::into_bytes)
+        .map_err(|_| "the JUnit report cannot be serialized".to_owned())
+}

@@ -1,0 +1,393 @@
+//! The case model (SPEC 7.1): a small workspace of hostile (or honest) inputs, what the built-in
+//! validator must say about it, and why a validator that passes it is wrong.
+//!
+//! A [`Case`] is data. It holds the tree exactly as a validator will find it, the seal, packet,
+//! key and `SHA256SUMS` bytes beside it, the canaries planted in it, and the expectation. It is
+//! made by a family's generator (through [`super::build`]) or loaded from `probes/` (through
+//! [`super::static_cases`]); both are held to the same rules by [`Case::check`]. Writing it to
+//! disk is [`super::materialize`]'s job; judging what a validator did with it is the gate's.
+
+use std::fmt;
+
+use crate::decide::ReasonClass;
+use crate::digest::Digest;
+use crate::seal::{Drift, SealErrorClass};
+use crate::strict_json::Node;
+use crate::strict_json::canonical::{build, jcs};
+
+crate::vocabulary! {
+    /// The probe families of SPEC 7.2.
+    pub enum Family {
+        Bytes => "bytes",
+        Unicode => "unicode",
+        LineEndings => "line-endings",
+        Bom => "bom",
+        JsonReencode => "json-reencode",
+        Filesystem => "filesystem",
+        SealTamper => "seal-tamper",
+        JsonHostile => "json-hostile",
+        ForgedTokens => "forged-tokens",
+        Decision => "decision",
+        LeakBait => "leak-bait",
+        Resource => "resource",
+    }
+}
+
+crate::vocabulary! {
+    /// The document that holds a case's point (SPEC 7.1), which decides which validators can be
+    /// judged on it.
+    pub enum Carrier {
+        /// The tree drifted from an honest record (a seal or a SHA256SUMS file carries it).
+        Tree => "tree",
+        /// The seal document itself is hostile.
+        Seal => "seal",
+        /// The SHA256SUMS file is hostile.
+        Sums => "sums",
+        /// A decision packet, with its grants.
+        Packet => "packet",
+    }
+}
+
+crate::vocabulary! {
+    /// Other inputs a case hands over.
+    pub enum Need {
+        /// A key file.
+        Key => "key",
+        /// A clock (`now`, Unix seconds).
+        Now => "now",
+    }
+}
+
+/// A class the built-in validator must name: a drift class, a seal error class or a decision
+/// reason. The three sets share no name, so a class is found from its name alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Class {
+    Drift(Drift),
+    Seal(SealErrorClass),
+    Reason(ReasonClass),
+}
+
+impl Class {
+    pub fn name(self) -> &'static str {
+        match self {
+            Class::Drift(d) => d.name(),
+            Class::Seal(s) => s.name(),
+            Class::Reason(r) => r.name(),
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Class> {
+        Drift::from_name(name)
+            .map(Class::Drift)
+            .or_else(|| SealErrorClass::from_name(name).map(Class::Seal))
+            .or_else(|| ReasonClass::from_name(name).map(Class::Reason))
+    }
+
+    /// Every class of every set.
+    pub fn all() -> Vec<Class> {
+        Drift::ALL
+            .iter()
+            .map(|d| Class::Drift(*d))
+            .chain(SealErrorClass::ALL.iter().map(|s| Class::Seal(*s)))
+            .chain(ReasonClass::ALL.iter().map(|r| Class::Reason(*r)))
+            .collect()
+    }
+}
+
+impl fmt::Display for Class {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl From<Drift> for Class {
+    fn from(d: Drift) -> Class {
+        Class::Drift(d)
+    }
+}
+
+impl From<SealErrorClass> for Class {
+    fn from(s: SealErrorClass) -> Class {
+        Class::Seal(s)
+    }
+}
+
+impl From<ReasonClass> for Class {
+    fn from(r: ReasonClass) -> Class {
+        Class::Reason(r)
+    }
+}
+
+/// What a validator must do with the case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Expect {
+    /// Refuse it (non-zero exit); the built-in validator must name every one of these classes.
+    FailClosed(Vec<Class>),
+    /// A control: accept it (exit 0), naming nothing.
+    Pass,
+}
+
+impl Expect {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Expect::FailClosed(_) => "fail-closed",
+            Expect::Pass => "pass",
+        }
+    }
+
+    pub fn classes(&self) -> &[Class] {
+        match self {
+            Expect::FailClosed(c) => c,
+            Expect::Pass => &[],
+        }
+    }
+
+    pub fn is_control(&self) -> bool {
+        matches!(self, Expect::Pass)
+    }
+}
+
+/// One entry of the tree as the validator finds it. Paths are raw bytes, `/`-separated, relative
+/// to `root/` (names need not be UTF-8).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Entry {
+    File {
+        path: Vec<u8>,
+        bytes: Vec<u8>,
+    },
+    Folder {
+        path: Vec<u8>,
+    },
+    Symlink {
+        path: Vec<u8>,
+        target: Vec<u8>,
+    },
+    Fifo {
+        path: Vec<u8>,
+    },
+    /// A file of apparent size `len`: `head` written first, holes after.
+    Sparse {
+        path: Vec<u8>,
+        head: Vec<u8>,
+        len: u64,
+    },
+}
+
+impl Entry {
+    pub fn path(&self) -> &[u8] {
+        match self {
+            Entry::File { path, .. }
+            | Entry::Folder { path }
+            | Entry::Symlink { path, .. }
+            | Entry::Fifo { path }
+            | Entry::Sparse { path, .. } => path,
+        }
+    }
+
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Entry::File { .. } => "file",
+            Entry::Folder { .. } => "folder",
+            Entry::Symlink { .. } => "symlink",
+            Entry::Fifo { .. } => "fifo",
+            Entry::Sparse { .. } => "sparse",
+        }
+    }
+}
+
+/// The inputs of a case, as bytes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Inputs {
+    /// `root/`, in path order.
+    pub tree: Vec<Entry>,
+    /// `seal.json`.
+    pub seal: Option<Vec<u8>>,
+    /// `packet.json`.
+    pub packet: Option<Vec<u8>>,
+    /// `key` (written with mode 0600).
+    pub key: Option<Vec<u8>>,
+    /// `SHA256SUMS`.
+    pub sums: Option<Vec<u8>>,
+}
+
+/// One probe case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Case {
+    /// `<family>/<name>`, stable across seeds.
+    pub id: String,
+    pub family: Family,
+    /// One line for the person whose validator just failed: what it gets wrong.
+    pub why: String,
+    pub carrier: Carrier,
+    /// Sorted, no repeats.
+    pub needs: Vec<Need>,
+    pub expect: Expect,
+    /// Strings planted in the case that no output may contain, in any encoding.
+    pub canaries: Vec<Vec<u8>>,
+    /// The clock, when the case needs one.
+    pub now: Option<u64>,
+    pub inputs: Inputs,
+}
+
+/// Why a case is malformed (a defect of the family or of the static case, never of a validator).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("probe case {id}: {problem}")]
+pub struct CaseError {
+    pub id: String,
+    pub problem: String,
+}
+
+/// `[a-z0-9][a-z0-9._-]{0,79}`: a case name is a file name on every system and needs no
+/// quoting in a shell.
+pub fn is_case_name(name: &str) -> bool {
+    (1..=80).contains(&name.len())
+        && name.bytes().enumerate().all(|(i, b)| {
+            b.is_ascii_lowercase()
+                || b.is_ascii_digit()
+                || (i > 0 && matches!(b, b'.' | b'_' | b'-'))
+        })
+}
+
+impl Case {
+    /// The case's name within its family.
+    pub fn name(&self) -> &str {
+        self.id
+            .split_once('/')
+            .map_or(self.id.as_str(), |(_, name)| name)
+    }
+
+    pub fn needs(&self, need: Need) -> bool {
+        self.needs.contains(&need)
+    }
+
+    /// Checks the rules every case must meet, generated or static.
+    pub fn check(&self) -> Result<(), CaseError> {
+        let fail = |problem: &str| {
+            Err(CaseError {
+                id: self.id.clone(),
+                problem: problem.to_owned(),
+            })
+        };
+        let Some((family, name)) = self.id.split_once('/') else {
+            return fail("the id is not <family>/<name>");
+        };
+        if family != self.family.name() || !is_case_name(name) {
+            return fail("the id is not <family>/<name> with a plain name");
+        }
+        if self.why.trim().is_empty() || self.why.contains('\n') {
+            return fail("the why is not one line");
+        }
+        let mut sorted = self.needs.clone();
+        sorted.sort();
+        sorted.dedup();
+        if sorted != self.needs {
+            return fail("needs are not sorted and unique");
+        }
+        if self.needs(Need::Key) != self.inputs.key.is_some() {
+            return fail("needs key exactly when the case has a key");
+        }
+        if self.needs(Need::Now) != self.now.is_some() {
+            return fail("needs now exactly when the case has a clock");
+        }
+        let has = match self.carrier {
+            Carrier::Tree | Carrier::Seal => self.inputs.seal.is_some(),
+            Carrier::Sums => self.inputs.sums.is_some(),
+            Carrier::Packet => self.inputs.packet.is_some(),
+        };
+        if !has {
+            return fail("the carrier's document is missing");
+        }
+        if let Expect::FailClosed(classes) = &self.expect
+            && classes.is_empty()
+        {
+            return fail("a hostile case names no class");
+        }
+        if self.canaries.iter().any(|c| c.len() < 8) {
+            return fail("a canary is shorter than 8 bytes (the scanner's shortest secret)");
+        }
+        let mut paths: Vec<&[u8]> = self.inputs.tree.iter().map(Entry::path).collect();
+        let before = paths.len();
+        paths.sort();
+        paths.dedup();
+        if paths.len() != before {
+            return fail("two tree entries share a path");
+        }
+        Ok(())
+    }
+
+    /// The case as a JSON value for the case-set digest: its id, expectation, and the SHA-256 of
+    /// every byte it materializes.
+    pub fn digest_node(&self) -> Node {
+        let sha = |b: &[u8]| build::string(Digest::of(b).to_hex());
+        let opt = |b: &Option<Vec<u8>>| {
+            b.as_deref()
+                .map_or_else(|| build::node(crate::strict_json::Value::Null), sha)
+        };
+        let tree = self
+            .inputs
+            .tree
+            .iter()
+            .map(|e| {
+                let mut m = vec![
+                    ("kind", build::string(e.kind())),
+                    ("path", build::string(crate::digest::hex(e.path(), false))),
+                ];
+                match e {
+                    Entry::File { bytes, .. } => m.push(("sha256", sha(bytes))),
+                    Entry::Symlink { target, .. } => {
+                        m.push(("target", build::string(crate::digest::hex(target, false))))
+                    }
+                    Entry::Sparse { head, len, .. } => {
+                        m.push(("sha256", sha(head)));
+                        m.push(("len", build::uint(*len)));
+                    }
+                    Entry::Folder { .. } | Entry::Fifo { .. } => {}
+                }
+                build::object(m)
+            })
+            .collect();
+        build::object([
+            ("id", build::string(self.id.clone())),
+            ("carrier", build::string(self.carrier.name())),
+            ("expect", build::string(self.expect.name())),
+            (
+                "classes",
+                build::array(
+                    self.expect
+                        .classes()
+                        .iter()
+                        .map(|c| build::string(c.name()))
+                        .collect(),
+                ),
+            ),
+            (
+                "needs",
+                build::array(self.needs.iter().map(|n| build::string(n.name())).collect()),
+            ),
+            (
+                "now",
+                self.now
+                    .map_or_else(|| build::node(crate::strict_json::Value::Null), build::uint),
+            ),
+            (
+                "canaries",
+                build::array(self.canaries.iter().map(|c| sha(c)).collect()),
+            ),
+            ("tree", build::array(tree)),
+            ("seal", opt(&self.inputs.seal)),
+            ("packet", opt(&self.inputs.packet)),
+            ("key", opt(&self.inputs.key)),
+            ("sums", opt(&self.inputs.sums)),
+        ])
+    }
+}
+
+/// The case-set digest (SPEC 7.1): SHA-256 over the JCS form of every case's id and materialized
+/// bytes, in id order. Two runs that print the same digest ran the same suite.
+pub fn case_set_digest(cases: &[Case]) -> Digest {
+    let mut sorted: Vec<&Case> = cases.iter().collect();
+    sorted.sort_by(|a, b| a.id.cmp(&b.id));
+    Digest::of(&jcs(&build::array(
+        sorted.iter().map(|c| c.digest_node()).collect(),
+    )))
+}

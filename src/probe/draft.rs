@@ -1,0 +1,542 @@
+//! How a family writes its cases: a [`Draft`] per case, collected by [`Cases`].
+//!
+//! A tree case is drawn as the honest tree (`file`, `complete`), sealed in memory exactly as
+//! `sealprobe seal .` would seal it (same fingerprints, same canonical bytes, signed with the
+//! probe key when `keyed`), then changed (`write`, `remove`, `rename`, `symlink`, `fifo`,
+//! `sparse`, `folder`). A seal case starts from the same honest seal and edits its bytes. A
+//! packet case starts from a packet document; [`mint`] makes grants for it with the probe key.
+//!
+//! The canaries of a case are the strings it lists plus everything it holds that is secret by
+//! nature: its key, its seal MAC and the tokens of its grants. So a validator that prints a MAC
+//! or a token leaks, whether or not the family thought of planting it.
+
+use std::collections::BTreeMap;
+
+use rand_chacha::ChaCha8Rng;
+use rand_core::{Rng as _, SeedableRng as _};
+
+use super::case::{Carrier, Case, Class, Entry, Expect, Family, Inputs, Need};
+use crate::decide::packet::digest_without_grants;
+use crate::digest::Digest;
+use crate::seal::fingerprint::fingerprints_of;
+use crate::seal::model::{Artifact, CompleteFolder, Seal};
+use crate::seal::path::SealPath;
+use crate::strict_json::{self, Node, Value};
+use crate::token::grant::GrantToken;
+use crate::token::key::Key;
+
+/// The key every keyed case is sealed and granted with (the SHA-256 of a fixed phrase, so it
+/// looks like a real key and is the same in every run).
+pub fn probe_key_bytes() -> Vec<u8> {
+    Digest::of(b"sealprobe probe key, do not use elsewhere")
+        .0
+        .to_vec()
+}
+
+/// Another key, for MACs and grants that must not verify.
+pub fn other_key_bytes() -> Vec<u8> {
+    Digest::of(b"sealprobe other key, never the one handed over")
+        .0
+        .to_vec()
+}
+
+/// A key from 32 fixed bytes; cannot fail.
+fn key_of(bytes: Vec<u8>) -> Key {
+    Key::from_bytes(bytes).unwrap_or_else(|_| unreachable!("32 bytes are a valid key"))
+}
+
+pub fn probe_key() -> Key {
+    key_of(probe_key_bytes())
+}
+
+pub fn other_key() -> Key {
+    key_of(other_key_bytes())
+}
+
+/// The clock of packet cases unless they set their own; grants minted with [`LATER`] are valid
+/// at this time.
+pub const NOW: u64 = 1_800_000_000;
+
+/// An expiry after [`NOW`].
+pub const LATER: u64 = 1_900_000_000;
+
+/// Numbers for families that draw at random, seeded by the gate's `--seed` and the family's name,
+/// so families are independent and a seed always gives the same cases.
+pub struct Seeded(ChaCha8Rng);
+
+impl Seeded {
+    pub fn new(seed: u64, family: Family) -> Seeded {
+        let d = Digest::of(format!("{seed}:{}", family.name()).as_bytes());
+        Seeded(ChaCha8Rng::from_seed(d.0))
+    }
+
+    pub fn number(&mut self) -> u64 {
+        self.0.next_u64()
+    }
+
+    /// A number in `0..n` (`0` when `n` is 0).
+    pub fn below(&mut self, n: usize) -> usize {
+        if n == 0 {
+            return 0;
+        }
+        (self.number() % n as u64) as usize
+    }
+
+    /// A number in `lo..=hi`.
+    pub fn between(&mut self, lo: usize, hi: usize) -> usize {
+        lo + self.below(hi.saturating_sub(lo) + 1)
+    }
+
+    /// `n` random bytes.
+    pub fn bytes(&mut self, n: usize) -> Vec<u8> {
+        (0..n).map(|_| self.number() as u8).collect()
+    }
+
+    /// `n` random letters and digits (a readable canary).
+    pub fn word(&mut self, n: usize) -> String {
+        const ALNUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+        (0..n)
+            .map(|_| char::from(ALNUM[self.below(ALNUM.len())]))
+            .collect()
+    }
+}
+
+/// A change to the tree after it was sealed.
+enum Change {
+    Write(Vec<u8>, Vec<u8>),
+    Remove(Vec<u8>),
+    Rename(Vec<u8>, Vec<u8>),
+    Put(Entry),
+}
+
+type SealEdit = Box<dyn FnOnce(Vec<u8>) -> Vec<u8>>;
+
+/// One case being drawn. Finish it with [`Cases::add`].
+pub struct Draft {
+    name: String,
+    why: String,
+    carrier: Carrier,
+    files: BTreeMap<String, Vec<u8>>,
+    complete: Vec<String>,
+    sign: Option<Key>,
+    key: Option<Vec<u8>>,
+    changes: Vec<Change>,
+    seal_edit: Option<SealEdit>,
+    packet: Option<Vec<u8>>,
+    sums: Option<Vec<u8>>,
+    now: Option<u64>,
+    expect: Option<Expect>,
+    canaries: Vec<Vec<u8>>,
+}
+
+impl Draft {
+    fn new(name: &str, why: &str, carrier: Carrier) -> Draft {
+        Draft {
+            name: name.to_owned(),
+            why: why.to_owned(),
+            carrier,
+            files: BTreeMap::new(),
+            complete: Vec::new(),
+            sign: None,
+            key: None,
+            changes: Vec::new(),
+            seal_edit: None,
+            packet: None,
+            sums: None,
+            now: None,
+            expect: None,
+            canaries: Vec::new(),
+        }
+    }
+
+    /// A case whose point is the tree: it drifted from its honest seal.
+    pub fn tree(name: &str, why: &str) -> Draft {
+        Draft::new(name, why, Carrier::Tree)
+    }
+
+    /// A case whose point is the seal document: the tree is honest, the seal is edited.
+    pub fn seal(name: &str, why: &str) -> Draft {
+        Draft::new(name, why, Carrier::Seal)
+    }
+
+    /// A case whose point is a decision packet (the document as given), judged at [`NOW`]
+    /// unless [`Draft::now`] says otherwise: grants expire, so a packet case always has a clock.
+    pub fn packet(name: &str, why: &str, doc: impl Into<Vec<u8>>) -> Draft {
+        let mut d = Draft::new(name, why, Carrier::Packet);
+        d.packet = Some(doc.into());
+        d.now = Some(NOW);
+        d
+    }
+
+    /// A case whose point is the SHA256SUMS file (the manifest as given).
+    pub fn sums(name: &str, why: &str, manifest: impl Into<Vec<u8>>) -> Draft {
+        let mut d = Draft::new(name, why, Carrier::Sums);
+        d.sums = Some(manifest.into());
+        d
+    }
+
+    // --- the honest tree ---------------------------------------------------------------
+
+    /// A file of the honest tree (sealed). `path` must be a valid seal path.
+    pub fn file(mut self, path: &str, bytes: impl Into<Vec<u8>>) -> Draft {
+        self.files.insert(path.to_owned(), bytes.into());
+        self
+    }
+
+    /// A folder the seal declares complete (`--complete`).
+    pub fn complete(mut self, folder: &str) -> Draft {
+        self.complete.push(folder.to_owned());
+        self
+    }
+
+    /// Seal with the probe key and hand the key to the validator.
+    pub fn keyed(mut self) -> Draft {
+        self.sign = Some(probe_key());
+        self.key = Some(probe_key_bytes());
+        self
+    }
+
+    /// Seal with the probe key, hand no key: the seal is checked unauthenticated.
+    pub fn signed_without_key(mut self) -> Draft {
+        self.sign = Some(probe_key());
+        self
+    }
+
+    /// Seal with `key` (or not at all), whatever key is handed over.
+    pub fn signed_with(mut self, key: Option<Key>) -> Draft {
+        self.sign = key;
+        self
+    }
+
+    /// Hand these key bytes to the validator.
+    pub fn key(mut self, bytes: impl Into<Vec<u8>>) -> Draft {
+        self.key = Some(bytes.into());
+        self
+    }
+
+    // --- after sealing --------------------------------------------------------------------
+
+    /// Replaces (or adds) a file after sealing.
+    pub fn write(mut self, path: impl AsRef<[u8]>, bytes: impl Into<Vec<u8>>) -> Draft {
+        self.changes
+            .push(Change::Write(path.as_ref().to_vec(), bytes.into()));
+        self
+    }
+
+    /// Removes an entry after sealing.
+    pub fn remove(mut self, path: impl AsRef<[u8]>) -> Draft {
+        self.changes.push(Change::Remove(path.as_ref().to_vec()));
+        self
+    }
+
+    /// Renames an entry after sealing.
+    pub fn rename(mut self, from: impl AsRef<[u8]>, to: impl AsRef<[u8]>) -> Draft {
+        self.changes
+            .push(Change::Rename(from.as_ref().to_vec(), to.as_ref().to_vec()));
+        self
+    }
+
+    /// Puts a symlink after sealing (replacing what stood there).
+    pub fn symlink(mut self, path: impl AsRef<[u8]>, target: impl AsRef<[u8]>) -> Draft {
+        self.changes.push(Change::Put(Entry::Symlink {
+            path: path.as_ref().to_vec(),
+            target: target.as_ref().to_vec(),
+        }));
+        self
+    }
+
+    /// Puts a FIFO after sealing.
+    pub fn fifo(mut self, path: impl AsRef<[u8]>) -> Draft {
+        self.changes.push(Change::Put(Entry::Fifo {
+            path: path.as_ref().to_vec(),
+        }));
+        self
+    }
+
+    /// Puts an (empty) folder after sealing.
+    pub fn folder(mut self, path: impl AsRef<[u8]>) -> Draft {
+        self.changes.push(Change::Put(Entry::Folder {
+            path: path.as_ref().to_vec(),
+        }));
+        self
+    }
+
+    /// Puts a sparse file of apparent size `len` after sealing.
+    pub fn sparse(mut self, path: impl AsRef<[u8]>, head: impl Into<Vec<u8>>, len: u64) -> Draft {
+        self.changes.push(Change::Put(Entry::Sparse {
+            path: path.as_ref().to_vec(),
+            head: head.into(),
+            len,
+        }));
+        self
+    }
+
+    /// Edits the honest seal's bytes (a seal case).
+    pub fn edit_seal(mut self, edit: impl FnOnce(Vec<u8>) -> Vec<u8> + 'static) -> Draft {
+        self.seal_edit = Some(Box::new(edit));
+        self
+    }
+
+    /// Replaces the seal with these bytes.
+    pub fn seal_bytes(self, bytes: impl Into<Vec<u8>>) -> Draft {
+        let bytes = bytes.into();
+        self.edit_seal(move |_| bytes)
+    }
+
+    /// The clock handed to the validator.
+    pub fn now(mut self, now: u64) -> Draft {
+        self.now = Some(now);
+        self
+    }
+
+    /// A hostile case: the built-in validator must name every one of `classes`.
+    pub fn expect<C: Into<Class>>(mut self, classes: impl IntoIterator<Item = C>) -> Draft {
+        let mut c: Vec<Class> = classes.into_iter().map(Into::into).collect();
+        c.sort();
+        c.dedup();
+        self.expect = Some(Expect::FailClosed(c));
+        self
+    }
+
+    /// A control: every validator must accept it.
+    pub fn control(mut self) -> Draft {
+        self.expect = Some(Expect::Pass);
+        self
+    }
+
+    /// A string planted in the case that must never come back.
+    pub fn canary(mut self, planted: impl Into<Vec<u8>>) -> Draft {
+        self.canaries.push(planted.into());
+        self
+    }
+
+    fn finish(self, family: Family) -> Result<Case, String> {
+        let id = format!("{}/{}", family.name(), self.name);
+        let expect = self
+            .expect
+            .ok_or_else(|| format!("{id}: no expectation (expect or control)"))?;
+        let mut inputs = Inputs {
+            key: self.key,
+            packet: self.packet,
+            sums: self.sums,
+            ..Inputs::default()
+        };
+        if matches!(self.carrier, Carrier::Tree | Carrier::Seal) || !self.files.is_empty() {
+            let honest = honest_seal(&self.files, &self.complete, self.sign.as_ref())
+                .map_err(|e| format!("{id}: {e}"))?;
+            inputs.seal = Some(match self.seal_edit {
+                Some(edit) => edit(honest),
+                None => honest,
+            });
+            if self.carrier == Carrier::Tree && inputs.sums.is_none() {
+                inputs.sums = Some(honest_sums(&self.files));
+            }
+        }
+        let mut tree: BTreeMap<Vec<u8>, Entry> = self
+            .files
+            .into_iter()
+            .map(|(p, bytes)| {
+                let path = p.into_bytes();
+                (path.clone(), Entry::File { path, bytes })
+            })
+            .collect();
+        for change in self.changes {
+            match change {
+                Change::Write(path, bytes) => {
+                    tree.insert(path.clone(), Entry::File { path, bytes });
+                }
+                Change::Remove(path) => {
+                    tree.remove(&path)
+                        .ok_or_else(|| format!("{id}: nothing to remove at a path"))?;
+                }
+                Change::Rename(from, to) => {
+                    let entry = tree
+                        .remove(&from)
+                        .ok_or_else(|| format!("{id}: nothing to rename at a path"))?;
+                    tree.insert(to.clone(), moved(entry, to));
+                }
+                Change::Put(entry) => {
+                    tree.insert(entry.path().to_vec(), entry);
+                }
+            }
+        }
+        inputs.tree = tree.into_values().collect();
+        let mut needs = Vec::new();
+        if inputs.key.is_some() {
+            needs.push(Need::Key);
+        }
+        if self.now.is_some() {
+            needs.push(Need::Now);
+        }
+        let mut canaries = self.canaries;
+        canaries.extend(secrets_of(&inputs));
+        canaries.sort();
+        canaries.dedup();
+        Ok(Case {
+            id,
+            family,
+            why: self.why,
+            carrier: self.carrier,
+            needs,
+            expect,
+            canaries,
+            now: self.now,
+            inputs,
+        })
+    }
+}
+
+fn moved(entry: Entry, path: Vec<u8>) -> Entry {
+    match entry {
+        Entry::File { bytes, .. } => Entry::File { path, bytes },
+        Entry::Folder { .. } => Entry::Folder { path },
+        Entry::Symlink { target, .. } => Entry::Symlink { path, target },
+        Entry::Fifo { .. } => Entry::Fifo { path },
+        Entry::Sparse { head, len, .. } => Entry::Sparse { path, head, len },
+    }
+}
+
+/// The seal `sealprobe seal` would write for these files (all of them sealed, `complete` folders
+/// declared), signed with `sign` when given.
+pub fn honest_seal(
+    files: &BTreeMap<String, Vec<u8>>,
+    complete: &[String],
+    sign: Option<&Key>,
+) -> Result<Vec<u8>, String> {
+    let artifacts = files
+        .iter()
+        .map(|(p, bytes)| {
+            let path = SealPath::parse(p).map_err(|e| format!("{e:?} is not a seal path"))?;
+            let fp = fingerprints_of(bytes);
+            Ok(Artifact {
+                path,
+                bytes: fp.bytes,
+                sha256: fp.sha256,
+                text: fp.text,
+                json: fp.json,
+            })
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    let complete = complete
+        .iter()
+        .map(|c| {
+            CompleteFolder::parse(c)
+                .ok_or_else(|| "a complete folder is not a seal path".to_owned())
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    let mut seal = Seal::new(artifacts, complete).map_err(|e| format!("{e:?}"))?;
+    if let Some(key) = sign {
+        seal.sign(key);
+    }
+    Ok(seal.to_file_form())
+}
+
+/// The honest `SHA256SUMS` of these files: `<64 lowercase hex>  <path>` lines, sorted by path.
+pub fn honest_sums(files: &BTreeMap<String, Vec<u8>>) -> Vec<u8> {
+    let mut out = Vec::new();
+    for (path, bytes) in files {
+        out.extend_from_slice(Digest::of(bytes).to_hex().as_bytes());
+        out.extend_from_slice(b"  ");
+        out.extend_from_slice(path.as_bytes());
+        out.push(b'\n');
+    }
+    out
+}
+
+/// What a case holds that is secret by nature: the key, the seal MAC, the grant tokens.
+pub fn secrets_of(inputs: &Inputs) -> Vec<Vec<u8>> {
+    let mut out = Vec::new();
+    if let Some(key) = &inputs.key
+        && key.len() >= 8
+    {
+        out.push(key.clone());
+    }
+    let strings_at =
+        |doc: &Option<Vec<u8>>, found: &mut Vec<Vec<u8>>, pick: fn(&Node) -> Vec<String>| {
+            if let Some(doc) = doc
+                && let Ok(root) = strict_json::parse_with_limit(doc, usize::MAX)
+            {
+                found.extend(pick(&root).into_iter().map(String::into_bytes));
+            }
+        };
+    strings_at(&inputs.seal, &mut out, |root| member_strings(root, "mac"));
+    strings_at(&inputs.packet, &mut out, |root| {
+        let Value::Object(top) = &root.value else {
+            return Vec::new();
+        };
+        top.iter()
+            .filter(|m| m.key == "grants")
+            .flat_map(|m| match &m.value.value {
+                Value::Array(items) => items
+                    .iter()
+                    .flat_map(|g| member_strings(g, "token"))
+                    .collect(),
+                _ => Vec::new(),
+            })
+            .collect()
+    });
+    out.retain(|s| s.len() >= 16);
+    out
+}
+
+/// The string values of member `key` of the object `node`.
+fn member_strings(node: &Node, key: &str) -> Vec<String> {
+    match &node.value {
+        Value::Object(members) => members
+            .iter()
+            .filter(|m| m.key == key)
+            .filter_map(|m| match &m.value.value {
+                Value::String(s) => Some(s.clone()),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The digest a grant for the packet `doc` binds to (JCS without `grants`); `None` when `doc`
+/// is not strict JSON.
+pub fn packet_digest(doc: &[u8]) -> Option<String> {
+    strict_json::parse(doc)
+        .ok()
+        .map(|root| digest_without_grants(&root))
+}
+
+/// A grant token for `action` on the packet `doc`, minted with `key`.
+pub fn mint(key: &Key, action: &str, doc: &[u8], expires: u64) -> Option<String> {
+    GrantToken::mint(key, action, &packet_digest(doc)?, expires)
+}
+
+/// The cases of one family, in the order they were added.
+pub struct Cases {
+    family: Family,
+    cases: Vec<Case>,
+    problems: Vec<String>,
+}
+
+impl Cases {
+    pub fn new(family: Family) -> Cases {
+        Cases {
+            family,
+            cases: Vec::new(),
+            problems: Vec::new(),
+        }
+    }
+
+    /// Finishes `draft` as a case of this family.
+    pub fn add(&mut self, draft: Draft) {
+        match draft.finish(self.family) {
+            Ok(case) => self.cases.push(case),
+            Err(problem) => self.problems.push(problem),
+        }
+    }
+
+    /// The cases, or every problem found in drawing them.
+    pub fn finish(self) -> Result<Vec<Case>, Vec<String>> {
+        if self.problems.is_empty() {
+            Ok(self.cases)
+        } else {
+            Err(self.problems)
+        }
+    }
+}

@@ -1,0 +1,52 @@
+//! Writing a case to disk: into a [`Workspace`] to run it (`root/` and the inputs beside it), or
+//! in the static form (`tree/`, the inputs, `expect.toml`) for `sealprobe probes emit`, which
+//! other tools can run and which `probes/` can hold. Special entries are made as such: symlinks,
+//! FIFOs, sparse files.
+
+use std::ffi::OsStr;
+use std::io;
+use std::os::unix::ffi::OsStrExt;
+use std::path::Path;
+
+use super::case::{Case, Entry};
+use super::static_cases::ExpectFile;
+use crate::workspace::{EXPECT, Workspace};
+
+/// Writes the case's tree and inputs into `ws`.
+pub fn materialize(case: &Case, ws: &Workspace) -> io::Result<()> {
+    for entry in &case.inputs.tree {
+        match entry {
+            Entry::File { path, bytes } => ws.file(path, bytes).map(drop)?,
+            Entry::Folder { path } => ws.folder(path).map(drop)?,
+            Entry::Symlink { path, target } => {
+                ws.symlink(path, OsStr::from_bytes(target)).map(drop)?
+            }
+            Entry::Fifo { path } => ws.fifo(path).map(drop)?,
+            Entry::Sparse { path, head, len } => ws.sparse(path, head, *len).map(drop)?,
+        }
+    }
+    let inputs = &case.inputs;
+    if let Some(seal) = &inputs.seal {
+        ws.seal(seal)?;
+    }
+    if let Some(packet) = &inputs.packet {
+        ws.packet_bytes(packet)?;
+    }
+    if let Some(key) = &inputs.key {
+        ws.key(key)?;
+    }
+    if let Some(sums) = &inputs.sums {
+        ws.sums(sums)?;
+    }
+    Ok(())
+}
+
+/// Writes the case in the static form at `dir/<family>/<name>/`.
+pub fn emit(case: &Case, dir: &Path) -> io::Result<()> {
+    let base = dir.join(case.family.name()).join(case.name());
+    let ws = Workspace::static_form(&base)?;
+    materialize(case, &ws)?;
+    let expect = ExpectFile::of(case);
+    let text = toml::to_string(&expect).map_err(io::Error::other)?;
+    std::fs::write(base.join(EXPECT), text)
+}

@@ -290,8 +290,7 @@ pub fn run() -> ExitCode {
                     timeout: Duration::from_secs_f64(timeout),
                     progress: progress_wanted(),
                 },
-                json,
-                junit,
+                reports: gate::Reports { json, junit },
             }))
         }
         Command::Probes {

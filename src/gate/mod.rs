@@ -34,10 +34,7 @@ pub struct Options {
     pub seed: u64,
     pub filter: Filter,
     pub run: RunOptions,
-    /// Write `sealprobe-gate/1` here.
-    pub json: Option<PathBuf>,
-    /// Write a JUnit report here.
-    pub junit: Option<PathBuf>,
+    pub reports: Reports,
 }
 
 /// One gate run: the cases it was to run, what became of each, and the suite's identity.
@@ -151,12 +148,27 @@ pub fn run(opts: &Options) -> Ran<GateRun> {
         Arc::new(Builtin),
         &opts.run,
     );
+    conclude(run, &opts.reports)
+}
+
+/// Where a gate run's report files go.
+#[derive(Debug, Clone, Default)]
+pub struct Reports {
+    /// `sealprobe-gate/1`.
+    pub json: Option<PathBuf>,
+    /// JUnit.
+    pub junit: Option<PathBuf>,
+}
+
+/// The end of every gate run: the table on stdout, the report files, and the exit status (`0`
+/// only when the run passed and every report was written).
+pub fn conclude(run: GateRun, reports: &Reports) -> Ran<GateRun> {
     let mut stderr = Vec::new();
     let mut exit = if run.passed() { Exit::Pass } else { Exit::Fail };
     let json = |run: &GateRun| Ok(render::json(run));
     let files: [(Option<&PathBuf>, &Renderer); 2] = [
-        (opts.json.as_ref(), &json),
-        (opts.junit.as_ref(), &render::junit),
+        (reports.json.as_ref(), &json),
+        (reports.junit.as_ref(), &render::junit),
     ];
     for (path, render) in files {
         let Some(path) = path else {

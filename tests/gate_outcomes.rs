@@ -177,8 +177,11 @@ impl Validator for Echoes {
             r.stderr.extend_from_slice(b"while reading a.txt: ");
             // Even base64 of the content is a leak: the scanner decodes.
             use base64::Engine as _;
-            r.stderr
-                .extend(base64::engine::general_purpose::STANDARD.encode(file).into_bytes());
+            r.stderr.extend(
+                base64::engine::general_purpose::STANDARD
+                    .encode(file)
+                    .into_bytes(),
+            );
         }
         runs
     }
@@ -228,7 +231,10 @@ impl Validator for Hangs {
 fn a_validator_that_hangs_is_a_timeout_and_the_gate_does_not_wait() {
     let start = std::time::Instant::now();
     let run = run(Hangs, Duration::from_millis(300));
-    assert!(start.elapsed() < Duration::from_secs(60), "the gate waited for a hung case");
+    assert!(
+        start.elapsed() < Duration::from_secs(60),
+        "the gate waited for a hung case"
+    );
     assert_eq!(verdict_of(&run, "control"), Verdict::Timeout);
     assert_gate_fails(run, "hostile", Verdict::Timeout);
 }
@@ -284,7 +290,11 @@ fn a_gate_that_ran_no_case_fails() {
     assert!(!run.passed());
     let ran = gate::conclude(run, &Reports::default());
     assert_eq!(ran.exit, Exit::Fail);
-    assert!(String::from_utf8(ran.stdout).unwrap().contains("no case matched"));
+    assert!(
+        String::from_utf8(ran.stdout)
+            .unwrap()
+            .contains("no case matched")
+    );
 }
 
 #[test]
@@ -295,5 +305,9 @@ fn a_gate_that_ran_fewer_cases_than_selected_fails() {
     assert!(!short.passed());
     let ran = gate::conclude(short, &Reports::default());
     assert_eq!(ran.exit, Exit::Fail);
-    assert!(String::from_utf8(ran.stdout).unwrap().contains("ran 1 of the 2 cases"));
+    assert!(
+        String::from_utf8(ran.stdout)
+            .unwrap()
+            .contains("ran 1 of the 2 cases")
+    );
 }

@@ -8,6 +8,8 @@
 //! field, an id that does not match the folder, or a class, carrier or need that does not exist:
 //! a static case is held to the same rules as a generated one ([`Case::check`]).
 
+use std::path::Path;
+
 use include_dir::{Dir, include_dir};
 use serde::{Deserialize, Serialize};
 
@@ -108,26 +110,86 @@ impl ExpectFile {
     }
 }
 
-/// Every file below `dir`, with its path relative to `base`.
-fn files_below<'a>(dir: &'a Dir<'a>, out: &mut Vec<&'a include_dir::File<'a>>) {
-    out.extend(dir.files());
-    for sub in dir.dirs() {
-        files_below(sub, out);
+/// A folder of case files in memory, from the compiled-in `probes/` or from disk.
+#[derive(Debug, Default)]
+struct Folder {
+    name: String,
+    files: Vec<(String, Vec<u8>)>,
+    folders: Vec<Folder>,
+}
+
+impl Folder {
+    fn included(dir: &Dir<'_>) -> Folder {
+        let name_of = |p: &std::path::Path| {
+            p.file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        };
+        Folder {
+            name: name_of(dir.path()),
+            files: dir
+                .files()
+                .map(|f| (name_of(f.path()), f.contents().to_vec()))
+                .collect(),
+            folders: dir.dirs().map(Folder::included).collect(),
+        }
+    }
+
+    /// Reads a folder from disk: regular files and folders only, names in UTF-8.
+    fn on_disk(path: &Path) -> Result<Folder, String> {
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .ok_or("a name that is not UTF-8")?
+            .to_owned();
+        let mut folder = Folder {
+            name,
+            ..Folder::default()
+        };
+        let entries = std::fs::read_dir(path).map_err(|e| format!("cannot list: {}", e.kind()))?;
+        for entry in entries {
+            let entry = entry.map_err(|e| format!("cannot list: {}", e.kind()))?;
+            let kind = entry
+                .file_type()
+                .map_err(|e| format!("cannot stat: {}", e.kind()))?;
+            let child = entry.path();
+            if kind.is_dir() {
+                folder.folders.push(Folder::on_disk(&child)?);
+            } else if kind.is_file() {
+                let name = entry
+                    .file_name()
+                    .into_string()
+                    .map_err(|_| "a name that is not UTF-8")?;
+                let bytes =
+                    std::fs::read(&child).map_err(|e| format!("cannot read: {}", e.kind()))?;
+                folder.files.push((name, bytes));
+            } else {
+                return Err("a symlink, FIFO or device in a static case".into());
+            }
+        }
+        folder.files.sort();
+        folder.folders.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(folder)
+    }
+
+    /// Every file below, with its `/`-joined path relative to this folder.
+    fn files_below(&self, prefix: &str, out: &mut Vec<(String, Vec<u8>)>) {
+        for (name, bytes) in &self.files {
+            out.push((format!("{prefix}{name}"), bytes.clone()));
+        }
+        for sub in &self.folders {
+            sub.files_below(&format!("{prefix}{}/", sub.name), out);
+        }
     }
 }
 
-/// Loads one case folder.
-fn load_case(dir: &Dir<'_>) -> Result<Case, String> {
+/// Loads one case folder, whose id must be `family/<folder name>`.
+fn load_case(dir: &Folder, family: &str) -> Result<Case, String> {
     let mut expect = None;
     let mut inputs = Inputs::default();
-    for file in dir.files() {
-        let name = file
-            .path()
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or("");
-        let bytes = file.contents().to_vec();
-        match name {
+    for (name, bytes) in &dir.files {
+        let bytes = bytes.clone();
+        match name.as_str() {
             EXPECT => {
                 let text = std::str::from_utf8(&bytes).map_err(|_| "expect.toml is not UTF-8")?;
                 expect = Some(
@@ -142,36 +204,22 @@ fn load_case(dir: &Dir<'_>) -> Result<Case, String> {
             _ => return Err(format!("unexpected file {name:?} beside the tree")),
         }
     }
-    for sub in dir.dirs() {
-        let tree_root = sub.path();
-        if tree_root.file_name().and_then(|n| n.to_str()) != Some(TREE) {
+    for sub in &dir.folders {
+        if sub.name != TREE {
             return Err("unexpected folder beside the tree".into());
         }
         let mut files = Vec::new();
-        files_below(sub, &mut files);
-        for f in files {
-            let rel = f
-                .path()
-                .strip_prefix(tree_root)
-                .map_err(|_| "a tree file outside tree/")?;
-            let path = rel
-                .to_str()
-                .ok_or("a tree path that is not UTF-8")?
-                .as_bytes()
-                .to_vec();
+        sub.files_below("", &mut files);
+        for (path, bytes) in files {
             inputs.tree.push(Entry::File {
-                path,
-                bytes: f.contents().to_vec(),
+                path: path.into_bytes(),
+                bytes,
             });
         }
     }
     inputs.tree.sort_by(|a, b| a.path().cmp(b.path()));
     let expect = expect.ok_or("no expect.toml")?;
-    let folder_id = dir
-        .path()
-        .to_str()
-        .ok_or("a case folder that is not UTF-8")?
-        .to_owned();
+    let folder_id = format!("{family}/{}", dir.name);
     if expect.id != folder_id {
         return Err(format!("expect.toml names id {:?}", expect.id));
     }
@@ -180,20 +228,20 @@ fn load_case(dir: &Dir<'_>) -> Result<Case, String> {
     Ok(case)
 }
 
-/// Every static case of `probes/`, or every problem found loading them (each naming its folder).
-pub fn load() -> Result<Vec<Case>, Vec<String>> {
+/// Every case below `root` (family folders holding case folders), or every problem found.
+fn load_from(root: &Folder, shown: &str) -> Result<Vec<Case>, Vec<String>> {
     let mut cases = Vec::new();
     let mut problems = Vec::new();
-    for family_dir in PROBES.dirs() {
-        let family = family_dir.path().to_string_lossy().into_owned();
-        if Family::from_name(&family).is_none() {
-            problems.push(format!("probes/{family}: not a family"));
+    for family_dir in &root.folders {
+        let family = &family_dir.name;
+        if Family::from_name(family).is_none() {
+            problems.push(format!("{shown}/{family}: not a family"));
             continue;
         }
-        for case_dir in family_dir.dirs() {
-            match load_case(case_dir) {
+        for case_dir in &family_dir.folders {
+            match load_case(case_dir, family) {
                 Ok(case) => cases.push(case),
-                Err(p) => problems.push(format!("probes/{}: {p}", case_dir.path().display())),
+                Err(p) => problems.push(format!("{shown}/{family}/{}: {p}", case_dir.name)),
             }
         }
     }
@@ -202,4 +250,15 @@ pub fn load() -> Result<Vec<Case>, Vec<String>> {
     } else {
         Err(problems)
     }
+}
+
+/// Every case in the static form below `dir` on disk (what `sealprobe probes emit` wrote).
+pub fn load_dir(dir: &Path) -> Result<Vec<Case>, Vec<String>> {
+    let root = Folder::on_disk(dir).map_err(|e| vec![e])?;
+    load_from(&root, &dir.display().to_string())
+}
+
+/// Every static case of `probes/`, or every problem found loading them (each naming its folder).
+pub fn load() -> Result<Vec<Case>, Vec<String>> {
+    load_from(&Folder::included(&PROBES), "probes")
 }

@@ -1,0 +1,173 @@
+//! The probe suite as a whole (issue #9): its size, its coverage of every class of the SPEC,
+//! its determinism per seed, and `probes emit` writing cases that load back as the same cases.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use sealprobe::decide::ReasonClass;
+use sealprobe::probe::static_cases::load_dir;
+use sealprobe::probe::{Case, Class, Entry, Family, case_set_digest, suite};
+use sealprobe::seal::{Drift, SealErrorClass};
+
+fn cases(seed: u64) -> Vec<Case> {
+    suite(seed).unwrap_or_else(|p| panic!("the suite is broken: {p:#?}"))
+}
+
+#[test]
+fn the_suite_holds_at_least_600_cases_in_all_12_families() {
+    let all = cases(0);
+    assert!(all.len() >= 600, "only {} cases", all.len());
+    for family in Family::ALL {
+        let of: Vec<&Case> = all.iter().filter(|c| c.family == *family).collect();
+        assert!(of.len() >= 10, "{}: {} cases", family.name(), of.len());
+        assert!(
+            of.iter().any(|c| c.expect.is_control()),
+            "{}: no control",
+            family.name()
+        );
+    }
+}
+
+#[test]
+fn every_family_has_a_static_case() {
+    let statics = sealprobe::probe::static_cases::load().expect("the static cases load");
+    for family in Family::ALL {
+        assert!(
+            statics.iter().any(|c| c.family == *family),
+            "{}: no static case under probes/",
+            family.name()
+        );
+    }
+}
+
+#[test]
+fn every_class_of_the_spec_is_the_expectation_of_some_case() {
+    let expected: BTreeSet<Class> = cases(0)
+        .iter()
+        .flat_map(|c| c.expect.classes().to_vec())
+        .collect();
+    let spec_seal_errors = SealErrorClass::ALL
+        .iter()
+        // `seal-unreadable` is sealprobe's extension (the seal file cannot be read at all), not a
+        // property of seal bytes a case could hold.
+        .filter(|c| **c != SealErrorClass::Unreadable)
+        .map(|c| Class::Seal(*c));
+    let all = Drift::ALL
+        .iter()
+        .map(|d| Class::Drift(*d))
+        .chain(spec_seal_errors)
+        .chain(ReasonClass::ALL.iter().map(|r| Class::Reason(*r)));
+    let missing: Vec<&str> = all
+        .filter(|c| !expected.contains(c))
+        .map(|c| c.name())
+        .collect();
+    assert!(missing.is_empty(), "no case expects {missing:?}");
+}
+
+#[test]
+fn the_same_seed_gives_the_same_suite_and_another_seed_other_content() {
+    let a = cases(0);
+    let b = cases(0);
+    assert_eq!(case_set_digest(&a), case_set_digest(&b));
+    assert_eq!(a, b);
+    let c = cases(1);
+    assert_ne!(case_set_digest(&a), case_set_digest(&c));
+    let ids = |cs: &[Case]| cs.iter().map(|c| c.id.clone()).collect::<Vec<_>>();
+    assert_eq!(ids(&a), ids(&c), "ids must not depend on the seed");
+    // Every family that draws at random changes with the seed; at least most of them do.
+    let changed: BTreeSet<Family> = a
+        .iter()
+        .zip(&c)
+        .filter(|(x, y)| x.inputs != y.inputs)
+        .map(|(x, _)| x.family)
+        .collect();
+    assert!(changed.len() >= 6, "only {changed:?} draw at random");
+}
+
+/// Only regular files with UTF-8 names: what the static form (and git) can hold.
+fn plain(case: &Case) -> bool {
+    case.inputs
+        .tree
+        .iter()
+        .all(|e| matches!(e, Entry::File { .. }) && std::str::from_utf8(e.path()).is_ok())
+}
+
+#[test]
+fn emitted_cases_load_back_as_the_same_cases() {
+    let all = cases(0);
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().join("cases");
+    let run = common::sealprobe(&["probes", "emit", "--out", dir.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let loaded = load_dir(&dir).unwrap_or_else(|p| panic!("{p:#?}"));
+    let wanted: Vec<&Case> = all.iter().filter(|c| plain(c)).collect();
+    assert!(wanted.len() >= 300, "only {} plain cases", wanted.len());
+    for case in wanted {
+        let back = loaded
+            .iter()
+            .find(|c| c.id == case.id)
+            .unwrap_or_else(|| panic!("{} did not load back", case.id));
+        assert_eq!(back, case, "{} changed on the way", case.id);
+    }
+}
+
+#[test]
+fn emit_makes_symlinks_fifos_folders_and_sparse_files_as_such() {
+    use std::os::unix::ffi::OsStrExt;
+    use std::os::unix::fs::FileTypeExt;
+    let all = cases(0);
+    let special: Vec<&Case> = all.iter().filter(|c| !plain(c)).collect();
+    assert!(!special.is_empty());
+    let out = tempfile::tempdir().unwrap();
+    let mut seen = BTreeSet::new();
+    for case in special.iter().take(40) {
+        let run = common::sealprobe(&[
+            "probes",
+            "emit",
+            "--case",
+            &case.id,
+            "--out",
+            out.path().to_str().unwrap(),
+        ]);
+        assert_eq!(run.code, 0, "{}: {}", case.id, run.stderr);
+        let tree = out
+            .path()
+            .join(case.family.name())
+            .join(case.name())
+            .join("tree");
+        for e in &case.inputs.tree {
+            let p = tree.join(std::ffi::OsStr::from_bytes(e.path()));
+            let meta = std::fs::symlink_metadata(&p)
+                .unwrap_or_else(|_| panic!("{}: {} not written", case.id, p.display()));
+            let t = meta.file_type();
+            let ok = match e {
+                Entry::File { bytes, .. } => t.is_file() && meta.len() == bytes.len() as u64,
+                Entry::Folder { .. } => t.is_dir(),
+                Entry::Symlink { .. } => t.is_symlink(),
+                Entry::Fifo { .. } => t.is_fifo(),
+                Entry::Sparse { len, .. } => t.is_file() && meta.len() == *len,
+            };
+            assert!(ok, "{}: {} is not a {}", case.id, p.display(), e.kind());
+            seen.insert(e.kind());
+        }
+    }
+    assert!(seen.len() >= 3, "only {seen:?} were emitted");
+}
+
+#[test]
+fn emit_refuses_to_write_over_a_case_folder() {
+    let out = tempfile::tempdir().unwrap();
+    let args = [
+        "probes",
+        "emit",
+        "--case",
+        "bom/utf8-bom-added",
+        "--out",
+        out.path().to_str().unwrap(),
+    ];
+    assert_eq!(common::sealprobe(&args).code, 0);
+    let again = common::sealprobe(&args);
+    assert_eq!(again.code, 1);
+    assert!(again.stderr.contains("already exists"), "{}", again.stderr);
+}

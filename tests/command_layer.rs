@@ -372,6 +372,44 @@ fn binary_and_library_print_the_same_bytes_and_exit_the_same() {
     assert_eq!(a, b);
 }
 
+/// The gate runs a command once and prints it in both formats (`Ran::in_format`); that must be
+/// what running it in the other format prints.
+#[test]
+fn a_run_printed_in_another_format_is_the_run_in_that_format() {
+    let f = Fixture::new();
+    f.t.write("docs/a.md", "alpha - one\n");
+    for seal in [f.t.seal_path(), f.p("keyed.json"), f.p("nope.json"), f.p("bare.json")] {
+        let opts = |format| command::verify::Options {
+            root: f.root(),
+            format,
+            max_seal_bytes: sealprobe::strict_json::DEFAULT_SIZE_LIMIT,
+            key_file: Some(f.t.ws.key_path()),
+            seal: seal.clone(),
+        };
+        let json = command::verify::run(&opts(Format::Json));
+        let human = command::verify::run(&opts(Format::Human));
+        assert_eq!(from_ran(json.in_format(Format::Human)), from_ran(human.clone()));
+        assert_eq!(from_ran(human.in_format(Format::Json)), from_ran(json));
+    }
+    for (packet, key) in [
+        (f.p("granted.json"), Some(f.t.ws.key_path())),
+        (f.p("bare.json"), None),
+        (f.p("nope.json"), None),
+        (f.p("granted.json"), Some(f.p("open.key"))),
+    ] {
+        let opts = |format| command::decide::Options {
+            key_file: key.clone(),
+            now: Some(1_800_000_000),
+            expect: None,
+            format,
+            packet: packet.clone(),
+        };
+        let json = command::decide::run(&opts(Format::Json));
+        let human = command::decide::run(&opts(Format::Human));
+        assert_eq!(from_ran(json.in_format(Format::Human)), from_ran(human));
+    }
+}
+
 #[test]
 fn typed_outcomes_agree_with_the_exit_status() {
     let f = Fixture::new();

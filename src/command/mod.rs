@@ -72,6 +72,26 @@ impl<T> Ran<T> {
     }
 }
 
+impl<T: crate::report::Report> Ran<T> {
+    /// This run as the CLI prints it in `format`: the outcome rendered in that format. Exit and
+    /// stderr never depend on the format, and a run without an outcome prints nothing on stdout,
+    /// so a caller that needs both formats (the gate) runs the command once.
+    pub fn in_format(&self, format: crate::report::Format) -> Ran<T>
+    where
+        T: Clone,
+    {
+        Ran {
+            exit: self.exit,
+            stdout: self
+                .outcome
+                .as_ref()
+                .map_or_else(|| self.stdout.clone(), |o| o.render(format)),
+            stderr: self.stderr.clone(),
+            outcome: self.outcome.clone(),
+        }
+    }
+}
+
 /// `sealprobe <command>: <message>\n`.
 fn line(command: &str, message: impl std::fmt::Display) -> Vec<u8> {
     format!("sealprobe {command}: {message}\n").into_bytes()

@@ -55,43 +55,55 @@ pub trait Validator: Send + Sync {
 pub struct Builtin;
 
 impl Builtin {
-    fn verify(case: &Case, ws: &Workspace, format: Format) -> Observation {
+    /// `sealprobe verify`, run once, printed in both formats.
+    fn verify(case: &Case, ws: &Workspace) -> Vec<Observation> {
         let ran = command::verify::run(&command::verify::Options {
             root: ws.root(),
-            format,
+            format: Format::Json,
             max_seal_bytes: crate::strict_json::DEFAULT_SIZE_LIMIT,
             key_file: case.needs(Need::Key).then(|| ws.key_path()),
             seal: ws.seal_path(),
         });
-        Observation {
-            label: format.name().to_owned(),
-            ending: Ending::Exited(i32::from(ran.exit.code())),
-            classes: ran.outcome.as_ref().map(verify_classes),
-            stdout: ran.stdout,
-            stderr: ran.stderr,
-        }
+        let classes = ran.outcome.as_ref().map(verify_classes);
+        both_formats(&ran, classes)
     }
 
-    fn decide(case: &Case, ws: &Workspace, format: Format) -> Observation {
+    /// `sealprobe decide`, run once, printed in both formats.
+    fn decide(case: &Case, ws: &Workspace) -> Vec<Observation> {
         let ran = command::decide::run(&command::decide::Options {
             key_file: case.needs(Need::Key).then(|| ws.key_path()),
             // A case without a clock is judged by the machine's, as the CLI would be.
             now: case.now,
             expect: None,
-            format,
+            format: Format::Json,
             packet: ws.packet_path(),
         });
-        Observation {
-            label: format.name().to_owned(),
-            ending: Ending::Exited(i32::from(ran.exit.code())),
-            classes: ran
-                .outcome
-                .as_ref()
-                .map(|d| d.reasons.iter().map(|r| Class::Reason(r.class)).collect()),
-            stdout: ran.stdout,
-            stderr: ran.stderr,
-        }
+        let classes = ran
+            .outcome
+            .as_ref()
+            .map(|d| d.reasons.iter().map(|r| Class::Reason(r.class)).collect());
+        both_formats(&ran, classes)
     }
+}
+
+/// One observation per format of a command's run.
+fn both_formats<T: crate::report::Report + Clone>(
+    ran: &command::Ran<T>,
+    classes: Option<Vec<Class>>,
+) -> Vec<Observation> {
+    [Format::Json, Format::Human]
+        .into_iter()
+        .map(|format| {
+            let printed = ran.in_format(format);
+            Observation {
+                label: format.name().to_owned(),
+                ending: Ending::Exited(i32::from(printed.exit.code())),
+                stdout: printed.stdout,
+                stderr: printed.stderr,
+                classes: classes.clone(),
+            }
+        })
+        .collect()
 }
 
 /// Every class a verification named: its seal error, and the drift of every finding.
@@ -123,13 +135,10 @@ impl Validator for Builtin {
     }
 
     fn run(&self, case: &Case, ws: &Workspace) -> Vec<Observation> {
-        [Format::Json, Format::Human]
-            .into_iter()
-            .map(|format| match case.carrier {
-                Carrier::Packet => Builtin::decide(case, ws, format),
-                _ => Builtin::verify(case, ws, format),
-            })
-            .collect()
+        match case.carrier {
+            Carrier::Packet => Builtin::decide(case, ws),
+            _ => Builtin::verify(case, ws),
+        }
     }
 
     fn rerun_arg(&self) -> Option<String> {

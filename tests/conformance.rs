@@ -335,6 +335,22 @@ fn utf16_input_is_refused_as_wide_encoding() {
     assert_refused(b"[\x001\x00]\x00", JsonErrorClass::WideEncoding, 0);
 }
 
+/// Found by the json-hostile probe family: a NUL byte before a UTF-8 document matches none of the
+/// UTF-16/32 patterns of RFC 4627 section 3 (00 00 00 xx, 00 xx 00 xx, xx 00 00 00, xx 00 xx 00);
+/// it is not a re-encoded document but one that is not JSON.
+#[test]
+fn a_leading_nul_before_utf8_is_syntax_not_a_wide_encoding() {
+    assert_refused(b"\x00{\"a\": 1}", JsonErrorClass::Syntax, 0);
+    assert_refused(b"{\x00\"a\": 1}", JsonErrorClass::Syntax, 1);
+    assert_refused(b"\x00", JsonErrorClass::Syntax, 0);
+    // The four patterns, and the two-byte forms of a one-character document.
+    assert_refused(b"\x00\x00\x00[", JsonErrorClass::WideEncoding, 0);
+    assert_refused(b"\x00[\x00]", JsonErrorClass::WideEncoding, 0);
+    assert_refused(b"[\x00\x00\x00", JsonErrorClass::WideEncoding, 0);
+    assert_refused(b"1\x00", JsonErrorClass::WideEncoding, 0);
+    assert_refused(b"\x001", JsonErrorClass::WideEncoding, 0);
+}
+
 #[test]
 fn repeated_nested_key_points_at_second_key() {
     let doc = br#"{"a": {"b": 1, "c": 2, "b": 3}}"#;

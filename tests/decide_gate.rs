@@ -145,6 +145,33 @@ fn granted() -> (Value, String) {
 
 // --- the happy path and the rules -------------------------------------------------------------
 
+/// Found by the decision probe family: with an option id defined twice, a gate that reads the
+/// first copy and one that reads the last disagree, and a copy that requires nothing authorized
+/// the selected option with its blocker open and no grant. An id must name one option.
+#[test]
+fn an_option_id_defined_twice_is_packet_schema() {
+    for first_requires_nothing in [true, false] {
+        let mut p = packet();
+        let loose = json!({"id": DRYRUN, "requires_closed": [], "requires_grants": []});
+        let opts = p["options"].as_array_mut().unwrap();
+        if first_requires_nothing {
+            opts.insert(1, loose);
+        } else {
+            opts.push(loose);
+        }
+        let o = decide(&p, &[]);
+        assert_hold(&o, "packet-schema");
+        assert_eq!(o.verdict, "HOLD");
+    }
+    let mut p = packet();
+    p["options"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"id": "HOLD_PRODUCTION", "requires_closed": ["B-2"], "requires_grants": []}));
+    p["selected"] = json!(["HOLD_PRODUCTION"]);
+    assert_hold(&decide(&p, &[]), "packet-schema");
+}
+
 #[test]
 fn valid_grant_authorizes_the_selected_option() {
     let (p, tok) = granted();

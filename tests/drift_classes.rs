@@ -148,6 +148,35 @@ fn extra_trailing_newlines_are_final_newline() {
     );
 }
 
+/// Found by the line-endings probe family: a CRLF file that gained a trailing CRLF still has only
+/// CRLF endings, so the line endings did not change; only the trailing newlines did.
+#[test]
+fn extra_trailing_crlf_in_a_crlf_file_is_final_newline() {
+    let t = Tree::new();
+    t.write("a.txt", "one\r\ntwo\r\n");
+    t.seal(&["a.txt"]);
+    t.write("a.txt", "one\r\ntwo\r\n\r\n");
+    assert_eq!(t.verify().drift_of("a.txt"), vec!["final-newline"]);
+    t.write("a.txt", "one\r\ntwo");
+    assert_eq!(t.verify().drift_of("a.txt"), vec!["final-newline"]);
+    let t = Tree::new();
+    t.write("a.txt", "one\rtwo\r");
+    t.seal(&["a.txt"]);
+    t.write("a.txt", "one\rtwo\r\r\r");
+    assert_eq!(t.verify().drift_of("a.txt"), vec!["final-newline"]);
+}
+
+/// Found by the line-endings probe family: in a file that mixes endings, a CRLF moved to another
+/// line keeps the length, the features and the LF-normalized text; only the endings changed.
+#[test]
+fn line_endings_redistributed_in_a_mixed_file_are_crlf() {
+    let t = Tree::new();
+    t.write("a.txt", "one\r\ntwo\nthree\n");
+    t.seal(&["a.txt"]);
+    t.write("a.txt", "one\ntwo\r\nthree\n");
+    assert_eq!(t.verify().drift_of("a.txt"), vec!["crlf"]);
+}
+
 #[test]
 fn crlf_and_bom_together_name_both() {
     let t = sealed_doc();

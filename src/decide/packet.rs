@@ -1,5 +1,8 @@
 //! The `sealprobe-decision/1` packet, built only by [`Packet::load`] from strict JSON.
 //!
+//! Option ids are unique: a packet that defines one twice is `packet-schema` at the second, since
+//! readers that keep the first and the last copy would decide differently.
+//!
 //! Every string the gate may print is typed by its grammar when the packet is loaded: option and
 //! blocker ids are [`OptionId`] and [`BlockerId`] (`[A-Z0-9_-]{1,64}`), actions in
 //! `requires_grants` and `grants[].action` are [`Action`]s (`[a-z0-9-]{1,32}`). A string that
@@ -274,8 +277,9 @@ impl Packet {
                 token: token?,
             })
         });
-        let options = c.list(top.get("options"), |c, n| {
+        let options: Vec<(DecisionOption, usize)> = c.list(top.get("options"), |c, n| {
             let f = c.object(n, OPTION_FIELDS);
+            let at = f.get("id").map_or(n.span.start, |id| id.span.start);
             let id = c.typed(f.get("id"), OptionId::parse);
             let requires_closed = c.list(f.get("requires_closed"), |c, n| {
                 c.typed(Some(n), BlockerId::parse)
@@ -283,12 +287,24 @@ impl Packet {
             let requires_grants = c.list(f.get("requires_grants"), |c, n| {
                 c.typed(Some(n), Action::parse)
             });
-            Some(DecisionOption {
-                id: id?,
-                requires_closed,
-                requires_grants,
-            })
+            Some((
+                DecisionOption {
+                    id: id?,
+                    requires_closed,
+                    requires_grants,
+                },
+                at,
+            ))
         });
+        // An id names one option: with two, readers that keep the first and the last copy
+        // decide differently. The second copy is the problem.
+        let mut seen = std::collections::HashSet::new();
+        for (o, at) in &options {
+            if !seen.insert(o.id.as_str()) {
+                c.0.fail(Schema, *at);
+            }
+        }
+        let options: Vec<DecisionOption> = options.into_iter().map(|(o, _)| o).collect();
         let default = c.typed(top.get("default"), OptionId::parse);
         let _name = c.string(top.get("packet"));
         let selected = c.list(top.get("selected"), |c, n| c.string(Some(n)));

@@ -86,11 +86,20 @@ impl Builtin {
     }
 }
 
-/// One observation per format of a command's run.
+/// One observation per format of a command's run. A run that stopped before judging names
+/// `usage-error` when it was a usage error (exit 2), and nothing otherwise: the built-in validator
+/// always says what it found, so the gate always checks its classes.
 fn both_formats<T: crate::report::Report + Clone>(
     ran: &command::Ran<T>,
     classes: Option<Vec<Class>>,
 ) -> Vec<Observation> {
+    let classes = Some(classes.unwrap_or_else(|| {
+        if ran.exit == command::Exit::Usage {
+            vec![Class::Usage]
+        } else {
+            Vec::new()
+        }
+    }));
     [Format::Json, Format::Human]
         .into_iter()
         .map(|format| {

@@ -59,13 +59,19 @@ crate::vocabulary! {
 }
 
 /// A class the built-in validator must name: a drift class, a seal error class or a decision
-/// reason. The three sets share no name, so a class is found from its name alone.
+/// reason, or `usage-error` (an extension: the validator refused an input file it was handed,
+/// such as a key shorter than 32 bytes, before judging anything, with exit 2). The sets share no
+/// name, so a class is found from its name alone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Class {
     Drift(Drift),
     Seal(SealErrorClass),
     Reason(ReasonClass),
+    Usage,
 }
+
+/// The name of [`Class::Usage`].
+pub const USAGE_ERROR: &str = "usage-error";
 
 impl Class {
     pub fn name(self) -> &'static str {
@@ -73,10 +79,14 @@ impl Class {
             Class::Drift(d) => d.name(),
             Class::Seal(s) => s.name(),
             Class::Reason(r) => r.name(),
+            Class::Usage => USAGE_ERROR,
         }
     }
 
     pub fn from_name(name: &str) -> Option<Class> {
+        if name == USAGE_ERROR {
+            return Some(Class::Usage);
+        }
         Drift::from_name(name)
             .map(Class::Drift)
             .or_else(|| SealErrorClass::from_name(name).map(Class::Seal))
@@ -90,6 +100,7 @@ impl Class {
             .map(|d| Class::Drift(*d))
             .chain(SealErrorClass::ALL.iter().map(|s| Class::Seal(*s)))
             .chain(ReasonClass::ALL.iter().map(|r| Class::Reason(*r)))
+            .chain(std::iter::once(Class::Usage))
             .collect()
     }
 }

@@ -47,19 +47,17 @@ pub fn diagnose(sealed: &Artifact, now: &Fingerprints) -> Vec<Drift> {
             drift.push(Drift::FinalNewline);
         }
         if was.lf_sha256 == is.lf_sha256 {
-            if drift.is_empty() && now.bytes == sealed.bytes {
-                // Everything observable matches but the raw digest: the bytes changed in a way
-                // no layer sees (or the seal's digest was edited). Only `content` is honest.
-                drift.push(Drift::Content);
-            } else if drift.is_empty() {
-                // Same N1 text and same features, yet other bytes: either the line endings were
-                // redistributed in a file that already mixed them, or trailing newlines were
-                // added or removed.
-                let endings_at_play = [was.eol, is.eol]
-                    .iter()
-                    .any(|e| matches!(e, Eol::Crlf | Eol::Cr | Eol::Mixed));
-                drift.push(if endings_at_play {
+            if drift.is_empty() {
+                // Same N1 text and same features, yet other bytes. In a file that mixes line
+                // endings (before or after), the endings can have moved between lines: `crlf`.
+                // Otherwise every ending is what it was, so only the number of trailing newlines
+                // can differ (`final-newline`), or, at the same length, nothing any layer sees
+                // changed (the seal's digest was edited): only `content` is honest.
+                let mixed = was.eol == Eol::Mixed || is.eol == Eol::Mixed;
+                drift.push(if mixed {
                     Drift::Crlf
+                } else if now.bytes == sealed.bytes {
+                    Drift::Content
                 } else {
                     Drift::FinalNewline
                 });

@@ -45,15 +45,31 @@ fn check_encoding(doc: &[u8]) -> Result<(), JsonError> {
     let wide_bom = doc.starts_with(&[0xFE, 0xFF])
         || doc.starts_with(&[0xFF, 0xFE])
         || doc.starts_with(&[0x00, 0x00, 0xFE, 0xFF]);
-    // JSON text starts with an ASCII character, so a NUL in either of the first two bytes
-    // means UTF-16 or UTF-32 without a BOM.
-    let wide_no_bom = doc.len() >= 2 && (doc[0] == 0 || doc[1] == 0);
-    if wide_bom || wide_no_bom {
+    if wide_bom || is_wide_without_bom(doc) {
         return Err(err(JsonErrorClass::WideEncoding, 0));
     }
     std::str::from_utf8(doc)
         .map(|_| ())
         .map_err(|e| err(JsonErrorClass::NotUtf8, e.valid_up_to()))
+}
+
+/// UTF-16 or UTF-32 without a BOM, by the patterns of RFC 4627 section 3: JSON text starts with
+/// two ASCII characters, so the NULs of the first four bytes tell the encoding (`00 00 00 xx`,
+/// `00 xx 00 xx`, `xx 00 00 00`, `xx 00 xx 00`; a one-character document in UTF-16 is `00 xx` or
+/// `xx 00`). Any other NUL is a byte that is not JSON (a syntax error), not a re-encoding.
+fn is_wide_without_bom(doc: &[u8]) -> bool {
+    let nul = |i: usize| doc.get(i) == Some(&0);
+    let ascii = |i: usize| doc.get(i).is_some_and(|b| *b != 0);
+    match doc.len() {
+        0 | 1 => false,
+        2 | 3 => (nul(0) && ascii(1)) || (ascii(0) && nul(1)),
+        _ => {
+            (nul(0) && nul(1) && nul(2) && ascii(3))
+                || (nul(0) && ascii(1) && nul(2) && ascii(3))
+                || (ascii(0) && nul(1) && nul(2) && nul(3))
+                || (ascii(0) && nul(1) && ascii(2) && nul(3))
+        }
+    }
 }
 
 struct Parser<'a> {

@@ -20,7 +20,7 @@ use super::decision::{
     grant_with, granted, keyed, packet_name, selecting, with_grants,
 };
 use crate::decide::ReasonClass as R;
-use crate::probe::case::Family;
+use crate::probe::case::{Class, Family};
 use crate::probe::draft::{self, Cases, Draft, LATER, NOW, Seeded};
 
 pub struct ForgedTokens;
@@ -237,24 +237,24 @@ impl ProbeFamily for ForgedTokens {
         );
 
         let probe = draft::probe_key_bytes();
-        let key_files: [(&str, &str, Vec<u8>, R); 3] = [
+        let key_files: [(&str, &str, Vec<u8>, Class); 3] = [
             (
                 "key-file-too-short",
-                "the key file holds the first 16 bytes of the key: keys are at least 32 bytes, a validator that accepts short keys accepts keys that can be guessed",
+                "the key file holds the first 16 bytes of the key: keys are at least 32 bytes, a validator that accepts short keys accepts keys that can be guessed (sealprobe refuses the key file: a usage error, exit 2)",
                 probe[..16].to_vec(),
-                R::Key,
+                Class::Usage,
             ),
             (
                 "key-file-trailing-newline",
                 "the key file holds the key and a newline `echo` added: the key is the file's bytes, so nothing verifies; a validator that trims the key file accepts",
                 [probe.as_slice(), b"\n"].concat(),
-                R::GrantInvalid,
+                Class::Reason(R::GrantInvalid),
             ),
             (
                 "key-file-hex-encoded",
                 "the key file holds the key as 64 hex digits: those 64 bytes are another key, a validator that hex-decodes key files accepts",
                 crate::digest::hex(&probe, false).into_bytes(),
-                R::GrantInvalid,
+                Class::Reason(R::GrantInvalid),
             ),
         ];
         for (case, why, bytes, class) in key_files {

@@ -1984,58 +1984,58 @@ fn precedence(cases: &mut Cases, fx: &Fixture, notes_sha: &str, notes_bytes: &st
     let bl = bytes_line.clone();
     cases.add(
         fx.on(Draft::seal(
-            "precedence-syntax-over-repeated-key",
-            "a repeated key early in the seal and a trailing comma at its end: syntax comes before schema, so the parser must not stop at the repeated key",
+            "precedence-repeated-key-before-syntax",
+            "a repeated key early in the seal and a trailing comma at its end: the strict loader refuses the document at its first problem in document order, the repeated key (schema)",
         ))
         .edit_seal(as_text(move |s| {
             trailing_comma(&sub(&s, &bl, &format!("{bl}\n      \"bytes\": 1,")))
         }))
-        .expect([SealErrorClass::Syntax]),
+        .expect([SealErrorClass::Schema]),
     );
     let bl = bytes_line.clone();
     cases.add(
         fx.on(Draft::seal(
-            "precedence-version-over-repeated-key",
-            "a repeated key in an entry of a version-2 seal: version comes before schema (a repeated key is a schema error)",
+            "precedence-repeated-key-before-version",
+            "a repeated key in an entry of a version-2 seal: a document the strict loader refuses is never read for its version; the repeated key (schema) is reported",
         ))
         .edit_seal(as_text(move |s| v2(&sub(&s, &bl, &format!("{bl}\n      \"bytes\": 1,")))))
-        .expect([SealErrorClass::Version]),
+        .expect([SealErrorClass::Schema]),
     );
     let bl = bytes_line.clone();
     cases.add(
         fx.on(Draft::seal(
-            "precedence-version-over-number-range",
-            "a length of 1e400 in a version-2 seal: version comes before schema (a number out of range is a schema error)",
+            "precedence-number-range-before-version",
+            "a length of 1e400 in a version-2 seal: a document the strict loader refuses is never read for its version; the number out of range (schema) is reported",
         ))
         .edit_seal(as_text(move |s| v2(&sub(&s, &bl, "\"bytes\": 1e400,"))))
-        .expect([SealErrorClass::Version]),
+        .expect([SealErrorClass::Schema]),
     );
     let bl = bytes_line.clone();
     cases.add(
         fx.on(Draft::seal(
-            "precedence-syntax-over-number-range",
-            "a length of 1e400 early and a trailing comma at the end: syntax before schema",
+            "precedence-number-range-before-syntax",
+            "a length of 1e400 early and a trailing comma at the end: the strict loader refuses the document at its first problem in document order, the number out of range (schema)",
         ))
         .edit_seal(as_text(move |s| {
             trailing_comma(&sub(&s, &bl, "\"bytes\": 1e400,"))
         }))
-        .expect([SealErrorClass::Syntax]),
+        .expect([SealErrorClass::Schema]),
     );
     cases.add(
         fx.on(Draft::seal(
-            "precedence-path-over-bom",
-            "a `..` path in a seal saved with a BOM: a BOM is only a re-encoding (non-canonical, the last class), the path is the worse problem",
+            "precedence-bom-before-path",
+            "a `..` path in a seal saved with a BOM: the strict loader refuses a BOM before it reads a byte of the document, so the seal is reported re-encoded (non-canonical)",
         ))
         .edit_seal(as_text(move |s| format!("\u{feff}{}", dotdot(&s))))
-        .expect([SealErrorClass::Path]),
+        .expect([SealErrorClass::NonCanonical]),
     );
     cases.add(
         fx.on(Draft::seal(
-            "precedence-version-over-utf16",
-            "a version-2 seal re-encoded as UTF-16LE: re-encoding is non-canonical, the last class, and version comes first",
+            "precedence-utf16-before-version",
+            "a version-2 seal re-encoded as UTF-16LE: the strict loader refuses UTF-16 before it reads the document, so the seal is reported re-encoded (non-canonical), not by its version",
         ))
         .edit_seal(move |h| utf16le(&v2(&String::from_utf8_lossy(&h)), true))
-        .expect([SealErrorClass::Version]),
+        .expect([SealErrorClass::NonCanonical]),
     );
     cases.add(
         fx.on(Draft::seal(
@@ -2098,8 +2098,8 @@ fn controls(cases: &mut Cases, fx: &Fixture, word: &str) {
     );
     cases.add(
         fx.on(Draft::seal(
-            "control-empty-complete-list",
-            "an honest seal that writes the optional `complete` as an empty list, as a tool that always writes the field would: the value re-serializes to these exact bytes, so the seal is canonical and must pass",
+            "empty-complete-list",
+            "a seal that writes the optional `complete` as an empty list: that is a second spelling of no complete folder, and a seal has one spelling (README, \"One spelling per seal\"), so it is non-canonical",
         ))
         .edit_seal(as_text(|s| {
             sub(
@@ -2108,7 +2108,7 @@ fn controls(cases: &mut Cases, fx: &Fixture, word: &str) {
                 "  \"complete\": [],\n",
             )
         }))
-        .control(),
+        .expect([SealErrorClass::NonCanonical]),
     );
     cases.add(
         Draft::tree(

@@ -127,6 +127,16 @@ impl ProbeFamily for Filesystem {
         );
         cases.add(
             base(
+                "renamed-folder-in-complete-root",
+                "the folder docs/ renamed to docs-old/ under a complete root: its sealed files are missing and their new paths unsealed",
+            )
+            .complete(".")
+            .rename("docs/guide.md", "docs-old/guide.md")
+            .rename("docs/api/index.md", "docs-old/api/index.md")
+            .expect([Drift::Missing, Drift::Unsealed]),
+        );
+        cases.add(
+            base(
                 "moved-to-other-folder",
                 "a file moved from one folder of a complete tree to another, same name and bytes: it is not where it was sealed",
             )

@@ -596,6 +596,43 @@ impl ProbeFamily for JsonReencode {
             .expect([Drift::Bom, Drift::Crlf, Drift::JsonReencode]),
         );
         cases.add(
+            Draft::tree(
+                "bom-kept-reindented",
+                "a file sealed with a BOM, re-indented with the BOM kept: the BOM is not the change, the re-encode is",
+            )
+            .file(CFG, with_bom(&canon))
+            .write(CFG, with_bom(&dump(&m, &Style { indent: Some("    "), ..CANON })))
+            .expect(jr),
+        );
+        cases.add(
+            reencoded(
+                "double-bom",
+                "two BOMs before the JSON: the second is a U+FEFF the strict loader refuses, so no JSON layer; N2 drops it as default-ignorable",
+                [BOM.as_bytes(), BOM.as_bytes(), &canon].concat(),
+            )
+            .expect([Drift::Bom, Drift::Unicode]),
+        );
+        cases.add(
+            reencoded(
+                "utf16-reencoded",
+                "the JSON re-encoded as UTF-16LE with a BOM: a loader that sniffs the encoding reads the same value, the bytes are not even UTF-8",
+                std::iter::once(0xFEFF_u16)
+                    .chain(text(&canon).encode_utf16())
+                    .flat_map(u16::to_le_bytes)
+                    .collect(),
+            )
+            .expect([Drift::Content]),
+        );
+        cases.add(
+            Draft::tree(
+                "final-newline-added-to-minified",
+                "a minified file without a final newline gained one: N1 matches, so the only class is final-newline",
+            )
+            .file(CFG, dump(&m, &Style { final_newline: false, ..MINI }))
+            .write(CFG, mini.clone())
+            .expect([Drift::FinalNewline]),
+        );
+        cases.add(
             reencoded(
                 "final-newline-removed",
                 "only the final newline is gone: N1 matches, the diagnosis is final-newline, and the file fails",
@@ -876,13 +913,13 @@ impl ProbeFamily for JsonReencode {
         );
 
         // --- sizes and the diagnosis bound ----------------------------------------------------
-        let rec = records(9_000, &word);
+        let rec = records(6_000, &word);
         let big = J::Obj(vec![
             ("records".to_owned(), J::Arr(rec.clone())),
             ("word".to_owned(), s(&word)),
         ]);
         let big_canon = dump(&big, &CANON);
-        let late = 8_500 + rng.below(400);
+        let late = 5_500 + rng.below(400);
         let mut rec_swapped = rec.clone();
         if let J::Obj(ms) = &mut rec_swapped[late] {
             ms.reverse();

@@ -11,12 +11,14 @@
 //! and lists folders without following links. Paths come in as `/`-separated relative strings
 //! that the caller has already validated (no empty, `.` or `..` segment).
 
+use std::collections::{HashMap, HashSet};
 use std::fs::File;
 use std::io;
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::path::Path;
 
 use rustix::fs::{AtFlags, Dir, FileType, Mode, OFlags};
+use unicase::UniCase;
 
 use crate::names;
 
@@ -50,11 +52,23 @@ pub struct Entry {
     pub kind: EntryKind,
 }
 
-/// The folder opened last by [`Root::open_file_cached`], kept by each worker.
+/// What one worker keeps between lookups: the folder opened last by
+/// [`Root::open_file_cached`], and the folded names of every folder it has had to search for a
+/// twin of a missing name. Listing a folder once per worker, not once per missing file, keeps a
+/// tree where thousands of files were renamed (say, to upper case) linear to verify.
 #[derive(Debug, Default)]
 pub struct FolderCache {
     folder: String,
     fd: Option<OwnedFd>,
+    folded: HashMap<String, HashSet<UniCase<String>>>,
+    listings: usize,
+}
+
+impl FolderCache {
+    /// How many folders were listed to look for twins (each at most once).
+    pub fn listings(&self) -> usize {
+        self.listings
+    }
 }
 
 /// Deepest folder nesting a listing descends into; deeper trees are an error, not a crash.
@@ -94,6 +108,59 @@ impl Root {
     /// in the same folder (artifacts are sorted, so neighbours usually share a folder). This saves
     /// one `openat` per path component on trees with many small files.
     pub fn open_file_cached(&self, rel: &str, cache: &mut FolderCache) -> Result<File, Refusal> {
+        match self.open_file_in(rel, cache) {
+            Err(Refusal::Missing { .. }) => Err(Refusal::Missing {
+                unicode_twin: self.twin_of(rel, cache),
+            }),
+            other => other,
+        }
+    }
+
+    /// True when the first component of `rel` that does not exist has a twin (a name equal
+    /// after NFC and case folding) in its folder. Best effort: what cannot be looked at has no
+    /// twin.
+    fn twin_of(&self, rel: &str, cache: &mut FolderCache) -> bool {
+        let Ok(root) = self.fd.as_ref() else {
+            return false;
+        };
+        let components: Vec<&str> = rel.split('/').collect();
+        let mut dir: Option<OwnedFd> = None;
+        for (i, name) in components.iter().enumerate() {
+            let parent = dir.as_ref().map_or(root.as_fd(), |d| d.as_fd());
+            match rustix::fs::statat(parent, *name, AtFlags::SYMLINK_NOFOLLOW) {
+                Ok(st)
+                    if i + 1 < components.len()
+                        && FileType::from_raw_mode(st.st_mode) == FileType::Directory =>
+                {
+                    let Ok(next) = rustix::fs::openat(
+                        parent,
+                        *name,
+                        OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC,
+                        Mode::empty(),
+                    ) else {
+                        return false;
+                    };
+                    dir = Some(next);
+                }
+                Err(e) if e == rustix::io::Errno::NOENT => {
+                    let folder = components[..i].join("/");
+                    if !cache.folded.contains_key(&folder) {
+                        cache.listings += 1;
+                        let names = folded_names(parent);
+                        cache.folded.insert(folder.clone(), names);
+                    }
+                    return cache
+                        .folded
+                        .get(&folder)
+                        .is_some_and(|names| names.contains(&names::fold_key(name)));
+                }
+                _ => return false,
+            }
+        }
+        false
+    }
+
+    fn open_file_in(&self, rel: &str, cache: &mut FolderCache) -> Result<File, Refusal> {
         let root = self.fd.as_ref().map_err(|r| *r)?;
         let (folder, last) = match rel.rsplit_once('/') {
             Some((folder, last)) => (folder, last),
@@ -137,13 +204,23 @@ impl Root {
     }
 
     /// Lists everything below the folder `rel` (`.` for the root), recursively, without following
-    /// symlinks, sorted by path bytes. Folders are listed too.
-    pub fn walk(&self, rel: &str) -> Result<Vec<Entry>, Refusal> {
+    /// symlinks, sorted by path bytes. Folders are listed too. A subfolder that cannot be listed
+    /// (an I/O error, or deeper than [`MAX_WALK_DEPTH`]) does not hide what was found elsewhere:
+    /// it is returned in [`Walk::refused`] and the walk goes on.
+    pub fn walk(&self, rel: &str) -> Result<Walk, Refusal> {
         let root = self.fd.as_ref().map_err(|r| *r)?;
         let dir = if rel == "." {
             None
         } else {
-            open_folders(root.as_fd(), rel.split('/'))?
+            match open_folders(root.as_fd(), rel.split('/')) {
+                Ok(dir) => dir,
+                Err(Refusal::Missing { .. }) => {
+                    return Err(Refusal::Missing {
+                        unicode_twin: self.twin_of(rel, &mut FolderCache::default()),
+                    });
+                }
+                Err(r) => return Err(r),
+            }
         };
         let start = match dir {
             Some(d) => d,
@@ -160,26 +237,36 @@ impl Root {
         } else {
             rel.as_bytes().to_vec()
         };
-        let mut out = Vec::new();
-        walk_into(start, &prefix, 0, &mut out)?;
-        out.sort_by(|a, b| a.path.cmp(&b.path));
-        Ok(out)
+        let mut walk = Walk::default();
+        walk_into(start, &prefix, 0, &mut walk).map_err(|(_, r)| r)?;
+        walk.entries.sort_by(|a, b| a.path.cmp(&b.path));
+        walk.refused.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(walk)
     }
 }
 
+/// What a recursive listing found.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Walk {
+    /// Every entry listed, sorted by path.
+    pub entries: Vec<Entry>,
+    /// Folders that could not be listed, with why, sorted by path.
+    pub refused: Vec<(Vec<u8>, Refusal)>,
+}
+
+/// Lists `dir` (at `prefix`) into `walk`. An error listing `dir` itself is returned (the caller
+/// records it against `dir`'s path); a subfolder that fails is recorded and skipped.
 fn walk_into(
     dir: OwnedFd,
     prefix: &[u8],
     depth: usize,
-    out: &mut Vec<Entry>,
-) -> Result<(), Refusal> {
-    if depth > MAX_WALK_DEPTH {
-        return Err(Refusal::Io(io::ErrorKind::Other));
-    }
-    let mut listing = Dir::read_from(&dir).map_err(|e| Refusal::Io(io::Error::from(e).kind()))?;
+    walk: &mut Walk,
+) -> Result<(), (Vec<u8>, Refusal)> {
+    let fail = |e: rustix::io::Errno| (prefix.to_vec(), Refusal::Io(io::Error::from(e).kind()));
+    let mut listing = Dir::read_from(&dir).map_err(fail)?;
     let mut children = Vec::new();
     while let Some(entry) = listing.read() {
-        let entry = entry.map_err(|e| Refusal::Io(io::Error::from(e).kind()))?;
+        let entry = entry.map_err(fail)?;
         let name = entry.file_name().to_bytes();
         if name == b"." || name == b".." {
             continue;
@@ -187,7 +274,7 @@ fn walk_into(
         let kind = match entry.file_type() {
             FileType::Unknown => {
                 let st = rustix::fs::statat(&dir, entry.file_name(), AtFlags::SYMLINK_NOFOLLOW)
-                    .map_err(|e| Refusal::Io(io::Error::from(e).kind()))?;
+                    .map_err(fail)?;
                 kind_from_type(FileType::from_raw_mode(st.st_mode))
             }
             t => kind_from_type(t),
@@ -200,19 +287,29 @@ fn walk_into(
         children.push((entry.file_name().to_owned(), Entry { path, kind }));
     }
     for (name, entry) in children {
-        if entry.kind == EntryKind::Folder {
-            let sub = rustix::fs::openat(
-                &dir,
-                name.as_c_str(),
-                OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC,
-                Mode::empty(),
-            )
-            .map_err(|e| refusal_from_errno(e, false))?;
-            let path = entry.path.clone();
-            out.push(entry);
-            walk_into(sub, &path, depth + 1, out)?;
-        } else {
-            out.push(entry);
+        if entry.kind != EntryKind::Folder {
+            walk.entries.push(entry);
+            continue;
+        }
+        let path = entry.path.clone();
+        walk.entries.push(entry);
+        if depth + 1 > MAX_WALK_DEPTH {
+            walk.refused.push((path, Refusal::Io(io::ErrorKind::Other)));
+            continue;
+        }
+        let sub = rustix::fs::openat(
+            &dir,
+            name.as_c_str(),
+            OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC,
+            Mode::empty(),
+        );
+        match sub {
+            Ok(sub) => {
+                if let Err(refused) = walk_into(sub, &path, depth + 1, walk) {
+                    walk.refused.push(refused);
+                }
+            }
+            Err(e) => walk.refused.push((path, refusal_from_errno(e, false))),
         }
     }
     Ok(())
@@ -230,8 +327,10 @@ fn kind_from_type(t: FileType) -> EntryKind {
 fn stat_nofollow(parent: BorrowedFd<'_>, name: &str) -> Result<rustix::fs::Stat, Refusal> {
     rustix::fs::statat(parent, name, AtFlags::SYMLINK_NOFOLLOW).map_err(|e| {
         if e == rustix::io::Errno::NOENT {
+            // Whether a twin stands beside it is asked by the callers that report it, with
+            // their cache of folded folder listings.
             Refusal::Missing {
-                unicode_twin: has_unicode_twin(parent, name),
+                unicode_twin: false,
             }
         } else {
             refusal_from_errno(e, false)
@@ -312,18 +411,52 @@ fn refusal_from_errno(e: rustix::io::Errno, final_component: bool) -> Refusal {
     }
 }
 
-/// True when `parent` holds an entry whose name equals `name` after NFC/NFD and case folding.
-/// Best effort: a folder that cannot be listed has no twin.
-fn has_unicode_twin(parent: BorrowedFd<'_>, name: &str) -> bool {
+/// The names in `parent`, NFC and case folded (names that are not UTF-8 cannot be twins of a
+/// seal path and are left out). Best effort: a folder that cannot be listed has none.
+fn folded_names(parent: BorrowedFd<'_>) -> HashSet<UniCase<String>> {
+    let mut out = HashSet::new();
     let Ok(mut listing) = Dir::read_from(parent) else {
-        return false;
+        return out;
     };
     while let Some(Ok(entry)) = listing.read() {
-        if let Ok(other) = std::str::from_utf8(entry.file_name().to_bytes())
-            && names::are_twins(other, name)
+        if let Ok(name) = std::str::from_utf8(entry.file_name().to_bytes())
+            && name != "."
+            && name != ".."
         {
-            return true;
+            out.insert(names::fold_key(name));
         }
     }
-    false
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn twins_are_found_with_one_listing_per_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("docs")).unwrap();
+        for i in 0..50 {
+            std::fs::write(dir.path().join(format!("docs/FILE{i}.TXT")), b"x").unwrap();
+        }
+        let root = Root::open(dir.path());
+        let mut cache = FolderCache::default();
+        for i in 0..50 {
+            let r = root.open_file_cached(&format!("docs/file{i}.txt"), &mut cache);
+            assert_eq!(r.err(), Some(Refusal::Missing { unicode_twin: true }));
+        }
+        let r = root.open_file_cached("docs/other.txt", &mut cache);
+        assert_eq!(
+            r.err(),
+            Some(Refusal::Missing {
+                unicode_twin: false
+            })
+        );
+        assert_eq!(cache.listings(), 1);
+        // A missing folder on the way is looked up in its own parent.
+        let r = root.open_file_cached("DOCS/FILE1.TXT", &mut cache);
+        assert_eq!(r.err(), Some(Refusal::Missing { unicode_twin: true }));
+        assert_eq!(cache.listings(), 2);
+    }
 }

@@ -378,7 +378,12 @@ fn binary_and_library_print_the_same_bytes_and_exit_the_same() {
 fn a_run_printed_in_another_format_is_the_run_in_that_format() {
     let f = Fixture::new();
     f.t.write("docs/a.md", "alpha - one\n");
-    for seal in [f.t.seal_path(), f.p("keyed.json"), f.p("nope.json"), f.p("bare.json")] {
+    for seal in [
+        f.t.seal_path(),
+        f.p("keyed.json"),
+        f.p("nope.json"),
+        f.p("bare.json"),
+    ] {
         let opts = |format| command::verify::Options {
             root: f.root(),
             format,
@@ -388,7 +393,10 @@ fn a_run_printed_in_another_format_is_the_run_in_that_format() {
         };
         let json = command::verify::run(&opts(Format::Json));
         let human = command::verify::run(&opts(Format::Human));
-        assert_eq!(from_ran(json.in_format(Format::Human)), from_ran(human.clone()));
+        assert_eq!(
+            from_ran(json.in_format(Format::Human)),
+            from_ran(human.clone())
+        );
         assert_eq!(from_ran(human.in_format(Format::Json)), from_ran(json));
     }
     for (packet, key) in [

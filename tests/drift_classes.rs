@@ -177,6 +177,29 @@ fn line_endings_redistributed_in_a_mixed_file_are_crlf() {
     assert_eq!(t.verify().drift_of("a.txt"), vec!["crlf"]);
 }
 
+/// Found by the resource probe family: a complete folder too deep to walk whole must still report
+/// the unsealed file the walk already saw, beside `unreadable` for the part it could not walk.
+#[test]
+fn a_walk_past_the_depth_limit_still_reports_what_it_saw() {
+    let t = Tree::new();
+    t.write("deep/a.md", "a\n");
+    t.seal(&["--complete", "deep"]);
+    t.write("deep/planted.sh", "echo owned\n");
+    let chain: String = (0..300).map(|i| format!("/d{i}")).collect();
+    t.ws.folder(format!("deep{chain}")).unwrap();
+    let run = t.verify();
+    assert_eq!(run.code, 1);
+    assert_eq!(run.drift_of("deep/planted.sh"), vec!["unsealed"]);
+    let findings = run.report()["findings"].as_array().unwrap().clone();
+    assert!(
+        findings
+            .iter()
+            .any(|f| f["drift"] == serde_json::json!(["unreadable"])),
+        "{}",
+        run.stdout
+    );
+}
+
 #[test]
 fn crlf_and_bom_together_name_both() {
     let t = sealed_doc();

@@ -105,8 +105,11 @@ pub fn create(req: &SealRequest<'_>) -> Result<Seal, CreateError> {
                 files.insert(name.into_bytes());
             }
             EntryKind::Folder => {
-                let entries = root.walk(&name).map_err(|r| refused(&name, why_of(r)))?;
-                for e in entries {
+                let walk = root.walk(&name).map_err(|r| refused(&name, why_of(r)))?;
+                if let Some((path, r)) = walk.refused.into_iter().next() {
+                    return Err(refused_bytes(path, why_of(r)));
+                }
+                for e in walk.entries {
                     match e.kind {
                         EntryKind::File => {
                             files.insert(e.path);

@@ -217,8 +217,8 @@ fn unsealed_entries(seal: &Seal, root: &Root) -> Vec<Finding> {
     let mut reported: HashSet<Vec<u8>> = HashSet::new();
     let mut findings = Vec::new();
     for folder in seal.complete() {
-        let entries = match root.walk(folder.as_str()) {
-            Ok(entries) => entries,
+        let walk = match root.walk(folder.as_str()) {
+            Ok(walk) => walk,
             Err(refusal) => {
                 findings.push(Finding {
                     path: folder.as_str().as_bytes().to_vec(),
@@ -230,6 +230,20 @@ fn unsealed_entries(seal: &Seal, root: &Root) -> Vec<Finding> {
                 continue;
             }
         };
+        // A part of the folder that could not be listed may hide unsealed entries: it fails as
+        // unreadable (or what its refusal says), and what was listed is still checked.
+        for (path, refusal) in walk.refused {
+            if reported.insert(path.clone()) {
+                findings.push(Finding {
+                    path,
+                    drift: vec![drift_of(refusal)],
+                    expected_bytes: None,
+                    actual_bytes: None,
+                    sha256_match: false,
+                });
+            }
+        }
+        let entries = walk.entries;
         for entry in entries {
             if entry.kind == EntryKind::Folder || sealed.contains(entry.path.as_slice()) {
                 continue;

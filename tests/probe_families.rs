@@ -2,7 +2,7 @@
 //! through the gate with the built-in validator (issue #9, acceptance 3). One module per family
 //! in `tests/families/`; the shared checks are here.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use sealprobe::gate::{self, Builtin, RunOptions, Verdict};
@@ -33,12 +33,18 @@ mod seal_tamper;
 #[path = "families/unicode.rs"]
 mod unicode;
 
+/// The suite at seed 0, drawn once for all the tests of this binary.
+fn suite0() -> &'static [Case] {
+    static SUITE: OnceLock<Vec<Case>> = OnceLock::new();
+    SUITE.get_or_init(|| suite(0).unwrap_or_else(|p| panic!("the suite is broken: {p:#?}")))
+}
+
 /// The cases of `family` at seed 0.
 pub fn cases_of(family: Family) -> Vec<Case> {
-    suite(0)
-        .unwrap_or_else(|p| panic!("the suite is broken: {p:#?}"))
-        .into_iter()
+    suite0()
+        .iter()
         .filter(|c| c.family == family)
+        .cloned()
         .collect()
 }
 

@@ -15,7 +15,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::Value;
 
 use super::ProbeFamily;
-use super::decision::{
+use super::packets::{
     BLOCKERS, DRYRUN, EXECUTION, PLAIN, PRECHECK, Style, digest16, doc, emit, fix7, forge, grant,
     grant_with, granted, keyed, packet_name, selecting, with_grants,
 };
@@ -294,7 +294,7 @@ impl ProbeFamily for ForgedTokens {
             replayed.clone(),
             R::GrantWrongPacket,
         );
-        let on_hold = selecting(&base, super::decision::HOLD, &BLOCKERS[..1]);
+        let on_hold = selecting(&base, super::packets::HOLD, &BLOCKERS[..1]);
         forged(
             cases,
             "replay-from-hold-selection",

@@ -14,7 +14,7 @@ use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use serde_json::{Value, json};
 
 use super::ProbeFamily;
-use super::decision::{
+use super::packets::{
     BLOCKERS, DRYRUN, HOLD, doc, fix7, grant, granted, keyed, packet_name, replace_once, selecting,
     with_grants,
 };
@@ -1186,7 +1186,7 @@ fn packets(cases: &mut Cases, rng: &mut Seeded) {
         R::GrantInvalid,
     );
     let c = rng.word(43);
-    let d16 = super::decision::digest16(&dry);
+    let d16 = super::packets::digest16(&dry);
     add(
         cases,
         "packet-token-mac-is-canary",

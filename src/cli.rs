@@ -142,6 +142,10 @@ enum Command {
         /// Write a JUnit report here.
         #[arg(long, value_name = "FILE")]
         junit: Option<PathBuf>,
+        /// Make case workspaces below this folder (default: $SEALPROBE_WORKDIR, else /dev/shm
+        /// when writable, else the temporary folder).
+        #[arg(long, value_name = "DIR")]
+        work_dir: Option<PathBuf>,
     },
     /// The probe cases: list them, show one, or write them as files for other tools.
     #[command(
@@ -266,6 +270,7 @@ pub fn run() -> ExitCode {
             timeout,
             json,
             junit,
+            work_dir,
         } => {
             if !(timeout.is_finite() && timeout > 0.0 && timeout <= 86_400.0) {
                 return ExitCode::from(
@@ -289,6 +294,7 @@ pub fn run() -> ExitCode {
                     jobs,
                     timeout: Duration::from_secs_f64(timeout),
                     progress: progress_wanted(),
+                    work_dir: work_dir.unwrap_or_else(gate::default_work_dir),
                 },
                 reports: gate::Reports { json, junit },
             }))

@@ -45,7 +45,14 @@ pub struct Workspace {
 impl Workspace {
     /// A workspace in a new temporary folder, removed when dropped.
     pub fn temporary() -> io::Result<Workspace> {
-        let temp = tempfile::tempdir()?;
+        Workspace::temporary_in(&std::env::temp_dir())
+    }
+
+    /// A workspace in a new temporary folder below `parent`, removed when dropped.
+    pub fn temporary_in(parent: &Path) -> io::Result<Workspace> {
+        let temp = tempfile::Builder::new()
+            .prefix("sealprobe-case-")
+            .tempdir_in(parent)?;
         let ws = Workspace {
             base: temp.path().to_path_buf(),
             root_name: ROOT,

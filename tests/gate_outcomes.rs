@@ -85,6 +85,7 @@ fn opts(timeout: Duration) -> RunOptions {
         jobs: 2,
         timeout,
         progress: false,
+        work_dir: gate::default_work_dir(),
     }
 }
 
@@ -230,11 +231,26 @@ impl Validator for Hangs {
 #[test]
 fn a_validator_that_hangs_is_a_timeout_and_the_gate_does_not_wait() {
     let start = std::time::Instant::now();
-    let run = run(Hangs, Duration::from_millis(300));
+    let work = tempfile::tempdir().unwrap();
+    let cases = cases();
+    let digest = case_set_digest(&cases.iter().map(|c| (**c).clone()).collect::<Vec<_>>());
+    let run = gate::run_with(
+        cases,
+        digest,
+        0,
+        Filter::default(),
+        Arc::new(Hangs),
+        &RunOptions {
+            work_dir: work.path().to_path_buf(),
+            ..opts(Duration::from_millis(300))
+        },
+    );
     assert!(
         start.elapsed() < Duration::from_secs(60),
         "the gate waited for a hung case"
     );
+    // The abandoned cases' workspaces are removed all the same.
+    assert_eq!(std::fs::read_dir(work.path()).unwrap().count(), 0);
     assert_eq!(verdict_of(&run, "control"), Verdict::Timeout);
     assert_gate_fails(run, "hostile", Verdict::Timeout);
 }

@@ -95,6 +95,7 @@ pub fn pin(family: Family, pins: &[(&str, &[&str])]) {
             jobs: 2,
             timeout: Duration::from_secs(30),
             progress: false,
+            work_dir: gate::default_work_dir(),
         },
     );
     for r in &run.results {

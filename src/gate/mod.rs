@@ -25,7 +25,7 @@ use crate::digest::Digest;
 use crate::probe::case::{Case, case_set_digest};
 use crate::probe::{Filter, shell_quote, suite};
 pub use judge::Verdict;
-pub use runner::{CaseResult, RunOptions, run_cases};
+pub use runner::{CaseResult, RunOptions, default_work_dir, run_cases};
 pub use validator::{Builtin, Ending, Observation, Validator};
 
 /// The options of `sealprobe gate`.
@@ -135,10 +135,10 @@ pub fn run(opts: &Options) -> Ran<GateRun> {
         Err(e) => return Ran::usage("gate", e),
     };
     let case_set = case_set_digest(&all);
-    let cases: Vec<Arc<Case>> = selection
-        .select(&all)
+    let cases: Vec<Arc<Case>> = all
         .into_iter()
-        .map(|c| Arc::new(c.clone()))
+        .filter(|c| selection.admits(c))
+        .map(Arc::new)
         .collect();
     let run = run_with(
         cases,

@@ -3,11 +3,12 @@
 //! with the case's canaries as secrets plus every token-shape rule, then judged.
 //!
 //! The deadline is kept by waiting for the case's thread with a timeout: a case that does not
-//! answer in time is a `timeout` (and fails the gate), and its thread is left behind; the gate
-//! does not wait for it. A panic on the case's thread is a `crash`. A case whose workspace cannot
+//! answer in time is a `timeout` (and fails the gate), its workspace is removed, and its thread is
+//! left behind; the gate does not wait for it. A panic on the case's thread is a `crash`. A case whose workspace cannot
 //! be written is a crash too, with the reason: the gate never counts a case it could not run.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -30,6 +31,27 @@ pub struct RunOptions {
     pub timeout: Duration,
     /// Show a progress bar (on a terminal, outside CI).
     pub progress: bool,
+    /// Where case workspaces are made ([`default_work_dir`] by default).
+    pub work_dir: PathBuf,
+}
+
+/// Where case workspaces go unless told: `$SEALPROBE_WORKDIR`, else `/dev/shm` when it is a
+/// writable folder (memory: a suite of a thousand small trees is written and removed in a
+/// fraction of the time a disk journal takes), else the system's temporary folder.
+pub fn default_work_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("SEALPROBE_WORKDIR") {
+        return PathBuf::from(dir);
+    }
+    let shm = Path::new("/dev/shm");
+    let writable = tempfile::Builder::new()
+        .prefix("sealprobe-probe-")
+        .tempdir_in(shm)
+        .is_ok();
+    if shm.is_dir() && writable {
+        shm.to_path_buf()
+    } else {
+        std::env::temp_dir()
+    }
 }
 
 /// What became of one case against one validator.
@@ -47,7 +69,12 @@ pub struct CaseResult {
 }
 
 /// Runs `case` against `validator` and judges it.
-pub fn run_case(case: &Arc<Case>, validator: &Arc<dyn Validator>, timeout: Duration) -> CaseResult {
+pub fn run_case(
+    case: &Arc<Case>,
+    validator: &Arc<dyn Validator>,
+    timeout: Duration,
+    work_dir: &Path,
+) -> CaseResult {
     let start = Instant::now();
     let result = |judged: Judged, exit: Option<i32>, classes: Vec<Class>| CaseResult {
         id: case.id.clone(),
@@ -65,43 +92,52 @@ pub fn run_case(case: &Arc<Case>, validator: &Arc<dyn Validator>, timeout: Durat
         };
         return result(j, None, Vec::new());
     }
+    let crash = |detail: String| Judged {
+        verdict: Verdict::Crash,
+        detail,
+    };
+    // The workspace is made and removed here, not on the validator's thread: a validator that
+    // never answers is abandoned, and its workspace is removed all the same.
+    let ws = match Workspace::temporary_in(work_dir) {
+        Ok(ws) => Arc::new(ws),
+        Err(e) => {
+            return result(
+                crash(format!("cannot make a workspace: {}", e.kind())),
+                None,
+                vec![],
+            );
+        }
+    };
+    if let Err(e) = materialize(case, &ws) {
+        return result(
+            crash(format!("cannot write the case: {}", e.kind())),
+            None,
+            vec![],
+        );
+    }
     let (tx, rx) = mpsc::channel();
-    let (c, v) = (Arc::clone(case), Arc::clone(validator));
+    let (c, v, w) = (Arc::clone(case), Arc::clone(validator), Arc::clone(&ws));
     let spawned = std::thread::Builder::new()
         .name(format!("case {}", case.id))
         .spawn(move || {
-            let ran = catch_unwind(AssertUnwindSafe(|| -> Result<Vec<Observation>, String> {
-                let ws = Workspace::temporary()
-                    .map_err(|e| format!("cannot make a workspace: {}", e.kind()))?;
-                materialize(&c, &ws).map_err(|e| format!("cannot write the case: {}", e.kind()))?;
-                Ok(v.run(&c, &ws))
-            }));
+            let ran = catch_unwind(AssertUnwindSafe(|| v.run(&c, &w)));
             let _ = tx.send(ran);
         });
     if spawned.is_err() {
-        let j = Judged {
-            verdict: Verdict::Crash,
-            detail: "cannot start a thread for the case".into(),
-        };
-        return result(j, None, Vec::new());
+        return result(
+            crash("cannot start a thread for the case".into()),
+            None,
+            vec![],
+        );
     }
     let runs = match rx.recv_timeout(timeout) {
-        Ok(Ok(Ok(runs))) => runs,
-        Ok(Ok(Err(why))) => {
-            let j = Judged {
-                verdict: Verdict::Crash,
-                detail: why,
-            };
-            return result(j, None, Vec::new());
-        }
+        Ok(Ok(runs)) => runs,
         Ok(Err(_)) | Err(mpsc::RecvTimeoutError::Disconnected) => {
-            let j = Judged {
-                verdict: Verdict::Crash,
-                detail: "the validator panicked".into(),
-            };
-            return result(j, None, Vec::new());
+            return result(crash("the validator panicked".into()), None, vec![]);
         }
         Err(mpsc::RecvTimeoutError::Timeout) => {
+            // Best effort: the abandoned thread may still hold the folder open.
+            let _ = std::fs::remove_dir_all(ws.base());
             let j = Judged {
                 verdict: Verdict::Timeout,
                 detail: format!("no answer within {:.1} s", timeout.as_secs_f64()),
@@ -109,6 +145,7 @@ pub fn run_case(case: &Arc<Case>, validator: &Arc<dyn Validator>, timeout: Durat
             return result(j, None, Vec::new());
         }
     };
+    drop(ws);
     let scanner = match leak::canary_scanner(&case.canaries) {
         Ok(s) => s,
         Err(_) => {
@@ -155,7 +192,7 @@ pub fn run_cases(
         cases
             .par_iter()
             .map(|case| {
-                let r = run_case(case, validator, opts.timeout);
+                let r = run_case(case, validator, opts.timeout, &opts.work_dir);
                 if let Some(bar) = &bar {
                     bar.inc(1);
                 }

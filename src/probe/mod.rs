@@ -19,6 +19,7 @@ pub mod materialize;
 pub mod static_cases;
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
+use rayon::prelude::*;
 
 pub use case::{Carrier, Case, Class, Entry, Expect, Family, Need, case_set_digest};
 
@@ -26,13 +27,21 @@ pub use case::{Carrier, Case, Class, Entry, Expect, Family, Need, case_set_diges
 /// ids unique, sorted by id. Any problem is a defect of the suite and is returned, never
 /// skipped.
 pub fn suite(seed: u64) -> Result<Vec<Case>, Vec<String>> {
+    // Families are independent (each has its own seeded numbers), so they are drawn in
+    // parallel; the order is fixed by the sort below.
+    let drawn: Vec<Result<Vec<Case>, Vec<String>>> = families::REGISTRY
+        .par_iter()
+        .map(|family| {
+            let mut drawn = draft::Cases::new(family.family());
+            let mut rng = draft::Seeded::new(seed, family.family());
+            family.draw(&mut drawn, &mut rng);
+            drawn.finish()
+        })
+        .collect();
     let mut cases = Vec::new();
     let mut problems = Vec::new();
-    for family in families::REGISTRY {
-        let mut drawn = draft::Cases::new(family.family());
-        let mut rng = draft::Seeded::new(seed, family.family());
-        family.draw(&mut drawn, &mut rng);
-        match drawn.finish() {
+    for d in drawn {
+        match d {
             Ok(c) => cases.extend(c),
             Err(p) => problems.extend(p),
         }

@@ -19,7 +19,7 @@ use super::case::{Carrier, Case, Class, Entry, Expect, Family, Inputs, Need};
 use crate::decide::packet::digest_without_grants;
 use crate::digest::Digest;
 use crate::seal::fingerprint::fingerprints_of;
-use crate::seal::model::{Artifact, CompleteFolder, Seal};
+use crate::seal::model::{CompleteFolder, Seal};
 use crate::seal::path::SealPath;
 use crate::strict_json::{self, Node, Value};
 use crate::token::grant::GrantToken;
@@ -407,14 +407,7 @@ pub fn honest_seal(
         .iter()
         .map(|(p, bytes)| {
             let path = SealPath::parse(p).map_err(|e| format!("{e:?} is not a seal path"))?;
-            let fp = fingerprints_of(bytes);
-            Ok(Artifact {
-                path,
-                bytes: fp.bytes,
-                sha256: fp.sha256,
-                text: fp.text,
-                json: fp.json,
-            })
+            Ok(fingerprints_of(bytes).into_artifact(path))
         })
         .collect::<Result<Vec<_>, String>>()?;
     let complete = complete

@@ -161,13 +161,7 @@ fn read_artifact(root: &Root, path: SealPath, buf: &mut [u8]) -> Result<Artifact
         .ok()
         .flatten()
         .ok_or_else(|| refused(path.as_str(), Why::Unreadable))?;
-    Ok(Artifact {
-        path,
-        bytes: fp.bytes,
-        sha256: fp.sha256,
-        text: fp.text,
-        json: fp.json,
-    })
+    Ok(fp.into_artifact(path))
 }
 
 /// Normalizes a path argument: `.` stays, a trailing `/` is dropped, the rest must be a seal path.

@@ -17,7 +17,8 @@
 use sha2::{Digest as _, Sha256};
 use unicode_normalization::UnicodeNormalization;
 
-use super::model::{Eol, JsonFingerprint, TextFingerprint};
+use super::model::{Artifact, Eol, JsonFingerprint, TextFingerprint};
+use super::path::SealPath;
 use crate::digest::Digest;
 use crate::strict_json::{self, DEFAULT_SIZE_LIMIT, canonical};
 
@@ -36,6 +37,19 @@ pub struct Fingerprints {
     pub sha256: Digest,
     pub text: Option<TextFingerprint>,
     pub json: Option<JsonFingerprint>,
+}
+
+impl Fingerprints {
+    /// The seal's record of a file at `path` with these fingerprints.
+    pub fn into_artifact(self, path: SealPath) -> Artifact {
+        Artifact {
+            path,
+            bytes: self.bytes,
+            sha256: self.sha256,
+            text: self.text,
+            json: self.json,
+        }
+    }
 }
 
 /// Streaming computation of [`Fingerprints`]: feed it with [`Fingerprinter::update`].

@@ -4,17 +4,12 @@
 //! were sealed.
 
 use super::ProbeFamily;
+use super::text::{BOM, with_bom};
 use crate::probe::case::Family;
 use crate::probe::draft::{Cases, Draft, Seeded};
 use crate::seal::Drift;
 
 pub struct Bom;
-
-const BOM: &[u8] = b"\xEF\xBB\xBF";
-
-fn with_bom(text: &[u8]) -> Vec<u8> {
-    [BOM, text].concat()
-}
 
 /// `text` (ASCII) in UTF-16 or UTF-32, little or big endian, with its byte-order mark.
 fn wide(text: &str, width: usize, little: bool) -> Vec<u8> {

@@ -7,15 +7,12 @@
 //! newline is `final-newline` and nothing else.
 
 use super::ProbeFamily;
+use super::text::{drift, word, words};
 use crate::probe::case::Family;
 use crate::probe::draft::{Cases, Draft, Seeded};
 use crate::seal::Drift;
 
 pub struct Bytes;
-
-/// Letters for filler words: lowercase ASCII without `m`, `l`, `i`, `o`, `r`, `n`, `w`, so no
-/// edit of one letter can land on a UTS #39 confusable (`m` and `rn`, `l` and `1`).
-const SAFE: &[u8] = b"abcdefghjkpqstuvxyz";
 
 /// Letters whose lowest bit can be flipped into another plain letter (`b` to `c`, `t` to `u`...).
 const FLIPPABLE: &[u8] = b"bdfhjptx";
@@ -23,17 +20,6 @@ const FLIPPABLE: &[u8] = b"bdfhjptx";
 /// Just over 1 MiB: large enough that a prefix or a sample misses a late change, small enough to
 /// keep the suite fast.
 const BIG: usize = 1_100_000;
-
-fn word(rng: &mut Seeded) -> String {
-    let n = rng.between(3, 9);
-    (0..n)
-        .map(|_| char::from(SAFE[rng.below(SAFE.len())]))
-        .collect()
-}
-
-fn words(rng: &mut Seeded, n: usize) -> String {
-    (0..n).map(|_| word(rng)).collect::<Vec<_>>().join(" ")
-}
 
 /// An LF text file of `lines` lines (ASCII), starting with the letter `b`, ending with a newline.
 fn text(rng: &mut Seeded, lines: usize) -> Vec<u8> {
@@ -90,12 +76,6 @@ fn cut_mid(bytes: &[u8], at: usize) -> Vec<u8> {
         cut -= 1;
     }
     bytes[..cut].to_vec()
-}
-
-fn drift(name: &str, why: &str, path: &str, sealed: &[u8], now: Vec<u8>) -> Draft {
-    Draft::tree(name, why)
-        .file(path, sealed.to_vec())
-        .write(path, now)
 }
 
 impl ProbeFamily for Bytes {

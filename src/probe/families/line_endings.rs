@@ -7,25 +7,12 @@
 //! line separator) is `content` too, and a file that is not UTF-8 has no text layer at all.
 
 use super::ProbeFamily;
+use super::text::{drift, with_bom, word, words};
 use crate::probe::case::Family;
 use crate::probe::draft::{Cases, Draft, Seeded};
 use crate::seal::Drift;
 
 pub struct LineEndings;
-
-/// Letters for filler words (lowercase ASCII without the UTS #39 confusables `m`, `l`).
-const SAFE: &[u8] = b"abcdefghjkpqstuvxyz";
-
-fn word(rng: &mut Seeded) -> String {
-    let n = rng.between(3, 9);
-    (0..n)
-        .map(|_| char::from(SAFE[rng.below(SAFE.len())]))
-        .collect()
-}
-
-fn words(rng: &mut Seeded, n: usize) -> String {
-    (0..n).map(|_| word(rng)).collect::<Vec<_>>().join(" ")
-}
 
 fn lines(rng: &mut Seeded, n: usize) -> Vec<String> {
     (0..n)
@@ -71,16 +58,6 @@ fn one_line(lines: &[String], eol: &str, k: usize, other: &str) -> Vec<u8> {
 
 fn replace(text: &[u8], from: &str, to: &str) -> Vec<u8> {
     String::from_utf8_lossy(text).replace(from, to).into_bytes()
-}
-
-fn with_bom(text: &[u8]) -> Vec<u8> {
-    [b"\xEF\xBB\xBF".as_slice(), text].concat()
-}
-
-fn drift(name: &str, why: &str, path: &str, sealed: &[u8], now: Vec<u8>) -> Draft {
-    Draft::tree(name, why)
-        .file(path, sealed.to_vec())
-        .write(path, now)
 }
 
 impl ProbeFamily for LineEndings {

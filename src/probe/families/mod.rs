@@ -23,6 +23,7 @@ mod line_endings;
 mod packets;
 mod resource;
 mod seal_tamper;
+mod text;
 mod unicode;
 
 /// A family of cases.

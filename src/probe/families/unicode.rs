@@ -9,26 +9,12 @@
 use unicode_normalization::UnicodeNormalization;
 
 use super::ProbeFamily;
+use super::text::{with_bom, words};
 use crate::probe::case::Family;
 use crate::probe::draft::{Cases, Draft, Seeded};
 use crate::seal::Drift;
 
 pub struct Unicode;
-
-/// Letters for filler words: lowercase ASCII without `m`, `l`, `i`, `o`, `r`, `n`, `w` (no
-/// filler word is confusable with another, nor with the piece it surrounds).
-const SAFE: &[u8] = b"abcdefghjkpqstuvxyz";
-
-fn word(rng: &mut Seeded) -> String {
-    let n = rng.between(3, 9);
-    (0..n)
-        .map(|_| char::from(SAFE[rng.below(SAFE.len())]))
-        .collect()
-}
-
-fn words(rng: &mut Seeded, n: usize) -> String {
-    (0..n).map(|_| word(rng)).collect::<Vec<_>>().join(" ")
-}
 
 /// An LF text with a hole at a random line: the sealed and the drifted text differ only by what
 /// is put in the hole.
@@ -68,10 +54,6 @@ fn cr(text: &[u8]) -> Vec<u8> {
     String::from_utf8_lossy(text)
         .replace('\n', "\r")
         .into_bytes()
-}
-
-fn with_bom(text: &[u8]) -> Vec<u8> {
-    [b"\xEF\xBB\xBF".as_slice(), text].concat()
 }
 
 fn drop_final(text: &[u8]) -> Vec<u8> {

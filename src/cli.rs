@@ -121,6 +121,11 @@ enum Command {
         after_help = "Exit status: 0 every case held, 1 a case did not hold (or none ran, or fewer than the filters select), 2 usage error.\n\nExamples:\n  sealprobe gate\n  sealprobe gate --family bom --family unicode\n  sealprobe gate --case 'seal-tamper/*' --json gate.json --junit gate.xml"
     )]
     Gate {
+        /// The validator: `builtin` (the default), or a command template with placeholders
+        /// {seal} {root} {key} {packet} {sums} {now}, split like a shell would and run without
+        /// one, in the case's root/ (repeatable: a compatibility matrix).
+        #[arg(long, value_name = "builtin|CMD")]
+        validator: Vec<String>,
         /// Only this family (repeatable).
         #[arg(long, value_parser = vocabulary::<Family>())]
         family: Vec<Family>,
@@ -263,6 +268,7 @@ pub fn run() -> ExitCode {
             packet,
         })),
         Command::Gate {
+            validator,
             family,
             cases,
             seed,
@@ -297,6 +303,10 @@ pub fn run() -> ExitCode {
                     work_dir: work_dir.unwrap_or_else(gate::default_work_dir),
                 },
                 reports: gate::Reports { json, junit },
+                validators: validator
+                    .iter()
+                    .map(|v| gate::ValidatorSpec::from_arg(v))
+                    .collect(),
             }))
         }
         Command::Probes {

@@ -63,6 +63,8 @@ impl Validator for Fixed {
             stdout: self.stdout.clone(),
             stderr: Vec::new(),
             classes: self.classes.clone(),
+            cut: 0,
+            leaks_in_cut: 0,
         }]
     }
 
@@ -97,7 +99,7 @@ fn run(validator: impl Validator + 'static, timeout: Duration) -> GateRun {
         digest,
         0,
         Filter::default(),
-        Arc::new(validator),
+        vec![Arc::new(validator)],
         &opts(timeout),
     )
 }
@@ -115,7 +117,7 @@ fn assert_gate_fails(run: GateRun, failed: &str, verdict: Verdict) {
     assert_eq!(verdict_of(&run, failed), verdict);
     assert!(!run.passed());
     let why = run.case(&format!("bom/{failed}")).unwrap().why.clone();
-    let rerun = run.rerun(&format!("bom/{failed}"));
+    let rerun = run.rerun(&format!("bom/{failed}"), &run.validators[0]);
     let ran = gate::conclude(run, &Reports::default());
     assert_eq!(ran.exit, Exit::Fail);
     assert_eq!(ran.exit.code(), 1);
@@ -239,7 +241,7 @@ fn a_validator_that_hangs_is_a_timeout_and_the_gate_does_not_wait() {
         digest,
         0,
         Filter::default(),
-        Arc::new(Hangs),
+        vec![Arc::new(Hangs)],
         &RunOptions {
             work_dir: work.path().to_path_buf(),
             ..opts(Duration::from_millis(300))
@@ -300,7 +302,7 @@ fn a_gate_that_ran_no_case_fails() {
         case_set_digest(&[]),
         0,
         Filter::default(),
-        Arc::new(Builtin),
+        vec![Arc::new(Builtin)],
         &opts(Duration::from_secs(30)),
     );
     assert!(!run.passed());
@@ -324,6 +326,6 @@ fn a_gate_that_ran_fewer_cases_than_selected_fails() {
     assert!(
         String::from_utf8(ran.stdout)
             .unwrap()
-            .contains("ran 1 of the 2 cases")
+            .contains("ran 1 of the 2 runs")
     );
 }

@@ -90,7 +90,7 @@ pub fn pin(family: Family, pins: &[(&str, &[&str])]) {
         case_set_digest(&cases),
         0,
         Filter::default(),
-        Arc::new(Builtin),
+        vec![Arc::new(Builtin)],
         &RunOptions {
             jobs: 2,
             timeout: Duration::from_secs(30),

@@ -65,6 +65,7 @@ fn judged(verdict: Verdict, detail: impl Into<String>) -> Judged {
 pub fn is_crash(ending: Ending) -> bool {
     match ending {
         Ending::Crashed => true,
+        Ending::TimedOut => false,
         Ending::Exited(code) => code == 101 || !(0..126).contains(&code),
     }
 }
@@ -94,6 +95,9 @@ fn judge_one(case: &Case, obs: &Observation, leaks: usize) -> Judged {
                 Verdict::Crash,
                 format!("{label}: crashed (killed or panicked)"),
             );
+        }
+        Ending::TimedOut => {
+            return judged(Verdict::Timeout, format!("{label}: killed at the deadline"));
         }
     };
     if leaks > 0 {

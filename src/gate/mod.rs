@@ -11,6 +11,7 @@
 //! commands of [`crate::command`]. [`GateRun::passed`] is the one definition of a passing gate:
 //! it also fails when it ran no case, or fewer than the set holds for the filters.
 
+pub mod command;
 pub mod judge;
 pub mod render;
 pub mod runner;
@@ -24,6 +25,7 @@ use crate::command::{Exit, Ran};
 use crate::digest::Digest;
 use crate::probe::case::{Case, case_set_digest};
 use crate::probe::{Filter, shell_quote, suite};
+pub use command::CommandValidator;
 pub use judge::Verdict;
 pub use runner::{CaseResult, RunOptions, default_work_dir, run_cases};
 pub use validator::{Builtin, Ending, Observation, Validator};
@@ -35,6 +37,8 @@ pub struct Options {
     pub filter: Filter,
     pub run: RunOptions,
     pub reports: Reports,
+    /// The validators (the built-in one when empty).
+    pub validators: Vec<ValidatorSpec>,
 }
 
 /// One gate run: the cases it was to run, what became of each, and the suite's identity.
@@ -49,8 +53,9 @@ pub struct GateRun {
     pub cases: Vec<Arc<Case>>,
     pub results: Vec<CaseResult>,
     pub elapsed: Duration,
-    /// `--validator` arguments that select the validators again (empty for the built-in one).
-    pub rerun_validators: Vec<String>,
+    /// For each validator, the `--validator` argument that selects it again (`None` for the
+    /// built-in one, the default).
+    pub rerun_validators: Vec<(String, Option<String>)>,
 }
 
 impl GateRun {
@@ -71,50 +76,98 @@ impl GateRun {
             && self.results.iter().all(|r| r.verdict.holds())
     }
 
-    /// The command that reruns one case alone.
-    pub fn rerun(&self, id: &str) -> String {
+    /// The command that reruns one case alone against one validator.
+    pub fn rerun(&self, id: &str, validator: &str) -> String {
         let mut cmd = format!(
             "sealprobe gate --case {} --seed {}",
             shell_quote(id),
             self.seed
         );
-        for v in &self.rerun_validators {
+        let arg = self
+            .rerun_validators
+            .iter()
+            .find(|(name, _)| name == validator)
+            .and_then(|(_, arg)| arg.clone());
+        if let Some(arg) = arg {
             cmd.push_str(" --validator ");
-            cmd.push_str(&shell_quote(v));
+            cmd.push_str(&shell_quote(&arg));
         }
         cmd
     }
 }
 
 /// Runs `cases` (the selection of `filter` from the suite of `seed`, whose digest is `case_set`)
-/// against `validator`.
+/// against every one of `validators`.
 pub fn run_with(
     cases: Vec<Arc<Case>>,
     case_set: Digest,
     seed: u64,
     filter: Filter,
-    validator: Arc<dyn Validator>,
+    validators: Vec<Arc<dyn Validator>>,
     opts: &RunOptions,
 ) -> GateRun {
     let start = Instant::now();
-    let results = run_cases(&cases, &validator, opts);
+    let results = run_cases(&cases, &validators, opts);
     GateRun {
         seed,
         filter,
         case_set,
-        validators: vec![validator.name()],
-        rerun_validators: validator.rerun_arg().into_iter().collect(),
+        validators: validators.iter().map(|v| v.name()).collect(),
+        rerun_validators: validators
+            .iter()
+            .map(|v| (v.name(), v.rerun_arg()))
+            .collect(),
         cases,
         results,
         elapsed: start.elapsed(),
     }
 }
 
+/// Which validator to run: `builtin`, or a command template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ValidatorSpec {
+    Builtin,
+    Command(String),
+}
+
+impl ValidatorSpec {
+    /// `builtin` is the built-in validator; anything else a command template.
+    pub fn from_arg(arg: &str) -> ValidatorSpec {
+        if arg == "builtin" {
+            ValidatorSpec::Builtin
+        } else {
+            ValidatorSpec::Command(arg.to_owned())
+        }
+    }
+
+    fn build(&self, timeout: Duration) -> Result<Arc<dyn Validator>, String> {
+        Ok(match self {
+            ValidatorSpec::Builtin => Arc::new(Builtin),
+            ValidatorSpec::Command(t) => Arc::new(CommandValidator::parse(t, timeout)?),
+        })
+    }
+}
+
 /// A report written to a file.
 type Renderer = dyn Fn(&GateRun) -> Result<Vec<u8>, String>;
 
-/// `sealprobe gate` with the built-in validator.
+/// `sealprobe gate`.
 pub fn run(opts: &Options) -> Ran<GateRun> {
+    let specs = if opts.validators.is_empty() {
+        vec![ValidatorSpec::Builtin]
+    } else {
+        opts.validators.clone()
+    };
+    let mut validators: Vec<Arc<dyn Validator>> = Vec::new();
+    for spec in &specs {
+        match spec.build(opts.run.timeout) {
+            Ok(v) if validators.iter().any(|w| w.name() == v.name()) => {
+                return Ran::usage("gate", "the same --validator is given twice");
+            }
+            Ok(v) => validators.push(v),
+            Err(e) => return Ran::usage("gate", e),
+        }
+    }
     let all = match suite(opts.seed) {
         Ok(c) => c,
         Err(problems) => {
@@ -145,7 +198,7 @@ pub fn run(opts: &Options) -> Ran<GateRun> {
         case_set,
         opts.seed,
         opts.filter.clone(),
-        Arc::new(Builtin),
+        validators,
         &opts.run,
     );
     conclude(run, &opts.reports)

@@ -54,11 +54,15 @@ impl Tally {
     }
 }
 
-/// The tally of every family that has selected cases, and the total.
-pub fn tallies(run: &GateRun) -> (BTreeMap<Family, Tally>, Tally) {
+/// The tally of every family that has selected cases, and the total, for one validator (or all
+/// of them together when `validator` is `None`).
+pub fn tallies(run: &GateRun, validator: Option<&str>) -> (BTreeMap<Family, Tally>, Tally) {
     let mut per: BTreeMap<Family, Tally> = BTreeMap::new();
     let mut total = Tally::default();
     for r in &run.results {
+        if validator.is_some_and(|v| v != r.validator) {
+            continue;
+        }
         if let Some(case) = run.case(&r.id) {
             per.entry(case.family).or_default().add(case, r);
             total.add(case, r);
@@ -75,11 +79,51 @@ fn failed(run: &GateRun) -> Vec<(&CaseResult, &Case)> {
         .collect()
 }
 
-/// The human report: one row per family, the total, every case that did not hold, the suite's
-/// identity and the verdict.
-pub fn table(run: &GateRun) -> String {
-    let (per, total) = tallies(run);
-    let mut out = String::new();
+/// Lays out rows of cells: the first column left-aligned, the others right-aligned, a rule
+/// before the last row.
+fn grid(rows: &[Vec<String>], out: &mut String) {
+    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let mut widths = vec![0usize; columns];
+    for r in rows {
+        for (w, cell) in widths.iter_mut().zip(r) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    for (i, r) in rows.iter().enumerate() {
+        if i + 1 == rows.len() && rows.len() > 2 {
+            let width = widths.iter().sum::<usize>() + 2 * columns.saturating_sub(1);
+            let _ = writeln!(out, "{}", "-".repeat(width));
+        }
+        let mut line = String::new();
+        for (j, (cell, w)) in r.iter().zip(&widths).enumerate() {
+            let pad = w.saturating_sub(cell.chars().count());
+            if j == 0 {
+                let _ = write!(line, "{cell}{}", " ".repeat(pad));
+            } else {
+                let _ = write!(line, "  {}{cell}", " ".repeat(pad));
+            }
+        }
+        let _ = writeln!(out, "{}", line.trim_end());
+    }
+}
+
+/// One validator's table: a row per family and the total.
+fn detail_table(run: &GateRun, validator: &str, out: &mut String) {
+    let (per, total) = tallies(run, Some(validator));
+    let row = |name: &str, t: &Tally| -> Vec<String> {
+        vec![
+            name.to_owned(),
+            t.cases.to_string(),
+            t.failed_closed.to_string(),
+            t.failed_open.to_string(),
+            t.wrong_class.to_string(),
+            t.leaks.to_string(),
+            t.crashes.to_string(),
+            t.timeouts.to_string(),
+            format!("{}/{}", t.controls_passed, t.controls),
+            t.not_applicable.to_string(),
+        ]
+    };
     let header = [
         "family",
         "cases",
@@ -90,68 +134,98 @@ pub fn table(run: &GateRun) -> String {
         "crashes",
         "timeouts",
         "controls",
+        "n/a",
     ];
-    let row = |name: &str, t: &Tally| -> [String; 9] {
-        [
-            name.to_owned(),
-            t.cases.to_string(),
-            t.failed_closed.to_string(),
-            t.failed_open.to_string(),
-            t.wrong_class.to_string(),
-            t.leaks.to_string(),
-            t.crashes.to_string(),
-            t.timeouts.to_string(),
-            format!("{}/{}", t.controls_passed, t.controls),
-        ]
-    };
-    let mut rows: Vec<[String; 9]> = vec![header.map(str::to_owned)];
+    let mut rows: Vec<Vec<String>> = vec![header.iter().map(|h| (*h).to_owned()).collect()];
     rows.extend(per.iter().map(|(f, t)| row(f.name(), t)));
     rows.push(row("total", &total));
-    let mut widths = [0usize; 9];
-    for r in &rows {
-        for (w, cell) in widths.iter_mut().zip(r) {
-            *w = (*w).max(cell.chars().count());
+    grid(&rows, out);
+}
+
+/// The compatibility matrix: a row per family, a column per validator, each cell the cases that
+/// held of those the validator could be given (`n/a` when it could be given none).
+fn matrix(run: &GateRun, out: &mut String) {
+    let cell = |t: Option<&Tally>| match t {
+        Some(t) if t.cases > t.not_applicable => {
+            let ran = t.cases - t.not_applicable;
+            let held = t.failed_closed + t.controls_passed + t.known_failures;
+            format!("{held}/{ran}")
         }
+        _ => "n/a".to_owned(),
+    };
+    let per: Vec<(BTreeMap<Family, Tally>, Tally)> = run
+        .validators
+        .iter()
+        .map(|v| tallies(run, Some(v)))
+        .collect();
+    let mut families: Vec<Family> = per.iter().flat_map(|(p, _)| p.keys().copied()).collect();
+    families.sort();
+    families.dedup();
+    let mut rows = vec![
+        std::iter::once("family".to_owned())
+            .chain(run.validators.iter().cloned())
+            .collect::<Vec<_>>(),
+    ];
+    for f in families {
+        rows.push(
+            std::iter::once(f.name().to_owned())
+                .chain(per.iter().map(|(p, _)| cell(p.get(&f))))
+                .collect(),
+        );
     }
-    for (i, r) in rows.iter().enumerate() {
-        if i == rows.len() - 1 {
-            let _ = writeln!(out, "{}", "-".repeat(widths.iter().sum::<usize>() + 2 * 8));
-        }
-        let mut line = format!("{:<w$}", r[0], w = widths[0]);
-        for (cell, w) in r.iter().zip(widths).skip(1) {
-            let _ = write!(line, "  {cell:>w$}");
-        }
-        let _ = writeln!(out, "{line}");
+    rows.push(
+        std::iter::once("total".to_owned())
+            .chain(per.iter().map(|(_, t)| cell(Some(t))))
+            .collect(),
+    );
+    grid(&rows, out);
+}
+
+/// The human report: the table (one validator) or the matrix (several), every case that did not
+/// hold with its why and rerun command, the suite's identity and the verdict.
+pub fn table(run: &GateRun) -> String {
+    let mut out = String::new();
+    let several = run.validators.len() > 1;
+    match run.validators.as_slice() {
+        [one] => detail_table(run, one, &mut out),
+        _ => matrix(run, &mut out),
     }
+    let (_, total) = tallies(run, None);
     let failures = failed(run);
     if !failures.is_empty() {
         let _ = writeln!(out);
         for (r, c) in &failures {
+            let who = if several {
+                format!(" [{}]", r.validator)
+            } else {
+                String::new()
+            };
             let _ = writeln!(
                 out,
-                "{} {}: {}",
+                "{} {}{who}: {}",
                 r.verdict.name().to_uppercase(),
                 c.id,
                 r.detail
             );
             let _ = writeln!(out, "  why:   {}", c.why);
-            let _ = writeln!(out, "  rerun: {}", run.rerun(&c.id));
+            let _ = writeln!(out, "  rerun: {}", run.rerun(&c.id, &r.validator));
         }
     }
     let _ = writeln!(out);
+    let label = if several { "validators" } else { "validator" };
     let _ = writeln!(
         out,
-        "case set {}  seed {}  validator {}  {} cases in {:.1} s",
+        "case set {}  seed {}  {label} {}  {} cases in {:.1} s",
         run.case_set.to_hex(),
         run.seed,
         run.validators.join(", "),
-        run.results.len(),
+        run.cases.len(),
         run.elapsed.as_secs_f64()
     );
     if total.not_applicable > 0 {
         let _ = writeln!(
             out,
-            "{} cases not applicable: the validator cannot be given their inputs",
+            "{} runs not applicable: the validator cannot be given the case's inputs (never counted as passed)",
             total.not_applicable
         );
     }
@@ -170,14 +244,14 @@ pub fn table(run: &GateRun) -> String {
     } else if run.results.len() != run.expected() {
         let _ = writeln!(
             out,
-            "FAIL: ran {} of the {} cases the filters select",
+            "FAIL: ran {} of the {} runs the filters select",
             run.results.len(),
             run.expected()
         );
     } else {
         let _ = writeln!(
             out,
-            "FAIL: {} of {} cases did not hold ({held} held)",
+            "FAIL: {} of {} runs did not hold ({held} held)",
             failures.len(),
             run.results.len()
         );
@@ -191,7 +265,7 @@ fn null() -> Node {
 
 /// The `sealprobe-gate/1` report.
 pub fn json(run: &GateRun) -> Vec<u8> {
-    let (per, total) = tallies(run);
+    let (per, total) = tallies(run, None);
     let cases: Vec<Node> = run
         .results
         .iter()
@@ -223,7 +297,7 @@ pub fn json(run: &GateRun) -> Vec<u8> {
                 ("detail", build::string(r.detail.clone())),
             ];
             if !r.verdict.holds() {
-                m.push(("rerun", build::string(run.rerun(&c.id))));
+                m.push(("rerun", build::string(run.rerun(&c.id, &r.validator))));
             }
             build::object(m)
         })
@@ -275,6 +349,15 @@ pub fn json(run: &GateRun) -> Vec<u8> {
                 ),
                 ("total", tally(&total)),
                 ("families", families),
+                (
+                    "by_validator",
+                    build::object(
+                        run.validators
+                            .iter()
+                            .map(|v| (v.clone(), tally(&tallies(run, Some(v)).1)))
+                            .collect::<Vec<_>>(),
+                    ),
+                ),
             ]),
         ),
     ]))
@@ -307,10 +390,19 @@ pub fn junit(run: &GateRun) -> Result<Vec<u8>, String> {
             let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
             s.set_message(format!("{}: {}", r.verdict.name(), r.detail));
             s.set_type(r.verdict.name());
-            s.set_description(format!("why: {}\nrerun: {}", case.why, run.rerun(&case.id)));
+            s.set_description(format!(
+                "why: {}\nrerun: {}",
+                case.why,
+                run.rerun(&case.id, &r.validator)
+            ));
             s
         };
-        let mut tc = TestCase::new(case.id.clone(), status);
+        let name = if run.validators.len() > 1 {
+            format!("{} [{}]", case.id, r.validator)
+        } else {
+            case.id.clone()
+        };
+        let mut tc = TestCase::new(name, status);
         tc.set_classname(format!("sealprobe.{}", case.family.name()));
         tc.set_time(std::time::Duration::from_millis(r.ms));
         suites

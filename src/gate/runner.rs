@@ -130,7 +130,9 @@ pub fn run_case(
             vec![],
         );
     }
-    let runs = match rx.recv_timeout(timeout) {
+    // Command validators kill their process group at `timeout` themselves and answer; the grace
+    // is the backstop for a validator that cannot be interrupted (in-process ones).
+    let runs = match rx.recv_timeout(timeout + Duration::from_millis(500)) {
         Ok(Ok(runs)) => runs,
         Ok(Err(_)) | Err(mpsc::RecvTimeoutError::Disconnected) => {
             return result(crash("the validator panicked".into()), None, vec![]);
@@ -159,13 +161,15 @@ pub fn run_case(
     let scanned: Vec<(Observation, usize)> = runs
         .into_iter()
         .map(|obs| {
-            let leaks = scanner.scan(&obs.stdout).len() + scanner.scan(&obs.stderr).len();
+            let leaks = scanner.scan(&obs.stdout).len()
+                + scanner.scan(&obs.stderr).len()
+                + obs.leaks_in_cut;
             (obs, leaks)
         })
         .collect();
     let exit = scanned.first().and_then(|(o, _)| match o.ending {
         super::validator::Ending::Exited(code) => Some(code),
-        super::validator::Ending::Crashed => None,
+        super::validator::Ending::Crashed | super::validator::Ending::TimedOut => None,
     });
     let classes = scanned
         .iter()
@@ -174,24 +178,29 @@ pub fn run_case(
     result(judge(case, &scanned), exit, classes)
 }
 
-/// Runs every case against `validator`, `opts.jobs` at a time; results come back in case order.
+/// Runs every case against every validator, `opts.jobs` runs at a time; results come back in
+/// case order, validators in the order given for each case.
 pub fn run_cases(
     cases: &[Arc<Case>],
-    validator: &Arc<dyn Validator>,
+    validators: &[Arc<dyn Validator>],
     opts: &RunOptions,
 ) -> Vec<CaseResult> {
+    let pairs: Vec<(&Arc<Case>, &Arc<dyn Validator>)> = cases
+        .iter()
+        .flat_map(|c| validators.iter().map(move |v| (c, v)))
+        .collect();
     let bar = opts.progress.then(|| {
-        let bar = indicatif::ProgressBar::new(cases.len() as u64);
+        let bar = indicatif::ProgressBar::new(pairs.len() as u64);
         bar.set_style(
-            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} cases {elapsed}")
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} runs {elapsed}")
                 .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
         );
         bar
     });
     let work = || {
-        cases
+        pairs
             .par_iter()
-            .map(|case| {
+            .map(|(case, validator)| {
                 let r = run_case(case, validator, opts.timeout, &opts.work_dir);
                 if let Some(bar) = &bar {
                     bar.inc(1);

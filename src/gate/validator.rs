@@ -19,6 +19,8 @@ pub enum Ending {
     Exited(i32),
     /// It was killed by a signal (or, in-process, panicked).
     Crashed,
+    /// It was still running at the deadline, and was killed.
+    TimedOut,
 }
 
 /// One run of a validator on a case.
@@ -31,6 +33,10 @@ pub struct Observation {
     pub stderr: Vec<u8>,
     /// The classes the validator named, when it reports them (the built-in one always does).
     pub classes: Option<Vec<Class>>,
+    /// Output bytes cut beyond the capture limit (command validators), and the leak findings
+    /// in them (they were scanned as they streamed by).
+    pub cut: u64,
+    pub leaks_in_cut: usize,
 }
 
 /// Something the gate can run cases against.
@@ -110,6 +116,8 @@ fn both_formats<T: crate::report::Report + Clone>(
                 stdout: printed.stdout,
                 stderr: printed.stderr,
                 classes: classes.clone(),
+                cut: 0,
+                leaks_in_cut: 0,
             }
         })
         .collect()

@@ -1,0 +1,187 @@
+//! The gate against command validators (issue #10, acceptance 2): `sealprobe verify` and
+//! `sealprobe decide` themselves, run as commands, must agree with the in-process run case by
+//! case; and small validators broken in one way each (tests/validators/broken.py) must each be
+//! caught, by the outcome their flaw produces.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use sealprobe::gate::{self, Builtin, CommandValidator, GateRun, RunOptions, Validator, Verdict};
+use sealprobe::probe::{Carrier, Case, Filter, case_set_digest, suite};
+
+fn all_cases() -> &'static [Case] {
+    static SUITE: OnceLock<Vec<Case>> = OnceLock::new();
+    SUITE.get_or_init(|| suite(0).unwrap_or_else(|p| panic!("{p:#?}")))
+}
+
+fn run(cases: Vec<Case>, validators: Vec<Arc<dyn Validator>>, timeout: Duration) -> GateRun {
+    let digest = case_set_digest(&cases);
+    gate::run_with(
+        cases.into_iter().map(Arc::new).collect(),
+        digest,
+        0,
+        Filter::default(),
+        validators,
+        &RunOptions {
+            jobs: 2,
+            timeout,
+            progress: false,
+            work_dir: gate::default_work_dir(),
+        },
+    )
+}
+
+fn command(template: &str) -> Arc<dyn Validator> {
+    Arc::new(CommandValidator::parse(template, Duration::from_secs(20)).expect("a template"))
+}
+
+fn quoted_bin() -> String {
+    sealprobe::probe::shell_quote(&common::bin().to_string_lossy())
+}
+
+#[test]
+fn sealprobe_run_as_a_command_agrees_with_the_in_process_run_case_by_case() {
+    let bin = quoted_bin();
+    let verify = format!("{bin} verify --root {{root}} --key-file={{key}} {{seal}}");
+    let decide = format!("{bin} decide --key-file={{key}} --now {{now}} {{packet}}");
+    let cases: Vec<Case> = all_cases()
+        .iter()
+        .filter(|c| c.carrier != Carrier::Sums)
+        .cloned()
+        .collect();
+    let run = run(
+        cases.clone(),
+        vec![Arc::new(Builtin), command(&verify), command(&decide)],
+        Duration::from_secs(20),
+    );
+    let mut by_case: BTreeMap<&str, Vec<(&str, Verdict, Option<i32>)>> = BTreeMap::new();
+    for r in &run.results {
+        by_case
+            .entry(r.id.as_str())
+            .or_default()
+            .push((r.validator.as_str(), r.verdict, r.exit));
+    }
+    let mut compared = 0;
+    for case in &cases {
+        let results = &by_case[case.id.as_str()];
+        let builtin = results.iter().find(|(v, ..)| *v == "builtin").unwrap();
+        assert_eq!(builtin.1, Verdict::Ok, "{}: builtin", case.id);
+        let applicable: Vec<_> = results
+            .iter()
+            .filter(|(v, verdict, _)| *v != "builtin" && *verdict != Verdict::NotApplicable)
+            .collect();
+        assert_eq!(
+            applicable.len(),
+            1,
+            "{}: exactly one of verify and decide meets it: {results:?}",
+            case.id
+        );
+        let (name, verdict, exit) = applicable[0];
+        assert_eq!(*verdict, Verdict::Ok, "{} [{name}]", case.id);
+        assert_eq!(*exit, builtin.2, "{} [{name}]: exit differs", case.id);
+        compared += 1;
+    }
+    assert!(compared >= 1000, "only {compared} cases compared");
+}
+
+/// The broken validator in `mode`, over the cases whose id starts with one of `prefixes`.
+fn broken(mode: &str, prefixes: &[&str], timeout: Duration) -> GateRun {
+    let script =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/validators/broken.py");
+    let template = format!(
+        "python3 {} {mode} {{root}} {{seal}}",
+        sealprobe::probe::shell_quote(&script.to_string_lossy())
+    );
+    let cases: Vec<Case> = all_cases()
+        .iter()
+        .filter(|c| prefixes.iter().any(|p| c.id.starts_with(p)))
+        .cloned()
+        .collect();
+    assert!(!cases.is_empty());
+    run(cases, vec![command(&template)], timeout)
+}
+
+/// The run failed, with at least one case of `verdict` whose id starts with `where_`.
+fn caught(run: &GateRun, verdict: Verdict, where_: &str) {
+    assert!(!run.passed(), "the gate passed a broken validator");
+    let hits: Vec<&str> = run
+        .results
+        .iter()
+        .filter(|r| r.verdict == verdict && r.id.starts_with(where_))
+        .map(|r| r.id.as_str())
+        .collect();
+    assert!(
+        !hits.is_empty(),
+        "no {} among {where_}*: {:?}",
+        verdict.name(),
+        run.results
+            .iter()
+            .map(|r| (r.id.as_str(), r.verdict.name()))
+            .collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn a_validator_that_skips_missing_files_fails_open() {
+    let run = broken("skip-missing", &["filesystem/"], Duration::from_secs(20));
+    caught(&run, Verdict::FailedOpen, "filesystem/missing");
+}
+
+#[test]
+fn a_validator_that_hashes_a_prefix_fails_open_on_appends() {
+    let run = broken("prefix", &["bytes/append"], Duration::from_secs(20));
+    caught(&run, Verdict::FailedOpen, "bytes/append");
+}
+
+#[test]
+fn a_validator_that_follows_symlinks_fails_open() {
+    let run = broken(
+        "follow-symlinks",
+        &["filesystem/symlink"],
+        Duration::from_secs(20),
+    );
+    caught(&run, Verdict::FailedOpen, "filesystem/symlink");
+}
+
+#[test]
+fn a_validator_that_echoes_its_input_leaks() {
+    let run = broken(
+        "echo",
+        &["leak-bait/", "bytes/flip"],
+        Duration::from_secs(20),
+    );
+    caught(&run, Verdict::Leak, "leak-bait/");
+}
+
+#[test]
+fn a_validator_that_hangs_times_out_and_its_group_is_killed() {
+    let start = std::time::Instant::now();
+    let run = broken("hang", &["bom/utf8-bom-added"], Duration::from_secs(1));
+    caught(&run, Verdict::Timeout, "bom/");
+    assert!(start.elapsed() < Duration::from_secs(60));
+}
+
+#[test]
+fn a_validator_that_crashes_is_a_crash() {
+    let run = broken("crash", &["bom/"], Duration::from_secs(20));
+    caught(&run, Verdict::Crash, "bom/");
+    assert!(
+        run.results
+            .iter()
+            .all(|r| matches!(r.verdict, Verdict::Crash | Verdict::NotApplicable))
+    );
+}
+
+#[test]
+fn an_honest_lenient_validator_still_passes_the_controls_it_meets() {
+    let run = broken("honest", &["bytes/", "bom/"], Duration::from_secs(20));
+    for r in &run.results {
+        let case = run.case(&r.id).unwrap();
+        if case.expect.is_control() && r.verdict != Verdict::NotApplicable {
+            assert_eq!(r.verdict, Verdict::Ok, "{}: {}", r.id, r.detail);
+        }
+    }
+}

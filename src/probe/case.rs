@@ -308,8 +308,10 @@ impl Case {
         if !has {
             return fail("the carrier's document is missing");
         }
+        // A hostile manifest may name no class: no validator that reports classes reads one.
         if let Expect::FailClosed(classes) = &self.expect
             && classes.is_empty()
+            && self.carrier != Carrier::Sums
         {
             return fail("a hostile case names no class");
         }

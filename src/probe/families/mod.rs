@@ -23,6 +23,7 @@ mod line_endings;
 mod packets;
 mod resource;
 mod seal_tamper;
+mod sums;
 mod text;
 mod unicode;
 

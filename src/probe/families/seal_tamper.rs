@@ -356,6 +356,7 @@ impl ProbeFamily for SealTamper {
         macs(cases, rng, &fx);
         precedence(cases, &fx, &notes_sha, &notes_bytes);
         controls(cases, &fx, &word);
+        super::sums::draw(cases, rng);
     }
 }
 

@@ -42,6 +42,9 @@ fn quoted_bin() -> String {
     sealprobe::probe::shell_quote(&common::bin().to_string_lossy())
 }
 
+/// One validator's verdict and exit on a case.
+type Seen<'a> = (&'a str, Verdict, Option<i32>);
+
 #[test]
 fn sealprobe_run_as_a_command_agrees_with_the_in_process_run_case_by_case() {
     let bin = quoted_bin();
@@ -57,7 +60,7 @@ fn sealprobe_run_as_a_command_agrees_with_the_in_process_run_case_by_case() {
         vec![Arc::new(Builtin), command(&verify), command(&decide)],
         Duration::from_secs(20),
     );
-    let mut by_case: BTreeMap<&str, Vec<(&str, Verdict, Option<i32>)>> = BTreeMap::new();
+    let mut by_case: BTreeMap<&str, Vec<Seen>> = BTreeMap::new();
     for r in &run.results {
         by_case
             .entry(r.id.as_str())

@@ -126,6 +126,18 @@ enum Command {
         /// one, in the case's root/ (repeatable: a compatibility matrix).
         #[arg(long, value_name = "builtin|CMD")]
         validator: Vec<String>,
+        /// Command validators print a sealprobe-report/1 (or decision report) on stdout; its
+        /// classes are compared with each case's too.
+        #[arg(long)]
+        validator_report: bool,
+        /// A TOML list of known failures ([[known]] id, reason, optional validator and link):
+        /// listed failures do not fail the gate; a listed case that holds, or an id that matches
+        /// no case, does.
+        #[arg(long, value_name = "FILE")]
+        known_failures: Option<PathBuf>,
+        /// Run only partition K of N (count-based, in case-id order), for a CI matrix.
+        #[arg(long, value_name = "K/N", value_parser = parse_partition)]
+        partition: Option<(usize, usize)>,
         /// Only this family (repeatable).
         #[arg(long, value_parser = vocabulary::<Family>())]
         family: Vec<Family>,
@@ -269,6 +281,9 @@ pub fn run() -> ExitCode {
         })),
         Command::Gate {
             validator,
+            validator_report,
+            known_failures,
+            partition,
             family,
             cases,
             seed,
@@ -307,6 +322,9 @@ pub fn run() -> ExitCode {
                     .iter()
                     .map(|v| gate::ValidatorSpec::from_arg(v))
                     .collect(),
+                validator_report,
+                known_failures,
+                partition,
             }))
         }
         Command::Probes {
@@ -356,6 +374,17 @@ fn emit<T>(ran: Ran<T>) -> Exit {
             Exit::Fail
         }
     }
+}
+
+/// `K/N` with `1 <= K <= N`.
+fn parse_partition(s: &str) -> Result<(usize, usize), String> {
+    let bad = || "expected K/N with 1 <= K <= N, such as 2/3".to_owned();
+    let (k, n) = s.split_once('/').ok_or_else(bad)?;
+    let (k, n): (usize, usize) = (k.parse().map_err(|_| bad())?, n.parse().map_err(|_| bad())?);
+    if k == 0 || k > n {
+        return Err(bad());
+    }
+    Ok((k, n))
 }
 
 /// A progress bar only on a terminal, and never in CI.

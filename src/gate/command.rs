@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 
 use super::validator::{Ending, Observation, Validator};
 use crate::leak::{self, Scanner};
-use crate::probe::case::{Carrier, Case, Need};
+use crate::probe::case::{Carrier, Case, Class, Need};
 use crate::workspace::Workspace;
 
 /// Bytes of stdout and of stderr kept per run.
@@ -42,6 +42,8 @@ pub struct CommandValidator {
     template: String,
     words: Vec<String>,
     timeout: Duration,
+    /// Read a `sealprobe-report/1` or decision report from stdout (`--validator-report`).
+    reports: bool,
 }
 
 impl CommandValidator {
@@ -62,6 +64,7 @@ impl CommandValidator {
             template: template.to_owned(),
             words,
             timeout,
+            reports: false,
         };
         if !["{seal}", "{sums}", "{packet}"].iter().any(|p| v.has(p)) {
             return Err(format!(
@@ -69,6 +72,12 @@ impl CommandValidator {
             ));
         }
         Ok(v)
+    }
+
+    /// Whether the validator prints a report on stdout whose classes are compared too.
+    pub fn reading_reports(mut self, reports: bool) -> CommandValidator {
+        self.reports = reports;
+        self
     }
 
     fn has(&self, placeholder: &str) -> bool {
@@ -257,12 +266,13 @@ impl Validator for CommandValidator {
             outputs.next().unwrap_or_default(),
             outputs.next().unwrap_or_default(),
         );
+        let classes = self.reports.then(|| report_classes(&out.kept));
         vec![Observation {
             label: "command".into(),
             ending,
             stdout: out.kept,
             stderr: err.kept,
-            classes: None,
+            classes,
             cut: out.cut + err.cut,
             leaks_in_cut: out.leaks_in_cut + err.leaks_in_cut,
         }]
@@ -271,6 +281,55 @@ impl Validator for CommandValidator {
     fn rerun_arg(&self) -> Option<String> {
         Some(self.template.clone())
     }
+}
+
+/// The classes a validator's own report names: the seal error and every finding's drift of a
+/// `sealprobe-report/1`, or the reasons of a `sealprobe-decision-report/1`. Output that is not
+/// such a report names nothing (so an expected class is missing: `wrong-class`).
+pub fn report_classes(stdout: &[u8]) -> Vec<Class> {
+    use crate::strict_json::{self, Node, Value};
+    let Ok(root) = strict_json::parse(stdout) else {
+        return Vec::new();
+    };
+    let get = |n: &'_ Node, key: &str| -> Option<Node> {
+        match &n.value {
+            Value::Object(m) => m.iter().find(|m| m.key == key).map(|m| m.value.clone()),
+            _ => None,
+        }
+    };
+    let string = |n: Option<Node>| match n.map(|n| n.value) {
+        Some(Value::String(s)) => Some(s),
+        _ => None,
+    };
+    let items = |n: Option<Node>| match n.map(|n| n.value) {
+        Some(Value::Array(items)) => items,
+        _ => Vec::new(),
+    };
+    let mut names: Vec<String> = Vec::new();
+    match string(get(&root, "format")).as_deref() {
+        Some(crate::report::verify::REPORT_FORMAT) => {
+            if let Some(e) = get(&root, "seal_error") {
+                names.extend(string(get(&e, "class")));
+            }
+            for f in items(get(&root, "findings")) {
+                names.extend(
+                    items(get(&f, "drift"))
+                        .into_iter()
+                        .filter_map(|d| string(Some(d))),
+                );
+            }
+        }
+        Some(crate::report::decide::DECISION_REPORT_FORMAT) => {
+            for r in items(get(&root, "reasons")) {
+                names.extend(string(get(&r, "class")));
+            }
+        }
+        _ => {}
+    }
+    let mut classes: Vec<Class> = names.iter().filter_map(|n| Class::from_name(n)).collect();
+    classes.sort();
+    classes.dedup();
+    classes
 }
 
 /// Kills the process group led by `pid` (best effort: it may be gone already).

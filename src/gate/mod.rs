@@ -13,6 +13,7 @@
 
 pub mod command;
 pub mod judge;
+pub mod known;
 pub mod render;
 pub mod runner;
 pub mod validator;
@@ -39,6 +40,14 @@ pub struct Options {
     pub reports: Reports,
     /// The validators (the built-in one when empty).
     pub validators: Vec<ValidatorSpec>,
+    /// Command validators print a `sealprobe-report/1` or decision report on stdout, whose
+    /// classes are compared too.
+    pub validator_report: bool,
+    /// The known-failures list (SPEC 7.6).
+    pub known_failures: Option<PathBuf>,
+    /// Run only partition `K` of `N` (1-based): the cases whose index in id order is `K - 1`
+    /// modulo `N`.
+    pub partition: Option<(usize, usize)>,
 }
 
 /// One gate run: the cases it was to run, what became of each, and the suite's identity.
@@ -56,6 +65,10 @@ pub struct GateRun {
     /// For each validator, the `--validator` argument that selects it again (`None` for the
     /// built-in one, the default).
     pub rerun_validators: Vec<(String, Option<String>)>,
+    /// What the known-failures list did (stale and unknown entries fail the run).
+    pub known: known::Applied,
+    /// The partition this run covered, if any.
+    pub partition: Option<(usize, usize)>,
 }
 
 impl GateRun {
@@ -74,6 +87,7 @@ impl GateRun {
         self.expected() > 0
             && self.results.len() == self.expected()
             && self.results.iter().all(|r| r.verdict.holds())
+            && self.known.is_clean()
     }
 
     /// The command that reruns one case alone against one validator.
@@ -120,6 +134,8 @@ pub fn run_with(
         cases,
         results,
         elapsed: start.elapsed(),
+        known: known::Applied::default(),
+        partition: None,
     }
 }
 
@@ -140,10 +156,12 @@ impl ValidatorSpec {
         }
     }
 
-    fn build(&self, timeout: Duration) -> Result<Arc<dyn Validator>, String> {
+    fn build(&self, timeout: Duration, reports: bool) -> Result<Arc<dyn Validator>, String> {
         Ok(match self {
             ValidatorSpec::Builtin => Arc::new(Builtin),
-            ValidatorSpec::Command(t) => Arc::new(CommandValidator::parse(t, timeout)?),
+            ValidatorSpec::Command(t) => {
+                Arc::new(CommandValidator::parse(t, timeout)?.reading_reports(reports))
+            }
         })
     }
 }
@@ -160,7 +178,7 @@ pub fn run(opts: &Options) -> Ran<GateRun> {
     };
     let mut validators: Vec<Arc<dyn Validator>> = Vec::new();
     for spec in &specs {
-        match spec.build(opts.run.timeout) {
+        match spec.build(opts.run.timeout, opts.validator_report) {
             Ok(v) if validators.iter().any(|w| w.name() == v.name()) => {
                 return Ran::usage("gate", "the same --validator is given twice");
             }
@@ -187,13 +205,39 @@ pub fn run(opts: &Options) -> Ran<GateRun> {
         Ok(s) => s,
         Err(e) => return Ran::usage("gate", e),
     };
+    let known = match &opts.known_failures {
+        None => Vec::new(),
+        Some(path) => {
+            let read = crate::small_file::read(
+                &crate::small_file::Source::from_arg(path),
+                crate::small_file::DEFAULT_LIMIT,
+            )
+            .map_err(|e| format!("the known-failures file {e}"))
+            .and_then(|b| {
+                String::from_utf8(b).map_err(|_| "the known-failures file is not UTF-8".into())
+            })
+            .and_then(|t| known::parse(&t));
+            match read {
+                Ok(k) => k,
+                Err(e) => return Ran::usage("gate", e),
+            }
+        }
+    };
+    if let Some((k, n)) = opts.partition
+        && !(1..=n).contains(&k)
+    {
+        return Ran::usage("gate", "--partition K/N needs 1 <= K <= N");
+    }
     let case_set = case_set_digest(&all);
+    let suite_ids: Vec<String> = all.iter().map(|c| c.id.clone()).collect();
     let cases: Vec<Arc<Case>> = all
         .into_iter()
         .filter(|c| selection.admits(c))
-        .map(Arc::new)
+        .enumerate()
+        .filter(|(i, _)| opts.partition.is_none_or(|(k, n)| i % n == k - 1))
+        .map(|(_, c)| Arc::new(c))
         .collect();
-    let run = run_with(
+    let mut run = run_with(
         cases,
         case_set,
         opts.seed,
@@ -201,6 +245,9 @@ pub fn run(opts: &Options) -> Ran<GateRun> {
         validators,
         &opts.run,
     );
+    let ids: Vec<&str> = suite_ids.iter().map(String::as_str).collect();
+    run.known = known::apply(&known, &mut run.results, &ids);
+    run.partition = opts.partition;
     conclude(run, &opts.reports)
 }
 

@@ -212,6 +212,22 @@ pub fn table(run: &GateRun) -> String {
             let _ = writeln!(out, "  rerun: {}", run.rerun(&c.id, &r.validator));
         }
     }
+    if !run.known.is_clean() {
+        let _ = writeln!(out);
+        for (id, validator) in &run.known.stale {
+            let _ = writeln!(
+                out,
+                "STALE known failure {id} [{validator}]: the case now holds; remove it from the known-failures list"
+            );
+        }
+        for id in &run.known.unknown {
+            let _ = writeln!(
+                out,
+                "UNKNOWN known failure {}: the id matches no case of the suite",
+                crate::escape::name(id.as_bytes())
+            );
+        }
+    }
     let _ = writeln!(out);
     let label = if several { "validators" } else { "validator" };
     let _ = writeln!(
@@ -223,6 +239,20 @@ pub fn table(run: &GateRun) -> String {
         run.cases.len(),
         run.elapsed.as_secs_f64()
     );
+    if let Some((k, n)) = run.partition {
+        let _ = writeln!(
+            out,
+            "partition {k}/{n}: {} of the selected cases",
+            run.cases.len()
+        );
+    }
+    if total.known_failures > 0 {
+        let _ = writeln!(
+            out,
+            "{} known failures (listed, not counted against the gate)",
+            total.known_failures
+        );
+    }
     if total.not_applicable > 0 {
         let _ = writeln!(
             out,
@@ -249,12 +279,19 @@ pub fn table(run: &GateRun) -> String {
             run.results.len(),
             run.expected()
         );
-    } else {
+    } else if !failures.is_empty() {
         let _ = writeln!(
             out,
             "FAIL: {} of {} runs did not hold ({held} held)",
             failures.len(),
             run.results.len()
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "FAIL: the known-failures list is out of date ({} stale, {} unknown)",
+            run.known.stale.len(),
+            run.known.unknown.len()
         );
     }
     out
@@ -342,6 +379,31 @@ pub fn json(run: &GateRun) -> Vec<u8> {
             "summary",
             build::object([
                 ("passed", build::boolean(run.passed())),
+                (
+                    "stale_known_failures",
+                    build::array(
+                        run.known
+                            .stale
+                            .iter()
+                            .map(|(id, v)| {
+                                build::object([
+                                    ("id", build::string(id.clone())),
+                                    ("validator", build::string(v.clone())),
+                                ])
+                            })
+                            .collect(),
+                    ),
+                ),
+                (
+                    "unknown_known_failures",
+                    build::array(
+                        run.known
+                            .unknown
+                            .iter()
+                            .map(|id| build::string(crate::escape::name(id.as_bytes())))
+                            .collect(),
+                    ),
+                ),
                 ("expected", build::uint(run.expected() as u64)),
                 ("ran", build::uint(run.results.len() as u64)),
                 (

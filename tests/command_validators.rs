@@ -188,3 +188,48 @@ fn an_honest_lenient_validator_still_passes_the_controls_it_meets() {
         }
     }
 }
+
+#[test]
+fn with_validator_report_a_command_validator_is_judged_on_its_classes_too() {
+    let bin = quoted_bin();
+    let template =
+        format!("{bin} verify --format json --root {{root}} --key-file={{key}} {{seal}}");
+    let reporting: Arc<dyn Validator> = Arc::new(
+        CommandValidator::parse(&template, Duration::from_secs(20))
+            .unwrap()
+            .reading_reports(true),
+    );
+    let cases: Vec<Case> = all_cases()
+        .iter()
+        .filter(|c| c.id.starts_with("bom/") || c.id.starts_with("seal-tamper/digest"))
+        .cloned()
+        .collect();
+    let reported = run(cases, vec![reporting], Duration::from_secs(20));
+    assert!(reported.passed(), "{}", gate::render::table(&reported));
+    // sealprobe's own report names the classes, so every hostile run compared them.
+    assert!(reported.results.iter().any(|r| !r.classes.is_empty()));
+
+    // A validator whose stdout is no report names no class: refused, but the wrong class.
+    let silent: Arc<dyn Validator> = Arc::new(
+        CommandValidator::parse(
+            "sh -c 'echo no report; exit 1' sh {seal}",
+            Duration::from_secs(20),
+        )
+        .unwrap()
+        .reading_reports(true),
+    );
+    let cases: Vec<Case> = all_cases()
+        .iter()
+        .filter(|c| c.id.starts_with("bom/utf8-bom-added"))
+        .cloned()
+        .collect();
+    let silent_run = run(cases, vec![silent], Duration::from_secs(20));
+    assert!(!silent_run.passed());
+    assert!(
+        silent_run
+            .results
+            .iter()
+            .filter(|r| r.verdict != Verdict::NotApplicable)
+            .all(|r| r.verdict == Verdict::WrongClass)
+    );
+}

@@ -15,6 +15,7 @@ pub mod command;
 pub mod judge;
 pub mod render;
 pub mod runner;
+pub mod sarif;
 pub mod validator;
 
 use std::path::PathBuf;

@@ -16,6 +16,7 @@ pub mod judge;
 pub mod known;
 pub mod render;
 pub mod runner;
+pub mod sarif;
 pub mod validator;
 
 use std::path::PathBuf;

@@ -13,6 +13,7 @@
 
 pub mod command;
 pub mod judge;
+pub mod page;
 pub mod render;
 pub mod runner;
 pub mod validator;

@@ -5,7 +5,10 @@
 //! - [`validator`]: what can be run (the built-in validator, in-process, in both formats).
 //! - [`runner`]: workspaces, threads, deadlines, parallelism, the leak scan.
 //! - [`judge`]: the verdict on one case.
-//! - [`render`]: the per-family table, `sealprobe-gate/1` JSON and JUnit.
+//! - [`render`]: the per-family table (or the compatibility matrix), `sealprobe-gate/1` JSON
+//!   and JUnit; [`sarif`]: SARIF 2.1.0; [`page`]: Markdown (a CI job summary) and HTML.
+//! - [`command`]: command validators; [`known`]: the known-failures list; [`selftest`]: the
+//!   negative control, the built-in validator weakened one way at a time.
 //!
 //! [`run`] is the command (`sealprobe gate`): options in, exit status and output out, like the
 //! commands of [`crate::command`]. [`GateRun::passed`] is the one definition of a passing gate:
@@ -14,9 +17,11 @@
 pub mod command;
 pub mod judge;
 pub mod known;
+pub mod page;
 pub mod render;
 pub mod runner;
 pub mod sarif;
+pub mod selftest;
 pub mod validator;
 
 use std::path::PathBuf;

@@ -138,6 +138,20 @@ enum Command {
         /// Run only partition K of N (count-based, in case-id order), for a CI matrix.
         #[arg(long, value_name = "K/N", value_parser = parse_partition)]
         partition: Option<(usize, usize)>,
+        /// The negative control: run the built-in validator weakened in each of ten ways and pass
+        /// only if every weakened one is caught.
+        #[arg(long)]
+        self_test: bool,
+        /// Write a SARIF 2.1.0 report here (one rule per family, one result per case that did
+        /// not hold).
+        #[arg(long, value_name = "FILE")]
+        sarif: Option<PathBuf>,
+        /// Write a Markdown report here (for a CI job summary).
+        #[arg(long, value_name = "FILE")]
+        markdown: Option<PathBuf>,
+        /// Write one self-contained HTML page here (the matrix, each cell linked to its cases).
+        #[arg(long, value_name = "FILE")]
+        html: Option<PathBuf>,
         /// Only this family (repeatable).
         #[arg(long, value_parser = vocabulary::<Family>())]
         family: Vec<Family>,
@@ -284,6 +298,10 @@ pub fn run() -> ExitCode {
             validator_report,
             known_failures,
             partition,
+            self_test,
+            sarif,
+            markdown,
+            html,
             family,
             cases,
             seed,
@@ -317,7 +335,13 @@ pub fn run() -> ExitCode {
                     progress: progress_wanted(),
                     work_dir: work_dir.unwrap_or_else(gate::default_work_dir),
                 },
-                reports: gate::Reports { json, junit },
+                reports: gate::Reports {
+                    json,
+                    junit,
+                    sarif,
+                    markdown,
+                    html,
+                },
                 validators: validator
                     .iter()
                     .map(|v| gate::ValidatorSpec::from_arg(v))
@@ -325,6 +349,7 @@ pub fn run() -> ExitCode {
                 validator_report,
                 known_failures,
                 partition,
+                self_test,
             }))
         }
         Command::Probes {

@@ -134,6 +134,91 @@ proptest! {
     }
 }
 
+/// Secrets with a long periodic stretch: a head, a block repeated many times, a tail (a token
+/// padded with `A`s, a run of zeros). The scanner keeps only three anchors of such a run.
+fn periodic_secret_strategy() -> impl Strategy<Value = String> {
+    (
+        proptest::string::string_regex("[A-Za-z0-9._-]{0,20}").unwrap(),
+        proptest::string::string_regex("[A-Za-z0-9]{1,8}").unwrap(),
+        8usize..120,
+        proptest::string::string_regex("[A-Za-z0-9._-]{0,20}").unwrap(),
+    )
+        .prop_map(|(head, unit, times, tail)| format!("{head}{}{tail}", unit.repeat(times)))
+        .prop_filter("at least 16 bytes", |s| s.len() >= 16)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn a_periodic_secret_is_found_whole_in_every_encoding(
+        secret in periodic_secret_strategy(),
+        before in text_strategy(),
+        which in 0..ENCODINGS.len(),
+        align in 0usize..3,
+    ) {
+        let encoding = ENCODINGS[which];
+        let text = format!("{before} {} end", plant(&secret, encoding, align));
+        let scanner = ScannerBuilder::new().secret(secret.clone()).build().unwrap();
+        let found = scanner.scan(text.as_bytes());
+        let id = sealprobe::leak::scan::fingerprint(secret.as_bytes());
+        prop_assert!(
+            found.iter().any(|f| f.kind == Kind::Secret && f.id == id && !f.partial),
+            "{encoding} not found whole: {found:?}"
+        );
+    }
+
+    #[test]
+    fn any_16_byte_run_of_a_periodic_secret_is_found_where_it_is(
+        secret in periodic_secret_strategy(),
+        start in any::<proptest::sample::Index>(),
+        len in 16usize..64,
+        before in text_strategy(),
+    ) {
+        let len = len.min(secret.len());
+        let start = start.index(secret.len() - len + 1);
+        let run = &secret[start..start + len];
+        let text = format!("{before} {run} end");
+        let at = before.len() + 1;
+        let scanner = ScannerBuilder::new().secret(secret.clone()).build().unwrap();
+        let found = scanner.scan(text.as_bytes());
+        prop_assert!(
+            found.iter().any(|f| f.kind == Kind::Secret && f.offset <= at && f.offset + f.length >= at + len),
+            "the run {start}..{} is not covered: {found:?}", start + len
+        );
+    }
+}
+
+/// A 20,000-byte padded token (the forged-tokens overlong case) echoed into its output once
+/// whole and once as a partial run: both are found. (Before the scanner kept three anchors per
+/// periodic run, this scan took minutes; `benches/scan.sh` is where its speed is measured.)
+#[test]
+fn a_long_padded_token_is_found_whole_and_in_part() {
+    let secret = format!(
+        "spg1.dryrun.0123456789abcdef.1900000000.{}",
+        "A".repeat(20_000 - 40)
+    );
+    let text = format!("x {secret} y {} z", &secret[5_000..9_000]);
+    let scanner = ScannerBuilder::new()
+        .secret(secret.clone())
+        .build()
+        .unwrap();
+    let found = scanner.scan(text.as_bytes());
+    assert!(
+        found
+            .iter()
+            .any(|f| f.offset == 2 && f.length == secret.len() && !f.partial),
+        "{found:?}"
+    );
+    let part = 2 + secret.len() + 3;
+    assert!(
+        found
+            .iter()
+            .any(|f| f.partial && f.offset <= part && f.offset + f.length >= part + 4_000),
+        "{found:?}"
+    );
+}
+
 /// 64 MiB of generated output holding no secret: JSON logs with escapes, access logs with
 /// percent-encoded query strings, base64 and hex blobs, stack traces.
 #[test]

@@ -54,6 +54,8 @@ pub struct Options {
     /// Run only partition `K` of `N` (1-based): the cases whose index in id order is `K - 1`
     /// modulo `N`.
     pub partition: Option<(usize, usize)>,
+    /// The negative control: run the weakened built-in validators instead (SPEC 7.7).
+    pub self_test: bool,
 }
 
 /// One gate run: the cases it was to run, what became of each, and the suite's identity.
@@ -243,6 +245,9 @@ pub fn run(opts: &Options) -> Ran<GateRun> {
         .filter(|(i, _)| opts.partition.is_none_or(|(k, n)| i % n == k - 1))
         .map(|(_, c)| Arc::new(c))
         .collect();
+    if opts.self_test {
+        return self_test(&cases, &case_set, opts);
+    }
     let mut run = run_with(
         cases,
         case_set,
@@ -257,6 +262,27 @@ pub fn run(opts: &Options) -> Ran<GateRun> {
     conclude(run, &opts.reports)
 }
 
+/// `sealprobe gate --self-test`: every weakened validator over the selected cases; exit 0 only
+/// when every one was caught.
+fn self_test(cases: &[Arc<Case>], case_set: &Digest, opts: &Options) -> Ran<GateRun> {
+    let caught = selftest::run(cases, selftest::Flaw::ALL, &opts.run);
+    let all = !caught.is_empty() && caught.iter().all(|c| c.caught());
+    let mut stderr = Vec::new();
+    let mut exit = if all { Exit::Pass } else { Exit::Fail };
+    if let Some(path) = &opts.reports.json
+        && std::fs::write(path, selftest::json(&caught, opts.seed, case_set)).is_err()
+    {
+        stderr.extend_from_slice(b"sealprobe gate: the self-test report cannot be written\n");
+        exit = Exit::Fail;
+    }
+    Ran {
+        exit,
+        stdout: selftest::table(&caught, opts.seed, &case_set.to_hex(), cases.len()).into_bytes(),
+        stderr,
+        outcome: None,
+    }
+}
+
 /// Where a gate run's report files go.
 #[derive(Debug, Clone, Default)]
 pub struct Reports {
@@ -264,6 +290,12 @@ pub struct Reports {
     pub json: Option<PathBuf>,
     /// JUnit.
     pub junit: Option<PathBuf>,
+    /// SARIF 2.1.0.
+    pub sarif: Option<PathBuf>,
+    /// Markdown, for a CI job summary.
+    pub markdown: Option<PathBuf>,
+    /// One self-contained HTML page.
+    pub html: Option<PathBuf>,
 }
 
 /// The end of every gate run: the table on stdout, the report files, and the exit status (`0`
@@ -272,9 +304,14 @@ pub fn conclude(run: GateRun, reports: &Reports) -> Ran<GateRun> {
     let mut stderr = Vec::new();
     let mut exit = if run.passed() { Exit::Pass } else { Exit::Fail };
     let json = |run: &GateRun| Ok(render::json(run));
-    let files: [(Option<&PathBuf>, &Renderer); 2] = [
+    let markdown = |run: &GateRun| Ok(page::markdown(run));
+    let html = |run: &GateRun| Ok(page::html(run));
+    let files: [(Option<&PathBuf>, &Renderer); 5] = [
         (reports.json.as_ref(), &json),
         (reports.junit.as_ref(), &render::junit),
+        (reports.sarif.as_ref(), &sarif::sarif),
+        (reports.markdown.as_ref(), &markdown),
+        (reports.html.as_ref(), &html),
     ];
     for (path, render) in files {
         let Some(path) = path else {

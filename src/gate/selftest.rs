@@ -21,6 +21,7 @@ use super::validator::{Builtin, Observation, Validator};
 use crate::probe::case::{Carrier, Case};
 use crate::seal::fingerprint::fingerprints_of;
 use crate::seal::model::Seal;
+use crate::small_file::{self, Source};
 use crate::strict_json::{self, DEFAULT_SIZE_LIMIT};
 use crate::token::key::Key;
 use crate::token::mac::Tag;
@@ -50,9 +51,7 @@ impl Flaw {
             Flaw::LineEndingsNormalized => "turns CRLF and CR into LF before hashing",
             Flaw::MissingSkipped => "skips sealed files that are missing",
             Flaw::LengthOnly => "checks lengths, not digests",
-            Flaw::FirstRepeatedKeyWins => {
-                "reads JSON with repeated keys, keeping the first copy"
-            }
+            Flaw::FirstRepeatedKeyWins => "reads JSON with repeated keys, keeping the first copy",
             Flaw::SymlinksFollowed => "follows symlinks to the file they point at",
             Flaw::InputEchoed => "prints the rejected document in its error message",
             Flaw::AnyMacAccepted => "accepts any MAC of the right shape",
@@ -78,9 +77,13 @@ impl Validator for Weakened {
         // Every seam is best effort: when it cannot rewrite an input (it does not parse, say),
         // the input stays as it is, and the real validator judges it.
         match self.0 {
-            Flaw::BomStripped => rewrite_files(ws, |b| b.strip_prefix(b"\xEF\xBB\xBF").map(<[u8]>::to_vec)),
+            Flaw::BomStripped => {
+                rewrite_files(ws, |b| b.strip_prefix(b"\xEF\xBB\xBF").map(<[u8]>::to_vec))
+            }
             Flaw::LineEndingsNormalized => rewrite_files(ws, |b| {
-                let lf = String::from_utf8_lossy(b).replace("\r\n", "\n").replace('\r', "\n");
+                let lf = String::from_utf8_lossy(b)
+                    .replace("\r\n", "\n")
+                    .replace('\r', "\n");
                 (lf.as_bytes() != b).then(|| lf.into_bytes())
             }),
             Flaw::MissingSkipped => edit_seal(ws, |seal, root| {
@@ -96,11 +99,18 @@ impl Validator for Weakened {
                 let artifacts = seal
                     .artifacts()
                     .iter()
-                    .map(|a| match fs::read(root.join(a.path.as_str())) {
-                        Ok(bytes) if bytes.len() as u64 == a.bytes => {
-                            fingerprints_of(&bytes).into_artifact(a.path.clone())
+                    .map(|a| {
+                        // Only a regular file of the sealed length is read (never an endless
+                        // or sparse file, nor through a symlink).
+                        let path = root.join(a.path.as_str());
+                        let same_length = fs::symlink_metadata(&path)
+                            .is_ok_and(|m| m.is_file() && m.len() == a.bytes);
+                        match same_length.then(|| read_bounded(&path)).flatten() {
+                            Some(bytes) if bytes.len() as u64 == a.bytes => {
+                                fingerprints_of(&bytes).into_artifact(a.path.clone())
+                            }
+                            _ => a.clone(),
                         }
-                        _ => a.clone(),
                     })
                     .collect();
                 Seal::new(artifacts, seal.complete().to_vec()).ok()
@@ -114,13 +124,15 @@ impl Validator for Weakened {
             Flaw::InputEchoed => {}
             Flaw::AnyMacAccepted => re_sign(case, ws, |_, _| true),
             Flaw::OptionIdsCaseInsensitive => rewrite(&ws.packet_path(), fold_selected),
-            Flaw::MacPrefixCompared => re_sign(case, ws, |given, right| given.get(..8) == right.get(..8)),
+            Flaw::MacPrefixCompared => {
+                re_sign(case, ws, |given, right| given.get(..8) == right.get(..8))
+            }
         }
         let mut runs = Builtin.run(case, ws);
         if self.0 == Flaw::InputEchoed {
             let doc = match case.carrier {
-                Carrier::Packet => fs::read(ws.packet_path()),
-                _ => fs::read(ws.seal_path()),
+                Carrier::Packet => read_bounded(&ws.packet_path()),
+                _ => read_bounded(&ws.seal_path()),
             }
             .unwrap_or_default();
             for r in &mut runs {
@@ -150,8 +162,7 @@ fn rewrite_files(ws: &Workspace, f: impl Fn(&[u8]) -> Option<Vec<u8>>) {
             if t.is_dir() {
                 stack.push(e.path());
             } else if t.is_file()
-                && e.metadata().is_ok_and(|m| m.len() <= 64 * 1024 * 1024)
-                && let Ok(bytes) = fs::read(e.path())
+                && let Some(bytes) = read_bounded(&e.path())
                 && let Some(new) = f(&bytes)
             {
                 let _ = fs::write(e.path(), new);
@@ -160,9 +171,15 @@ fn rewrite_files(ws: &Workspace, f: impl Fn(&[u8]) -> Option<Vec<u8>>) {
     }
 }
 
+/// A case's file, read with the one bounded reader (SPEC 6.1): a seam must never hang on a
+/// FIFO nor read an endless device a hostile case planted where a seal or a key belongs.
+fn read_bounded(path: &Path) -> Option<Vec<u8>> {
+    small_file::read(&Source::Path(path.to_path_buf()), small_file::DEFAULT_LIMIT).ok()
+}
+
 /// Rewrites the file at `path` with `f` (when it returns new bytes).
 fn rewrite(path: &Path, f: impl Fn(&[u8]) -> Option<Vec<u8>>) {
-    if let Ok(bytes) = fs::read(path)
+    if let Some(bytes) = read_bounded(path)
         && let Some(new) = f(&bytes)
     {
         let _ = fs::write(path, new);
@@ -171,13 +188,13 @@ fn rewrite(path: &Path, f: impl Fn(&[u8]) -> Option<Vec<u8>>) {
 
 /// The case's key, when it has one.
 fn key_of(ws: &Workspace) -> Option<Key> {
-    fs::read(ws.key_path()).ok().and_then(|b| Key::from_bytes(b).ok())
+    read_bounded(&ws.key_path()).and_then(|b| Key::from_bytes(b).ok())
 }
 
 /// Loads the seal, edits it with `f`, writes it back canonical (signed again when it was signed
 /// and a key is at hand).
 fn edit_seal(ws: &Workspace, f: impl Fn(&Seal, &Path) -> Option<Seal>) {
-    let Ok(doc) = fs::read(ws.seal_path()) else {
+    let Some(doc) = read_bounded(&ws.seal_path()) else {
         return;
     };
     let Ok(seal) = Seal::load(&doc, DEFAULT_SIZE_LIMIT) else {
@@ -206,8 +223,8 @@ fn follow_symlinks(root: &Path) {
             if t.is_dir() {
                 stack.push(e.path());
             } else if t.is_symlink()
-                && fs::metadata(e.path()).is_ok_and(|m| m.is_file() && m.len() <= 64 * 1024 * 1024)
-                && let Ok(bytes) = fs::read(e.path())
+                && fs::metadata(e.path()).is_ok_and(|m| m.is_file())
+                && let Some(bytes) = read_bounded(&e.path())
             {
                 let _ = fs::remove_file(e.path());
                 let _ = fs::write(e.path(), bytes);
@@ -223,7 +240,7 @@ fn re_sign(case: &Case, ws: &Workspace, accept: impl Fn(&str, &str) -> bool) {
         return;
     };
     if case.carrier != Carrier::Packet {
-        if let Ok(doc) = fs::read(ws.seal_path())
+        if let Some(doc) = read_bounded(&ws.seal_path())
             && let Ok(mut seal) = Seal::load(&doc, DEFAULT_SIZE_LIMIT)
             && let Some(given) = seal.mac().map(|m| m.to_field())
         {
@@ -389,6 +406,46 @@ pub fn run(cases: &[Arc<Case>], flaws: &[Flaw], opts: &RunOptions) -> Vec<Caught
         .collect()
 }
 
+/// `sealprobe-self-test/1`: each weakened validator, caught or missed, and the runs that caught
+/// it (id, outcome, detail).
+pub fn json(caught: &[Caught], seed: u64, case_set: &crate::digest::Digest) -> Vec<u8> {
+    use crate::strict_json::canonical::{build, file_form};
+    let weakened = caught
+        .iter()
+        .map(|c| {
+            build::object([
+                ("flaw", build::string(c.flaw.name())),
+                ("what", build::string(c.flaw.what())),
+                ("caught", build::boolean(c.caught())),
+                (
+                    "by",
+                    build::array(
+                        c.by.iter()
+                            .map(|r| {
+                                build::object([
+                                    ("id", build::string(r.id.clone())),
+                                    ("outcome", build::string(r.verdict.name())),
+                                    ("detail", build::string(r.detail.clone())),
+                                ])
+                            })
+                            .collect(),
+                    ),
+                ),
+            ])
+        })
+        .collect();
+    file_form(&build::object([
+        ("format", build::string("sealprobe-self-test/1")),
+        ("case_set", build::string(case_set.to_hex())),
+        ("seed", build::uint(seed)),
+        ("weakened", build::array(weakened)),
+        (
+            "passed",
+            build::boolean(!caught.is_empty() && caught.iter().all(Caught::caught)),
+        ),
+    ]))
+}
+
 /// The report: one line per weakened validator, caught or missed, and the cases that caught it.
 pub fn table(caught: &[Caught], seed: u64, case_set: &str, cases: usize) -> String {
     use std::fmt::Write as _;
@@ -396,24 +453,39 @@ pub fn table(caught: &[Caught], seed: u64, case_set: &str, cases: usize) -> Stri
     let width = Flaw::ALL.iter().map(|f| f.name().len()).max().unwrap_or(0);
     for c in caught {
         let verdict = if c.caught() { "caught" } else { "MISSED" };
-        let _ = writeln!(out, "{:<width$}  {verdict:<6}  {}", c.flaw.name(), c.flaw.what());
-        let shown: Vec<String> = c
-            .by
-            .iter()
-            .take(5)
-            .map(|r| format!("{} ({})", r.id, r.verdict.name()))
-            .collect();
+        let _ = writeln!(
+            out,
+            "{:<width$}  {verdict:<6}  {}",
+            c.flaw.name(),
+            c.flaw.what()
+        );
+        let shown: Vec<String> =
+            c.by.iter()
+                .take(5)
+                .map(|r| format!("{} ({})", r.id, r.verdict.name()))
+                .collect();
         if !shown.is_empty() {
             let more = c.by.len().saturating_sub(shown.len());
-            let tail = if more > 0 { format!(", and {more} more") } else { String::new() };
+            let tail = if more > 0 {
+                format!(", and {more} more")
+            } else {
+                String::new()
+            };
             let _ = writeln!(out, "{:<width$}          by {}{tail}", "", shown.join(", "));
         }
     }
     let n = caught.iter().filter(|c| c.caught()).count();
     let _ = writeln!(out);
-    let _ = writeln!(out, "case set {case_set}  seed {seed}  {cases} cases per weakened validator");
+    let _ = writeln!(
+        out,
+        "case set {case_set}  seed {seed}  {cases} cases per weakened validator"
+    );
     if n == caught.len() && !caught.is_empty() {
-        let _ = writeln!(out, "PASS: the gate caught {n} of {} weakened validators", caught.len());
+        let _ = writeln!(
+            out,
+            "PASS: the gate caught {n} of {} weakened validators",
+            caught.len()
+        );
     } else {
         let _ = writeln!(
             out,

@@ -132,7 +132,7 @@ impl ScannerBuilder {
         let mut patterns: Vec<Vec<u8>> = Vec::new();
         let mut meta: Vec<Pattern> = Vec::new();
         for (si, secret) in secrets.iter().enumerate() {
-            for at in anchor_offsets(secret.bytes.len()) {
+            for at in anchor_offsets(&secret.bytes) {
                 let block = &secret.bytes[at..at + ANCHOR];
                 for (bytes, chain) in encoded_blocks(block) {
                     patterns.push(bytes);
@@ -156,9 +156,35 @@ impl ScannerBuilder {
     }
 }
 
-/// Where an anchor block starts in a secret of `len` bytes: every 8 bytes, plus the last 8.
-fn anchor_offsets(len: usize) -> Vec<usize> {
-    let mut offsets: Vec<usize> = (0..=len - ANCHOR).step_by(ANCHOR).collect();
+/// Where an anchor block starts in `secret`: every 8 bytes, plus the last 8, except inside a run
+/// of identical blocks.
+///
+/// A secret with a long periodic stretch (a token padded with `A`s, `0000…`) would otherwise put
+/// hundreds of identical anchors under one index key, and every position of a long enough run in
+/// the input would be verified once per anchor: quadratic in the run times the secret (a
+/// 20,000-character padded token took minutes to scan in 22 KB). Inside a run of `r` identical
+/// aligned blocks only the first two and the last are kept, and nothing is lost: a match that
+/// reaches past either end of the run holds the run's first or last block, and a match wholly
+/// inside the run reads the same shifted by a multiple of 8 (the run is 8-periodic), which puts
+/// its start in the first block or has it hold the second. So every leak found before is found,
+/// at the same or a larger extent, and the most complete finding of each cluster is the same.
+fn anchor_offsets(secret: &[u8]) -> Vec<usize> {
+    let len = secret.len();
+    let block = |at: usize| &secret[at..at + ANCHOR];
+    let aligned: Vec<usize> = (0..=len - ANCHOR).step_by(ANCHOR).collect();
+    let mut offsets: Vec<usize> = Vec::with_capacity(aligned.len() + 1);
+    let mut run_start = 0;
+    for (i, &at) in aligned.iter().enumerate() {
+        if i > 0 && block(at) != block(aligned[i - 1]) {
+            run_start = i;
+        }
+        let last_of_run = aligned
+            .get(i + 1)
+            .is_none_or(|&next| block(next) != block(at));
+        if i - run_start < 2 || last_of_run {
+            offsets.push(at);
+        }
+    }
     if offsets.last() != Some(&(len - ANCHOR)) {
         offsets.push(len - ANCHOR);
     }
@@ -350,21 +376,9 @@ impl Scanner {
         if decoded.bytes.get(q..q + ANCHOR) != Some(anchor) {
             return None;
         }
-        let mut left = 0;
-        while left < pattern.anchor_at
-            && left < q
-            && decoded.bytes[q - left - 1] == secret[pattern.anchor_at - left - 1]
-        {
-            left += 1;
-        }
-        let mut right = 0;
+        let left = common_suffix(&decoded.bytes[..q], &secret[..pattern.anchor_at]);
         let after = pattern.anchor_at + ANCHOR;
-        while after + right < secret.len()
-            && q + ANCHOR + right < decoded.bytes.len()
-            && decoded.bytes[q + ANCHOR + right] == secret[after + right]
-        {
-            right += 1;
-        }
+        let right = common_prefix(&decoded.bytes[q + ANCHOR..], &secret[after..]);
         let matched = left + ANCHOR + right;
         if matched < PARTIAL.min(secret.len()) {
             return None;
@@ -399,6 +413,34 @@ impl Scanner {
             encoding,
         })
     }
+}
+
+/// How many leading bytes `a` and `b` share (compared eight at a time: a long run of a
+/// periodic secret is extended once per candidate).
+fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    let n = a.len().min(b.len());
+    let mut i = 0;
+    while i + 8 <= n && a[i..i + 8] == b[i..i + 8] {
+        i += 8;
+    }
+    while i < n && a[i] == b[i] {
+        i += 1;
+    }
+    i
+}
+
+/// How many trailing bytes `a` and `b` share.
+fn common_suffix(a: &[u8], b: &[u8]) -> usize {
+    let n = a.len().min(b.len());
+    let (a, b) = (&a[a.len() - n..], &b[b.len() - n..]);
+    let mut i = 0;
+    while i + 8 <= n && a[n - i - 8..n - i] == b[n - i - 8..n - i] {
+        i += 8;
+    }
+    while i < n && a[n - i - 1] == b[n - i - 1] {
+        i += 1;
+    }
+    i
 }
 
 /// Keeps, for each secret or rule, one finding per cluster of overlapping findings with the same

@@ -167,6 +167,48 @@ fn a_validator_that_hangs_times_out_and_its_group_is_killed() {
     assert!(start.elapsed() < Duration::from_secs(60));
 }
 
+/// A validator that starts a child and waits for it: at the deadline the whole process group
+/// goes, the child too (killing only the direct child would leave the `sleep` running).
+#[test]
+fn at_the_deadline_the_validators_children_are_killed_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let pid_file = dir.path().join("child.pid");
+    let template = format!(
+        "sh -c 'sleep 300 & echo $! > \"$0\"; wait' {} {{seal}}",
+        sealprobe::probe::shell_quote(&pid_file.to_string_lossy())
+    );
+    let cases: Vec<Case> = all_cases()
+        .iter()
+        .filter(|c| c.id == "bom/utf8-bom-added")
+        .cloned()
+        .collect();
+    // The command keeps its own deadline (the CLI gives it `--timeout`); the runner waits a
+    // grace beyond it.
+    let validator: Arc<dyn Validator> =
+        Arc::new(CommandValidator::parse(&template, Duration::from_secs(1)).unwrap());
+    let run = run(cases, vec![validator], Duration::from_secs(1));
+    caught(&run, Verdict::Timeout, "bom/");
+    let pid = std::fs::read_to_string(&pid_file).expect("the child wrote its pid");
+    let pid = pid.trim();
+    assert!(!pid.is_empty());
+    // Gone, or at most a zombie waiting for its (new) parent to reap it.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let alive = std::fs::read_to_string(format!("/proc/{pid}/stat"))
+            .ok()
+            .and_then(|stat| stat.rsplit(") ").next().map(|rest| !rest.starts_with('Z')))
+            .unwrap_or(false);
+        if !alive {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the validator's child {pid} survived the deadline"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
 #[test]
 fn a_validator_that_crashes_is_a_crash() {
     let run = broken("crash", &["bom/"], Duration::from_secs(20));

@@ -20,7 +20,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use super::GateRun;
-use super::render::{Tally, tallies};
+use super::render::{Tally, not_held, tallies};
 use super::runner::CaseResult;
 use crate::probe::case::{Case, Family};
 
@@ -86,15 +86,6 @@ impl Matrix {
     fn total(&self, validator: usize) -> Option<Cell> {
         Cell::of(self.columns.get(validator).map(|(_, t)| t))
     }
-}
-
-/// Every run that did not hold, with its case, in the run's order.
-fn not_held(run: &GateRun) -> Vec<(&CaseResult, &Case)> {
-    run.results
-        .iter()
-        .filter(|r| !r.verdict.holds())
-        .filter_map(|r| run.case(&r.id).map(|c| (r, c)))
-        .collect()
 }
 
 /// The verdict in a word, and in a sentence.

@@ -72,7 +72,9 @@ pub fn tallies(run: &GateRun, validator: Option<&str>) -> (BTreeMap<Family, Tall
     (per, total)
 }
 
-fn failed(run: &GateRun) -> Vec<(&CaseResult, &Case)> {
+/// Every run that did not hold, with its case, in the run's order (the table, the Markdown and
+/// the HTML list the same runs).
+pub(crate) fn not_held(run: &GateRun) -> Vec<(&CaseResult, &Case)> {
     run.results
         .iter()
         .filter(|r| !r.verdict.holds())
@@ -192,7 +194,7 @@ pub fn table(run: &GateRun) -> String {
         _ => matrix(run, &mut out),
     }
     let (_, total) = tallies(run, None);
-    let failures = failed(run);
+    let failures = not_held(run);
     if !failures.is_empty() {
         let _ = writeln!(out);
         for (r, c) in &failures {

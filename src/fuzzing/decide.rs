@@ -9,7 +9,7 @@ use hmac::{Hmac, KeyInit, Mac};
 use regex::Regex;
 use sha2::Sha256;
 
-use super::grants::{GRANT_GRAMMAR, HARNESS_KEY, harness_key};
+use super::grants::{HARNESS, HARNESS_KEY, in_grant_grammar};
 use crate::decide::judge::{Decision, HOLD, Reason, Verdict};
 use crate::decide::packet::{BlockerId, DecisionOption, OptionId, Packet};
 use crate::strict_json::{self, Node, Value};
@@ -39,8 +39,7 @@ static ACTION_GRAMMAR: LazyLock<Regex> =
 ///   except where those bytes are report text or such a name; and no built-in token shape
 ///   occurs in either report.
 pub fn decide(data: &[u8]) {
-    let key = harness_key();
-    let d = crate::decide::judge::decide(Some(data), Some(&key), DECIDE_NOW);
+    let d = crate::decide::judge::decide(Some(data), Some(&HARNESS), DECIDE_NOW);
     let Ok(packet) = Packet::load(data) else {
         assert!(
             d.fell_back() && d.verdict == Verdict::Hold && d.selected.is_none(),
@@ -141,7 +140,7 @@ fn grants_minted(packet: &Packet, option: &DecisionOption) -> bool {
 /// The token is `spg1.<action>.<digest16>.<expires>.<mac>` for this action and packet, expires
 /// after [`DECIDE_NOW`], and its MAC is HMAC-SHA256 under the harness key, recomputed here.
 fn minted_by_harness(token: &str, action: &str, digest: &str) -> bool {
-    if !GRANT_GRAMMAR.is_match(token) {
+    if !in_grant_grammar(token) {
         return false;
     }
     let Some((message, tag)) = token.rsplit_once('.') else {

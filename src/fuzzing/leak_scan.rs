@@ -3,7 +3,10 @@
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 
-use crate::leak::{Kind, ScannerBuilder};
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use crate::leak::{Kind, Scanner, ScannerBuilder};
 
 /// Shortest and longest secret the harness plants.
 const MIN_PLANTED: usize = 16;
@@ -25,6 +28,39 @@ pub fn planted_encoding(how: u8) -> usize {
     usize::from(how & 0x07) % PLANTED_ENCODINGS.len()
 }
 
+thread_local! {
+    /// The scanner of the last secret, with that secret. Building a scanner (every anchor in
+    /// every encoding, indexed) costs ten times the scan of a fuzzer-sized text, and most of
+    /// libFuzzer's mutations change the filler, the placement or the encoding, not the secret.
+    /// A scanner is immutable and depends only on its secrets, so a reused one finds exactly
+    /// what a new one would.
+    static LAST: RefCell<Option<(Vec<u8>, Rc<Scanner>)>> = const { RefCell::new(None) };
+}
+
+/// The scanner for `secret` alone: the last one when the secret is the same, else a new one.
+fn scanner_for(secret: &[u8]) -> Rc<Scanner> {
+    LAST.with_borrow_mut(|last| {
+        if let Some((s, scanner)) = last
+            && s == secret
+        {
+            return Rc::clone(scanner);
+        }
+        let scanner = Rc::new(
+            ScannerBuilder::new()
+                .secret(secret)
+                .build()
+                .unwrap_or_else(|e| {
+                    panic!(
+                        "a scanner for a {}-byte secret cannot be built: {e}",
+                        secret.len()
+                    )
+                }),
+        );
+        *last = Some((secret.to_vec(), Rc::clone(&scanner)));
+        scanner
+    })
+}
+
 /// A secret planted in filler text is found, whole, in any of [`PLANTED_ENCODINGS`].
 ///
 /// Layout of `data`: one byte `n` (the secret is `16 + n % 49` bytes long); one byte `how`
@@ -35,6 +71,7 @@ pub fn planted_encoding(how: u8) -> usize {
 /// In the filler, `\`, `%`, `&` and non-ASCII bytes become `x`, so the filler cannot form an
 /// escape around the secret.
 pub fn leak_scan(data: &[u8]) {
+    super::confine_rayon_to_this_thread();
     let [n, how, cut, rest @ ..] = data else {
         return;
     };
@@ -109,10 +146,7 @@ pub fn leak_scan(data: &[u8]) {
     text.extend_from_slice(&planted);
     text.extend_from_slice(&filler[at..]);
 
-    let scanner = ScannerBuilder::new()
-        .secret(secret.clone())
-        .build()
-        .unwrap_or_else(|e| panic!("a scanner for a {len}-byte secret cannot be built: {e}"));
+    let scanner = scanner_for(&secret);
     let id = crate::leak::scan::fingerprint(&secret);
     let found = scanner.scan(&text);
     assert!(

@@ -45,3 +45,27 @@ pub use verify_drift::{
     Blob, CompleteChoice, FileSpec, MAX_CONTENT, Mutation, NAMES, VerifyDriftInput, verify_drift,
     verify_drift_bytes, verify_drift_input,
 };
+
+/// Confines rayon to the calling thread, for the rest of its life.
+///
+/// Sealing, verifying and scanning hand their work to rayon's pool. For the tiny inputs of a
+/// fuzzer, waking a pool thread and waiting for it costs more than the work (`perf` on
+/// `verify_drift`: a quarter of its time in `sched_yield` and futex wake-ups), and libFuzzer runs
+/// one input at a time on one thread anyway. So a thread that runs a body becomes the only
+/// thread of a pool of its own (`use_current_thread`), once: the parallel iterators then run in
+/// order on the caller, with the same results (rayon's `collect` keeps order). The parallel path
+/// itself is exercised by the tests and the gate. A thread that already works for a pool (a rayon
+/// worker) is left as it is.
+pub(crate) fn confine_rayon_to_this_thread() {
+    thread_local! {
+        static POOL: Option<rayon::ThreadPool> = match rayon::current_thread_index() {
+            Some(_) => None,
+            None => rayon::ThreadPoolBuilder::new()
+                .num_threads(1)
+                .use_current_thread()
+                .build()
+                .ok(),
+        };
+    }
+    POOL.with(|_| ());
+}

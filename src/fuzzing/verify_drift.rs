@@ -3,7 +3,8 @@
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
 
 use arbitrary::{Arbitrary, Unstructured};
 
@@ -99,6 +100,10 @@ pub fn verify_drift_bytes(data: &[u8]) {
     }
 }
 
+/// Where the target's trees are written: the gate's choice (`$SEALPROBE_WORKDIR`, `/dev/shm`,
+/// the temporary folder), made once.
+static WORK_DIR: LazyLock<PathBuf> = LazyLock::new(crate::gate::runner::default_work_dir);
+
 /// The tree as the target believes it is: path to bytes.
 type Tree = BTreeMap<String, Vec<u8>>;
 
@@ -109,6 +114,7 @@ type Tree = BTreeMap<String, Vec<u8>>;
 /// `path-unicode` (the latter exactly when a twin name stands beside it); a changed one is
 /// diagnosed from its content (never `missing`, `not-regular`, `unreadable`, `unsealed`).
 pub fn verify_drift(input: VerifyDriftInput) {
+    super::confine_rayon_to_this_thread();
     let mut sealed = Tree::new();
     for f in input.files.into_iter().take(MAX_FILES) {
         let name = NAMES[usize::from(f.name) % NAMES.len()];
@@ -133,7 +139,8 @@ pub fn verify_drift(input: VerifyDriftInput) {
         CompleteChoice::Dir => None,
     };
 
-    let ws = Workspace::temporary().expect("a temporary folder (not a property)");
+    // In memory when it can be (/dev/shm): a disk journal would cost more than the checks.
+    let ws = Workspace::temporary_in(&WORK_DIR).expect("a temporary folder (not a property)");
     let root = &ws.root();
     for (name, contents) in &sealed {
         ws.file(name, contents)
@@ -318,9 +325,11 @@ fn apply(ws: &Workspace, tree: &mut Tree, m: Mutation) {
     }
 }
 
-/// The files on disk are exactly the model's, with the model's bytes.
+/// The files on disk have exactly the model's names, each a regular file of the model's size.
+/// The bytes are not read back: every write went through the workspace and succeeded, and what a
+/// file system changes behind our back is names (case folding, normalization), never contents.
 fn disk_matches(root: &Path, tree: &Tree) -> bool {
-    let mut found = Tree::new();
+    let mut found = BTreeMap::new();
     let mut stack = vec![String::new()];
     while let Some(rel) = stack.pop() {
         let Ok(entries) = fs::read_dir(root.join(&rel)) else {
@@ -338,9 +347,9 @@ fn disk_matches(root: &Path, tree: &Tree) -> bool {
             };
             match entry.file_type() {
                 Ok(t) if t.is_dir() => stack.push(path),
-                Ok(t) if t.is_file() => match fs::read(entry.path()) {
-                    Ok(bytes) => {
-                        found.insert(path, bytes);
+                Ok(t) if t.is_file() => match entry.metadata() {
+                    Ok(m) => {
+                        found.insert(path, m.len());
                     }
                     Err(_) => return false,
                 },
@@ -348,5 +357,8 @@ fn disk_matches(root: &Path, tree: &Tree) -> bool {
             }
         }
     }
-    &found == tree
+    found.len() == tree.len()
+        && found
+            .iter()
+            .all(|(k, &len)| tree.get(k).is_some_and(|v| v.len() as u64 == len))
 }

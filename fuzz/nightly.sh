@@ -1,20 +1,29 @@
 #!/usr/bin/env bash
-# Nightly fuzzing of every target in fuzz/fuzz_targets/ (SPEC 8).
+# Nightly fuzzing of every target in fuzz/fuzz_targets/ (SPEC 8, FUZZING.md).
 #
-#   bash fuzz/nightly.sh            # FUZZ_SECONDS per target (default 300)
-#   bash fuzz/nightly.sh --smoke    # 20 seconds per target (CI)
-#   bash fuzz/nightly.sh strict_json seal_load    # only these targets
+#   bash fuzz/nightly.sh                              # FUZZ_SECONDS per target (default 300)
+#   bash fuzz/nightly.sh --seconds-per-target 600     # the budget per target, in seconds
+#   bash fuzz/nightly.sh --smoke                      # 20 seconds per target (CI)
+#   bash fuzz/nightly.sh --seed-from-probes           # first add the probe cases to the corpora
+#   bash fuzz/nightly.sh --sanitizer address          # build with ASan (default: none)
+#   bash fuzz/nightly.sh strict_json seal_load        # only these targets
 #
 # Needs a nightly toolchain and cargo-fuzz (`cargo install cargo-fuzz --locked`).
 #
 # For each target: fuzz for the budget, starting from the seeds in corpus/<target>/ and the
-# working corpus fuzz/corpus/<target>/ (new inputs go there; it is gitignored). Then:
+# working corpus fuzz/corpus/<target>/ (new inputs go there; it is gitignored), with the
+# target's dictionary fuzz/dictionaries/<target>.dict and the libFuzzer options of
+# fuzz/options/<target>.options when there is one (the files ClusterFuzzLite reads too). Then:
 #   - every crash (crash-, leak-, timeout-, oom- artifact) is minimized with `cargo fuzz tmin`
 #     and the minimized input is copied into corpus/<target>/, where `cargo test` replays it;
 #   - the working corpus is merged into corpus/<target>/ with -merge=1: only inputs that add
 #     coverage are kept, existing seeds are never removed.
+# With --seed-from-probes, every probe case (`sealprobe probes emit`) first gives its seal to
+# seal_load and strict_json, its packet to decide and strict_json, and every grant token in
+# them to token_parse, in the working corpora: fuzzing starts where the probes end, and what adds
+# coverage is merged into corpus/ like any new input.
 # Then a table (target, execs, exec/s, cov, corpus files, crashes) is printed and written to
-# fuzz/summary.txt. Exit status 1 when any target crashed or could not run.
+# fuzz/summary.txt. Exit status 1 when any target crashed or could not run, 2 on a usage error.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -22,26 +31,44 @@ ROOT=$(pwd)
 FUZZ="$ROOT/fuzz"
 
 budget=${FUZZ_SECONDS:-300}
+sanitizer=none
+seed_from_probes=0
 targets=()
-for arg in "$@"; do
-    case "$arg" in
+usage() {
+    echo "nightly.sh: $1 (see bash fuzz/nightly.sh --help)" >&2
+    exit 2
+}
+while (($# > 0)); do
+    case "$1" in
         --smoke) budget=20 ;;
+        --seconds-per-target)
+            (($# >= 2)) || usage "--seconds-per-target needs a number of seconds"
+            budget=$2
+            shift
+            ;;
+        --seconds-per-target=*) budget=${1#*=} ;;
+        --seed-from-probes) seed_from_probes=1 ;;
+        --sanitizer)
+            (($# >= 2)) || usage "--sanitizer needs a name (none, address)"
+            sanitizer=$2
+            shift
+            ;;
+        --sanitizer=*) sanitizer=${1#*=} ;;
         -h | --help)
-            sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'
+            sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'
             exit 0
             ;;
-        -*)
-            echo "nightly.sh: unknown option $arg" >&2
-            exit 2
-            ;;
-        *) targets+=("$arg") ;;
+        -*) usage "unknown option $1" ;;
+        *) targets+=("$1") ;;
     esac
+    shift
 done
 case "$budget" in
-    '' | *[!0-9]*)
-        echo "nightly.sh: FUZZ_SECONDS must be a whole number of seconds" >&2
-        exit 2
-        ;;
+    '' | *[!0-9]* | 0) usage "the budget per target must be a whole number of seconds, at least 1" ;;
+esac
+case "$sanitizer" in
+    none | address | memory | thread | leak) ;;
+    *) usage "unknown sanitizer $sanitizer" ;;
 esac
 
 CARGO=(cargo +nightly fuzz)
@@ -49,16 +76,55 @@ if ((${#targets[@]} == 0)); then
     mapfile -t targets < <("${CARGO[@]}" list)
 fi
 
-# Targets that read JSON get the JSON dictionary; token_parse gets the grant token pieces.
-dict_for() {
-    case "$1" in
-        strict_json | seal_load | decide) echo "-dict=$FUZZ/dictionaries/json.dict" ;;
-        token_parse) echo "-dict=$FUZZ/dictionaries/token.dict" ;;
-    esac
+# libFuzzer flags of a target: its dictionary and the `key = value` lines of its options file
+# (the [libfuzzer] section of an OSS-Fuzz .options file).
+flags_for() {
+    local t=$1
+    if [[ -f "$FUZZ/dictionaries/$t.dict" ]]; then
+        echo "-dict=$FUZZ/dictionaries/$t.dict"
+    fi
+    if [[ -f "$FUZZ/options/$t.options" ]]; then
+        sed -n 's/^[[:space:]]*\([a-z_]*\)[[:space:]]*=[[:space:]]*\([^[:space:]]*\)[[:space:]]*$/-\1=\2/p' \
+            "$FUZZ/options/$t.options"
+    fi
 }
 
-echo "== building fuzz targets"
-"${CARGO[@]}" build
+# The probe cases' seals, packets and grant tokens, into the working corpora.
+seed_from_probes() {
+    local emitted
+    emitted=$(mktemp -d)
+    echo "== seeding the working corpora from the probe cases"
+    cargo run --release --quiet -- probes emit --out "$emitted" >/dev/null
+    local seals=0 packets=0 tokens=0 f
+    mkdir -p "$FUZZ/corpus"/{seal_load,strict_json,decide,token_parse}
+    while IFS= read -r -d '' f; do
+        name="probe-$(sha1sum "$f" | cut -c1-16)"
+        cp "$f" "$FUZZ/corpus/seal_load/$name"
+        cp "$f" "$FUZZ/corpus/strict_json/$name"
+        seals=$((seals + 1))
+    done < <(find "$emitted" -name seal.json -type f -print0)
+    while IFS= read -r -d '' f; do
+        name="probe-$(sha1sum "$f" | cut -c1-16)"
+        cp "$f" "$FUZZ/corpus/decide/$name"
+        cp "$f" "$FUZZ/corpus/strict_json/$name"
+        packets=$((packets + 1))
+    done < <(find "$emitted" -name packet.json -type f -print0)
+    while IFS= read -r token; do
+        name="probe-$(printf '%s' "$token" | sha1sum | cut -c1-16)"
+        printf '%s' "$token" >"$FUZZ/corpus/token_parse/$name"
+        tokens=$((tokens + 1))
+    done < <(find "$emitted" \( -name packet.json -o -name seal.json \) -type f \
+        -exec grep -ahoE 'spg1\.[A-Za-z0-9._-]+' {} + | sort -u)
+    rm -rf "$emitted"
+    echo "   $seals seals, $packets packets, $tokens distinct grant tokens"
+}
+
+if ((seed_from_probes)); then
+    seed_from_probes
+fi
+
+echo "== building fuzz targets (sanitizer: $sanitizer)"
+"${CARGO[@]}" build --sanitizer "$sanitizer"
 
 logs="$FUZZ/target/nightly"
 mkdir -p "$logs"
@@ -76,11 +142,10 @@ for t in "${targets[@]}"; do
     sleep 1 # artifacts of this run are strictly newer than the marker
 
     echo "== fuzzing $t for ${budget}s"
-    dict=$(dict_for "$t")
+    mapfile -t flags < <(flags_for "$t")
     status=0
-    # shellcheck disable=SC2086 # $dict is empty or one word
-    "${CARGO[@]}" run "$t" "$work" "$seeds" -- \
-        -max_total_time="$budget" -timeout=20 -print_final_stats=1 $dict \
+    "${CARGO[@]}" run --sanitizer "$sanitizer" "$t" "$work" "$seeds" -- \
+        -max_total_time="$budget" -timeout=20 -print_final_stats=1 "${flags[@]}" \
         >"$log" 2>&1 || status=$?
 
     mapfile -t crashes < <(find "$artifacts" -maxdepth 1 -type f \
@@ -97,7 +162,7 @@ for t in "${targets[@]}"; do
         tmin_marker="$logs/$t.tmin"
         touch "$tmin_marker"
         sleep 1
-        "${CARGO[@]}" tmin --runs 2000 "$t" "$c" >"$logs/$t.tmin.log" 2>&1 || true
+        "${CARGO[@]}" tmin --sanitizer "$sanitizer" --runs 2000 "$t" "$c" >"$logs/$t.tmin.log" 2>&1 || true
         # tmin names its result in its last "Reproduce with" line; the smallest new file otherwise.
         minimized=$(grep -o "$artifacts/minimized-from-[0-9a-f]*\|fuzz/artifacts/$t/minimized-from-[0-9a-f]*" \
             "$logs/$t.tmin.log" | tail -n 1 || true)
@@ -117,8 +182,7 @@ for t in "${targets[@]}"; do
     done
 
     echo "== merging new coverage of $t into corpus/$t/"
-    # shellcheck disable=SC2086
-    "${CARGO[@]}" run "$t" "$seeds" "$work" -- -merge=1 -timeout=20 $dict \
+    "${CARGO[@]}" run --sanitizer "$sanitizer" "$t" "$seeds" "$work" -- -merge=1 -timeout=20 "${flags[@]}" \
         >"$logs/$t.merge.log" 2>&1 || {
         echo "   $t: merge failed; see $logs/$t.merge.log"
         failed=1
@@ -133,7 +197,7 @@ done
 
 summary="$FUZZ/summary.txt"
 {
-    printf 'fuzz run: %s, %ss per target, %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$budget" \
+    printf 'fuzz run: %s, %ss per target, sanitizer %s, %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$budget" "$sanitizer" \
         "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo 'no git')"
     printf '%-14s %12s %8s %8s %8s %8s\n' target execs exec/s cov corpus crashes
     for r in "${rows[@]}"; do

@@ -108,7 +108,13 @@ fn member_names(target: &str) -> BTreeSet<String> {
     let mut names = BTreeSet::new();
     for e in std::fs::read_dir(root().join("corpus").join(target)).unwrap() {
         let path = e.unwrap().path();
-        if !path.file_name().unwrap().to_str().unwrap().starts_with("seed-") {
+        if !path
+            .file_name()
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .starts_with("seed-")
+        {
             continue;
         }
         let bytes = std::fs::read(path).unwrap();

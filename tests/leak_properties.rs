@@ -3,6 +3,7 @@
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE_NO_PAD};
 use proptest::prelude::*;
+use proptest::test_runner::FileFailurePersistence;
 use sealprobe::leak::{Kind, ScannerBuilder};
 use sealprobe::report::scan as render;
 
@@ -102,7 +103,13 @@ fn found_whole(secret: &str, text: &str) -> Result<(), Vec<sealprobe::leak::Find
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig {
+        cases: 256,
+        failure_persistence: Some(Box::new(FileFailurePersistence::Direct(
+            "tests/proptest-regressions/leak_properties.txt",
+        ))),
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn a_planted_secret_is_found_in_every_encoding_at_any_offset(
@@ -158,7 +165,13 @@ fn periodic_secret_strategy() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig {
+        cases: 256,
+        failure_persistence: Some(Box::new(FileFailurePersistence::Direct(
+            "tests/proptest-regressions/leak_properties.txt",
+        ))),
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn a_periodic_secret_is_found_whole_in_every_encoding(

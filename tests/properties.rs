@@ -15,6 +15,7 @@ use std::path::PathBuf;
 
 use proptest::prelude::*;
 use proptest::sample::Index;
+use proptest::test_runner::FileFailurePersistence;
 use sealprobe::report;
 use sealprobe::seal::create::{SealRequest, create};
 use sealprobe::seal::verify::{VerifyOptions, verify_bytes, verify_seal};
@@ -331,12 +332,23 @@ fn assert_canonical_fixed_points(node: &Node) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+/// Failing cases are kept in `tests/proptest-regressions/properties.txt` (committed) and run
+/// first every time.
+fn persisted(cases: u32) -> ProptestConfig {
+    ProptestConfig {
+        failure_persistence: Some(Box::new(FileFailurePersistence::Direct(
+            "tests/proptest-regressions/properties.txt",
+        ))),
+        ..ProptestConfig::with_cases(cases)
+    }
+}
+
 fn quick() -> ProptestConfig {
-    ProptestConfig::with_cases(512)
+    persisted(512)
 }
 
 fn slow() -> ProptestConfig {
-    ProptestConfig::with_cases(96)
+    persisted(96)
 }
 
 proptest! {

@@ -18,7 +18,8 @@
 #     and the minimized input is copied into corpus/<target>/, where `cargo test` replays it;
 #   - the working corpus is merged into corpus/<target>/ with -merge=1: only inputs that add
 #     coverage are kept, existing seeds are never removed.
-# With --seed-from-probes, every probe case (`sealprobe probes emit`) first gives its seal to
+# With --seed-from-probes, every probe case (`sealprobe probes emit`) first gives its seal (up to
+# 64 KiB; the larger ones only make the committed corpus heavy) to
 # seal_load and strict_json, its packet to decide and strict_json, and every grant token in
 # them to token_parse, in the working corpora: fuzzing starts where the probes end, and what adds
 # coverage is merged into corpus/ like any new input.
@@ -102,13 +103,13 @@ seed_from_probes() {
         cp "$f" "$FUZZ/corpus/seal_load/$name"
         cp "$f" "$FUZZ/corpus/strict_json/$name"
         seals=$((seals + 1))
-    done < <(find "$emitted" -name seal.json -type f -print0)
+    done < <(find "$emitted" -name seal.json -type f -size -65k -print0)
     while IFS= read -r -d '' f; do
         name="probe-$(sha1sum "$f" | cut -c1-16)"
         cp "$f" "$FUZZ/corpus/decide/$name"
         cp "$f" "$FUZZ/corpus/strict_json/$name"
         packets=$((packets + 1))
-    done < <(find "$emitted" -name packet.json -type f -print0)
+    done < <(find "$emitted" -name packet.json -type f -size -65k -print0)
     while IFS= read -r token; do
         name="probe-$(printf '%s' "$token" | sha1sum | cut -c1-16)"
         printf '%s' "$token" >"$FUZZ/corpus/token_parse/$name"

@@ -13,6 +13,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 
+# cargo-mutants builds in a copy of the tree in a temporary folder, where ../shared/conformance
+# (the JSONTestSuite data the conformance tests read) is not beside the checkout.
+if [[ -z "${SEALPROBE_CONFORMANCE_DIR:-}" && -d "$ROOT/../shared/conformance" ]]; then
+    SEALPROBE_CONFORMANCE_DIR=$(cd "$ROOT/../shared/conformance" && pwd)
+    export SEALPROBE_CONFORMANCE_DIR
+fi
+
 if ! cargo mutants --version >/dev/null 2>&1; then
     echo "== installing cargo-mutants"
     cargo install cargo-mutants --locked

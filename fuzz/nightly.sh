@@ -24,7 +24,7 @@
 # them to token_parse, in the working corpora: fuzzing starts where the probes end, and what adds
 # coverage is merged into corpus/ like any new input.
 # Then a table (target, execs, exec/s, cov, corpus files, crashes) is printed and written to
-# fuzz/summary.txt. Exit status 1 when any target crashed or could not run, 2 on a usage error.
+# fuzz/summary.txt (or $FUZZ_SUMMARY). Exit status 1 when any target crashed or could not run, 2 on a usage error.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -196,7 +196,7 @@ for t in "${targets[@]}"; do
     rows+=("$t|${execs:-?}|${rate:-?}|${cov:-?}|$corpus|${#crashes[@]}")
 done
 
-summary="$FUZZ/summary.txt"
+summary=${FUZZ_SUMMARY:-$FUZZ/summary.txt}
 {
     printf 'fuzz run: %s, %ss per target, sanitizer %s, %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$budget" "$sanitizer" \
         "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo 'no git')"

@@ -279,6 +279,14 @@ fn real_word_change_is_content() {
 }
 
 #[test]
+fn json_value_changed_is_content_not_json_reencode() {
+    // Still JSON, same layout, another value: a re-encoding keeps the value, this does not.
+    let t = sealed_doc();
+    t.write("data/config.json", JSON_DOC.replace("[1, 2]", "[1, 3]"));
+    assert_eq!(t.verify().drift_of("data/config.json"), vec!["content"]);
+}
+
+#[test]
 fn binary_byte_flip_is_content() {
     let t = Tree::new();
     let mut blob: Vec<u8> = (0..=255u8).cycle().take(4096).collect();

@@ -41,6 +41,19 @@ fn mac_of(seal: &str) -> String {
 }
 
 #[test]
+fn a_loaded_seal_gives_back_its_mac_and_an_unkeyed_one_none() {
+    // The gate's self-test and the seal-tamper probes read a seal's MAC through `Seal::mac`.
+    let (t, _) = keyed_tree();
+    let text = t.seal_text();
+    let keyed = sealprobe::seal::Seal::load(text.as_bytes(), 1 << 20).unwrap();
+    assert_eq!(keyed.mac().map(|m| m.to_field()), Some(mac_of(&text)));
+    let plain = Tree::new();
+    plain.write("a.txt", "alpha\n");
+    let unkeyed = sealprobe::seal::Seal::load(&plain.seal(&["a.txt"]), 1 << 20).unwrap();
+    assert!(unkeyed.mac().is_none());
+}
+
+#[test]
 fn keyed_seal_verifies_and_is_authenticated() {
     let (t, key) = keyed_tree();
     let run = verify_with_key(&t, &key, "json");

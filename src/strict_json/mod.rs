@@ -73,11 +73,6 @@ pub struct Number {
 }
 
 impl Number {
-    /// The number exactly as spelled in the document.
-    pub fn literal(&self) -> &str {
-        &self.literal
-    }
-
     /// The nearest f64 (finite; the loader refuses overflow).
     pub fn as_f64(&self) -> f64 {
         self.value

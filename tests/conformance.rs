@@ -351,6 +351,56 @@ fn a_leading_nul_before_utf8_is_syntax_not_a_wide_encoding() {
     assert_refused(b"\x001", JsonErrorClass::WideEncoding, 0);
 }
 
+/// Every pattern of NULs in the first four bytes (and in two- and three-byte documents): wide
+/// exactly for the RFC 4627 patterns, a syntax error at the first NUL otherwise. The mutation run
+/// found that single cases above let a changed `&&` in the pattern test go unnoticed.
+#[test]
+fn every_nul_pattern_of_the_first_bytes_is_classified_by_rfc_4627() {
+    for len in 2..=4usize {
+        // mask 0 (no NUL) is a number, accepted; every other mask has a NUL somewhere.
+        for mask in 1..(1u32 << len) {
+            // Bit i set: byte i is NUL; the others are `1` (never a BOM, never NUL).
+            let doc: Vec<u8> = (0..len)
+                .map(|i| if mask & (1 << i) != 0 { 0 } else { b'1' })
+                .collect();
+            let nul = |i: usize| doc[i] == 0;
+            let wide = match len {
+                2 | 3 => nul(0) != nul(1),
+                _ => matches!(
+                    (nul(0), nul(1), nul(2), nul(3)),
+                    (true, true, true, false)
+                        | (true, false, true, false)
+                        | (false, true, true, true)
+                        | (false, true, false, true)
+                ),
+            };
+            let e = refusal(&doc);
+            if wide {
+                assert_eq!(
+                    (e.class, e.offset),
+                    (JsonErrorClass::WideEncoding, 0),
+                    "{doc:?}"
+                );
+            } else {
+                let first = doc
+                    .iter()
+                    .position(|&b| b == 0)
+                    .expect("the mask puts a NUL");
+                // Not JSON at the NUL: a syntax error, or trailing bytes after a number.
+                assert!(
+                    matches!(
+                        e.class,
+                        JsonErrorClass::Syntax | JsonErrorClass::TrailingBytes
+                    ),
+                    "{doc:?}: {:?}",
+                    e.class
+                );
+                assert!(e.offset <= first, "{doc:?}: offset {}", e.offset);
+            }
+        }
+    }
+}
+
 #[test]
 fn repeated_nested_key_points_at_second_key() {
     let doc = br#"{"a": {"b": 1, "c": 2, "b": 3}}"#;
@@ -408,6 +458,19 @@ fn nesting_depth_64_is_accepted_and_65_is_too_deep() {
     assert_eq!(MAX_DEPTH, 64);
     parse(&nested_arrays(64)).expect("depth 64 is accepted");
     assert_refused(&nested_arrays(65), JsonErrorClass::TooDeep, 64);
+}
+
+fn nested_objects(depth: usize) -> Vec<u8> {
+    let mut doc = r#"{"k":"#.repeat(depth - 1).into_bytes();
+    doc.extend_from_slice(b"{}");
+    doc.extend(std::iter::repeat_n(b'}', depth - 1));
+    doc
+}
+
+#[test]
+fn objects_nested_64_deep_are_accepted_and_65_too_deep() {
+    parse(&nested_objects(64)).expect("depth 64 is accepted");
+    assert_refused(&nested_objects(65), JsonErrorClass::TooDeep, 64 * 5);
 }
 
 #[test]

@@ -211,6 +211,26 @@ fn crlf_and_bom_together_name_both() {
 }
 
 #[test]
+fn a_small_json_file_redumped_far_longer_is_still_json_reencode() {
+    // Diagnosis reads up to twice the sealed length plus 64 KiB: a 120-byte document re-dumped
+    // with deep indentation (1.6 KB) is still recognised as the same value.
+    let t = Tree::new();
+    let items: Vec<String> = (0..60).map(|i| (i % 10).to_string()).collect();
+    let compact = format!("[{}]", items.join(","));
+    t.write("small.json", &compact);
+    t.seal(&["."]);
+    let indent = " ".repeat(24);
+    let pretty = format!("[\n{indent}{}\n]", items.join(&format!(",\n{indent}")));
+    assert!(
+        pretty.len() > 2 * compact.len() + 1200,
+        "{} bytes",
+        pretty.len()
+    );
+    t.write("small.json", &pretty);
+    assert_eq!(t.verify().drift_of("small.json"), vec!["json-reencode"]);
+}
+
+#[test]
 fn json_key_order_and_spacing_is_json_reencode() {
     let t = sealed_doc();
     t.write(

@@ -4,8 +4,6 @@
 //! below a root without further checks. Collisions between paths (equal after NFC and case
 //! folding) are a property of a set of paths and are checked where the set is built.
 
-use std::fmt;
-
 /// Why a string is not a valid seal path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PathProblem {
@@ -58,21 +56,6 @@ impl SealPath {
 
     pub fn as_str(&self) -> &str {
         &self.0
-    }
-
-    /// True when `other` is this folder or lies below it. `.` contains everything.
-    pub fn folder_contains(folder: &str, other: &str) -> bool {
-        folder == "."
-            || other == folder
-            || (other.len() > folder.len()
-                && other.starts_with(folder)
-                && other.as_bytes()[folder.len()] == b'/')
-    }
-}
-
-impl fmt::Display for SealPath {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&crate::escape::name(self.0.as_bytes()))
     }
 }
 

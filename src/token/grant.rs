@@ -230,8 +230,20 @@ mod tests {
     }
 
     #[test]
+    fn mint_refuses_a_packet_digest_that_is_not_lower_case_hex() {
+        assert!(GrantToken::mint(&key(1), "dryrun", &DIGEST.to_uppercase(), 1).is_none());
+        assert!(GrantToken::mint(&key(1), "dryrun", &DIGEST.replacen('3', "g", 1), 1).is_none());
+        assert!(GrantToken::mint(&key(1), "dryrun", &DIGEST[..15], 1).is_none());
+        assert!(GrantToken::mint(&key(1), "dryrun", DIGEST, 1).is_some());
+    }
+
+    #[test]
     fn anything_but_the_exact_grammar_is_invalid() {
         let good = minted();
+        assert!(
+            good.contains(".3f9a0c1d2e4b5a69."),
+            "the digest edits below apply"
+        );
         let tag = good.rsplit('.').next().unwrap().to_owned();
         let bad = [
             good.replacen("spg1", "spg0", 1),
@@ -247,6 +259,11 @@ mod tests {
             String::new(),
             "x".repeat(20_000),
             good.replacen(".2000000000.", ".02000000000.", 1),
+            // The packet digest field: 16 lower-case hex digits, exactly.
+            good.replacen(".3f9a0c1d2e4b5a69.", ".3f9a0c1d2e4b5a6.", 1),
+            good.replacen(".3f9a0c1d2e4b5a69.", ".3f9a0c1d2e4b5a690.", 1),
+            good.replacen(".3f9a0c1d2e4b5a69.", ".3F9A0C1D2E4B5A69.", 1),
+            good.replacen(".3f9a0c1d2e4b5a69.", ".3f9a0c1d2e4b5a6g.", 1),
         ];
         for b in bad {
             if b == good {

@@ -56,3 +56,42 @@ impl Key {
         &self.0
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_key_is_32_to_4096_bytes_exactly() {
+        assert_eq!(
+            Key::from_bytes(vec![1; MIN_KEY - 1]).err(),
+            Some(KeyError::TooShort)
+        );
+        assert!(Key::from_bytes(vec![1; MIN_KEY]).is_ok());
+        assert!(Key::from_bytes(vec![1; MAX_KEY]).is_ok());
+        assert_eq!(
+            Key::from_bytes(vec![1; MAX_KEY + 1]).err(),
+            Some(KeyError::TooLong)
+        );
+    }
+
+    #[test]
+    fn only_owner_bits_are_allowed_on_a_key_file() {
+        for mode in [0o600, 0o400, 0o700, 0o100600] {
+            assert_eq!(Key::check_permissions(mode), Ok(()), "{mode:o}");
+        }
+        for mode in [0o640, 0o604, 0o610, 0o601, 0o666, 0o100644] {
+            assert_eq!(
+                Key::check_permissions(mode),
+                Err(KeyError::TooOpen),
+                "{mode:o}"
+            );
+        }
+    }
+
+    #[test]
+    fn debug_shows_the_length_only() {
+        let key = Key::from_bytes(vec![0x41; 40]).unwrap();
+        assert_eq!(format!("{key:?}"), "Key(40 bytes)");
+    }
+}

@@ -31,6 +31,13 @@ run_shard() {
     local summary="$ROOT/fuzz/mutants/shard-$k-of-$n.txt"
     mkdir -p "$out" "$ROOT/fuzz/mutants"
     echo "== cargo mutants --shard $shard"
+    # The tree as it is now is what cargo-mutants copies; name its commit (and whether it was
+    # clean) before anything moves on.
+    local rev
+    rev=$(git rev-parse --short HEAD 2>/dev/null || echo 'no git')
+    if [[ -n "$(git status --porcelain -- src tests Cargo.toml .cargo 2>/dev/null)" ]]; then
+        rev="$rev with uncommitted changes"
+    fi
     local status=0
     cargo mutants --shard "$shard" --sharding round-robin --output "$out" --no-shuffle \
         >"$out/run.log" 2>&1 || status=$?
@@ -50,7 +57,7 @@ run_shard() {
     local viable=$((caught + missed + timeout))
     {
         printf 'cargo mutants --shard %s --sharding round-robin (%s, %s)\n' "$shard" \
-            "$(date -u +%Y-%m-%d)" "$(git rev-parse --short HEAD 2>/dev/null || echo 'no git')"
+            "$(date -u +%Y-%m-%d)" "$rev"
         printf 'caught %s, missed %s, timeout %s, unviable %s\n' "$caught" "$missed" "$timeout" "$unviable"
         if ((viable > 0)); then
             printf 'score: %s of %s viable mutants caught, timeouts counted as caught (%s%%)\n' "$((caught + timeout))" \

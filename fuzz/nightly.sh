@@ -16,13 +16,13 @@
 # fuzz/options/<target>.options when there is one (the files ClusterFuzzLite reads too). Then:
 #   - every crash (crash-, leak-, timeout-, oom- artifact) is minimized with `cargo fuzz tmin`
 #     and the minimized input is copied into corpus/<target>/, where `cargo test` replays it;
-#   - the working corpus is merged into corpus/<target>/ with -merge=1: only inputs that add
-#     coverage are kept, existing seeds are never removed.
+#   - the working corpus is merged into corpus/<target>/ with -set_cover_merge=1: the fewest of
+#     its inputs (up to 4 KiB each) that add coverage are kept, existing seeds are never removed.
 # With --seed-from-probes, every probe case (`sealprobe probes emit`) first gives its seal (up to
-# 64 KiB; the larger ones only make the committed corpus heavy) to
-# seal_load and strict_json, its packet to decide and strict_json, and every grant token in
-# them to token_parse, in the working corpora: fuzzing starts where the probes end, and what adds
-# coverage is merged into corpus/ like any new input.
+# 4 KiB: larger inputs slow every execution down and bloat the committed corpus) to seal_load and
+# strict_json, its packet to decide and strict_json, and every grant token in them to
+# token_parse, in the working corpora (replacing the probe inputs of an earlier run): fuzzing
+# starts where the probes end, and what adds coverage is merged into corpus/ like any new input.
 # Then a table (target, execs, exec/s, cov, corpus files, crashes) is printed and written to
 # fuzz/summary.txt (or $FUZZ_SUMMARY). Exit status 1 when any target crashed or could not run, 2 on a usage error.
 set -euo pipefail
@@ -98,18 +98,19 @@ seed_from_probes() {
     cargo run --release --quiet -- probes emit --out "$emitted" >/dev/null
     local seals=0 packets=0 tokens=0 f
     mkdir -p "$FUZZ/corpus"/{seal_load,strict_json,decide,token_parse}
+    rm -f "$FUZZ/corpus"/{seal_load,strict_json,decide,token_parse}/probe-*
     while IFS= read -r -d '' f; do
         name="probe-$(sha1sum "$f" | cut -c1-16)"
         cp "$f" "$FUZZ/corpus/seal_load/$name"
         cp "$f" "$FUZZ/corpus/strict_json/$name"
         seals=$((seals + 1))
-    done < <(find "$emitted" -name seal.json -type f -size -65k -print0)
+    done < <(find "$emitted" -name seal.json -type f -size -4097c -print0)
     while IFS= read -r -d '' f; do
         name="probe-$(sha1sum "$f" | cut -c1-16)"
         cp "$f" "$FUZZ/corpus/decide/$name"
         cp "$f" "$FUZZ/corpus/strict_json/$name"
         packets=$((packets + 1))
-    done < <(find "$emitted" -name packet.json -type f -size -65k -print0)
+    done < <(find "$emitted" -name packet.json -type f -size -4097c -print0)
     while IFS= read -r token; do
         name="probe-$(printf '%s' "$token" | sha1sum | cut -c1-16)"
         printf '%s' "$token" >"$FUZZ/corpus/token_parse/$name"
@@ -183,11 +184,16 @@ for t in "${targets[@]}"; do
     done
 
     echo "== merging new coverage of $t into corpus/$t/"
-    "${CARGO[@]}" run --sanitizer "$sanitizer" "$t" "$seeds" "$work" -- -merge=1 -timeout=20 "${flags[@]}" \
-        >"$logs/$t.merge.log" 2>&1 || {
+    # Only inputs up to 4 KiB are candidates: the committed corpus is replayed by every
+    # `cargo test` and lives in git.
+    candidates=$(mktemp -d)
+    find "$work" -maxdepth 1 -type f -size -4097c -exec cp -t "$candidates" {} +
+    "${CARGO[@]}" run --sanitizer "$sanitizer" "$t" "$seeds" "$candidates" -- \
+        -set_cover_merge=1 -timeout=20 "${flags[@]}" >"$logs/$t.merge.log" 2>&1 || {
         echo "   $t: merge failed; see $logs/$t.merge.log"
         failed=1
     }
+    rm -rf "$candidates"
 
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
     rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -n 1)

@@ -268,7 +268,7 @@ fn is_twin_beside(other: &str, path: &str) -> bool {
 
 /// Applies one mutation to the model. The disk is brought to the model's final state once, by
 /// [`sync`]: verify sees only the final names and bytes, never how they came to be, and writing
-/// each step (up to eight rewrites of whole files) was a third of the target's system calls.
+/// each step cost up to eight rewrites of whole files an input.
 fn apply(tree: &mut Tree, m: Mutation) {
     let pick = |tree: &Tree, i: u8| -> Option<String> {
         let n = tree.len();

@@ -401,6 +401,23 @@ fn every_nul_pattern_of_the_first_bytes_is_classified_by_rfc_4627() {
     }
 }
 
+/// Objects past a few dozen members check repeated keys with a hash set instead of a scan: both
+/// paths accept unique keys and refuse a repeat at the second occurrence (the mutation run found
+/// the set's path untested).
+#[test]
+fn large_objects_accept_unique_keys_and_refuse_a_repeat_at_its_second_occurrence() {
+    let members: Vec<String> = (0..200).map(|i| format!("\"k{i}\": {i}")).collect();
+    let doc = format!("{{{}}}", members.join(", "));
+    parse(doc.as_bytes()).expect("200 unique keys are accepted");
+    for repeat_at in [5, 150] {
+        let mut with_repeat = members.clone();
+        with_repeat.insert(repeat_at, "\"k3\": 0".to_owned());
+        let doc = format!("{{{}}}", with_repeat.join(", "));
+        let second = doc.find("\"k3\": 0").unwrap();
+        assert_refused(doc.as_bytes(), JsonErrorClass::RepeatedKey, second);
+    }
+}
+
 #[test]
 fn repeated_nested_key_points_at_second_key() {
     let doc = br#"{"a": {"b": 1, "c": 2, "b": 3}}"#;

@@ -96,21 +96,23 @@ seed_from_probes() {
     emitted=$(mktemp -d)
     echo "== seeding the working corpora from the probe cases"
     cargo run --release --quiet -- probes emit --out "$emitted" >/dev/null
-    local seals=0 packets=0 tokens=0 f
+    local seals packets tokens=0
     mkdir -p "$FUZZ/corpus"/{seal_load,strict_json,decide,token_parse}
     rm -f "$FUZZ/corpus"/{seal_load,strict_json,decide,token_parse}/probe-*
-    while IFS= read -r -d '' f; do
-        name="probe-$(sha1sum "$f" | cut -c1-16)"
-        cp "$f" "$FUZZ/corpus/seal_load/$name"
-        cp "$f" "$FUZZ/corpus/strict_json/$name"
-        seals=$((seals + 1))
-    done < <(find "$emitted" -name seal.json -type f -size -4097c -print0)
-    while IFS= read -r -d '' f; do
-        name="probe-$(sha1sum "$f" | cut -c1-16)"
-        cp "$f" "$FUZZ/corpus/decide/$name"
-        cp "$f" "$FUZZ/corpus/strict_json/$name"
-        packets=$((packets + 1))
-    done < <(find "$emitted" -name packet.json -type f -size -4097c -print0)
+    # copy_probe_files FILE_NAME TARGET...: every emitted FILE_NAME up to 4 KiB into each TARGET's
+    # working corpus; prints how many.
+    copy_probe_files() {
+        local file=$1 n=0 f name t
+        shift
+        while IFS= read -r -d '' f; do
+            name="probe-$(sha1sum "$f" | cut -c1-16)"
+            for t in "$@"; do cp "$f" "$FUZZ/corpus/$t/$name"; done
+            n=$((n + 1))
+        done < <(find "$emitted" -name "$file" -type f -size -4097c -print0)
+        echo "$n"
+    }
+    seals=$(copy_probe_files seal.json seal_load strict_json)
+    packets=$(copy_probe_files packet.json decide strict_json)
     while IFS= read -r token; do
         name="probe-$(printf '%s' "$token" | sha1sum | cut -c1-16)"
         printf '%s' "$token" >"$FUZZ/corpus/token_parse/$name"

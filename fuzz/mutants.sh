@@ -5,16 +5,20 @@
 #   bash fuzz/mutants.sh all        # every shard, one after the other
 #
 # What is mutated and which tests judge each mutant: .cargo/mutants.toml. Installs cargo-mutants
-# when it is missing. Each shard's outcome is written to fuzz/mutants/shard-K-of-N.txt (counts and
-# every surviving mutant), which is committed; the full logs stay in fuzz/target/mutants/.
+# when it is missing. The mutants are made in a git worktree of HEAD (fuzz/target/mutants/tree,
+# with `--in-place`), not in a fresh copy per run, so its target folder and the built dependencies
+# are kept between shards: only the first shard pays the ten-minute dependency build. Uncommitted
+# changes are therefore not tested. Each shard's outcome is written to
+# fuzz/mutants/shard-K-of-N.txt (counts and every surviving mutant), which is committed; the full
+# logs stay in fuzz/target/mutants/.
 # Exit status: 0 when the shard ran (survivors are listed, not fatal), 1 when it could not run.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 
-# cargo-mutants builds in a copy of the tree in a temporary folder, where ../shared/conformance
-# (the JSONTestSuite data the conformance tests read) is not beside the checkout.
+# The worktree is not beside ../shared/conformance (the JSONTestSuite data the conformance tests
+# read), so the conformance tests are told where it is.
 if [[ -z "${SEALPROBE_CONFORMANCE_DIR:-}" && -d "$ROOT/../shared/conformance" ]]; then
     SEALPROBE_CONFORMANCE_DIR=$(cd "$ROOT/../shared/conformance" && pwd)
     export SEALPROBE_CONFORMANCE_DIR
@@ -25,22 +29,40 @@ if ! cargo mutants --version >/dev/null 2>&1; then
     cargo install cargo-mutants --locked
 fi
 
+TREE="$ROOT/fuzz/target/mutants/tree"
+
+# The worktree at HEAD: made once, moved to HEAD on every later run (its target folder stays).
+prepare_tree() {
+    local head
+    head=$(git -C "$ROOT" rev-parse HEAD)
+    if [[ ! -e "$TREE/.git" ]]; then
+        mkdir -p "$(dirname "$TREE")"
+        git -C "$ROOT" worktree prune
+        git -C "$ROOT" worktree add --detach "$TREE" "$head" >/dev/null
+    else
+        # A run cut short leaves a mutated file behind: throw away every change first.
+        git -C "$TREE" checkout --detach --force "$head" >/dev/null 2>&1
+        git -C "$TREE" clean -fdq -e target
+    fi
+    if [[ -n "$(git -C "$ROOT" status --porcelain -- src tests Cargo.toml .cargo)" ]]; then
+        echo "note: uncommitted changes in src, tests, Cargo.toml or .cargo are not tested" >&2
+    fi
+}
+
 run_shard() {
     local shard=$1 k=${1%/*} n=${1#*/}
     local out="$ROOT/fuzz/target/mutants/shard-$k-of-$n"
     local summary="$ROOT/fuzz/mutants/shard-$k-of-$n.txt"
     mkdir -p "$out" "$ROOT/fuzz/mutants"
     echo "== cargo mutants --shard $shard"
-    # The tree as it is now is what cargo-mutants copies; name its commit (and whether it was
-    # clean) before anything moves on.
+    prepare_tree
     local rev
-    rev=$(git rev-parse --short HEAD 2>/dev/null || echo 'no git')
-    if [[ -n "$(git status --porcelain -- src tests Cargo.toml .cargo 2>/dev/null)" ]]; then
-        rev="$rev with uncommitted changes"
-    fi
+    rev=$(git -C "$TREE" rev-parse --short HEAD)
     local status=0
-    cargo mutants --shard "$shard" --sharding round-robin --output "$out" --no-shuffle \
-        >"$out/run.log" 2>&1 || status=$?
+    cargo mutants --dir "$TREE" --in-place --shard "$shard" --sharding round-robin \
+        --output "$out" --no-shuffle >"$out/run.log" 2>&1 || status=$?
+    # --in-place restores each file after its mutant; make sure nothing is left mutated.
+    git -C "$TREE" checkout --force -- . >/dev/null 2>&1 || true
     # cargo-mutants exits 2 when mutants were missed, 3 on timeouts: both are results.
     if ((status != 0 && status != 2 && status != 3)); then
         echo "cargo mutants failed (status $status); see $out/run.log" >&2

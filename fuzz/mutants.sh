@@ -5,7 +5,7 @@
 #   bash fuzz/mutants.sh all        # every shard, one after the other
 #
 # What is mutated and which tests judge each mutant: .cargo/mutants.toml. Installs cargo-mutants
-# when it is missing. The mutants are made in a git worktree of HEAD (fuzz/target/mutants/tree,
+# when it is missing. The mutants are made in a git worktree of HEAD (target/mutants/tree,
 # with `--in-place`), not in a fresh copy per run, so its target folder and the built dependencies
 # are kept between shards: only the first shard pays the ten-minute dependency build. Uncommitted
 # changes are therefore not tested. Each shard's outcome is written to
@@ -29,7 +29,7 @@ if ! cargo mutants --version >/dev/null 2>&1; then
     cargo install cargo-mutants --locked
 fi
 
-TREE="$ROOT/fuzz/target/mutants/tree"
+TREE="$ROOT/target/mutants/tree"
 
 # The worktree at HEAD: made once, moved to HEAD on every later run (its target folder stays).
 prepare_tree() {

@@ -719,3 +719,25 @@ fn file_form_is_two_space_indented_sorted_with_final_lf() {
         "{\n  \"a\": \"é\",\n  \"b\": [\n    1,\n    {\n      \"c\": true,\n      \"d\": null\n    }\n  ],\n  \"e\": [],\n  \"f\": {}\n}\n"
     );
 }
+
+#[test]
+fn an_unknown_escape_is_refused_at_the_character_after_the_backslash() {
+    for doc in [
+        &b"\"\\q\""[..],
+        b"[\"ab\\x\"]",
+        b"{\"k\": \"\\'\"}",
+        b"\"\\\\\\a\"",
+    ] {
+        let e = parse(doc).expect_err("an unknown escape must be refused");
+        let backslash = doc
+            .windows(2)
+            .rposition(|w| w[0] == b'\\' && !matches!(w[1], b'\\' | b'"'))
+            .expect("the test document has an unknown escape");
+        assert_eq!(
+            (e.class, e.offset),
+            (JsonErrorClass::Syntax, backslash + 1),
+            "{}",
+            String::from_utf8_lossy(doc)
+        );
+    }
+}

@@ -49,6 +49,20 @@ fn seal_digest_edited_is_content() {
 }
 
 #[test]
+fn a_byte_changed_at_the_same_length_is_content_with_no_sha_match() {
+    let t = sealed_doc();
+    // Same length, one byte different: read to the end, sizes equal, digest differs.
+    t.write("docs/decision.md", DOC.replace("HOLD", "HOLT"));
+    let run = t.verify();
+    assert_eq!(run.code, 1);
+    assert_eq!(run.drift_of("docs/decision.md"), vec!["content"]);
+    let finding = &run.report()["findings"][0];
+    assert_eq!(finding["sha256_match"], false);
+    assert_eq!(finding["expected_bytes"], DOC.len() as u64);
+    assert_eq!(finding["actual_bytes"], DOC.len() as u64);
+}
+
+#[test]
 fn seal_length_edited_is_content_with_matching_sha() {
     let t = sealed_doc();
     let len = DOC.len();

@@ -378,8 +378,8 @@ impl Parser<'_> {
         }
         if integer {
             let digits = literal.trim_start_matches('-');
-            let exact =
-                digits.len() <= 16 && digits.parse::<u64>().is_ok_and(|n| n <= MAX_SAFE_INTEGER);
+            // A literal too long for u64 fails its parse at the first overflowing digit.
+            let exact = digits.parse::<u64>().is_ok_and(|n| n <= MAX_SAFE_INTEGER);
             if !exact {
                 return Err(err(JsonErrorClass::NumberRange, start));
             }

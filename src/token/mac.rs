@@ -122,6 +122,14 @@ mod tests {
     }
 
     #[test]
+    fn debug_names_a_tag_without_its_bytes() {
+        let t = Tag::of(&key(), b"m");
+        let shown = format!("{t:?}");
+        assert_eq!(shown, "Tag(..)");
+        assert!(!shown.contains(&t.to_base64url()));
+    }
+
+    #[test]
     fn a_tag_verifies_only_its_message_and_key() {
         let t = Tag::of(&key(), b"m");
         assert!(t.verifies(&key(), b"m"));

@@ -626,3 +626,18 @@ fn grant_refuses_a_key_readable_by_others_and_a_bad_action() {
     assert_eq!(run.code, 2);
     assert!(!out.exists());
 }
+
+#[test]
+fn a_loaded_packet_shows_its_grants_by_action_never_by_token() {
+    let (p, tok) = granted();
+    let doc = serde_json::to_vec(&p).unwrap();
+    let packet = sealprobe::decide::packet::Packet::load(&doc).expect("the packet loads");
+    let shown = format!("{packet:?}");
+    assert!(shown.contains("Grant(dryrun)"), "{shown}");
+    // The MAC is the token's secret part (its digest field is the packet's digest, shown by
+    // design); the built-in rules catch the token's shape.
+    let mac = tok.rsplit('.').next().unwrap();
+    let scanner = sealprobe::leak::canary_scanner([mac.as_bytes()]).unwrap();
+    let found = scanner.scan(shown.as_bytes());
+    assert!(found.is_empty(), "Debug shows the token: {found:?} in {shown}");
+}

@@ -741,3 +741,25 @@ fn an_unknown_escape_is_refused_at_the_character_after_the_backslash() {
         );
     }
 }
+
+#[test]
+fn a_high_surrogate_not_followed_by_a_u_escape_is_lone_at_its_own_escape() {
+    for doc in [
+        &b"\"\\uD800\\n\""[..],
+        b"\"\\uD800\\\\\"",
+        b"\"\\uD800xu0041\"",
+        b"\"ab\\uDBFF\"",
+    ] {
+        let e = parse(doc).expect_err("a lone high surrogate must be refused");
+        let escape = doc
+            .windows(2)
+            .position(|w| w == b"\\u")
+            .expect("the test document has a \\u escape");
+        assert_eq!(
+            (e.class, e.offset),
+            (JsonErrorClass::LoneSurrogate, escape),
+            "{}",
+            String::from_utf8_lossy(doc)
+        );
+    }
+}

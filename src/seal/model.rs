@@ -110,7 +110,7 @@ impl Seal {
         if artifacts.is_empty() && complete.is_empty() {
             return Err(ModelProblem::Empty);
         }
-        let mut folded: HashMap<_, &SealPath> = HashMap::new();
+        let mut folded: HashMap<_, &SealPath> = HashMap::with_capacity(artifacts.len());
         for w in artifacts.windows(2) {
             if w[0].path == w[1].path {
                 return Err(ModelProblem::Duplicate(w[0].path.clone()));
@@ -408,8 +408,8 @@ impl Checker<'_> {
             return Some(Vec::new());
         }
         let items = self.w.array(node, SCHEMA)?;
-        let mut out: Vec<CompleteFolder> = Vec::new();
-        let mut seen = HashSet::new();
+        let mut out: Vec<CompleteFolder> = Vec::with_capacity(items.len());
+        let mut seen = HashSet::with_capacity(items.len());
         for item in items {
             let Some(s) = self.w.string(Some(item), SCHEMA) else {
                 continue;
@@ -428,7 +428,7 @@ impl Checker<'_> {
         let Some(Value::Array(items)) = node.map(|n| &n.value) else {
             return;
         };
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::with_capacity(items.len());
         for (a, node) in artifacts.iter().zip(items) {
             if !seen.insert(names::fold_key(a.path.as_str())) {
                 self.w.fail(SealErrorClass::Path, node.span.start);

@@ -152,7 +152,17 @@ impl Validator for Weakened {
 
 /// Rewrites every regular file below the root with `f` (when it returns new bytes).
 fn rewrite_files(ws: &Workspace, f: impl Fn(&[u8]) -> Option<Vec<u8>>) {
-    let mut stack = vec![ws.root()];
+    each_entry_below(&ws.root(), |path, t| {
+        if t.is_file() {
+            rewrite(path, &f);
+        }
+    });
+}
+
+/// Calls `visit` with every entry below `root` that is not a folder, and its type (not
+/// followed); the walk never follows a symlink into a folder.
+fn each_entry_below(root: &Path, mut visit: impl FnMut(&Path, fs::FileType)) {
+    let mut stack = vec![root.to_path_buf()];
     while let Some(dir) = stack.pop() {
         let Ok(entries) = fs::read_dir(&dir) else {
             continue;
@@ -161,11 +171,8 @@ fn rewrite_files(ws: &Workspace, f: impl Fn(&[u8]) -> Option<Vec<u8>>) {
             let Ok(t) = e.file_type() else { continue };
             if t.is_dir() {
                 stack.push(e.path());
-            } else if t.is_file()
-                && let Some(bytes) = read_bounded(&e.path())
-                && let Some(new) = f(&bytes)
-            {
-                let _ = fs::write(e.path(), new);
+            } else {
+                visit(&e.path(), t);
             }
         }
     }
@@ -213,24 +220,15 @@ fn edit_seal(ws: &Workspace, f: impl Fn(&Seal, &Path) -> Option<Seal>) {
 
 /// Replaces each symlink below the root by a copy of the regular file it leads to.
 fn follow_symlinks(root: &Path) {
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        let Ok(entries) = fs::read_dir(&dir) else {
-            continue;
-        };
-        for e in entries.flatten() {
-            let Ok(t) = e.file_type() else { continue };
-            if t.is_dir() {
-                stack.push(e.path());
-            } else if t.is_symlink()
-                && fs::metadata(e.path()).is_ok_and(|m| m.is_file())
-                && let Some(bytes) = read_bounded(&e.path())
-            {
-                let _ = fs::remove_file(e.path());
-                let _ = fs::write(e.path(), bytes);
-            }
+    each_entry_below(root, |path, t| {
+        if t.is_symlink()
+            && fs::metadata(path).is_ok_and(|m| m.is_file())
+            && let Some(bytes) = read_bounded(path)
+        {
+            let _ = fs::remove_file(path);
+            let _ = fs::write(path, bytes);
         }
-    }
+    });
 }
 
 /// Makes the seal's MAC and every grant's MAC right when `accept(given, right)` says the one

@@ -1,6 +1,8 @@
 //! The `decide` target: no verdict but the default or `HOLD` without every grant minted by the
 //! harness key, and no input string in a report but names that passed their grammar.
 
+use std::cell::OnceCell;
+use std::collections::HashSet;
 use std::sync::LazyLock;
 
 use base64::Engine as _;
@@ -245,7 +247,18 @@ fn no_input_in_reports(data: &[u8], d: &Decision) {
     };
     let mut strings = Vec::new();
     strings_of(&root, &mut strings);
-    strings.retain(|s| s.len() >= 16);
+    // Every 16-byte run of every string, once, and only when a report has a window its own text
+    // and names do not cover: such a window is a packet string's run exactly when it is in this
+    // set (one pass over the strings instead of a search of every string for every window).
+    let runs: OnceCell<HashSet<&[u8]>> = OnceCell::new();
+    let runs = || {
+        runs.get_or_init(|| {
+            strings
+                .iter()
+                .flat_map(|s| s.as_bytes().windows(16))
+                .collect()
+        })
+    };
     let marked = marked(d);
     let names = names_of(d);
     let reports = [
@@ -263,30 +276,65 @@ fn no_input_in_reports(data: &[u8], d: &Decision) {
             !crate::token::shapes::is_token_shaped(&report),
             "a decision report holds a token shape"
         );
-        if strings.is_empty() {
-            continue;
-        }
-        let mut known: Vec<Vec<u8>> = names.iter().map(|n| n.as_bytes().to_vec()).collect();
-        for piece in split_on(&template, ID_MARK.as_bytes())
-            .into_iter()
-            .flat_map(|p| split_on(p, ACTION_MARK.as_bytes()))
-        {
-            known.push(piece.trim_ascii_end().to_vec());
-            known.push(piece.to_vec());
-        }
-        let covered = cover(&report, &known);
-        for (i, w) in report.windows(16).enumerate() {
-            if covered[i..i + 16].iter().all(|&c| c) {
-                continue;
-            }
-            assert!(
-                !strings
-                    .iter()
-                    .any(|s| memchr::memmem::find(s.as_bytes(), w).is_some()),
-                "a decision report holds 16 bytes of a packet string"
-            );
-        }
+        let uncovered = uncovered_windows(&report, &template, &names);
+        assert!(
+            uncovered.iter().all(|w| !runs().contains(w)),
+            "a decision report holds 16 bytes of a packet string"
+        );
     }
+}
+
+/// The 16-byte windows of `report` that are not made wholly of the report's own text (the
+/// pieces of `template` between the marks) and the decision's `names`.
+fn uncovered_windows<'r>(report: &'r [u8], template: &[u8], names: &[&str]) -> Vec<&'r [u8]> {
+    let pieces: Vec<&[u8]> = split_on(template, ID_MARK.as_bytes())
+        .into_iter()
+        .flat_map(|p| split_on(p, ACTION_MARK.as_bytes()))
+        .collect();
+    if is_template_filled_with_names(report, &pieces, names) {
+        // Every byte is in a piece or a name, so every window is covered: what the search below
+        // would find, without building a searcher for every piece.
+        return Vec::new();
+    }
+    let mut known: Vec<&[u8]> = names.iter().map(|n| n.as_bytes()).collect();
+    for piece in pieces {
+        known.push(piece.trim_ascii_end());
+        known.push(piece);
+    }
+    // A report lists one line per reason, so most pieces come many times; each is looked for
+    // once.
+    known.sort_unstable();
+    known.dedup();
+    let covered = cover(report, &known);
+    report
+        .windows(16)
+        .enumerate()
+        .filter(|(i, _)| !covered[*i..*i + 16].iter().all(|&c| c))
+        .map(|(_, w)| w)
+        .collect()
+}
+
+/// `report` is the template's pieces in order with one of `names` between each two: the report
+/// rendered as usual, names where the marks were.
+fn is_template_filled_with_names(report: &[u8], pieces: &[&[u8]], names: &[&str]) -> bool {
+    let mut rest = report;
+    for (i, piece) in pieces.iter().enumerate() {
+        if i > 0 {
+            let next = names.iter().map(|n| n.as_bytes()).find(|n| {
+                rest.strip_prefix(*n)
+                    .is_some_and(|after| after.starts_with(piece))
+            });
+            let Some(name) = next else {
+                return false;
+            };
+            rest = &rest[name.len()..];
+        }
+        let Some(after) = rest.strip_prefix(*piece) else {
+            return false;
+        };
+        rest = after;
+    }
+    rest.is_empty()
 }
 
 /// The pieces of `text` between occurrences of `sep`.
@@ -302,7 +350,7 @@ fn split_on<'t>(text: &'t [u8], sep: &[u8]) -> Vec<&'t [u8]> {
 }
 
 /// Which bytes of `text` lie inside an occurrence of one of `known`.
-fn cover(text: &[u8], known: &[Vec<u8>]) -> Vec<bool> {
+fn cover(text: &[u8], known: &[&[u8]]) -> Vec<bool> {
     let mut covered = vec![false; text.len()];
     for k in known.iter().filter(|k| !k.is_empty()) {
         for i in memchr::memmem::find_iter(text, k) {
@@ -310,4 +358,83 @@ fn cover(text: &[u8], known: &[Vec<u8>]) -> Vec<bool> {
         }
     }
     covered
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SECRET: &str = "prod-cutover-token-SECRETSECRET1234";
+
+    /// Whether a report would be let through, judged as [`no_input_in_reports`] judges it.
+    fn let_through(report: &[u8], template: &[u8], names: &[&str], strings: &[&str]) -> bool {
+        let runs: HashSet<&[u8]> = strings
+            .iter()
+            .flat_map(|s| s.as_bytes().windows(16))
+            .collect();
+        uncovered_windows(report, template, names)
+            .iter()
+            .all(|w| !runs.contains(w))
+    }
+
+    #[test]
+    fn a_report_holding_16_bytes_of_a_packet_string_is_caught_anywhere() {
+        let template = b"HOLD: grant-missing for sealprobe-fuzz-mark\n";
+        for at in [0, 5, 19] {
+            let report = format!("HOLD: grant-missing for apply\n{}\n", &SECRET[at..at + 16]);
+            assert!(
+                !let_through(report.as_bytes(), template, &["apply"], &["a note", SECRET]),
+                "16 bytes from offset {at} went through"
+            );
+        }
+    }
+
+    #[test]
+    fn report_text_and_the_decision_names_are_not_packet_strings() {
+        // The packet holds the report's own words and a long name; both may come back.
+        let strings = ["HOLD: grant-missing for ", "deploy-production-cutover-now"];
+        let template = b"HOLD: grant-missing for sealprobe-fuzz-mark\nHOLD: grant-missing for sealprobe-fuzz-mark\n";
+        let report = b"HOLD: grant-missing for deploy-production-cutover-now\nHOLD: grant-missing for apply\n";
+        assert!(
+            uncovered_windows(
+                report,
+                template,
+                &["deploy-production-cutover-now", "apply"]
+            )
+            .is_empty()
+        );
+        assert!(let_through(
+            report,
+            template,
+            &["deploy-production-cutover-now", "apply"],
+            &strings
+        ));
+        // Without the name among the decision's names, it is a packet string that came back.
+        assert!(!let_through(report, template, &["apply"], &strings));
+    }
+
+    #[test]
+    fn a_report_is_the_template_filled_with_names_only_when_it_is_exactly_that() {
+        let template = b"HOLD: grant-missing for sealprobe-fuzz-mark\nHOLD: grant-missing for sealprobe-fuzz-mark\n";
+        let pieces = split_on(template, ACTION_MARK.as_bytes());
+        let names = ["apply-now", "apply"];
+        let filled = b"HOLD: grant-missing for apply\nHOLD: grant-missing for apply-now\n";
+        assert!(is_template_filled_with_names(filled, &pieces, &names));
+        assert!(!is_template_filled_with_names(filled, &pieces, &["apply"]));
+        assert!(!is_template_filled_with_names(
+            &filled[1..],
+            &pieces,
+            &names
+        ));
+        assert!(!is_template_filled_with_names(
+            b"HOLD: grant-missing for apply\nHOLD: grant-missing for apply-now\nmore",
+            &pieces,
+            &names
+        ));
+        assert!(!is_template_filled_with_names(
+            b"HOLD: grant-missing for apply-nowSECRETSECRET\nHOLD: grant-missing for apply\n",
+            &pieces,
+            &names
+        ));
+    }
 }

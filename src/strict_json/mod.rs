@@ -165,3 +165,40 @@ impl Position {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A number spelled `literal`, made without the parser (which never makes these spellings),
+    /// so that `as_exact_u64` is held to its own contract.
+    fn spelled(literal: &str) -> Number {
+        Number {
+            literal: literal.to_owned(),
+            value: literal.parse().unwrap_or(0.0),
+        }
+    }
+
+    #[test]
+    fn an_exact_integer_is_spelled_with_digits_only_and_no_leading_zero() {
+        assert_eq!(spelled("0").as_exact_u64(), Some(0));
+        assert_eq!(
+            spelled("9007199254740991").as_exact_u64(),
+            Some(MAX_SAFE_INTEGER)
+        );
+        // Spellings a u64 parse would take, and a field typed as an integer must not.
+        for literal in [
+            "+5",
+            "01",
+            "00",
+            "",
+            "9007199254740992",
+            "1.0",
+            "1e3",
+            "-0",
+            " 5",
+        ] {
+            assert_eq!(spelled(literal).as_exact_u64(), None, "{literal:?}");
+        }
+    }
+}

@@ -374,12 +374,12 @@ pub fn run() -> ExitCode {
             rules,
             format,
             paths,
-        } => emit(command::scan::run(&command::scan::Options {
+        } => scan(&command::scan::Options {
             secrets,
             rules,
             format,
             paths,
-        })),
+        }),
     };
     ExitCode::from(exit.code())
 }
@@ -397,6 +397,69 @@ fn emit<T>(ran: Ran<T>) -> Exit {
                 b"sealprobe: cannot write to stdout\n",
             );
             Exit::Fail
+        }
+    }
+}
+
+/// `sealprobe scan`, streamed: each finding is written (and flushed) as it settles, so a log of
+/// any size is reported as it goes, in flat memory.
+fn scan(opts: &command::scan::Options) -> Exit {
+    let mut sink = ScanOut {
+        stdout: std::io::stdout(),
+        bar: None,
+        wanted: progress_wanted(),
+    };
+    let ended = command::scan::stream(opts, &mut sink);
+    if let Some(bar) = sink.bar.take() {
+        bar.finish_and_clear();
+    }
+    let _ = write_all(&mut std::io::stderr().lock(), &ended.stderr);
+    ended.exit
+}
+
+/// Inputs at least this large get a progress bar (on a terminal, outside CI).
+const SCAN_PROGRESS_FROM: u64 = 64 * 1024 * 1024;
+
+/// The scan's stdout, and its progress bar on stderr.
+struct ScanOut {
+    stdout: std::io::Stdout,
+    bar: Option<indicatif::ProgressBar>,
+    wanted: bool,
+}
+
+impl command::scan::Sink for ScanOut {
+    fn stdout(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        use std::io::Write as _;
+        let write = || {
+            let mut out = self.stdout.lock();
+            out.write_all(bytes)?;
+            out.flush()
+        };
+        // Lines go above the bar, not through it.
+        match &self.bar {
+            Some(bar) => bar.suspend(write),
+            None => write(),
+        }
+    }
+
+    fn progress(&mut self, scanned: u64, total: u64) {
+        if self.bar.is_none() && self.wanted && total.max(scanned) > SCAN_PROGRESS_FROM {
+            // A pipe's size is unknown: the bar then counts bytes without an end.
+            let (bar, template) = if total >= scanned && total > 0 {
+                let t = "{bar:40} {bytes}/{total_bytes} {binary_bytes_per_sec} {elapsed}";
+                (indicatif::ProgressBar::new(total), t)
+            } else {
+                let t = "{spinner} {bytes} scanned {binary_bytes_per_sec} {elapsed}";
+                (indicatif::ProgressBar::no_length(), t)
+            };
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(template)
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            self.bar = Some(bar);
+        }
+        if let Some(bar) = &self.bar {
+            bar.set_position(scanned);
         }
     }
 }

@@ -194,6 +194,58 @@ impl SmallFile {
     }
 }
 
+/// A named input read to its end in pieces, of any size (the leak scanner's inputs): opened and
+/// type-checked like a small file, with no limit. A pipe that ends before its first byte is
+/// refused as having no writer, as [`SmallFile::read`] refuses it.
+pub struct Stream {
+    file: SmallFile,
+    read_any: bool,
+}
+
+impl SmallFile {
+    /// This file as a stream of any length.
+    pub fn into_stream(self) -> Stream {
+        Stream {
+            file: self,
+            read_any: false,
+        }
+    }
+
+    /// The size the open handle reports: a regular file's length, 0 for a pipe.
+    pub fn size_hint(&self) -> u64 {
+        if self.kind == Readable::Regular {
+            self.size
+        } else {
+            0
+        }
+    }
+}
+
+impl io::Read for Stream {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        loop {
+            let got = match &self.file.handle {
+                Handle::File(f) => (&mut &*f).read(buf),
+                Handle::Stdin => std::io::stdin().lock().read(buf),
+            };
+            match got {
+                Ok(0) if !buf.is_empty() && !self.read_any && self.file.kind == Readable::Pipe => {
+                    return Err(SmallFileError::NoWriter.into());
+                }
+                Ok(n) => {
+                    self.read_any |= n > 0;
+                    return Ok(n);
+                }
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                    wait_readable(self.file.handle.fd())?;
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(_) => return Err(SmallFileError::Io.into()),
+            }
+        }
+    }
+}
+
 /// Waits until a pipe with a live writer has bytes or is closed.
 fn wait_readable(fd: BorrowedFd<'_>) -> Result<(), SmallFileError> {
     let mut fds = [PollFd::new(&fd, PollFlags::IN)];

@@ -1,82 +1,14 @@
 //! Properties of the leak scanner (issue #3, acceptance 2 and 3).
 
+mod common;
+
 use base64::Engine as _;
-use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE_NO_PAD};
+use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD};
+use common::plant::{ENCODINGS, plant};
 use proptest::prelude::*;
 use proptest::test_runner::FileFailurePersistence;
 use sealprobe::leak::{Kind, ScannerBuilder};
 use sealprobe::report::scan as render;
-
-/// Every encoding a secret can be planted in, by name.
-const ENCODINGS: [&str; 16] = [
-    "literal",
-    "json-all",
-    "json-mixed",
-    "utf16le",
-    "utf16be",
-    "base64",
-    "base64-nopad",
-    "base64url",
-    "hex",
-    "HEX",
-    "percent",
-    "percent-mixed",
-    "html-dec",
-    "html-hex",
-    "base64>json",
-    "hex>base64",
-];
-
-fn plant(secret: &str, encoding: &str, align: usize) -> String {
-    let prefix = &"xyz"[..align % 3];
-    let b = secret.as_bytes();
-    match encoding {
-        "literal" => secret.to_owned(),
-        "json-all" => b.iter().map(|c| format!("\\u{c:04x}")).collect(),
-        "json-mixed" => b
-            .iter()
-            .enumerate()
-            .map(|(i, c)| {
-                if (i + align).is_multiple_of(3) {
-                    format!("\\u{c:04X}")
-                } else {
-                    (*c as char).to_string()
-                }
-            })
-            .collect(),
-        "utf16le" => b.iter().map(|c| format!("{}\0", *c as char)).collect(),
-        "utf16be" => b.iter().map(|c| format!("\0{}", *c as char)).collect(),
-        "base64" => STANDARD.encode(format!("{prefix}{secret}")),
-        "base64-nopad" => STANDARD_NO_PAD.encode(format!("{prefix}{secret}")),
-        "base64url" => URL_SAFE_NO_PAD.encode(format!("{prefix}{secret}")),
-        "hex" => b.iter().map(|c| format!("{c:02x}")).collect(),
-        "HEX" => b.iter().map(|c| format!("{c:02X}")).collect(),
-        "percent" => b.iter().map(|c| format!("%{c:02X}")).collect(),
-        "percent-mixed" => b
-            .iter()
-            .enumerate()
-            .map(|(i, c)| {
-                if (i + align).is_multiple_of(2) {
-                    format!("%{c:02x}")
-                } else {
-                    (*c as char).to_string()
-                }
-            })
-            .collect(),
-        "html-dec" => b.iter().map(|c| format!("&#{c};")).collect(),
-        "html-hex" => b.iter().map(|c| format!("&#x{c:X};")).collect(),
-        "base64>json" => STANDARD.encode(format!(
-            "{prefix}{{\"t\":\"{}\"}}",
-            b.iter().map(|c| format!("\\u{c:04x}")).collect::<String>()
-        )),
-        "hex>base64" => STANDARD
-            .encode(format!("{prefix}{secret}"))
-            .bytes()
-            .map(|c| format!("{c:02x}"))
-            .collect(),
-        other => unreachable!("unknown encoding {other}"),
-    }
-}
 
 /// Printable secrets without characters that the surrounding encodings treat specially.
 fn secret_strategy() -> impl Strategy<Value = String> {

@@ -1,13 +1,19 @@
-//! `sealprobe scan`: build the scanner (built-in rules, secrets, more rules), scan every input,
-//! render the findings.
+//! `sealprobe scan`: build the scanner (built-in rules, secrets, more rules), scan every input as
+//! a stream, and write each finding as it settles, so a log of any size is scanned and reported
+//! in flat memory.
 
 use std::path::PathBuf;
 
+use rayon::prelude::*;
+
 use super::{Exit, Ran, shown};
-use crate::leak::{self, ScannerBuilder};
-use crate::report::scan::Located;
-use crate::report::{self, Format, Report as _, ScanReport};
+use crate::leak::input::{Input, InputError};
+use crate::leak::stream::{self, Event, Windows};
+use crate::leak::{self, Finding, Scanner, ScannerBuilder};
+use crate::report::Format;
+use crate::report::scan::{Located, Writer};
 use crate::small_file::{self, Source};
+use crate::strict_json::Position;
 
 /// The options of `sealprobe scan`.
 #[derive(Debug, Clone)]
@@ -19,13 +25,27 @@ pub struct Options {
     pub paths: Vec<PathBuf>,
 }
 
+/// Runs the scan and keeps what it printed: for the tests and any caller that wants the bytes.
+/// The CLI streams the same bytes with [`stream`].
 pub fn run(opts: &Options) -> Ran<Vec<Located>> {
+    let mut collect = Collect::default();
+    let ended = stream(opts, &mut collect);
+    Ran {
+        exit: ended.exit,
+        stdout: collect.stdout,
+        stderr: ended.stderr,
+        outcome: (ended.exit != Exit::Usage).then_some(collect.found),
+    }
+}
+
+/// Runs the scan, writing the report to `sink` as findings settle.
+pub fn stream(opts: &Options, sink: &mut dyn Sink) -> Streamed {
     let mut builder = ScannerBuilder::new().rules(leak::rules::builtin());
     if let Some(path) = &opts.secrets {
         let text = match small_file::read(&Source::from_arg(path), small_file::DEFAULT_LIMIT) {
             Ok(t) => t,
             Err(e) => {
-                return Ran::usage("scan", format_args!("the secrets file {} {e}", shown(path)));
+                return Streamed::usage(format_args!("the secrets file {} {e}", shown(path)));
             }
         };
         for line in text.split(|b| *b == b'\n') {
@@ -39,49 +59,230 @@ pub fn run(opts: &Options) -> Ran<Vec<Located>> {
         let text = match small_file::read(&Source::from_arg(path), small_file::DEFAULT_LIMIT) {
             Ok(t) => t,
             Err(e) => {
-                return Ran::usage("scan", format_args!("the rules file {} {e}", shown(path)));
+                return Streamed::usage(format_args!("the rules file {} {e}", shown(path)));
             }
         };
         let Ok(text) = String::from_utf8(text) else {
-            return Ran::usage("scan", "the rules file is not UTF-8");
+            return Streamed::usage("the rules file is not UTF-8");
         };
         match leak::rules::from_toml(&text) {
             Ok(more) => builder = builder.rules(more),
-            Err(e) => return Ran::usage("scan", e),
+            Err(e) => return Streamed::usage(e),
         }
     }
     let scanner = match builder.build() {
         Ok(s) => s,
-        Err(e) => return Ran::usage("scan", e),
+        Err(e) => return Streamed::usage(e),
     };
     let inputs = match leak::input::collect(&opts.paths) {
         Ok(inputs) => inputs,
-        Err(e) => return Ran::usage("scan", e),
+        Err(e) => return Streamed::usage(e),
     };
-    let mut found = Vec::new();
-    let mut bytes: u64 = 0;
-    for input in inputs {
-        let data = match input.read() {
-            Ok(d) => d,
-            Err(e) => return Ran::usage("scan", e),
+    let mut report = Report {
+        sink,
+        writer: None,
+        format: opts.format,
+        bytes: 0,
+        findings: 0,
+        written: Ok(()),
+    };
+    let stopped = scan_inputs(&scanner, &inputs, &mut report);
+    if let Err(e) = stopped {
+        // What was found so far has been printed; the report is left without its summary (and
+        // a JSON report unterminated), so nobody takes it for the report of every input.
+        return Streamed::usage(e);
+    }
+    let (bytes, findings) = (report.bytes, report.findings);
+    let end = match report.writer.take() {
+        Some(w) => w,
+        None => report.start(),
+    }
+    .end(bytes);
+    report.write(&end);
+    if report.written.is_err() {
+        return Streamed {
+            exit: Exit::Fail,
+            stderr: b"sealprobe: cannot write to stdout\n".to_vec(),
         };
-        bytes = bytes.saturating_add(data.len() as u64);
-        let findings = scanner.scan(&data);
-        found.extend(report::scan::locate(&input.name, &data, findings));
     }
-    let stdout = ScanReport {
-        found: &found,
-        bytes,
-    }
-    .render(opts.format);
-    Ran {
-        exit: if found.is_empty() {
+    Streamed {
+        exit: if findings == 0 {
             Exit::Pass
         } else {
             Exit::Fail
         },
-        stdout,
         stderr: Vec::new(),
-        outcome: Some(found),
+    }
+}
+
+/// A regular file up to this size is read whole by one worker, many such files in parallel;
+/// a larger one, or a pipe, is read by a reader thread and scanned in parallel windows.
+const SMALL_INPUT: u64 = 4 * 1024 * 1024;
+
+/// Files scanned side by side, at most, and their bytes, at most.
+const BATCH_FILES: usize = 64;
+const BATCH_BYTES: u64 = 32 * 1024 * 1024;
+
+/// Where a scan's report goes as it is made, and who is told of its progress.
+pub trait Sink {
+    /// The next bytes of the report.
+    fn stdout(&mut self, bytes: &[u8]) -> std::io::Result<()>;
+    /// A finding, once, as it is reported.
+    fn found(&mut self, _located: &Located) {}
+    /// Bytes scanned so far over every input, out of `total` (the named regular files' sizes;
+    /// pipes and standard input count for nothing there).
+    fn progress(&mut self, _scanned: u64, _total: u64) {}
+}
+
+/// How a streamed scan ended: its exit status and what it says on stderr.
+#[derive(Debug, Clone)]
+pub struct Streamed {
+    pub exit: Exit,
+    pub stderr: Vec<u8>,
+}
+
+impl Streamed {
+    fn usage(message: impl std::fmt::Display) -> Streamed {
+        let ran: Ran<()> = Ran::usage("scan", message);
+        Streamed {
+            exit: ran.exit,
+            stderr: ran.stderr,
+        }
+    }
+}
+
+/// The report being written: the head goes out with the first finding or the summary.
+struct Report<'a> {
+    sink: &'a mut dyn Sink,
+    writer: Option<Writer>,
+    format: Format,
+    bytes: u64,
+    findings: u64,
+    written: std::io::Result<()>,
+}
+
+impl Report<'_> {
+    fn start(&mut self) -> Writer {
+        let (writer, head) = Writer::begin(self.format);
+        self.write(&head);
+        writer
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        if self.written.is_ok() && !bytes.is_empty() {
+            self.written = self.sink.stdout(bytes);
+        }
+    }
+
+    fn found(&mut self, path: &[u8], finding: Finding, position: Position) {
+        let located = Located {
+            path: path.to_vec(),
+            position,
+            finding,
+        };
+        let mut writer = match self.writer.take() {
+            Some(w) => w,
+            None => self.start(),
+        };
+        let bytes = writer.finding(&located);
+        self.writer = Some(writer);
+        self.write(&bytes);
+        self.sink.found(&located);
+        self.findings += 1;
+    }
+}
+
+/// Scans every input in order: runs of small regular files in parallel, each larger input or
+/// pipe in parallel windows. Stops at the first input that cannot be read.
+fn scan_inputs(
+    scanner: &Scanner,
+    inputs: &[Input],
+    report: &mut Report<'_>,
+) -> Result<(), InputError> {
+    let total: u64 = inputs.iter().map(Input::size_on_disk).sum();
+    let windows = Windows::default();
+    let mut batch: Vec<(&Input, small_file::Stream)> = Vec::new();
+    let mut batch_bytes = 0;
+    for input in inputs {
+        let (stream, size) = input.open()?;
+        if size > 0 && size <= SMALL_INPUT {
+            batch.push((input, stream));
+            batch_bytes += size;
+            if batch.len() >= BATCH_FILES || batch_bytes >= BATCH_BYTES {
+                scan_batch(scanner, windows, std::mem::take(&mut batch), report, total)?;
+                batch_bytes = 0;
+            }
+            continue;
+        }
+        scan_batch(scanner, windows, std::mem::take(&mut batch), report, total)?;
+        batch_bytes = 0;
+        let before = report.bytes;
+        let mut events = |event: Event| match event {
+            Event::Found(f, p) => {
+                report.found(&input.name, f, p);
+                report.written.is_ok()
+            }
+            Event::Scanned(n) => {
+                report.sink.progress(before + n as u64, total);
+                report.written.is_ok()
+            }
+        };
+        let size = match stream::scan_reader(scanner, windows, stream, &mut events) {
+            Ok(size) => size,
+            // Stopped because stdout is gone: the caller says so.
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => return Ok(()),
+            Err(e) => return Err(input.error(e)),
+        };
+        report.bytes = before + size as u64;
+    }
+    scan_batch(scanner, windows, batch, report, total)
+}
+
+/// Scans small files side by side, then reports them in order.
+fn scan_batch(
+    scanner: &Scanner,
+    windows: Windows,
+    batch: Vec<(&Input, small_file::Stream)>,
+    report: &mut Report<'_>,
+    total: u64,
+) -> Result<(), InputError> {
+    let results: Vec<_> = batch
+        .into_par_iter()
+        .map(|(input, stream)| {
+            let mut found = Vec::new();
+            let size =
+                stream::scan_inline(scanner, windows, stream, &mut |f, p| found.push((f, p)));
+            (input, size, found)
+        })
+        .collect();
+    for (input, size, found) in results {
+        let size = size.map_err(|e| input.error(e))?;
+        for (f, p) in found {
+            report.found(&input.name, f, p);
+        }
+        report.bytes += size as u64;
+        report.sink.progress(report.bytes, total);
+        if report.written.is_err() {
+            break;
+        }
+    }
+    Ok(())
+}
+
+/// Collects a streamed scan: the bytes it printed and the findings.
+#[derive(Default)]
+struct Collect {
+    stdout: Vec<u8>,
+    found: Vec<Located>,
+}
+
+impl Sink for Collect {
+    fn stdout(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        self.stdout.extend_from_slice(bytes);
+        Ok(())
+    }
+
+    fn found(&mut self, located: &Located) {
+        self.found.push(located.clone());
     }
 }

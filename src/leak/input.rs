@@ -1,10 +1,9 @@
 //! What `sealprobe scan` reads: files, folders (recursively, in sorted order, symlinks not
-//! followed) and standard input. Each input is read whole: the scanner needs to look around a
-//! candidate in both directions. A named input is opened like a small file
-//! ([`crate::small_file`]), without a size limit: a FIFO without a writer, a device or a socket
-//! is refused at once instead of hanging the scan or reading without end.
+//! followed) and standard input. Each input is opened like a small file ([`crate::small_file`]),
+//! without a size limit, and read as a stream ([`super::stream`]): a FIFO without a writer, a
+//! device or a socket is refused at once instead of hanging the scan or reading without end,
+//! and an input of any size is scanned in flat memory.
 
-use std::io::Read;
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
@@ -25,21 +24,33 @@ pub struct Input {
 pub struct InputError(String);
 
 impl Input {
-    pub fn read(&self) -> Result<Vec<u8>, InputError> {
-        let mut data = Vec::new();
+    /// Opens the input for reading, with the size its handle reports (0 when unknown: a pipe,
+    /// standard input).
+    pub fn open(&self) -> Result<(small_file::Stream, u64), InputError> {
+        let source = match &self.path {
+            Some(p) => Source::Path(p.clone()),
+            None => Source::Stdin,
+        };
+        let file = small_file::open(&source).map_err(|e| self.error(e))?;
+        let size = file.size_hint();
+        Ok((file.into_stream(), size))
+    }
+
+    /// The size of a named regular file, 0 for anything else (for the progress bar only).
+    pub fn size_on_disk(&self) -> u64 {
+        self.path
+            .as_ref()
+            .and_then(|p| std::fs::metadata(p).ok())
+            .filter(std::fs::Metadata::is_file)
+            .map_or(0, |m| m.len())
+    }
+
+    /// Why this input could not be read, from the error a read returned.
+    pub fn error(&self, e: impl std::fmt::Display) -> InputError {
         match &self.path {
-            Some(p) => {
-                data = small_file::read(&Source::Path(p.clone()), usize::MAX)
-                    .map_err(|e| InputError(format!("{} {e}", escape::name(&self.name))))?;
-            }
-            None => {
-                std::io::stdin()
-                    .lock()
-                    .read_to_end(&mut data)
-                    .map_err(|_| InputError("standard input cannot be read".into()))?;
-            }
+            Some(_) => InputError(format!("{} {e}", escape::name(&self.name))),
+            None => InputError(format!("standard input {e}")),
         }
-        Ok(data)
     }
 }
 

@@ -2,7 +2,7 @@
 //! re-encoded, escaped, nested two deep or cut short.
 //!
 //! [`encoding`] holds the encoders and forgiving decoders, [`rules`] the token shapes, [`scan`]
-//! the builder and the scan loop. Reading files and rendering findings live in the CLI and in
+//! the builder and the scan loop, [`stream`] the windowed scan of inputs of any size. Reading files and rendering findings live in the CLI and in
 //! [`crate::report`].
 
 pub mod encoding;
@@ -10,6 +10,7 @@ pub mod index;
 pub mod input;
 pub mod rules;
 pub mod scan;
+pub mod stream;
 
 pub use scan::{Finding, Kind, Scanner, ScannerBuilder};
 

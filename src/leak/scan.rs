@@ -22,7 +22,7 @@
 //! A finding holds a secret's fingerprint or a rule id, the encoding chain and a position, never
 //! the matched bytes.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use rayon::prelude::*;
 
@@ -249,8 +249,13 @@ pub struct Scanner {
     window: usize,
 }
 
-/// How far past its piece a rule match may run.
-const RULE_REACH: usize = 64 * 1024;
+/// The longest rule match reported: a match that runs on is cut here (it is still a finding, at
+/// the same offset). Bounding it bounds how far past its window the scanner must read.
+pub const RULE_REACH: usize = 4 * 1024;
+
+/// How far back a rule looks for context (`\b` at a match's start needs the character before
+/// it, at most 4 bytes of UTF-8).
+const RULE_LOOKBEHIND: usize = 4;
 
 /// Inputs larger than this are scanned in parallel pieces.
 const PIECE: usize = 4 * 1024 * 1024;
@@ -261,35 +266,63 @@ impl Scanner {
         let pieces: Vec<(usize, usize)> = (0..input.len().div_ceil(PIECE).max(1))
             .map(|i| (i * PIECE, ((i + 1) * PIECE).min(input.len())))
             .collect();
-        let found: BTreeSet<Finding> = pieces
+        let found: Vec<Finding> = pieces
             .par_iter()
-            .flat_map_iter(|&(start, end)| {
-                let mut out = self.scan_piece(input, start, end);
-                self.apply_rules(input, start, end, &mut out);
-                out
-            })
+            .flat_map_iter(|&(start, end)| self.scan_range(input, start, end))
             .collect();
-        drop_contained(found.into_iter().collect())
+        drop_contained(found)
     }
 
-    /// Rule matches that start in `[start, end)`. A match may run past `end` (up to
-    /// [`RULE_REACH`] bytes); the next piece's match inside the same token is dropped later as
-    /// contained in this one.
+    /// How many bytes of context the scan of a range reads on each side of it, and how far before
+    /// its range a finding may start: a window of a stream that holds this much before and after
+    /// the range it owns finds exactly what a scan of the whole input finds there
+    /// ([`super::stream`]).
+    pub fn reach(&self) -> usize {
+        self.window.max(RULE_REACH) + RULE_LOOKBEHIND
+    }
+
+    /// Every finding whose candidate starts in `[start, end)` of `input`, before the clusters of
+    /// one leak are merged ([`Clusters`]); offsets are in `input`. The scan reads at most
+    /// [`Scanner::reach`] bytes on either side of the range, and no finding starts more than
+    /// that before `start`.
+    pub fn scan_range(&self, input: &[u8], start: usize, end: usize) -> Vec<Finding> {
+        let mut out = self.scan_piece(input, start, end);
+        self.apply_rules(input, start, end, &mut out);
+        out
+    }
+
+    /// Rule matches that start in `[start, end)`, at most [`RULE_REACH`] bytes long. The
+    /// regexes see a few bytes before `start`, so a word boundary reads the same wherever a
+    /// window begins. A match may run past `end`; the next range's match inside the same token
+    /// is dropped later as contained in this one. Empty matches are no leak (and a rule that
+    /// matches the empty string is refused when it is loaded).
     fn apply_rules(&self, input: &[u8], start: usize, end: usize, out: &mut Vec<Finding>) {
-        let reach = (end + RULE_REACH).min(input.len());
+        let lo = start.saturating_sub(RULE_LOOKBEHIND);
+        let reach = end.saturating_add(RULE_REACH).min(input.len());
+        let hay = &input[lo..reach];
         for rule in &self.rules {
-            for m in rule.regex.find_iter(&input[start..reach]) {
-                if start + m.start() >= end {
+            let mut at = start - lo;
+            while at < end - lo {
+                let Some(m) = rule.regex.find_at(hay, at) else {
+                    break;
+                };
+                if m.start() >= end - lo {
                     break;
                 }
+                if m.is_empty() {
+                    at = m.start() + 1;
+                    continue;
+                }
+                let length = m.len().min(RULE_REACH);
                 out.push(Finding {
-                    offset: start + m.start(),
-                    length: m.len(),
+                    offset: lo + m.start(),
+                    length,
                     kind: Kind::Rule,
                     id: rule.id.clone(),
                     partial: false,
                     encoding: "literal".to_owned(),
                 });
+                at = m.end();
             }
         }
     }
@@ -451,30 +484,146 @@ fn common_suffix(a: &[u8], b: &[u8]) -> usize {
 /// partial, then the longest, then the earliest. (ASCII in UTF-16 framed by more UTF-16 text
 /// reads as either byte order one byte apart, at equal length; the earlier reading is named.)
 /// Returns findings sorted by offset.
-fn drop_contained(mut found: Vec<Finding>) -> Vec<Finding> {
-    found.sort_by(|a, b| a.id.cmp(&b.id).then(a.offset.cmp(&b.offset)));
-    let mut kept: Vec<Finding> = Vec::with_capacity(found.len());
-    let mut cluster: Vec<Finding> = Vec::new();
-    let mut reach = 0;
-    for f in found {
-        let joins = cluster.first().is_some_and(|c| c.id == f.id) && f.offset < reach;
-        if !joins {
-            kept.extend(most_complete(&mut cluster));
-            reach = 0;
-        }
-        reach = reach.max(f.offset + f.length);
-        cluster.push(f);
-    }
-    kept.extend(most_complete(&mut cluster));
-    kept.sort_by(|a, b| a.offset.cmp(&b.offset).then(a.id.cmp(&b.id)));
-    kept
+fn drop_contained(found: Vec<Finding>) -> Vec<Finding> {
+    let mut clusters = Clusters::default();
+    clusters.extend(found);
+    clusters.settled(usize::MAX)
 }
 
-/// Empties `cluster` and returns its most complete finding.
-fn most_complete(cluster: &mut Vec<Finding>) -> Option<Finding> {
-    cluster
-        .drain(..)
-        .max_by_key(|f| (!f.partial, f.length, std::cmp::Reverse(f.offset)))
+/// The clusters of [`drop_contained`], built as findings arrive, window by window: a stream can
+/// hand over a cluster's finding as soon as no later window can add to that cluster.
+///
+/// Findings are kept per id in offset order. Given a frontier (no finding still to come starts
+/// before it), a cluster that ends at or before the frontier is settled; settled findings are
+/// handed over in offset order, and only once no unsettled cluster starts before them, so the
+/// findings come out exactly as [`drop_contained`] returns them for the whole input. The part of
+/// an unsettled cluster before the frontier is folded into its start, end and most complete
+/// finding (every finding still to come sorts after it), so a cluster that runs on for
+/// gigabytes holds three values, not its findings.
+#[derive(Debug, Default)]
+pub struct Clusters {
+    /// Per id: the folded start of its unsettled cluster, and the findings after it.
+    pending: BTreeMap<String, (Option<Fold>, BTreeSet<Finding>)>,
+    /// Settled findings not yet handed over, by (offset, id).
+    ready: BTreeSet<(usize, String, Finding)>,
+}
+
+/// The findings of a cluster seen so far: where it starts and ends, and its most complete one.
+#[derive(Debug, Clone)]
+struct Fold {
+    start: usize,
+    reach: usize,
+    best: Finding,
+}
+
+impl Fold {
+    fn new(f: &Finding) -> Fold {
+        Fold {
+            start: f.offset,
+            reach: f.offset + f.length,
+            best: f.clone(),
+        }
+    }
+
+    /// Adds a finding of the cluster, in any order.
+    fn join(&mut self, f: &Finding) {
+        self.start = self.start.min(f.offset);
+        self.reach = self.reach.max(f.offset + f.length);
+        if completeness(f) > completeness(&self.best) {
+            self.best = f.clone();
+        }
+    }
+}
+
+/// Which finding of a cluster is kept: whole over partial, then the longest, then the earliest;
+/// between equals the greatest finding, so the choice does not depend on the order they came in.
+fn completeness(f: &Finding) -> (bool, usize, std::cmp::Reverse<usize>, &Finding) {
+    (!f.partial, f.length, std::cmp::Reverse(f.offset), f)
+}
+
+impl Clusters {
+    /// Adds findings of any window, in any order, none before the last frontier given to
+    /// [`Clusters::settled`]; a finding seen twice counts once.
+    pub fn extend(&mut self, found: impl IntoIterator<Item = Finding>) {
+        for f in found {
+            self.pending.entry(f.id.clone()).or_default().1.insert(f);
+        }
+    }
+
+    /// Hands over, sorted by offset (then id), every settled finding that no finding yet to come
+    /// can precede, when no finding still to come starts before `frontier`. `usize::MAX` settles
+    /// everything.
+    pub fn settled(&mut self, frontier: usize) -> Vec<Finding> {
+        // Where the earliest unsettled cluster starts: nothing at or after it is handed over.
+        let mut hold = frontier;
+        for (prefix, set) in self.pending.values_mut() {
+            // The cluster being built, and its findings while it may still have to be kept as
+            // findings (it started at or after the frontier).
+            let mut cur: Option<Fold> = prefix.take();
+            let mut members: Vec<Finding> = Vec::new();
+            let mut rest: Vec<Finding> = Vec::new();
+            for f in std::mem::take(set) {
+                if !rest.is_empty() {
+                    rest.push(f);
+                    continue;
+                }
+                match &mut cur {
+                    Some(c) if f.offset < c.reach => {
+                        c.join(&f);
+                        members.push(f);
+                    }
+                    Some(c) if c.reach <= frontier => {
+                        self.ready
+                            .insert((c.best.offset, c.best.id.clone(), c.best.clone()));
+                        cur = Some(Fold::new(&f));
+                        members = vec![f];
+                    }
+                    // This cluster is unsettled, so is every later one: keep them as they are.
+                    Some(_) => rest.push(f),
+                    None => {
+                        cur = Some(Fold::new(&f));
+                        members = vec![f];
+                    }
+                }
+            }
+            match cur {
+                Some(c) if c.reach <= frontier && rest.is_empty() => {
+                    self.ready
+                        .insert((c.best.offset, c.best.id.clone(), c.best));
+                }
+                Some(c) => {
+                    hold = hold.min(c.start);
+                    if c.start < frontier {
+                        // Every finding still to come sorts after all of this cluster's start.
+                        *prefix = Some(c);
+                    } else {
+                        // A finding still to come may sort before this cluster: keep its parts.
+                        set.extend(members);
+                    }
+                }
+                None => {}
+            }
+            set.extend(rest);
+        }
+        self.pending
+            .retain(|_, (prefix, set)| prefix.is_some() || !set.is_empty());
+        let mut out = Vec::new();
+        while self.ready.first().is_some_and(|first| first.0 < hold) {
+            if let Some((_, _, f)) = self.ready.pop_first() {
+                out.push(f);
+            }
+        }
+        out
+    }
+
+    /// The earliest offset of a finding not yet handed over (pending or settled), if any.
+    pub fn earliest(&self) -> Option<usize> {
+        let pending = self.pending.values().flat_map(|(prefix, set)| {
+            let folded = prefix.iter().flat_map(|c| [c.start, c.best.offset]);
+            folded.chain(set.first().map(|f| f.offset))
+        });
+        pending.chain(self.ready.first().map(|r| r.0)).min()
+    }
 }
 
 impl Decoded {

@@ -3,12 +3,11 @@
 //! A finding is rendered from its fingerprint or rule id, its encoding chain and its position;
 //! the scanned bytes are not available here, so no part of a secret can be printed.
 
-use std::fmt::Write as _;
-
+use super::Format;
 use crate::escape;
 use crate::leak::Finding;
-use crate::strict_json::canonical::{build, file_form};
-use crate::strict_json::{Node, Position};
+use crate::strict_json::Position;
+use crate::strict_json::canonical::{build, pretty_at};
 
 /// The value of the report's `format` field.
 pub const SCAN_FORMAT: &str = "sealprobe-scan/1";
@@ -52,87 +51,124 @@ pub fn locate(path: &[u8], input: &[u8], mut findings: Vec<Finding>) -> Vec<Loca
         .collect()
 }
 
-/// The JSON report.
-pub fn json(found: &[Located], bytes: u64) -> Vec<u8> {
-    let findings: Vec<Node> = found
-        .iter()
-        .map(|l| {
-            let f = &l.finding;
-            build::object([
-                ("kind", build::string(f.kind.name())),
-                ("id", build::string(escape::name(f.id.as_bytes()))),
-                ("partial", build::boolean(f.partial)),
-                ("encoding", build::string(f.encoding.clone())),
-                ("path", build::string(escape::name(&l.path))),
-                ("line", build::uint(l.position.line as u64)),
-                ("column", build::uint(l.position.column as u64)),
-                ("offset", build::uint(f.offset as u64)),
-                ("length", build::uint(f.length as u64)),
-            ])
-        })
-        .collect();
-    file_form(&build::object([
-        ("format", build::string(SCAN_FORMAT)),
-        ("findings", build::array(findings)),
-        (
-            "summary",
-            build::object([
-                ("bytes", build::uint(bytes)),
-                ("findings", build::uint(found.len() as u64)),
-            ]),
-        ),
-    ]))
+/// The report written as the scan goes: the head, one piece per finding, the summary. Each
+/// finding is printed once, when the scanner settles it, so a log of any size is reported in
+/// flat memory, and a slow writer's leak is shown before the writer is done. [`json`] and
+/// [`human`] are this writer run over a list, so there is one rendering path.
+#[derive(Debug, Clone, Copy)]
+pub struct Writer {
+    format: Format,
+    findings: u64,
 }
 
-/// The human report: one aligned line per finding, then a summary.
-pub fn human(found: &[Located], bytes: u64) -> String {
-    let rows: Vec<[String; 4]> = found
-        .iter()
-        .map(|l| {
-            let f = &l.finding;
-            [
-                format!(
-                    "{}:{}:{}",
-                    escape::name(&l.path),
-                    l.position.line,
-                    l.position.column
-                ),
-                format!("{} {}", f.kind.name(), escape::name(f.id.as_bytes())),
-                f.encoding.clone(),
-                format!(
-                    "{}bytes {}..{}",
-                    if f.partial { "partial, " } else { "" },
-                    f.offset,
-                    f.offset + f.length
-                ),
-            ]
-        })
-        .collect();
-    let mut widths = [0usize; 3];
-    for row in &rows {
-        for (w, cell) in widths.iter_mut().zip(row.iter()) {
-            *w = (*w).max(cell.chars().count());
+impl Writer {
+    /// Starts a report: returns the writer and the bytes of the head.
+    pub fn begin(format: Format) -> (Writer, Vec<u8>) {
+        let head = match format {
+            Format::Json => b"{\n  \"findings\": [".to_vec(),
+            Format::Human => Vec::new(),
+        };
+        (
+            Writer {
+                format,
+                findings: 0,
+            },
+            head,
+        )
+    }
+
+    /// The bytes for one more finding.
+    pub fn finding(&mut self, l: &Located) -> Vec<u8> {
+        self.findings += 1;
+        let f = &l.finding;
+        match self.format {
+            Format::Json => {
+                let node = build::object([
+                    ("kind", build::string(f.kind.name())),
+                    ("id", build::string(escape::name(f.id.as_bytes()))),
+                    ("partial", build::boolean(f.partial)),
+                    ("encoding", build::string(f.encoding.clone())),
+                    ("path", build::string(escape::name(&l.path))),
+                    ("line", build::uint(l.position.line as u64)),
+                    ("column", build::uint(l.position.column as u64)),
+                    ("offset", build::uint(f.offset as u64)),
+                    ("length", build::uint(f.length as u64)),
+                ]);
+                let mut out = if self.findings > 1 {
+                    b",".to_vec()
+                } else {
+                    Vec::new()
+                };
+                out.extend_from_slice(b"\n    ");
+                out.extend(pretty_at(&node, 2));
+                out
+            }
+            Format::Human => format!(
+                "{}:{}:{}  {} {}  {}  {}bytes {}..{}\n",
+                escape::name(&l.path),
+                l.position.line,
+                l.position.column,
+                f.kind.name(),
+                escape::name(f.id.as_bytes()),
+                f.encoding,
+                if f.partial { "partial, " } else { "" },
+                f.offset,
+                f.offset + f.length
+            )
+            .into_bytes(),
         }
     }
-    let mut out = String::new();
-    for [a, b, c, d] in &rows {
-        let _ = writeln!(
-            out,
-            "{a}{}  {b}{}  {c}{}  {d}",
-            " ".repeat(widths[0] - a.chars().count()),
-            " ".repeat(widths[1] - b.chars().count()),
-            " ".repeat(widths[2] - c.chars().count()),
-        );
+
+    /// The bytes that end the report over `bytes` bytes of input.
+    pub fn end(self, bytes: u64) -> Vec<u8> {
+        match self.format {
+            Format::Json => {
+                let summary = build::object([
+                    ("bytes", build::uint(bytes)),
+                    ("findings", build::uint(self.findings)),
+                ]);
+                let mut out = if self.findings == 0 {
+                    b"]".to_vec()
+                } else {
+                    b"\n  ]".to_vec()
+                };
+                out.extend_from_slice(b",\n  \"format\": ");
+                out.extend(pretty_at(&build::string(SCAN_FORMAT), 1));
+                out.extend_from_slice(b",\n  \"summary\": ");
+                out.extend(pretty_at(&summary, 1));
+                out.extend_from_slice(b"\n}\n");
+                out
+            }
+            Format::Human if self.findings == 0 => {
+                format!("CLEAN: no secret or token found in {bytes} bytes\n").into_bytes()
+            }
+            Format::Human => format!(
+                "LEAK: {} finding{} in {bytes} bytes\n",
+                self.findings,
+                if self.findings == 1 { "" } else { "s" }
+            )
+            .into_bytes(),
+        }
     }
-    if found.is_empty() {
-        let _ = writeln!(out, "CLEAN: no secret or token found in {bytes} bytes");
-    } else {
-        let _ = writeln!(
-            out,
-            "LEAK: {} finding{} in {bytes} bytes",
-            found.len(),
-            if found.len() == 1 { "" } else { "s" }
-        );
+}
+
+/// The whole report over a list of findings, in `format`.
+fn whole(found: &[Located], bytes: u64, format: Format) -> Vec<u8> {
+    let (mut writer, mut out) = Writer::begin(format);
+    for l in found {
+        out.extend(writer.finding(l));
     }
+    out.extend(writer.end(bytes));
     out
+}
+
+/// The JSON report.
+pub fn json(found: &[Located], bytes: u64) -> Vec<u8> {
+    whole(found, bytes, Format::Json)
+}
+
+/// The human report: one line per finding (location, kind and id, encoding chain, byte range),
+/// then a summary.
+pub fn human(found: &[Located], bytes: u64) -> String {
+    String::from_utf8_lossy(&whole(found, bytes, Format::Human)).into_owned()
 }

@@ -22,6 +22,14 @@ pub fn file_form(node: &Node) -> Vec<u8> {
     out
 }
 
+/// Serializes `node` as [`file_form`] does when it is nested `indent` levels deep (no final
+/// newline): the pieces of a document written as it is made, one member at a time.
+pub fn pretty_at(node: &Node, indent: usize) -> Vec<u8> {
+    let mut out = Vec::new();
+    write_pretty(&node.value, indent, &mut out);
+    out
+}
+
 /// Serializes `node` in the digest form (RFC 8785 JCS).
 pub fn jcs(node: &Node) -> Vec<u8> {
     let mut out = Vec::new();

@@ -4,6 +4,8 @@
 //! leak scanner with the planted strings as secrets plus every built-in token-shape rule.
 #![allow(dead_code)]
 
+pub mod plant;
+
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;

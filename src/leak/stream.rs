@@ -1,0 +1,325 @@
+//! Scanning an input of any size with flat memory: the input is read in fixed-size windows, each
+//! window is scanned with the bytes around it that the scanner needs, and findings are handed
+//! over as soon as no later window can change them, with their line and column.
+//!
+//! Why this is exact, not approximate: the scan of a range reads at most [`Scanner::reach`]
+//! bytes on either side of it and reports no finding starting more than that before it
+//! ([`Scanner::scan_range`]). So the buffer holds `reach` bytes of context before the range it
+//! scans and `reach` bytes after it, and a range is scanned only when those bytes have arrived
+//! (or the input ended). Decoded runs that cross a window edge are decoded again from the
+//! context, which starts them exactly where a scan of the whole input does; a finding seen from
+//! both sides of an edge is one leak, merged by [`Clusters`] as it would be in one scan. The
+//! property test in `tests/leak_streaming.rs` plants a secret in every encoding at every offset
+//! around a window edge and checks the findings against a scan of the whole input.
+//!
+//! Memory: the buffer (a segment of [`Windows::pieces`] windows plus twice the reach), the chunks
+//! the reader thread has read ahead (at most [`QUEUE`] of [`CHUNK`] bytes), and the findings of
+//! clusters not yet settled. The windows of a segment are scanned in parallel.
+//!
+//! Lag: a finding is handed over once the `2 × reach` bytes after it have been read, or the
+//! input ends, so a slow writer's leak is reported a few KiB of output later, not at the end.
+
+use std::collections::BTreeMap;
+use std::io::{self, Read};
+use std::sync::mpsc::{self, TryRecvError};
+
+use rayon::prelude::*;
+
+use super::scan::{Clusters, Finding, Scanner};
+use crate::strict_json::Position;
+
+/// Bytes a reader thread asks for in one read.
+pub const CHUNK: usize = 1 << 20;
+
+/// Chunks read ahead of the scan, at most.
+pub const QUEUE: usize = 4;
+
+/// The smallest window: smaller ones work, but spend their time re-reading context.
+pub const MIN_WINDOW: usize = 64;
+
+/// How an input is cut: windows of `window` bytes, scanned `pieces` at a time in parallel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Windows {
+    pub window: usize,
+    pub pieces: usize,
+}
+
+impl Default for Windows {
+    /// 1 MiB windows, 8 at a time: a segment of 8 MiB keeps both cores busy and the resident
+    /// memory near 16 MiB whatever the input's size.
+    fn default() -> Windows {
+        Windows {
+            window: 1 << 20,
+            pieces: 8,
+        }
+    }
+}
+
+/// The line count at one input offset, carried forward as bytes are let go.
+#[derive(Debug, Clone, Copy)]
+struct Lines {
+    /// Input offset this count is at.
+    at: usize,
+    /// 1-based line of `at`.
+    line: usize,
+    /// Input offset where that line starts.
+    line_start: usize,
+}
+
+impl Lines {
+    /// Moves the count over `bytes`, which start at `self.at`.
+    fn advance(&mut self, bytes: &[u8]) {
+        if let Some(last) = memchr::memrchr(b'\n', bytes) {
+            self.line += memchr::memchr_iter(b'\n', bytes).count();
+            self.line_start = self.at + last + 1;
+        }
+        self.at += bytes.len();
+    }
+}
+
+/// The windowed scan of one input, fed bytes as they come.
+#[derive(Debug)]
+pub struct StreamScan<'s> {
+    scanner: &'s Scanner,
+    windows: Windows,
+    reach: usize,
+    buf: Vec<u8>,
+    /// Input offset of `buf[0]`.
+    base: usize,
+    /// Index in `buf` before which every candidate has been scanned.
+    scanned: usize,
+    /// The count at `buf[0]`.
+    lines: Lines,
+    clusters: Clusters,
+    /// Where each finding not yet handed over starts, in lines (found while its bytes were in
+    /// the buffer).
+    positions: BTreeMap<usize, Position>,
+}
+
+impl<'s> StreamScan<'s> {
+    pub fn new(scanner: &'s Scanner, windows: Windows) -> StreamScan<'s> {
+        let windows = Windows {
+            window: windows.window.max(MIN_WINDOW),
+            pieces: windows.pieces.max(1),
+        };
+        StreamScan {
+            scanner,
+            windows,
+            reach: scanner.reach(),
+            buf: Vec::new(),
+            base: 0,
+            scanned: 0,
+            lines: Lines {
+                at: 0,
+                line: 1,
+                line_start: 0,
+            },
+            clusters: Clusters::default(),
+            positions: BTreeMap::new(),
+        }
+    }
+
+    fn segment(&self) -> usize {
+        self.windows.window.saturating_mul(self.windows.pieces)
+    }
+
+    /// Bytes fed so far.
+    pub fn bytes(&self) -> usize {
+        self.base + self.buf.len()
+    }
+
+    /// Adds input; scans every full segment whose context after it has arrived.
+    pub fn push(&mut self, bytes: &[u8], out: &mut dyn FnMut(Finding, Position)) {
+        self.buf.extend_from_slice(bytes);
+        while self.buf.len() >= self.scanned + self.segment() + self.reach {
+            let end = self.scanned + self.segment();
+            self.step(end, false, out);
+        }
+    }
+
+    /// Scans what can be scanned before more input comes (called when the reader is waiting).
+    pub fn flush(&mut self, out: &mut dyn FnMut(Finding, Position)) {
+        let end = self.buf.len().saturating_sub(self.reach);
+        if end > self.scanned {
+            self.step(end, false, out);
+        }
+    }
+
+    /// The input ended: scans the rest and hands over every finding. Returns the input's size.
+    pub fn finish(mut self, out: &mut dyn FnMut(Finding, Position)) -> usize {
+        let end = self.buf.len();
+        self.step(end, true, out);
+        self.bytes()
+    }
+
+    /// Scans `[scanned, end)` of the buffer, hands over what is settled, lets go of the bytes
+    /// no later window needs.
+    fn step(&mut self, end: usize, eof: bool, out: &mut dyn FnMut(Finding, Position)) {
+        let window = self.windows.window;
+        let ranges: Vec<(usize, usize)> = (self.scanned..end)
+            .step_by(window)
+            .map(|s| (s, (s + window).min(end)))
+            .collect();
+        let (scanner, buf) = (self.scanner, &self.buf);
+        let mut raw: Vec<Finding> = ranges
+            .par_iter()
+            .flat_map_iter(|&(s, e)| scanner.scan_range(buf, s, e))
+            .collect();
+        raw.sort_by_key(|f| f.offset);
+        let mut lines = self.lines;
+        let mut counted = 0;
+        for f in &mut raw {
+            let at = f.offset;
+            lines.advance(&buf[counted..at]);
+            counted = at;
+            f.offset += self.base;
+            self.positions.insert(
+                f.offset,
+                Position {
+                    line: lines.line,
+                    column: f.offset - lines.line_start + 1,
+                    offset: f.offset,
+                },
+            );
+        }
+        self.clusters.extend(raw);
+        self.scanned = end;
+        let frontier = if eof {
+            usize::MAX
+        } else {
+            (self.base + end).saturating_sub(self.reach)
+        };
+        for f in self.clusters.settled(frontier) {
+            debug_assert!(
+                self.positions.contains_key(&f.offset),
+                "a finding without its line"
+            );
+            let position = self.positions.get(&f.offset).copied().unwrap_or(Position {
+                line: 0,
+                column: 0,
+                offset: f.offset,
+            });
+            out(f, position);
+        }
+        let keep_from = self.clusters.earliest().unwrap_or(frontier).min(frontier);
+        self.positions = self.positions.split_off(&keep_from);
+        if !eof {
+            let drop = end.saturating_sub(self.reach);
+            self.lines.advance(&self.buf[..drop]);
+            self.buf.drain(..drop);
+            self.base += drop;
+            self.scanned -= drop;
+        }
+    }
+}
+
+/// Scans `reader` to its end on the calling thread (no reader thread: for small files, many of
+/// which are scanned in parallel). Returns the input's size.
+pub fn scan_inline(
+    scanner: &Scanner,
+    windows: Windows,
+    mut reader: impl Read,
+    out: &mut dyn FnMut(Finding, Position),
+) -> io::Result<usize> {
+    let mut stream = StreamScan::new(scanner, windows);
+    let mut chunk = vec![0u8; CHUNK.min(windows.window.saturating_mul(windows.pieces).max(4096))];
+    loop {
+        match reader.read(&mut chunk) {
+            Ok(0) => return Ok(stream.finish(out)),
+            Ok(n) => stream.push(&chunk[..n], out),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// What [`scan_reader`] tells its caller as it goes.
+#[derive(Debug)]
+pub enum Event {
+    /// A finding has settled.
+    Found(Finding, Position),
+    /// Every candidate before this input offset has been scanned.
+    Scanned(usize),
+}
+
+/// Scans `reader` to its end while a thread reads ahead, telling `events` of each finding as it
+/// settles and of the bytes scanned; `events` returns false to stop the scan (which then ends
+/// with an error of kind `Interrupted`). When the reader has nothing to give (a slow writer),
+/// what has arrived is scanned at once. Returns the input's size.
+///
+/// A reader blocked in `read` keeps its thread until the input ends or the process exits: the
+/// scan returns on an error or a stop without waiting for it.
+pub fn scan_reader(
+    scanner: &Scanner,
+    windows: Windows,
+    mut reader: impl Read + Send + 'static,
+    events: &mut dyn FnMut(Event) -> bool,
+) -> io::Result<usize> {
+    let (full_tx, full_rx) = mpsc::sync_channel::<io::Result<(Vec<u8>, usize)>>(QUEUE);
+    let (empty_tx, empty_rx) = mpsc::channel::<Vec<u8>>();
+    std::thread::Builder::new()
+        .name("sealprobe-scan-reader".into())
+        .spawn(move || {
+            loop {
+                let mut chunk = empty_rx.try_recv().unwrap_or_else(|_| vec![0u8; CHUNK]);
+                let got = loop {
+                    match reader.read(&mut chunk) {
+                        Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                        other => break other,
+                    }
+                };
+                let end = matches!(got, Ok(0) | Err(_));
+                if full_tx.send(got.map(|n| (chunk, n))).is_err() || end {
+                    return;
+                }
+            }
+        })?;
+    let mut stream = StreamScan::new(scanner, windows);
+    let mut found: Vec<(Finding, Position)> = Vec::new();
+    let mut tell = |found: &mut Vec<(Finding, Position)>, scanned: usize| {
+        let mut go = true;
+        for (f, p) in found.drain(..) {
+            go = go && events(Event::Found(f, p));
+        }
+        if go && events(Event::Scanned(scanned)) {
+            Ok(())
+        } else {
+            Err(io::Error::new(
+                io::ErrorKind::Interrupted,
+                "the scan was stopped",
+            ))
+        }
+    };
+    loop {
+        let next = match full_rx.try_recv() {
+            Ok(next) => next,
+            Err(TryRecvError::Empty) => {
+                stream.flush(&mut |f, p| found.push((f, p)));
+                tell(&mut found, stream.scanned_to())?;
+                full_rx.recv().map_err(|_| reader_gone())?
+            }
+            Err(TryRecvError::Disconnected) => return Err(reader_gone()),
+        };
+        let (chunk, n) = next?;
+        if n == 0 {
+            let size = stream.finish(&mut |f, p| found.push((f, p)));
+            tell(&mut found, size)?;
+            return Ok(size);
+        }
+        stream.push(&chunk[..n], &mut |f, p| found.push((f, p)));
+        tell(&mut found, stream.scanned_to())?;
+        // The reader thread may have ended after its last send; then the chunk is not reused.
+        let _ = empty_tx.send(chunk);
+    }
+}
+
+fn reader_gone() -> io::Error {
+    io::Error::other("the reader thread stopped")
+}
+
+impl StreamScan<'_> {
+    /// Input offset up to which every candidate has been scanned.
+    pub fn scanned_to(&self) -> usize {
+        self.base + self.scanned
+    }
+}

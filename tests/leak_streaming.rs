@@ -1,0 +1,175 @@
+//! The windowed scan finds exactly what a scan of the whole input finds (issue #12, acceptance
+//! 1): a secret planted in every encoding, at every offset around a window edge, for window
+//! sizes down to the minimum, is found once, with the same offsets, lines and columns.
+
+mod common;
+
+use common::plant::{ENCODINGS, plant};
+use proptest::prelude::*;
+use proptest::test_runner::FileFailurePersistence;
+use sealprobe::leak::stream::{MIN_WINDOW, StreamScan, Windows, scan_inline};
+use sealprobe::leak::{Finding, Kind, Scanner, ScannerBuilder};
+use sealprobe::report::scan as render;
+use sealprobe::strict_json::Position;
+
+fn scanner(secret: &str) -> Scanner {
+    ScannerBuilder::new()
+        .secret(secret)
+        .rules(sealprobe::leak::rules::builtin())
+        .build()
+        .unwrap()
+}
+
+/// The scan of the whole input in memory, with positions: the reference.
+fn whole(scanner: &Scanner, text: &[u8]) -> Vec<(Finding, Position)> {
+    render::locate(b"-", text, scanner.scan(text))
+        .into_iter()
+        .map(|l| (l.finding, l.position))
+        .collect()
+}
+
+/// The windowed scan, fed in chunks of the given sizes (cycled), flushing after each when
+/// `flush` is set, as the reader thread does when its writer is slow.
+fn windowed(
+    scanner: &Scanner,
+    windows: Windows,
+    text: &[u8],
+    chunks: &[usize],
+    flush: bool,
+) -> Vec<(Finding, Position)> {
+    let mut found = Vec::new();
+    let mut out = |f: Finding, p: Position| found.push((f, p));
+    let mut stream = StreamScan::new(scanner, windows);
+    let mut at = 0;
+    for size in chunks.iter().cycle() {
+        if at >= text.len() {
+            break;
+        }
+        let end = (at + size.max(&1)).min(text.len());
+        stream.push(&text[at..end], &mut out);
+        if flush {
+            stream.flush(&mut out);
+        }
+        at = end;
+    }
+    assert_eq!(stream.finish(&mut out), text.len());
+    found
+}
+
+/// Filler text of `len` bytes: words, punctuation and line breaks, from a seed.
+fn filler(len: usize, seed: u64) -> Vec<u8> {
+    let alphabet = b"abcdefghijklmnopqrstuvwxyz   ,.:=\n";
+    let mut x = seed | 1;
+    (0..len)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            alphabet[(x % alphabet.len() as u64) as usize]
+        })
+        .collect()
+}
+
+fn secret_strategy() -> impl Strategy<Value = String> {
+    proptest::string::string_regex("[A-Za-z0-9._~!@#$*()\\[\\]{}:,=+/-]{16,40}").unwrap()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: 24,
+        failure_persistence: Some(Box::new(FileFailurePersistence::Direct(
+            "tests/proptest-regressions/leak_streaming.txt",
+        ))),
+        ..ProptestConfig::default()
+    })]
+
+    #[test]
+    fn a_secret_across_a_window_edge_is_found_once_where_the_whole_scan_finds_it(
+        secret in secret_strategy(),
+        window in MIN_WINDOW..1024usize,
+        pieces in 1usize..4,
+        align in 0usize..3,
+        seed in any::<u64>(),
+    ) {
+        let scanner = scanner(&secret);
+        let id = sealprobe::leak::scan::fingerprint(secret.as_bytes());
+        let windows = Windows { window, pieces };
+        // The edge between the first and the second segment, with the reach of context behind
+        // it; the text runs on for more than the reach after it.
+        let edge = window * pieces * (1 + scanner.reach() / (window * pieces));
+        for encoding in ENCODINGS {
+            let planted = plant(&secret, encoding, align);
+            let before = filler(edge + 2, seed);
+            let after = filler(scanner.reach() * 2 + 64, seed.rotate_left(17));
+            // Every start from "ends just before the edge" to "starts just after it".
+            for start in edge - planted.len() - 1..=edge + 1 {
+                let mut text = before[..start].to_vec();
+                text.push(b' ');
+                text.extend_from_slice(planted.as_bytes());
+                text.push(b' ');
+                text.extend_from_slice(&after);
+                let reference = whole(&scanner, &text);
+                let ours = windowed(&scanner, windows, &text, &[text.len()], false);
+                prop_assert_eq!(&ours, &reference, "{} at {} (edge {})", encoding, start, edge);
+                let secrets: Vec<_> = ours
+                    .iter()
+                    .filter(|(f, _)| f.kind == Kind::Secret && f.id == id)
+                    .collect();
+                prop_assert_eq!(secrets.len(), 1, "{} at {}: {:?}", encoding, start, secrets);
+                prop_assert!(!secrets[0].0.partial, "{} at {}: partial", encoding, start);
+            }
+        }
+    }
+
+    #[test]
+    fn chunks_and_flushes_at_any_size_change_nothing(
+        secret in secret_strategy(),
+        window in MIN_WINDOW..2048usize,
+        pieces in 1usize..4,
+        chunks in proptest::collection::vec(1usize..3000, 1..8),
+        which in 0..ENCODINGS.len(),
+        align in 0usize..3,
+        seed in any::<u64>(),
+        at in 0usize..12_000,
+    ) {
+        let scanner = scanner(&secret);
+        let planted = plant(&secret, ENCODINGS[which], align);
+        let mut text = filler(at, seed);
+        text.push(b'\n');
+        text.extend_from_slice(planted.as_bytes());
+        text.extend_from_slice(b" spg1.cutover.3f9a0c1d2e4b5a69.1893456000.Zk3pQ8vX2mN7tR4wY9bC1dF6gH0jK5lA8sE3uI7oP2q\n");
+        text.extend_from_slice(&filler(12_000 - at, !seed));
+        let reference = whole(&scanner, &text);
+        prop_assert!(reference.iter().any(|(f, _)| f.kind == Kind::Rule));
+        for flush in [false, true] {
+            let ours = windowed(&scanner, Windows { window, pieces }, &text, &chunks, flush);
+            prop_assert_eq!(&ours, &reference, "flush {}", flush);
+        }
+    }
+}
+
+#[test]
+fn a_reader_is_scanned_to_its_end_with_lines_counted_across_windows() {
+    let secret = "cutover-key-7f3a9c2b1d4e5f60-Zk3pQ8vX2mN7tR4wY9bC";
+    let scanner = scanner(secret);
+    let mut text = Vec::new();
+    let mut expected = Vec::new();
+    for i in 0..2000 {
+        text.extend_from_slice(format!("line {i} of the log\n").as_bytes());
+        if i % 500 == 7 {
+            let line = text.iter().filter(|&&b| b == b'\n').count() + 1;
+            expected.push((line, text.len()));
+            text.extend_from_slice(format!("{secret}\n").as_bytes());
+        }
+    }
+    let windows = Windows {
+        window: MIN_WINDOW,
+        pieces: 2,
+    };
+    let mut found = Vec::new();
+    let size = scan_inline(&scanner, windows, &text[..], &mut |f, p| found.push((f, p))).unwrap();
+    assert_eq!(size, text.len());
+    let got: Vec<(usize, usize)> = found.iter().map(|(_, p)| (p.line, p.offset)).collect();
+    assert_eq!(got, expected);
+    assert!(found.iter().all(|(_, p)| p.column == 1));
+}

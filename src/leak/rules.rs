@@ -36,6 +36,8 @@ pub enum RuleError {
     Id(usize),
     #[error("rule {0} is defined twice")]
     Repeated(String),
+    #[error("rule {0} matches the empty string (it would flag every position)")]
+    MatchesEmpty(String),
 }
 
 /// The rules sealprobe always applies: the built-in token shapes of [`crate::token::shapes`].
@@ -87,6 +89,9 @@ pub fn from_toml(text: &str) -> Result<Vec<Rule>, RuleError> {
         }
         let regex = Regex::new(&entry.regex)
             .map_err(|_| RuleError::Regex(escape::name(entry.id.as_bytes())))?;
+        if regex.is_match(b"") {
+            return Err(RuleError::MatchesEmpty(escape::name(entry.id.as_bytes())));
+        }
         rules.push(Rule {
             id: entry.id,
             description: entry.description,
@@ -131,6 +136,11 @@ mod tests {
         assert_eq!(
             from_toml(&twice).unwrap_err(),
             RuleError::Repeated("a".into())
+        );
+        let empty = "[[rule]]\nid = \"loose\"\nregex = \"x*\"\ndescription = \"\"\n";
+        assert_eq!(
+            from_toml(empty).unwrap_err(),
+            RuleError::MatchesEmpty("loose".into())
         );
         let token_id = "spg1.cutover.3f9a0c1d2e4b5a69.1893456000.Zk3pQ8vX2mN7tR4wY9";
         let err = from_toml(&format!(

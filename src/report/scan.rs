@@ -172,3 +172,86 @@ pub fn json(found: &[Located], bytes: u64) -> Vec<u8> {
 pub fn human(found: &[Located], bytes: u64) -> String {
     String::from_utf8_lossy(&whole(found, bytes, Format::Human)).into_owned()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::leak::{Finding, Kind};
+    use crate::strict_json::Node;
+    use crate::strict_json::canonical::file_form;
+
+    fn located(i: usize) -> Located {
+        Located {
+            path: format!("logs/{i}.log").into_bytes(),
+            position: Position {
+                line: i + 1,
+                column: 3,
+                offset: 100 * i,
+            },
+            finding: Finding {
+                offset: 100 * i,
+                length: 20 + i,
+                kind: if i % 2 == 0 { Kind::Secret } else { Kind::Rule },
+                id: format!("id{i}"),
+                partial: i == 1,
+                encoding: "base64>json-escape".into(),
+            },
+        }
+    }
+
+    /// The report written piece by piece is byte for byte the canonical file form of the whole
+    /// document, for no finding, one and several.
+    #[test]
+    fn the_streamed_json_report_is_the_canonical_document() {
+        for n in [0usize, 1, 3] {
+            let found: Vec<Located> = (0..n).map(located).collect();
+            let findings: Vec<Node> = found
+                .iter()
+                .map(|l| {
+                    let f = &l.finding;
+                    build::object([
+                        ("kind", build::string(f.kind.name())),
+                        ("id", build::string(f.id.clone())),
+                        ("partial", build::boolean(f.partial)),
+                        ("encoding", build::string(f.encoding.clone())),
+                        ("path", build::string(escape::name(&l.path))),
+                        ("line", build::uint(l.position.line as u64)),
+                        ("column", build::uint(l.position.column as u64)),
+                        ("offset", build::uint(f.offset as u64)),
+                        ("length", build::uint(f.length as u64)),
+                    ])
+                })
+                .collect();
+            let whole = file_form(&build::object([
+                ("format", build::string(SCAN_FORMAT)),
+                ("findings", build::array(findings)),
+                (
+                    "summary",
+                    build::object([
+                        ("bytes", build::uint(12345)),
+                        ("findings", build::uint(n as u64)),
+                    ]),
+                ),
+            ]));
+            assert_eq!(
+                String::from_utf8(json(&found, 12345)).unwrap(),
+                String::from_utf8(whole).unwrap()
+            );
+        }
+    }
+
+    #[test]
+    fn the_human_report_has_a_line_per_finding_and_the_summary() {
+        let found: Vec<Located> = (0..2).map(located).collect();
+        assert_eq!(
+            human(&found, 99),
+            "logs/0.log:1:3  secret id0  base64>json-escape  bytes 0..20\n\
+             logs/1.log:2:3  rule id1  base64>json-escape  partial, bytes 100..121\n\
+             LEAK: 2 findings in 99 bytes\n"
+        );
+        assert_eq!(
+            human(&[], 7),
+            "CLEAN: no secret or token found in 7 bytes\n"
+        );
+    }
+}

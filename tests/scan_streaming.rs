@@ -1,0 +1,160 @@
+//! `sealprobe scan` on a FIFO or standard input fed by a slow writer (issue #12, acceptance 3):
+//! findings are reported while the writer is still writing, and the scan ends when it closes.
+//!
+//! Each wait has a hang guard ([`GUARD`]): a report that has not come by then, or a scan still
+//! running then, fails the test. Nothing here measures speed.
+
+mod common;
+
+use std::io::{BufRead as _, BufReader, Write as _};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use common::{Tree, bin};
+use sealprobe::workspace::make_fifo;
+
+const SECRET: &str = "cutover-key-7f3a9c2b1d4e5f60-Zk3pQ8vX2mN7tR4wY9bC";
+const GUARD: Duration = Duration::from_secs(20);
+
+/// Lines of the child's stdout as they come, on a channel.
+fn lines_of(child: &mut Child) -> mpsc::Receiver<String> {
+    let out = child.stdout.take().unwrap();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(out).lines() {
+            let Ok(line) = line else { return };
+            if tx.send(line).is_err() {
+                return;
+            }
+        }
+    });
+    rx
+}
+
+/// Feeds `writer` a leak and then log lines, slowly: the finding must be on stdout before the
+/// writer closes. Returns every line of the report.
+fn feed_slowly(mut writer: impl std::io::Write, child: &mut Child) -> Vec<String> {
+    let lines = lines_of(child);
+    writeln!(writer, "starting the job").unwrap();
+    writeln!(writer, "oops: token={SECRET}").unwrap();
+    // More than the scanner's context after the leak, a line at a time.
+    let filler = "step done, nothing to see here, moving on to the next step of the job\n";
+    for _ in 0..200 {
+        writer.write_all(filler.as_bytes()).unwrap();
+        writer.flush().unwrap();
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let first = lines
+        .recv_timeout(GUARD)
+        .expect("no finding reported while the writer was still open");
+    assert!(first.contains(":2:") && first.contains("secret"), "{first}");
+    // Still running: the writer has not closed.
+    assert!(child.try_wait().unwrap().is_none(), "the scan ended early");
+    writeln!(writer, "done").unwrap();
+    drop(writer);
+    let mut all = vec![first];
+    while let Ok(line) = lines.recv_timeout(GUARD) {
+        all.push(line);
+        if all
+            .last()
+            .is_some_and(|l| l.starts_with("LEAK") || l.starts_with("CLEAN"))
+        {
+            break;
+        }
+    }
+    all
+}
+
+fn wait(child: &mut Child) -> i32 {
+    let (tx, rx) = mpsc::channel();
+    let pid = child.id();
+    std::thread::spawn(move || {
+        if rx.recv_timeout(GUARD).is_err() {
+            let _ = Command::new("kill").arg(pid.to_string()).status();
+        }
+    });
+    let status = child.wait().unwrap();
+    let _ = tx.send(());
+    status.code().unwrap_or(-1)
+}
+
+#[test]
+fn a_fifo_fed_slowly_is_reported_as_it_goes_and_ends_when_the_writer_closes() {
+    let t = Tree::new();
+    t.write("secrets.txt", format!("{SECRET}\n"));
+    let fifo = t.base().join("log.fifo");
+    make_fifo(&fifo).unwrap();
+    // Opened for reading and writing, which never blocks: the writer exists before the scan
+    // opens the FIFO, as a build job's log pipe does.
+    let writer = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(&fifo)
+        .unwrap();
+    let mut child = Command::new(bin())
+        .arg("scan")
+        .arg("--secrets")
+        .arg(t.path("secrets.txt"))
+        .arg(&fifo)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let report = feed_slowly(writer, &mut child);
+    assert_eq!(wait(&mut child), 1);
+    assert_eq!(report.len(), 2, "{report:?}");
+    assert!(report[1].starts_with("LEAK: 1 finding in "), "{report:?}");
+    let text = report.join("\n");
+    assert!(
+        sealprobe::leak::canary_scanner([SECRET])
+            .unwrap()
+            .scan(text.as_bytes())
+            .is_empty()
+    );
+}
+
+#[test]
+fn standard_input_fed_slowly_is_reported_as_it_goes() {
+    let t = Tree::new();
+    t.write("secrets.txt", format!("{SECRET}\n"));
+    let mut child = Command::new(bin())
+        .args(["scan", "--format", "json", "--secrets"])
+        .arg(t.path("secrets.txt"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdin = child.stdin.take().unwrap();
+    // The JSON report's head and its first finding come before the input ends.
+    let lines = lines_of(&mut child);
+    let mut writer = stdin;
+    writeln!(writer, "starting the job\noops: token={SECRET}").unwrap();
+    let filler = "step done, nothing to see here, moving on to the next step of the job\n";
+    for _ in 0..200 {
+        writer.write_all(filler.as_bytes()).unwrap();
+        writer.flush().unwrap();
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let mut seen = Vec::new();
+    while !seen
+        .iter()
+        .any(|l: &String| l.contains("\"kind\": \"secret\""))
+    {
+        seen.push(
+            lines
+                .recv_timeout(GUARD)
+                .expect("no finding reported while standard input was still open"),
+        );
+    }
+    assert!(child.try_wait().unwrap().is_none(), "the scan ended early");
+    drop(writer);
+    while let Ok(line) = lines.recv_timeout(GUARD) {
+        seen.push(line);
+    }
+    assert_eq!(wait(&mut child), 1);
+    let report: serde_json::Value = serde_json::from_str(&seen.join("\n")).unwrap();
+    assert_eq!(report["summary"]["findings"], 1);
+    assert_eq!(report["findings"][0]["line"], 2);
+}

@@ -191,7 +191,11 @@ mod tests {
             finding: Finding {
                 offset: 100 * i,
                 length: 20 + i,
-                kind: if i % 2 == 0 { Kind::Secret } else { Kind::Rule },
+                kind: if i.is_multiple_of(2) {
+                    Kind::Secret
+                } else {
+                    Kind::Rule
+                },
                 id: format!("id{i}"),
                 partial: i == 1,
                 encoding: "base64>json-escape".into(),

@@ -83,6 +83,40 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: 256,
+        failure_persistence: Some(Box::new(FileFailurePersistence::Direct(
+            "tests/proptest-regressions/leak_properties.txt",
+        ))),
+        ..ProptestConfig::default()
+    })]
+
+    /// Any 16-byte (or longer) run of a secret, encoded, is a partial leak where it is planted:
+    /// the anchors are spaced so that every such run holds a whole one, in every encoding.
+    #[test]
+    fn any_run_of_16_bytes_of_a_secret_is_found_in_every_encoding(
+        secret in secret_strategy(),
+        start in any::<proptest::sample::Index>(),
+        len in 16usize..40,
+        before in text_strategy(),
+        which in 0..ENCODINGS.len(),
+        align in 0usize..3,
+    ) {
+        let len = len.min(secret.len());
+        let start = start.index(secret.len() - len + 1);
+        let run = &secret[start..start + len];
+        let text = format!("{before} {} end", plant(run, ENCODINGS[which], align));
+        let scanner = ScannerBuilder::new().secret(secret.clone()).build().unwrap();
+        let id = sealprobe::leak::scan::fingerprint(secret.as_bytes());
+        let found = scanner.scan(text.as_bytes());
+        prop_assert!(
+            found.iter().any(|f| f.kind == Kind::Secret && f.id == id),
+            "{} of {}: {:?}", run.len(), ENCODINGS[which], found
+        );
+    }
+}
+
 /// Secrets with a long periodic stretch: a head, a block repeated many times, a tail (a token
 /// padded with `A`s, a run of zeros). The scanner keeps only three anchors of such a run.
 fn periodic_secret_strategy() -> impl Strategy<Value = String> {

@@ -2,8 +2,8 @@
 //!
 //! How a secret is found in any encoding without decoding everything:
 //!
-//! 1. **Anchors.** Each secret is cut into 8-byte blocks at offsets 0, 8, 16, … (plus its last 8
-//!    bytes). Any run of 16 bytes of the secret contains a whole block, so finding blocks is
+//! 1. **Anchors.** Each secret is cut into 11-byte blocks at offsets 0, 6, 12, … (plus its last
+//!    11 bytes). Any run of 16 bytes of the secret contains a whole block, so finding blocks is
 //!    enough to find every partial leak.
 //! 2. **One index.** Every block is encoded in every fixed encoding (raw, UTF-16LE/BE, hex in
 //!    both cases, base64 and base64url at the three alignments, hex of base64, base64 of
@@ -31,8 +31,16 @@ use super::index::Index;
 use super::rules::Rule;
 use crate::digest::Digest;
 
-/// Length of an anchor block, and half the length of the shortest partial leak.
-pub const ANCHOR: usize = 8;
+/// Anchor blocks start this many bytes apart in a secret.
+pub const STEP: usize = 6;
+
+/// Length of an anchor block. Every encoding of an 11-byte block is at least 9 bytes long (its
+/// base64 at the worst alignment is 12 characters), so the index can probe every second input
+/// byte ([`super::index`]). A run of [`PARTIAL`] bytes of a secret still holds a whole block:
+/// the first block starting in it starts within `STEP - 1` bytes, and `STEP - 1 + ANCHOR` is 16.
+pub const ANCHOR: usize = 11;
+
+const _: () = assert!(STEP - 1 + ANCHOR <= PARTIAL);
 
 /// A run of this many bytes of a secret is a leak (or the whole secret, if shorter).
 pub const PARTIAL: usize = 16;
@@ -133,7 +141,7 @@ impl ScannerBuilder {
         let mut meta: Vec<Pattern> = Vec::new();
         for (si, secret) in secrets.iter().enumerate() {
             for at in anchor_offsets(&secret.bytes) {
-                let block = &secret.bytes[at..at + ANCHOR];
+                let block = &secret.bytes[at..at + anchor_len(&secret.bytes)];
                 for (bytes, chain) in encoded_blocks(block) {
                     patterns.push(bytes);
                     meta.push(Pattern {
@@ -156,7 +164,7 @@ impl ScannerBuilder {
     }
 }
 
-/// Where an anchor block starts in `secret`: every 8 bytes, plus the last 8, except inside a run
+/// Where an anchor block starts in `secret`: every [`STEP`] bytes, plus the last block, except inside a run
 /// of identical blocks.
 ///
 /// A secret with a long periodic stretch (a token padded with `A`s, `0000…`) would otherwise put
@@ -165,13 +173,14 @@ impl ScannerBuilder {
 /// 20,000-character padded token took minutes to scan in 22 KB). Inside a run of `r` identical
 /// aligned blocks only the first two and the last are kept, and nothing is lost: a match that
 /// reaches past either end of the run holds the run's first or last block, and a match wholly
-/// inside the run reads the same shifted by a multiple of 8 (the run is 8-periodic), which puts
+/// inside the run reads the same shifted by a multiple of `STEP` (the run is `STEP`-periodic), which puts
 /// its start in the first block or has it hold the second. So every leak found before is found,
 /// at the same or a larger extent, and the most complete finding of each cluster is the same.
 fn anchor_offsets(secret: &[u8]) -> Vec<usize> {
     let len = secret.len();
-    let block = |at: usize| &secret[at..at + ANCHOR];
-    let aligned: Vec<usize> = (0..=len - ANCHOR).step_by(ANCHOR).collect();
+    let alen = anchor_len(secret);
+    let block = |at: usize| &secret[at..at + alen];
+    let aligned: Vec<usize> = (0..=len - alen).step_by(STEP).collect();
     let mut offsets: Vec<usize> = Vec::with_capacity(aligned.len() + 1);
     let mut run_start = 0;
     for (i, &at) in aligned.iter().enumerate() {
@@ -185,10 +194,16 @@ fn anchor_offsets(secret: &[u8]) -> Vec<usize> {
             offsets.push(at);
         }
     }
-    if offsets.last() != Some(&(len - ANCHOR)) {
-        offsets.push(len - ANCHOR);
+    if offsets.last() != Some(&(len - alen)) {
+        offsets.push(len - alen);
     }
     offsets
+}
+
+/// The anchor length for `secret`: [`ANCHOR`], or the whole secret when it is shorter (an
+/// 8-byte secret is its own anchor).
+fn anchor_len(secret: &[u8]) -> usize {
+    ANCHOR.min(secret.len())
 }
 
 /// A pattern's meaning: which anchor of which secret, in which encoding chain (outermost first).
@@ -389,10 +404,11 @@ impl Scanner {
     /// the secret, and returns the finding if at least [`PARTIAL`] bytes match.
     fn verify(&self, input: &[u8], at: usize, pattern: &Pattern) -> Option<Finding> {
         let secret = &self.secrets[pattern.secret].bytes;
-        let anchor = &secret[pattern.anchor_at..pattern.anchor_at + ANCHOR];
+        let alen = anchor_len(secret);
+        let anchor = &secret[pattern.anchor_at..pattern.anchor_at + alen];
         let (decoded, q) = if pattern.chain.is_empty() {
             let lo = at.saturating_sub(secret.len());
-            let hi = (at + secret.len() + ANCHOR).min(input.len());
+            let hi = (at + secret.len() + alen).min(input.len());
             let view = Decoded::identity(&input[lo..hi], lo);
             (view, at - lo)
         } else {
@@ -406,18 +422,18 @@ impl Scanner {
             let q = locate(&view, anchor, at)?;
             (view, q)
         };
-        if decoded.bytes.get(q..q + ANCHOR) != Some(anchor) {
+        if decoded.bytes.get(q..q + alen) != Some(anchor) {
             return None;
         }
         let left = common_suffix(&decoded.bytes[..q], &secret[..pattern.anchor_at]);
-        let after = pattern.anchor_at + ANCHOR;
-        let right = common_prefix(&decoded.bytes[q + ANCHOR..], &secret[after..]);
-        let matched = left + ANCHOR + right;
+        let after = pattern.anchor_at + alen;
+        let right = common_prefix(&decoded.bytes[q + alen..], &secret[after..]);
+        let matched = left + alen + right;
         if matched < PARTIAL.min(secret.len()) {
             return None;
         }
         let s = q - left;
-        let e = q + ANCHOR + right;
+        let e = q + alen + right;
         let (offset, end) = (decoded.offsets[s], decoded.offsets[e]);
         let mut chain = pattern.chain.clone();
         // Both base64 alphabets decode alike; name the one the encoded text actually uses.

@@ -14,12 +14,12 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
-/// log2 of the number of bits in the filter: 2^21 bits = 256 KiB, within the L2 cache of one
-/// core.
-const FILTER_BITS: u32 = 21;
+/// log2 of the number of 64-bit words in the filter: 2^15 words = 256 KiB, within the L2 cache
+/// of one core.
+const FILTER_WORD_BITS: u32 = 15;
 
 /// Words of the filter (a fixed size lets the compiler drop the bounds check).
-const FILTER_WORDS: usize = (1 << FILTER_BITS) / 64;
+const FILTER_WORDS: usize = 1 << FILTER_WORD_BITS;
 
 /// An odd 64-bit constant (2^64 / golden ratio) for multiplicative hashing.
 const MULTIPLIER: u64 = 0x9E37_79B9_7F4A_7C15;
@@ -64,8 +64,13 @@ pub struct Index {
     patterns: Vec<Vec<u8>>,
 }
 
-fn slot(window: u64) -> usize {
-    (window.wrapping_mul(MULTIPLIER) >> (64 - FILTER_BITS)) as usize
+/// The filter word of a window and the two bits it sets there: a Bloom filter with two hashes
+/// in one word, so a probe reads one word.
+fn slot(window: u64) -> (usize, u64) {
+    let h = window.wrapping_mul(MULTIPLIER);
+    let word = (h >> (64 - FILTER_WORD_BITS)) as usize;
+    let bits = (1u64 << ((h >> 20) & 63)) | (1u64 << ((h >> 26) & 63));
+    (word, bits)
 }
 
 fn window_at(bytes: &[u8], at: usize) -> Option<u64> {
@@ -89,8 +94,8 @@ impl Index {
                 let Some(key) = window_at(p, shift) else {
                     continue;
                 };
-                let s = slot(key);
-                filter[s >> 6] |= 1 << (s & 63);
+                let (word, bits) = slot(key);
+                filter[word] |= bits;
                 by_window
                     .entry(key)
                     .or_default()
@@ -157,8 +162,8 @@ impl Index {
                 continue;
             };
             let key = u64::from_le_bytes(head);
-            let s = slot(key);
-            if self.filter[s >> 6] & (1 << (s & 63)) == 0 {
+            let (word, bits) = slot(key);
+            if self.filter[word] & bits != bits {
                 continue;
             }
             let Some(entries) = self.by_window.get(&key) else {

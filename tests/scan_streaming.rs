@@ -158,3 +158,55 @@ fn standard_input_fed_slowly_is_reported_as_it_goes() {
     assert_eq!(report["summary"]["findings"], 1);
     assert_eq!(report["findings"][0]["line"], 2);
 }
+
+/// An input that cannot be read part-way through the inputs stops the scan with exit 2 and its
+/// name on stderr; what was found before stays printed, but the report has no summary (and the
+/// JSON report does not parse), so it cannot pass for the report of every input.
+#[test]
+fn an_unreadable_input_after_a_leak_leaves_a_report_without_its_summary() {
+    let t = Tree::new();
+    t.write("secrets.txt", format!("{SECRET}\n"));
+    t.write("a.log", format!("first\ntoken={SECRET}\n"));
+    let fifo = t.base().join("nobody.fifo");
+    make_fifo(&fifo).unwrap();
+    for format in ["human", "json"] {
+        let mut child = Command::new(bin())
+            .args(["scan", "--format", format, "--secrets"])
+            .arg(t.path("secrets.txt"))
+            .arg(t.path("a.log"))
+            .arg(&fifo)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let code = wait(&mut child);
+        let out = child.wait_with_output().unwrap();
+        let (stdout, stderr) = (
+            String::from_utf8(out.stdout).unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+        );
+        assert_eq!(code, 2, "{format}: {stdout}{stderr}");
+        assert!(
+            stderr.contains("nobody.fifo") && stderr.contains("no writer"),
+            "{stderr}"
+        );
+        assert!(
+            stdout.contains("a.log"),
+            "{format}: the first input's finding: {stdout}"
+        );
+        assert!(
+            !stdout.contains("LEAK") && !stdout.contains("CLEAN"),
+            "{stdout}"
+        );
+        if format == "json" {
+            assert!(
+                serde_json::from_str::<serde_json::Value>(&stdout).is_err(),
+                "{stdout}"
+            );
+        }
+        let check = sealprobe::leak::canary_scanner([SECRET]).unwrap();
+        assert!(
+            check.scan(stdout.as_bytes()).is_empty() && check.scan(stderr.as_bytes()).is_empty()
+        );
+    }
+}

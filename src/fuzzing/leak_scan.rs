@@ -1,4 +1,5 @@
-//! The `leak_scan` target: a secret planted in any of six encodings is found whole.
+//! The `leak_scan` target: a secret planted in any of six encodings is found whole, and the
+//! windowed scan of a stream finds exactly what the scan of the whole text finds.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
@@ -6,6 +7,7 @@ use base64::engine::general_purpose::STANDARD;
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use crate::leak::stream::{MIN_WINDOW, StreamScan, Windows};
 use crate::leak::{Kind, Scanner, ScannerBuilder};
 
 /// Shortest and longest secret the harness plants.
@@ -156,4 +158,23 @@ pub fn leak_scan(data: &[u8]) {
         "a secret planted as {} is not found whole",
         PLANTED_ENCODINGS[planted_encoding(*how)]
     );
+    // A text within the reach is one window whatever the window size: nothing to compare.
+    if text.len() > scanner.reach() {
+        let windows = Windows {
+            window: MIN_WINDOW + usize::from(*cut) * 4,
+            pieces: 1 + usize::from(*n) % 3,
+        };
+        let mut windowed = Vec::new();
+        let mut stream = StreamScan::new(&scanner, windows);
+        // Fed in two parts split where the secret goes, so the stream also scans before the end.
+        stream.push(&text[..at], &mut |f, _| windowed.push(f));
+        stream.push(&text[at..], &mut |f, _| windowed.push(f));
+        stream.finish(&mut |f, _| windowed.push(f));
+        assert!(
+            windowed == found,
+            "the windowed scan differs from the whole scan ({} windows of {})",
+            windows.pieces,
+            windows.window
+        );
+    }
 }

@@ -293,7 +293,8 @@ impl Scanner {
     /// the range it owns finds exactly what a scan of the whole input finds there
     /// ([`super::stream`]).
     pub fn reach(&self) -> usize {
-        self.window.max(RULE_REACH) + RULE_LOOKBEHIND
+        let rules = if self.rules.is_empty() { 0 } else { RULE_REACH };
+        self.window.max(rules) + RULE_LOOKBEHIND
     }
 
     /// Every finding whose candidate starts in `[start, end)` of `input`, before the clusters of

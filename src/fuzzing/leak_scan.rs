@@ -161,7 +161,9 @@ pub fn leak_scan(data: &[u8]) {
     // A text within the reach is one window whatever the window size: nothing to compare.
     if text.len() > scanner.reach() {
         let windows = Windows {
-            window: MIN_WINDOW + usize::from(*cut) * 4,
+            // Windows from half the reach up: every one of them has edges inside the text, and
+            // windows smaller still would mostly re-decode the same context.
+            window: MIN_WINDOW.max(scanner.reach() / 2) + usize::from(*cut) * 4,
             pieces: 1 + usize::from(*n) % 3,
         };
         let mut windowed = Vec::new();

@@ -563,7 +563,15 @@ impl Clusters {
     /// [`Clusters::settled`]; a finding seen twice counts once.
     pub fn extend(&mut self, found: impl IntoIterator<Item = Finding>) {
         for f in found {
-            self.pending.entry(f.id.clone()).or_default().1.insert(f);
+            match self.pending.get_mut(&f.id) {
+                Some((_, set)) => {
+                    set.insert(f);
+                }
+                None => {
+                    let id = f.id.clone();
+                    self.pending.insert(id, (None, BTreeSet::from([f])));
+                }
+            }
         }
     }
 

@@ -81,16 +81,6 @@ proptest! {
             prop_assert!(again.is_empty(), "the report itself leaks: {again:?}");
         }
     }
-}
-
-proptest! {
-    #![proptest_config(ProptestConfig {
-        cases: 256,
-        failure_persistence: Some(Box::new(FileFailurePersistence::Direct(
-            "tests/proptest-regressions/leak_properties.txt",
-        ))),
-        ..ProptestConfig::default()
-    })]
 
     /// Any 16-byte (or longer) run of a secret, encoded, is a partial leak where it is planted:
     /// the anchors are spaced so that every such run holds a whole one, in every encoding.

@@ -32,19 +32,24 @@ fn lines_of(child: &mut Child) -> mpsc::Receiver<String> {
     rx
 }
 
-/// Feeds `writer` a leak and then log lines, slowly: the finding must be on stdout before the
-/// writer closes. Returns every line of the report.
-fn feed_slowly(mut writer: impl std::io::Write, child: &mut Child) -> Vec<String> {
-    let lines = lines_of(child);
+/// Writes a line, the leak on line 2, then more than the scanner's context after it, a line at a
+/// time with pauses, as a running job would, without closing.
+fn write_leak_slowly(writer: &mut impl std::io::Write) {
     writeln!(writer, "starting the job").unwrap();
     writeln!(writer, "oops: token={SECRET}").unwrap();
-    // More than the scanner's context after the leak, a line at a time.
     let filler = "step done, nothing to see here, moving on to the next step of the job\n";
     for _ in 0..200 {
         writer.write_all(filler.as_bytes()).unwrap();
         writer.flush().unwrap();
         std::thread::sleep(Duration::from_millis(2));
     }
+}
+
+/// Feeds `writer` a leak and then log lines, slowly: the finding must be on stdout before the
+/// writer closes. Returns every line of the report.
+fn feed_slowly(mut writer: impl std::io::Write, child: &mut Child) -> Vec<String> {
+    let lines = lines_of(child);
+    write_leak_slowly(&mut writer);
     let first = lines
         .recv_timeout(GUARD)
         .expect("no finding reported while the writer was still open");
@@ -130,13 +135,7 @@ fn standard_input_fed_slowly_is_reported_as_it_goes() {
     // The JSON report's head and its first finding come before the input ends.
     let lines = lines_of(&mut child);
     let mut writer = stdin;
-    writeln!(writer, "starting the job\noops: token={SECRET}").unwrap();
-    let filler = "step done, nothing to see here, moving on to the next step of the job\n";
-    for _ in 0..200 {
-        writer.write_all(filler.as_bytes()).unwrap();
-        writer.flush().unwrap();
-        std::thread::sleep(Duration::from_millis(2));
-    }
+    write_leak_slowly(&mut writer);
     let mut seen = Vec::new();
     while !seen
         .iter()

@@ -195,8 +195,10 @@ impl SmallFile {
 }
 
 /// A named input read to its end in pieces, of any size (the leak scanner's inputs): opened and
-/// type-checked like a small file, with no limit. A pipe that ends before its first byte is
-/// refused as having no writer, as [`SmallFile::read`] refuses it.
+/// type-checked like a small file, with no limit. A named FIFO that ends before its first byte
+/// is refused as having no writer, as [`SmallFile::read`] refuses it. Standard input that is a
+/// pipe and ends at once is an empty input: `grep … | sealprobe scan` may rightly scan nothing,
+/// and its writer did exist (the shell made the pipe for it).
 pub struct Stream {
     file: SmallFile,
     read_any: bool,
@@ -229,7 +231,12 @@ impl io::Read for Stream {
                 Handle::Stdin => std::io::stdin().lock().read(buf),
             };
             match got {
-                Ok(0) if !buf.is_empty() && !self.read_any && self.file.kind == Readable::Pipe => {
+                Ok(0)
+                    if !buf.is_empty()
+                        && !self.read_any
+                        && self.file.kind == Readable::Pipe
+                        && matches!(self.file.handle, Handle::File(_)) =>
+                {
                     return Err(SmallFileError::NoWriter.into());
                 }
                 Ok(n) => {

@@ -209,3 +209,32 @@ fn an_unreadable_input_after_a_leak_leaves_a_report_without_its_summary() {
         );
     }
 }
+
+/// Standard input that is an empty pipe is an empty input (`grep … | sealprobe scan` may rightly
+/// scan nothing): clean, exit 0. Standard input that is a device (`< /dev/null`, a terminal) is
+/// refused at once with exit 2, so a job that wired nothing in does not pass for a clean scan.
+#[test]
+fn empty_piped_input_is_clean_and_a_device_on_standard_input_is_refused() {
+    let run = |stdin: Stdio| {
+        let mut child = Command::new(bin())
+            .arg("scan")
+            .stdin(stdin)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let code = wait(&mut child);
+        let out = child.wait_with_output().unwrap();
+        (
+            code,
+            String::from_utf8(out.stdout).unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+        )
+    };
+    let (code, stdout, _) = run(Stdio::piped());
+    assert_eq!((code, stdout.as_str()), (0, "CLEAN: no secret or token found in 0 bytes\n"));
+    let (code, stdout, stderr) = run(Stdio::from(std::fs::File::open("/dev/null").unwrap()));
+    assert_eq!(code, 2, "{stdout}{stderr}");
+    assert!(stdout.is_empty(), "{stdout}");
+    assert!(stderr.contains("standard input") && stderr.contains("device"), "{stderr}");
+}

@@ -49,7 +49,7 @@ impl Input {
     pub fn error(&self, e: impl std::fmt::Display) -> InputError {
         match &self.path {
             Some(_) => InputError(format!("{} {e}", escape::name(&self.name))),
-            None => InputError(format!("standard input {e}")),
+            None => InputError(format!("- (standard input) {e}")),
         }
     }
 }

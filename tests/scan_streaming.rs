@@ -232,9 +232,15 @@ fn empty_piped_input_is_clean_and_a_device_on_standard_input_is_refused() {
         )
     };
     let (code, stdout, _) = run(Stdio::piped());
-    assert_eq!((code, stdout.as_str()), (0, "CLEAN: no secret or token found in 0 bytes\n"));
+    assert_eq!(
+        (code, stdout.as_str()),
+        (0, "CLEAN: no secret or token found in 0 bytes\n")
+    );
     let (code, stdout, stderr) = run(Stdio::from(std::fs::File::open("/dev/null").unwrap()));
     assert_eq!(code, 2, "{stdout}{stderr}");
     assert!(stdout.is_empty(), "{stdout}");
-    assert!(stderr.contains("standard input") && stderr.contains("device"), "{stderr}");
+    assert!(
+        stderr.contains("standard input") && stderr.contains("device"),
+        "{stderr}"
+    );
 }

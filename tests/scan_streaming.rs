@@ -17,16 +17,14 @@ use sealprobe::workspace::make_fifo;
 const SECRET: &str = "cutover-key-7f3a9c2b1d4e5f60-Zk3pQ8vX2mN7tR4wY9bC";
 const GUARD: Duration = Duration::from_secs(20);
 
-/// `sealprobe scan` with `args`, standard input `stdin`, and piped output.
-fn spawn_scan(args: &[&std::ffi::OsStr], stdin: Stdio) -> Child {
-    Command::new(bin())
+/// `sealprobe scan` with its output piped, for the caller to add arguments and spawn.
+fn scan() -> Command {
+    let mut command = Command::new(bin());
+    command
         .arg("scan")
-        .args(args)
-        .stdin(stdin)
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap()
+        .stderr(Stdio::piped());
+    command
 }
 
 /// Lines of the child's stdout as they come, on a channel.
@@ -109,11 +107,12 @@ fn a_fifo_fed_slowly_is_reported_as_it_goes_and_ends_when_the_writer_closes() {
         .write(true)
         .open(&fifo)
         .unwrap();
-    let secrets = t.path("secrets.txt");
-    let mut child = spawn_scan(
-        &["--secrets".as_ref(), secrets.as_os_str(), fifo.as_os_str()],
-        Stdio::null(),
-    );
+    let mut child = scan()
+        .arg("--secrets")
+        .arg(t.path("secrets.txt"))
+        .arg(&fifo)
+        .spawn()
+        .unwrap();
     let report = feed_slowly(writer, &mut child);
     assert_eq!(wait(&mut child), 1);
     assert_eq!(report.len(), 2, "{report:?}");
@@ -131,16 +130,12 @@ fn a_fifo_fed_slowly_is_reported_as_it_goes_and_ends_when_the_writer_closes() {
 fn standard_input_fed_slowly_is_reported_as_it_goes() {
     let t = Tree::new();
     t.write("secrets.txt", format!("{SECRET}\n"));
-    let secrets = t.path("secrets.txt");
-    let mut child = spawn_scan(
-        &[
-            "--format".as_ref(),
-            "json".as_ref(),
-            "--secrets".as_ref(),
-            secrets.as_os_str(),
-        ],
-        Stdio::piped(),
-    );
+    let mut child = scan()
+        .args(["--format", "json", "--secrets"])
+        .arg(t.path("secrets.txt"))
+        .stdin(Stdio::piped())
+        .spawn()
+        .unwrap();
     let stdin = child.stdin.take().unwrap();
     // The JSON report's head and its first finding come before the input ends.
     let lines = lines_of(&mut child);
@@ -179,18 +174,13 @@ fn an_unreadable_input_after_a_leak_leaves_a_report_without_its_summary() {
     let fifo = t.base().join("nobody.fifo");
     make_fifo(&fifo).unwrap();
     for format in ["human", "json"] {
-        let (secrets, log) = (t.path("secrets.txt"), t.path("a.log"));
-        let mut child = spawn_scan(
-            &[
-                "--format".as_ref(),
-                format.as_ref(),
-                "--secrets".as_ref(),
-                secrets.as_os_str(),
-                log.as_os_str(),
-                fifo.as_os_str(),
-            ],
-            Stdio::null(),
-        );
+        let mut child = scan()
+            .args(["--format", format, "--secrets"])
+            .arg(t.path("secrets.txt"))
+            .arg(t.path("a.log"))
+            .arg(&fifo)
+            .spawn()
+            .unwrap();
         let code = wait(&mut child);
         let out = child.wait_with_output().unwrap();
         let (stdout, stderr) = (
@@ -229,7 +219,7 @@ fn an_unreadable_input_after_a_leak_leaves_a_report_without_its_summary() {
 #[test]
 fn empty_piped_input_is_clean_and_a_device_on_standard_input_is_refused() {
     let run = |stdin: Stdio| {
-        let mut child = spawn_scan(&[], stdin);
+        let mut child = scan().stdin(stdin).spawn().unwrap();
         let code = wait(&mut child);
         let out = child.wait_with_output().unwrap();
         (

@@ -17,13 +17,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 
-# The worktree is not beside ../shared/conformance (the JSONTestSuite data the conformance tests
-# read), so the conformance tests are told where it is.
-if [[ -z "${SEALPROBE_CONFORMANCE_DIR:-}" && -d "$ROOT/../shared/conformance" ]]; then
-    SEALPROBE_CONFORMANCE_DIR=$(cd "$ROOT/../shared/conformance" && pwd)
-    export SEALPROBE_CONFORMANCE_DIR
-fi
-
 if ! cargo mutants --version >/dev/null 2>&1; then
     echo "== installing cargo-mutants"
     cargo install cargo-mutants --locked

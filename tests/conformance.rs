@@ -1,5 +1,5 @@
 //! Conformance of the strict JSON loader (SPEC 2) against the public JSONTestSuite, read in place
-//! from `../shared/conformance/JSONTestSuite/test_parsing`, plus targeted cases that pin the
+//! from the repository's copy in `tests/data/JSONTestSuite/test_parsing`, plus targeted cases that pin the
 //! error class *and* offset of every refusal, and RFC 8785 known answers for the digest form.
 //!
 //! The suite is also handed, file by file, to the real `sealprobe verify` binary as the seal: a
@@ -19,15 +19,16 @@ use sealprobe::strict_json::{
 /// Number of files in the pinned upstream snapshot; a missing or partial folder fails loudly.
 const SUITE_FILES: usize = 318;
 
-/// The suite, read in place: `$SEALPROBE_CONFORMANCE_DIR` when set, else `../shared/conformance`
-/// beside the checkout. No machine path is built in (README, "Tests"): from another layout, set
-/// the variable. Whichever is used must hold all [`SUITE_FILES`] files, so a missing folder fails
-/// the tests with a message that says where it looked.
+/// The suite, read in place: `$SEALPROBE_CONFORMANCE_DIR` when set (a folder holding
+/// `JSONTestSuite/`), else the copy committed in `tests/data/` (MIT licence and upstream commit in
+/// its `LICENSE` and `NOTE.txt`), so a clone needs nothing beside it. Whichever is used must hold
+/// all [`SUITE_FILES`] files, so a missing or partial folder fails the tests with a message that
+/// says where it looked.
 fn suite_dir() -> PathBuf {
     const SUITE: &str = "JSONTestSuite/test_parsing";
     let conformance = std::env::var_os("SEALPROBE_CONFORMANCE_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/conformance"));
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data"));
     conformance.join(SUITE)
 }
 

@@ -2,8 +2,10 @@
 //! validator). One run of real cases (`bom/*`, `filesystem/missing*`) against the built-in
 //! validator and a fake that accepts everything, whose name holds `|`, `<`, `&` and `"`; the
 //! Markdown is read back structurally, and the HTML page is rendered by headless Chromium and
-//! its DOM read back. Chromium must be installed (`apt-get install -y chromium`): the test fails
-//! without it rather than skip.
+//! its DOM read back. That one test needs Debian's Chromium and is opt-in: it is `#[ignore]`d, so
+//! `cargo test --workspace` on a machine with only a Rust toolchain lists it as ignored, and
+//! `cargo test --test gate_pages -- --ignored` runs it (`.ci/run` always does). Asked for and
+//! Chromium missing is a failure with a message that says how to install it, never a skip.
 
 use std::collections::BTreeSet;
 use std::io::Read as _;
@@ -468,6 +470,7 @@ fn html_is_self_contained_and_escaped() {
 }
 
 #[test]
+#[ignore = "opt-in, needs Chromium: cargo test --test gate_pages -- --ignored (README, Tests)"]
 fn html_matrix_renders_in_chromium() {
     let run = run();
     let dir = tempfile::tempdir().unwrap();

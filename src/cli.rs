@@ -161,7 +161,7 @@ enum Command {
         /// Seed for the families that draw at random.
         #[arg(long, default_value_t = 0)]
         seed: u64,
-        /// Cases run at once (default: the number of cores).
+        /// Cases run at once, 1 to 64 (default: the number of cores, at most 64).
         #[arg(long)]
         jobs: Option<usize>,
         /// Longest a case may take, in seconds (a case over it is a timeout, and the gate fails).
@@ -320,9 +320,13 @@ pub fn run() -> ExitCode {
                     .code(),
                 );
             }
-            let jobs = jobs
-                .or_else(|| std::thread::available_parallelism().ok().map(usize::from))
-                .unwrap_or(1);
+            // The default is the number of cores, at most the cap; a --jobs over the cap is a
+            // usage error (gate::MAX_JOBS says why).
+            let jobs = jobs.unwrap_or_else(|| {
+                std::thread::available_parallelism()
+                    .map_or(1, usize::from)
+                    .min(gate::MAX_JOBS)
+            });
             emit(gate::run(&gate::Options {
                 seed,
                 filter: Filter {
@@ -332,7 +336,11 @@ pub fn run() -> ExitCode {
                 run: gate::RunOptions {
                     jobs,
                     timeout: Duration::from_secs_f64(timeout),
-                    progress: progress_wanted(),
+                    progress: if progress_wanted() {
+                        gate::Progress::Bar
+                    } else {
+                        gate::Progress::Lines
+                    },
                     work_dir: work_dir.unwrap_or_else(gate::default_work_dir),
                 },
                 reports: gate::Reports {

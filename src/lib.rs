@@ -22,7 +22,7 @@
 //! 8. [`gate`]: the release gate: validators, runner, verdicts, reports.
 //! 9. [`cli`]: arguments to options, bytes to stdout. [`fuzzing`]: the bodies of the fuzz
 //!    targets, so that `cargo test` replays the corpus on stable.
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)]
 
 pub mod beneath;
 pub mod cli;

@@ -219,6 +219,38 @@ impl Workspace {
     }
 }
 
+impl Drop for Workspace {
+    /// A temporary workspace is removed, also when a validator took permissions away from
+    /// something in it (`chmod 000` on a folder makes `remove_dir_all` fail): permissions are
+    /// given back to the owner and the removal is tried once more.
+    fn drop(&mut self) {
+        if let Some(temp) = self._temp.take() {
+            let base = temp.path().to_path_buf();
+            if temp.close().is_err() && base.exists() {
+                give_back_permissions(&base);
+                let _ = fs::remove_dir_all(&base);
+            }
+        }
+    }
+}
+
+/// `u+rwx` on every folder below `path` (not following symlinks), so it can be removed.
+fn give_back_permissions(path: &Path) {
+    let Ok(meta) = fs::symlink_metadata(path) else {
+        return;
+    };
+    if !meta.is_dir() {
+        return;
+    }
+    let mode = meta.permissions().mode() | 0o700;
+    let _ = fs::set_permissions(path, fs::Permissions::from_mode(mode));
+    if let Ok(entries) = fs::read_dir(path) {
+        for entry in entries.flatten() {
+            give_back_permissions(&entry.path());
+        }
+    }
+}
+
 /// Makes a FIFO at `path` (mode 0600).
 pub fn make_fifo(path: &Path) -> io::Result<()> {
     rustix::fs::mknodat(

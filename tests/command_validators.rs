@@ -28,7 +28,7 @@ fn run(cases: Vec<Case>, validators: Vec<Arc<dyn Validator>>, timeout: Duration)
         &RunOptions {
             jobs: 2,
             timeout,
-            progress: false,
+            progress: sealprobe::gate::Progress::Quiet,
             work_dir: gate::default_work_dir(),
         },
     )

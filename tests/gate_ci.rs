@@ -24,7 +24,9 @@ fn gate(args: &[&str]) -> (i32, serde_json::Value, String) {
 fn known_file(dir: &std::path::Path, entries: &[(&str, Option<&str>)]) -> String {
     let mut text = String::new();
     for (id, validator) in entries {
-        text.push_str(&format!("[[known]]\nid = \"{id}\"\nreason = \"a test\"\n"));
+        text.push_str(&format!(
+            "[[known]]\nid = \"{id}\"\noutcome = \"failed-open\"\nreason = \"a test\"\n"
+        ));
         if let Some(v) = validator {
             text.push_str(&format!("validator = \"{v}\"\n"));
         }

@@ -64,7 +64,8 @@ impl Validator for Fixed {
             stderr: Vec::new(),
             classes: self.classes.clone(),
             cut: 0,
-            leaks_in_cut: 0,
+            leaks_in_cut: Vec::new(),
+            escaped: 0,
         }]
     }
 
@@ -86,7 +87,7 @@ fn opts(timeout: Duration) -> RunOptions {
     RunOptions {
         jobs: 2,
         timeout,
-        progress: false,
+        progress: sealprobe::gate::Progress::Quiet,
         work_dir: gate::default_work_dir(),
     }
 }

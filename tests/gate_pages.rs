@@ -44,7 +44,8 @@ impl Validator for AcceptsAll {
             stderr: Vec::new(),
             classes: None,
             cut: 0,
-            leaks_in_cut: 0,
+            leaks_in_cut: Vec::new(),
+            escaped: 0,
         }]
     }
 
@@ -73,7 +74,7 @@ fn run() -> &'static GateRun {
         let opts = RunOptions {
             jobs: 2,
             timeout: Duration::from_secs(30),
-            progress: false,
+            progress: sealprobe::gate::Progress::Quiet,
             work_dir: gate::default_work_dir(),
         };
         let run = gate::run_with(cases, digest, 0, filter, validators, &opts);

@@ -37,7 +37,8 @@ impl Validator for AcceptAll {
             stderr: Vec::new(),
             classes: None,
             cut: 0,
-            leaks_in_cut: 0,
+            leaks_in_cut: Vec::new(),
+            escaped: 0,
         }]
     }
 
@@ -50,7 +51,7 @@ fn opts() -> RunOptions {
     RunOptions {
         jobs: 2,
         timeout: Duration::from_secs(30),
-        progress: false,
+        progress: sealprobe::gate::Progress::Quiet,
         work_dir: gate::default_work_dir(),
     }
 }

@@ -29,7 +29,7 @@ fn options() -> RunOptions {
     RunOptions {
         jobs: 2,
         timeout: Duration::from_secs(60),
-        progress: false,
+        progress: sealprobe::gate::Progress::Quiet,
         work_dir: gate::default_work_dir(),
     }
 }

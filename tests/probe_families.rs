@@ -94,7 +94,7 @@ pub fn pin(family: Family, pins: &[(&str, &[&str])]) {
         &RunOptions {
             jobs: 2,
             timeout: Duration::from_secs(30),
-            progress: false,
+            progress: sealprobe::gate::Progress::Quiet,
             work_dir: gate::default_work_dir(),
         },
     );

@@ -15,13 +15,14 @@
 //!   scanned for leaks as it streams by.
 
 use std::io::Read;
-use std::os::unix::process::{CommandExt as _, ExitStatusExt as _};
+use std::os::unix::process::CommandExt as _;
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::sync::{Arc, mpsc};
+use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
 
-use super::validator::{Ending, Observation, Validator};
+use super::reaper::{self, Ended};
+use super::validator::{Ending, Leak, Observation, Validator};
 use crate::leak::{self, Scanner};
 use crate::probe::case::{Carrier, Case, Class, Need};
 use crate::workspace::Workspace;
@@ -40,38 +41,76 @@ pub const PLACEHOLDERS: [&str; 6] = ["{seal}", "{root}", "{packet}", "{key}", "{
 #[derive(Debug, Clone)]
 pub struct CommandValidator {
     template: String,
+    /// The template's words, the program and every word naming a file in the caller's folder
+    /// made absolute (SPEC 7.5).
     words: Vec<String>,
+    /// The program as the template wrote it, passed as `argv[0]`.
+    argv0: String,
+    /// The first file the template names by a path (the program, when written with a `/`, or
+    /// the first file word: `tools/check.py`), absolute.
+    source: Option<std::path::PathBuf>,
     timeout: Duration,
     /// Read a `sealprobe-report/1` or decision report from stdout (`--validator-report`).
     reports: bool,
 }
 
 impl CommandValidator {
-    /// Splits `template` like a shell; refuses an empty one, unbalanced quotes, and a template
-    /// that can meet no case at all.
+    /// Splits `template` like a shell and resolves it against the current folder (see
+    /// [`CommandValidator::parse_in`]).
     pub fn parse(template: &str, timeout: Duration) -> Result<CommandValidator, String> {
-        let words = shell_words::split(template)
-            .map_err(|_| format!("--validator {template:?}: unbalanced quotes"))?;
+        let here = std::env::current_dir()
+            .map_err(|e| format!("the current folder cannot be read ({})", e.kind()))?;
+        CommandValidator::parse_in(template, timeout, &here)
+    }
+
+    /// Splits `template` like a shell; refuses an empty one, unbalanced quotes, a template that
+    /// can meet no case at all, and a program that cannot be found or run. Resolves it against
+    /// `caller` (the folder the gate was started in), because the validator runs in the case's
+    /// `root/`: a program with a `/` in it is taken relative to `caller`, one without is looked
+    /// up on `PATH` (as a shell would), and every later word that names a regular file relative
+    /// to `caller` (not an option, not a placeholder) is made absolute. So `python3
+    /// tools/check.py {seal}` finds its script, and `pyhton3 ...` is one usage error.
+    pub fn parse_in(
+        template: &str,
+        timeout: Duration,
+        caller: &Path,
+    ) -> Result<CommandValidator, String> {
+        let shown = crate::escape::name(template.as_bytes());
+        let mut words = shell_words::split(template)
+            .map_err(|_| format!("--validator '{shown}': unbalanced quotes"))?;
         if words.is_empty() {
             return Err("--validator: the template is empty".into());
         }
-        if words[0].contains('{') && PLACEHOLDERS.iter().any(|p| words[0].contains(p)) {
+        if PLACEHOLDERS.iter().any(|p| words[0].contains(p)) {
             return Err(format!(
-                "--validator {template:?}: the program itself cannot be a placeholder"
+                "--validator '{shown}': the program itself cannot be a placeholder"
             ));
         }
-        let v = CommandValidator {
+        if !["{seal}", "{sums}", "{packet}"]
+            .iter()
+            .any(|p| words.iter().any(|w| w.contains(p)))
+        {
+            return Err(format!(
+                "--validator '{shown}': names none of {{seal}}, {{sums}}, {{packet}}, so it meets no case"
+            ));
+        }
+        let argv0 = words[0].clone();
+        words[0] = resolve_program(&words[0], caller)?;
+        let mut source = argv0.contains('/').then(|| words[0].clone().into());
+        for word in words.iter_mut().skip(1) {
+            if let Some(file) = file_in(word, caller) {
+                *word = file;
+                source = source.or_else(|| Some(word.clone().into()));
+            }
+        }
+        Ok(CommandValidator {
             template: template.to_owned(),
             words,
+            argv0,
+            source,
             timeout,
             reports: false,
-        };
-        if !["{seal}", "{sums}", "{packet}"].iter().any(|p| v.has(p)) {
-            return Err(format!(
-                "--validator {template:?}: names none of {{seal}}, {{sums}}, {{packet}}, so it meets no case"
-            ));
-        }
-        Ok(v)
+        })
     }
 
     /// Whether the validator prints a report on stdout whose classes are compared too.
@@ -122,27 +161,83 @@ impl CommandValidator {
     }
 }
 
-/// What one pipe produced.
+/// Whether `path` is a regular file someone may execute.
+fn is_executable(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt as _;
+    std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+}
+
+/// The absolute path of the template's program: relative to `caller` when it holds a `/`, else
+/// the first executable of that name on `PATH` (relative `PATH` entries taken from `caller`).
+fn resolve_program(program: &str, caller: &Path) -> Result<String, String> {
+    let shown = crate::escape::name(program.as_bytes());
+    if program.contains('/') {
+        let path = caller.join(program);
+        return if is_executable(&path) {
+            Ok(path.to_string_lossy().into_owned())
+        } else {
+            Err(format!(
+                "--validator: the program '{shown}' is not an executable file (relative to the folder the gate was started in)"
+            ))
+        };
+    }
+    let found = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|dir| caller.join(dir).join(program))
+            .find(|p| is_executable(p))
+    });
+    match found {
+        Some(path) => Ok(path.to_string_lossy().into_owned()),
+        None => Err(format!(
+            "--validator: the program '{shown}' is not found on PATH (the template runs without a shell)"
+        )),
+    }
+}
+
+/// `word` made absolute when it names a regular file relative to `caller`; `None` for options,
+/// placeholders, absolute paths and anything that is not an existing file there.
+fn file_in(word: &str, caller: &Path) -> Option<String> {
+    if word.is_empty()
+        || word.starts_with('-')
+        || word.starts_with('/')
+        || PLACEHOLDERS.iter().any(|p| word.contains(p))
+    {
+        return None;
+    }
+    let path = caller.join(word);
+    std::fs::metadata(&path)
+        .is_ok_and(|m| m.is_file())
+        .then(|| path.to_string_lossy().into_owned())
+}
+
+/// What one pipe produced so far.
 #[derive(Debug, Default)]
 struct Captured {
     kept: Vec<u8>,
     cut: u64,
-    leaks_in_cut: usize,
+    leaks_in_cut: Vec<Leak>,
 }
 
-/// Reads `pipe` to its end: keeps the first [`CAPTURE_LIMIT`] bytes, counts the rest, and scans
-/// the rest as it streams by (with [`OVERLAP`] bytes before each chunk, counting only findings
-/// that end in the new bytes).
-fn capture(mut pipe: impl Read, scanner: &Scanner) -> Captured {
-    let mut got = Captured::default();
+/// Reads `pipe` to its end into `got` (shared, so that what was captured is judged even when a
+/// process that escaped holds the pipe open): keeps the first [`CAPTURE_LIMIT`] bytes, counts the
+/// rest, and scans the rest as it streams by (with [`OVERLAP`] bytes before each chunk, keeping
+/// only findings that end in the new bytes).
+fn capture(mut pipe: impl Read, stream: &'static str, scanner: &Scanner, got: &Mutex<Captured>) {
     let mut carry: Vec<u8> = Vec::new();
+    let mut seen: u64 = 0;
     let mut buf = vec![0u8; 64 * 1024];
     loop {
         let n = match pipe.read(&mut buf) {
-            Ok(0) | Err(_) => break,
+            Ok(0) => break,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(_) => break,
             Ok(n) => n,
         };
+        let Ok(mut got) = got.lock() else {
+            break;
+        };
         let chunk = &buf[..n];
+        seen += n as u64;
         let room = CAPTURE_LIMIT - got.kept.len();
         let (keep, rest) = chunk.split_at(room.min(n));
         got.kept.extend_from_slice(keep);
@@ -156,16 +251,26 @@ fn capture(mut pipe: impl Read, scanner: &Scanner) -> Captured {
         got.cut += rest.len() as u64;
         let before = carry.len();
         carry.extend_from_slice(rest);
-        got.leaks_in_cut += scanner
+        let base = seen - carry.len() as u64;
+        let found: Vec<Leak> = scanner
             .scan(&carry)
             .iter()
             .filter(|f| f.offset + f.length > before)
-            .count();
+            .map(|f| Leak::of(stream, base, f))
+            .collect();
+        got.leaks_in_cut.extend(found);
         let from = carry.len().saturating_sub(OVERLAP);
         carry.drain(..from);
     }
-    got
 }
+
+/// How long the output pipes may stay open after the validator exited before the run is
+/// `escaped`: a process it left behind holds them (a child that finishes its last write just
+/// after its parent exits is given this long).
+const PIPE_GRACE: Duration = Duration::from_millis(200);
+
+/// How long the readers are waited for once every process of the case was killed.
+const DRAIN_LIMIT: Duration = Duration::from_secs(2);
 
 impl Validator for CommandValidator {
     fn name(&self) -> String {
@@ -186,100 +291,113 @@ impl Validator for CommandValidator {
 
     fn run(&self, case: &Case, ws: &Workspace) -> Vec<Observation> {
         let args = self.arguments(case, ws);
-        let failed = |why: &str| Observation {
-            label: "command".into(),
-            ending: Ending::Crashed,
-            stdout: Vec::new(),
+        let failed = |why: String| Observation {
             stderr: format!("sealprobe gate: {why}\n").into_bytes(),
-            classes: None,
-            cut: 0,
-            leaks_in_cut: 0,
+            ..Observation::new("command", Ending::Crashed)
         };
         let Some((program, rest)) = args.split_first() else {
-            return vec![failed("the template expands to no program")];
+            return vec![failed("the template expands to no program".into())];
         };
         let scanner = match leak::canary_scanner(&case.canaries) {
             Ok(s) => Arc::new(s),
-            Err(_) => return vec![failed("the leak scanner cannot be built")],
+            Err(_) => return vec![failed("the leak scanner cannot be built".into())],
         };
-        let child = Command::new(program)
+        let mut command = Command::new(program);
+        command
+            .arg0(&self.argv0)
             .args(rest)
             .current_dir(ws.root())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .process_group(0)
-            .spawn();
-        let mut child = match child {
-            Ok(c) => c,
-            Err(_) => return vec![failed("the validator cannot be started")],
+            .stderr(Stdio::piped());
+        let mut process = match reaper::spawn(command) {
+            Ok(p) => p,
+            Err(e) => {
+                return vec![failed(format!(
+                    "the validator cannot be started ({})",
+                    e.kind()
+                ))];
+            }
         };
-        let readers: Vec<mpsc::Receiver<Captured>> = [
-            child
-                .stdout
-                .take()
-                .map(|p| Box::new(p) as Box<dyn Read + Send>),
-            child
-                .stderr
-                .take()
-                .map(|p| Box::new(p) as Box<dyn Read + Send>),
+        let (stdout, stderr) = process.take_pipes();
+        let shared: [Arc<Mutex<Captured>>; 2] = Default::default();
+        let readers: Vec<mpsc::Receiver<()>> = [
+            (
+                stdout.map(|p| Box::new(p) as Box<dyn Read + Send>),
+                "stdout",
+            ),
+            (
+                stderr.map(|p| Box::new(p) as Box<dyn Read + Send>),
+                "stderr",
+            ),
         ]
         .into_iter()
-        .map(|pipe| {
+        .zip(&shared)
+        .map(|((pipe, stream), got)| {
             let (tx, rx) = mpsc::channel();
             let scanner = Arc::clone(&scanner);
+            let got = Arc::clone(got);
             std::thread::spawn(move || {
-                let got = pipe.map_or_else(Captured::default, |p| capture(p, &scanner));
-                let _ = tx.send(got);
+                if let Some(p) = pipe {
+                    capture(p, stream, &scanner, &got);
+                }
+                let _ = tx.send(());
             });
             rx
         })
         .collect();
         let deadline = Instant::now() + self.timeout;
-        let ending = loop {
-            match child.try_wait() {
-                Ok(Some(status)) => {
-                    break match (status.code(), status.signal()) {
-                        (Some(code), _) => Ending::Exited(code),
-                        _ => Ending::Crashed,
-                    };
-                }
-                Ok(None) if Instant::now() >= deadline => {
-                    kill_group(child.id());
-                    let _ = child.wait();
-                    break Ending::TimedOut;
-                }
-                Ok(None) => std::thread::sleep(Duration::from_millis(2)),
-                Err(_) => {
-                    kill_group(child.id());
-                    break Ending::Crashed;
-                }
-            }
+        let ending = match process.wait_until(deadline) {
+            Some(Ended::Exited(code)) => Ending::Exited(code),
+            Some(Ended::Signaled) => Ending::Crashed,
+            None => Ending::TimedOut,
         };
-        // The group is gone (or exited); a descendant that left the group may still hold a pipe
-        // open, so the readers get a short grace and are then abandoned.
-        kill_group(child.id());
-        let mut outputs = readers
-            .into_iter()
-            .map(|rx| rx.recv_timeout(Duration::from_secs(2)).unwrap_or_default());
-        let (out, err) = (
-            outputs.next().unwrap_or_default(),
-            outputs.next().unwrap_or_default(),
-        );
+        // The validator has ended (or is killed now). Its output ends with it unless a process
+        // it left behind holds a pipe: then the run escaped, and is judged on what was captured.
+        let grace = Instant::now() + PIPE_GRACE;
+        let timed_out = ending == Ending::TimedOut;
+        let drained_in_grace = !timed_out
+            && readers.iter().all(|rx| {
+                rx.recv_timeout(grace.saturating_duration_since(Instant::now()))
+                    .is_ok()
+            });
+        let killed = process.end();
+        let escaped = if timed_out || drained_in_grace {
+            0
+        } else {
+            killed.max(1)
+        };
+        let drain = Instant::now() + DRAIN_LIMIT;
+        if !drained_in_grace {
+            for rx in &readers {
+                let _ = rx.recv_timeout(drain.saturating_duration_since(Instant::now()));
+            }
+        }
+        let [out, err] = shared.map(|got| {
+            got.lock()
+                .map(|mut g| std::mem::take(&mut *g))
+                .unwrap_or_default()
+        });
         let classes = self.reports.then(|| report_classes(&out.kept));
+        let mut leaks_in_cut = out.leaks_in_cut;
+        leaks_in_cut.extend(err.leaks_in_cut);
         vec![Observation {
-            label: "command".into(),
-            ending,
             stdout: out.kept,
             stderr: err.kept,
             classes,
             cut: out.cut + err.cut,
-            leaks_in_cut: out.leaks_in_cut + err.leaks_in_cut,
+            leaks_in_cut,
+            escaped,
+            ..Observation::new("command", ending)
         }]
     }
 
     fn rerun_arg(&self) -> Option<String> {
         Some(self.template.clone())
+    }
+
+    fn source(&self) -> Option<std::path::PathBuf> {
+        self.source.clone()
     }
 }
 
@@ -330,14 +448,4 @@ pub fn report_classes(stdout: &[u8]) -> Vec<Class> {
     classes.sort();
     classes.dedup();
     classes
-}
-
-/// Kills the process group led by `pid` (best effort: it may be gone already).
-fn kill_group(pid: u32) {
-    if let Some(pid) = i32::try_from(pid)
-        .ok()
-        .and_then(rustix::process::Pid::from_raw)
-    {
-        let _ = rustix::process::kill_process_group(pid, rustix::process::Signal::KILL);
-    }
 }

@@ -18,6 +18,7 @@ pub mod command;
 pub mod judge;
 pub mod known;
 pub mod page;
+pub mod reaper;
 pub mod render;
 pub mod runner;
 pub mod sarif;
@@ -34,7 +35,7 @@ use crate::probe::case::{Case, case_set_digest};
 use crate::probe::{Filter, shell_quote, suite};
 pub use command::CommandValidator;
 pub use judge::Verdict;
-pub use runner::{CaseResult, RunOptions, default_work_dir, run_cases};
+pub use runner::{CaseResult, Progress, RunOptions, default_work_dir, run_cases};
 pub use validator::{Builtin, Ending, Observation, Validator};
 
 /// The options of `sealprobe gate`.
@@ -77,6 +78,16 @@ pub struct GateRun {
     pub known: known::Applied,
     /// The partition this run covered, if any.
     pub partition: Option<(usize, usize)>,
+    /// The sentinel controls (SPEC 7.5): honest cases of every carrier each validator meets,
+    /// run whatever the filters selected. A validator that refuses one fails the gate.
+    pub sentinels: Vec<CaseResult>,
+    pub sentinel_cases: Vec<Arc<Case>>,
+    /// For each validator, the repository-relative path of its script when its template names
+    /// one below the folder the gate ran in (SARIF locations).
+    pub sources: Vec<(String, Option<String>)>,
+    /// Options besides `--case`, `--seed` and `--validator` that change a verdict, as they go
+    /// into every rerun command (`--timeout S`, `--validator-report`).
+    pub rerun_options: Vec<String>,
 }
 
 impl GateRun {
@@ -85,17 +96,34 @@ impl GateRun {
         self.cases.iter().find(|c| c.id == id).map(|c| c.as_ref())
     }
 
+    /// A sentinel control by id (sentinels may lie outside the selected cases).
+    pub fn sentinel_case(&self, id: &str) -> Option<&Case> {
+        self.sentinel_cases
+            .iter()
+            .find(|c| c.id == id)
+            .map(|c| c.as_ref())
+    }
+
     /// The number of results the run had to produce.
     pub fn expected(&self) -> usize {
         self.cases.len() * self.validators.len()
     }
 
-    /// True only when the run covered every selected case (at least one) and every case held.
+    /// True only when the run covered every selected case (at least one), every case held, and
+    /// every sentinel control was accepted.
     pub fn passed(&self) -> bool {
         self.expected() > 0
             && self.results.len() == self.expected()
             && self.results.iter().all(|r| r.verdict.holds())
             && self.known.is_clean()
+            && self.sentinels_held()
+    }
+
+    /// Every sentinel control was accepted, cleanly (a sentinel is never a known failure).
+    pub fn sentinels_held(&self) -> bool {
+        self.sentinels
+            .iter()
+            .all(|r| matches!(r.verdict, Verdict::Ok | Verdict::NotApplicable))
     }
 
     /// The command that reruns one case alone against one validator.
@@ -105,6 +133,10 @@ impl GateRun {
             shell_quote(id),
             self.seed
         );
+        for option in &self.rerun_options {
+            cmd.push(' ');
+            cmd.push_str(&shell_quote(option));
+        }
         let arg = self
             .rerun_validators
             .iter()
@@ -144,8 +176,56 @@ pub fn run_with(
         elapsed: start.elapsed(),
         known: known::Applied::default(),
         partition: None,
+        sentinels: Vec::new(),
+        sentinel_cases: Vec::new(),
+        sources: validators
+            .iter()
+            .map(|v| (v.name(), v.source().and_then(|p| relative_to_here(&p))))
+            .collect(),
+        rerun_options: Vec::new(),
     }
 }
+
+/// `path` relative to the current folder, `/`-separated, when it lies below it.
+fn relative_to_here(path: &std::path::Path) -> Option<String> {
+    let here = std::env::current_dir().ok()?;
+    let rel = path.strip_prefix(&here).ok()?;
+    let parts: Vec<&str> = rel
+        .components()
+        .map(|c| c.as_os_str().to_str())
+        .collect::<Option<_>>()?;
+    (!parts.is_empty()).then(|| parts.join("/"))
+}
+
+/// The sentinel controls for `validators` (SPEC 7.5): for each validator and each carrier it
+/// meets, the first control of the suite (in id order) it can be given. Together they prove the
+/// validator ran and accepts honest input, whatever the filters selected.
+pub fn sentinels(all: &[Case], validators: &[Arc<dyn Validator>]) -> Vec<Arc<Case>> {
+    let mut picked: Vec<Arc<Case>> = Vec::new();
+    let mut controls: Vec<&Case> = all.iter().filter(|c| c.expect.is_control()).collect();
+    controls.sort_by(|a, b| a.id.cmp(&b.id));
+    for carrier in crate::probe::case::Carrier::ALL {
+        for v in validators {
+            if let Some(c) = controls
+                .iter()
+                .find(|c| c.carrier == *carrier && v.meets(c))
+                && !picked.iter().any(|p| p.id == c.id)
+            {
+                picked.push(Arc::new((*c).clone()));
+            }
+        }
+    }
+    picked
+}
+
+/// The default `--timeout`: a case over it is a timeout.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Most cases a gate runs at once. Each job holds a thread, a workspace and, for a command
+/// validator, its processes and two reader threads; past a few per core the gate only waits on
+/// forks and the disk, and thousands of jobs would run into the process limit, where a failed
+/// fork would be misread as a crash. 64 covers a 32-core runner at twice its cores.
+pub const MAX_JOBS: usize = 64;
 
 /// Which validator to run: `builtin`, or a command template.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -179,6 +259,29 @@ type Renderer = dyn Fn(&GateRun) -> Result<Vec<u8>, String>;
 
 /// `sealprobe gate`.
 pub fn run(opts: &Options) -> Ran<GateRun> {
+    if opts.self_test {
+        let given: Vec<&str> = [
+            (!opts.validators.is_empty(), "--validator"),
+            (opts.known_failures.is_some(), "--known-failures"),
+            (opts.validator_report, "--validator-report"),
+        ]
+        .into_iter()
+        .filter_map(|(given, name)| given.then_some(name))
+        .collect();
+        if !given.is_empty() {
+            return Ran::usage(
+                "gate",
+                format!(
+                    "--self-test runs the weakened built-in validators only; it does not take {}",
+                    given.join(", ")
+                ),
+            );
+        }
+    }
+    if !(1..=MAX_JOBS).contains(&opts.run.jobs) {
+        return Ran::usage("gate", format!("--jobs must be between 1 and {MAX_JOBS}"));
+    }
+    reaper::install_signal_handler();
     let specs = if opts.validators.is_empty() {
         vec![ValidatorSpec::Builtin]
     } else {
@@ -238,6 +341,7 @@ pub fn run(opts: &Options) -> Ran<GateRun> {
     }
     let case_set = case_set_digest(&all);
     let suite_ids: Vec<String> = all.iter().map(|c| c.id.clone()).collect();
+    let sentinel_cases = sentinels(&all, &validators);
     let cases: Vec<Arc<Case>> = all
         .into_iter()
         .filter(|c| selection.admits(c))
@@ -248,6 +352,7 @@ pub fn run(opts: &Options) -> Ran<GateRun> {
     if opts.self_test {
         return self_test(&cases, &case_set, opts);
     }
+    let sentinel_results = run_cases(&sentinel_cases, &validators, &opts.run);
     let mut run = run_with(
         cases,
         case_set,
@@ -256,9 +361,20 @@ pub fn run(opts: &Options) -> Ran<GateRun> {
         validators,
         &opts.run,
     );
+    run.sentinels = sentinel_results;
+    run.sentinel_cases = sentinel_cases;
     let ids: Vec<&str> = suite_ids.iter().map(String::as_str).collect();
     run.known = known::apply(&known, &mut run.results, &ids);
     run.partition = opts.partition;
+    if opts.run.timeout != DEFAULT_TIMEOUT {
+        run.rerun_options.extend([
+            "--timeout".to_owned(),
+            opts.run.timeout.as_secs_f64().to_string(),
+        ]);
+    }
+    if opts.validator_report {
+        run.rerun_options.push("--validator-report".to_owned());
+    }
     conclude(run, &opts.reports)
 }
 

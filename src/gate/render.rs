@@ -82,6 +82,13 @@ pub(crate) fn not_held(run: &GateRun) -> Vec<(&CaseResult, &Case)> {
         .collect()
 }
 
+/// A name or a line from outside (a validator's template, a detail holding a known-failures
+/// reason) as the human report shows it: control, bidi and invisible characters escaped,
+/// token-shaped text redacted, like every echoed name.
+fn shown(text: &str) -> String {
+    crate::escape::name(text.as_bytes())
+}
+
 /// Lays out rows of cells: the first column left-aligned, the others right-aligned, a rule
 /// before the last row.
 fn grid(rows: &[Vec<String>], out: &mut String) {
@@ -199,7 +206,7 @@ pub fn table(run: &GateRun) -> String {
         let _ = writeln!(out);
         for (r, c) in &failures {
             let who = if several {
-                format!(" [{}]", r.validator)
+                format!(" [{}]", shown(&r.validator))
             } else {
                 String::new()
             };
@@ -208,10 +215,10 @@ pub fn table(run: &GateRun) -> String {
                 "{} {}{who}: {}",
                 r.verdict.name().to_uppercase(),
                 c.id,
-                r.detail
+                shown(&r.detail)
             );
             let _ = writeln!(out, "  why:   {}", c.why);
-            let _ = writeln!(out, "  rerun: {}", run.rerun(&c.id, &r.validator));
+            let _ = writeln!(out, "  rerun: {}", shown(&run.rerun(&c.id, &r.validator)));
         }
     }
     if !run.known.is_clean() {
@@ -219,7 +226,8 @@ pub fn table(run: &GateRun) -> String {
         for (id, validator) in &run.known.stale {
             let _ = writeln!(
                 out,
-                "STALE known failure {id} [{validator}]: the case now holds; remove it from the known-failures list"
+                "STALE known failure {id} [{}]: the case now holds; remove it from the known-failures list",
+                shown(validator)
             );
         }
         for id in &run.known.unknown {
@@ -230,14 +238,37 @@ pub fn table(run: &GateRun) -> String {
             );
         }
     }
+    let refused: Vec<&CaseResult> = run
+        .sentinels
+        .iter()
+        .filter(|r| !matches!(r.verdict, Verdict::Ok | Verdict::NotApplicable))
+        .collect();
+    if !refused.is_empty() {
+        let _ = writeln!(out);
+        for r in &refused {
+            let who = if several {
+                format!(" [{}]", shown(&r.validator))
+            } else {
+                String::new()
+            };
+            let _ = writeln!(
+                out,
+                "SENTINEL {}{who}: the validator refuses honest input or did not run: {}",
+                r.id,
+                shown(&r.detail)
+            );
+            let _ = writeln!(out, "  rerun: {}", shown(&run.rerun(&r.id, &r.validator)));
+        }
+    }
     let _ = writeln!(out);
     let label = if several { "validators" } else { "validator" };
+    let names: Vec<String> = run.validators.iter().map(|v| shown(v)).collect();
     let _ = writeln!(
         out,
         "case set {}  seed {}  {label} {}  {} cases in {:.1} s",
         run.case_set.to_hex(),
         run.seed,
-        run.validators.join(", "),
+        names.join(", "),
         run.cases.len(),
         run.elapsed.as_secs_f64()
     );
@@ -248,13 +279,36 @@ pub fn table(run: &GateRun) -> String {
             run.cases.len()
         );
     }
+    let known_leaks = run
+        .results
+        .iter()
+        .filter(|r| r.verdict == Verdict::KnownFailure && r.failures.contains(&Verdict::Leak))
+        .count();
     if total.known_failures > 0 {
         let _ = writeln!(
             out,
-            "{} known failures (listed, not counted against the gate)",
-            total.known_failures
+            "{} known failures (listed, not counted against the gate){}",
+            total.known_failures,
+            if known_leaks > 0 {
+                format!("; {known_leaks} of them leak")
+            } else {
+                String::new()
+            }
         );
     }
+    let accepted = run
+        .sentinels
+        .iter()
+        .filter(|r| r.verdict == Verdict::Ok)
+        .count();
+    let _ = writeln!(
+        out,
+        "sentinel controls: {accepted} of {} accepted (honest cases run whatever the filters, so a validator that never ran cannot pass)",
+        run.sentinels
+            .iter()
+            .filter(|r| r.verdict != Verdict::NotApplicable)
+            .count()
+    );
     if total.not_applicable > 0 {
         let _ = writeln!(
             out,
@@ -263,11 +317,29 @@ pub fn table(run: &GateRun) -> String {
         );
     }
     let held = total.failed_closed + total.controls_passed;
-    if run.passed() {
+    if run.passed() && total.known_failures == 0 {
         let _ = writeln!(
             out,
             "PASS: every probe failed closed, every control passed, nothing leaked ({} hostile, {} controls)",
             total.failed_closed, total.controls_passed
+        );
+    } else if run.passed() {
+        let _ = writeln!(
+            out,
+            "PASS with {} known failures{}: every other probe failed closed and every other control passed ({} hostile, {} controls)",
+            total.known_failures,
+            if known_leaks > 0 {
+                format!(", {known_leaks} of which leak")
+            } else {
+                String::new()
+            },
+            total.failed_closed,
+            total.controls_passed
+        );
+    } else if !run.sentinels_held() {
+        let _ = writeln!(
+            out,
+            "FAIL: the validator refused a sentinel control (honest input), so its refusals prove nothing"
         );
     } else if run.expected() == 0 {
         let _ = writeln!(
@@ -403,6 +475,22 @@ pub fn json(run: &GateRun) -> Vec<u8> {
                             .unknown
                             .iter()
                             .map(|id| build::string(crate::escape::name(id.as_bytes())))
+                            .collect(),
+                    ),
+                ),
+                (
+                    "sentinels",
+                    build::array(
+                        run.sentinels
+                            .iter()
+                            .map(|r| {
+                                build::object([
+                                    ("id", build::string(r.id.clone())),
+                                    ("validator", build::string(r.validator.clone())),
+                                    ("outcome", build::string(r.verdict.name())),
+                                    ("detail", build::string(r.detail.clone())),
+                                ])
+                            })
                             .collect(),
                     ),
                 ),

@@ -16,7 +16,8 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use super::judge::{Judged, Verdict, judge};
-use super::validator::{Observation, Validator};
+use super::reaper;
+use super::validator::{Leak, Observation, Validator};
 use crate::leak;
 use crate::probe::case::{Case, Class};
 use crate::probe::materialize::materialize;
@@ -29,11 +30,26 @@ pub struct RunOptions {
     pub jobs: usize,
     /// Longest a case may take.
     pub timeout: Duration,
-    /// Show a progress bar (on a terminal, outside CI).
-    pub progress: bool,
+    /// How progress is shown while cases run.
+    pub progress: Progress,
     /// Where case workspaces are made ([`default_work_dir`] by default).
     pub work_dir: PathBuf,
 }
+
+/// How a gate shows that it is working.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Progress {
+    /// A progress bar on stderr (a terminal, outside CI).
+    Bar,
+    /// A line on stderr every [`PROGRESS_EVERY`] (a pipe, or `CI` set): a long run in a CI log
+    /// shows it is alive, without a bar's control characters.
+    Lines,
+    /// Nothing (the library's own callers, tests).
+    Quiet,
+}
+
+/// How often [`Progress::Lines`] prints.
+pub const PROGRESS_EVERY: Duration = Duration::from_secs(10);
 
 /// Where case workspaces go unless told: `$SEALPROBE_WORKDIR`, else `/dev/shm` when it is a
 /// writable folder (memory: a suite of a thousand small trees is written and removed in a
@@ -60,6 +76,8 @@ pub struct CaseResult {
     pub id: String,
     pub validator: String,
     pub verdict: Verdict,
+    /// Every way the run failed (empty when it held): known failures match on all of them.
+    pub failures: Vec<Verdict>,
     pub detail: String,
     /// The exit status of the first run, when it exited.
     pub exit: Option<i32>,
@@ -80,24 +98,25 @@ pub fn run_case(
         id: case.id.clone(),
         validator: validator.name(),
         verdict: judged.verdict,
+        failures: judged.failures,
         detail: judged.detail,
         exit,
         classes,
         ms: u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX),
     };
     if !validator.meets(case) {
-        let j = Judged {
-            verdict: Verdict::NotApplicable,
-            detail: "the validator cannot be given this case's inputs".into(),
-        };
+        let j = Judged::held(
+            Verdict::NotApplicable,
+            "the validator cannot be given this case's inputs",
+        );
         return result(j, None, Vec::new());
     }
-    let crash = |detail: String| Judged {
-        verdict: Verdict::Crash,
-        detail,
-    };
+    let crash = |detail: String| Judged::failed(Verdict::Crash, detail);
     // The workspace is made and removed here, not on the validator's thread: a validator that
     // never answers is abandoned, and its workspace is removed all the same.
+    if reaper::stopping() {
+        return result(crash("the gate is stopping".into()), None, vec![]);
+    }
     let ws = match Workspace::temporary_in(work_dir) {
         Ok(ws) => Arc::new(ws),
         Err(e) => {
@@ -108,6 +127,8 @@ pub fn run_case(
             );
         }
     };
+    // Listed while it exists, so that a SIGINT or SIGTERM of the gate removes it too.
+    let _listed = reaper::Listed::workspace(ws.base());
     if let Err(e) = materialize(case, &ws) {
         return result(
             crash(format!("cannot write the case: {}", e.kind())),
@@ -121,6 +142,10 @@ pub fn run_case(
         .name(format!("case {}", case.id))
         .spawn(move || {
             let ran = catch_unwind(AssertUnwindSafe(|| v.run(&c, &w)));
+            // The workspace is removed by the runner, not here: a thread's last reference would
+            // remove it after the answer was sent, while the gate may already be exiting, and
+            // leave half a workspace behind.
+            drop(w);
             let _ = tx.send(ran);
         });
     if spawned.is_err() {
@@ -140,10 +165,10 @@ pub fn run_case(
         Err(mpsc::RecvTimeoutError::Timeout) => {
             // Best effort: the abandoned thread may still hold the folder open.
             let _ = std::fs::remove_dir_all(ws.base());
-            let j = Judged {
-                verdict: Verdict::Timeout,
-                detail: format!("no answer within {:.1} s", timeout.as_secs_f64()),
-            };
+            let j = Judged::failed(
+                Verdict::Timeout,
+                format!("no answer within {:.1} s", timeout.as_secs_f64()),
+            );
             return result(j, None, Vec::new());
         }
     };
@@ -151,19 +176,19 @@ pub fn run_case(
     let scanner = match leak::canary_scanner(&case.canaries) {
         Ok(s) => s,
         Err(_) => {
-            let j = Judged {
-                verdict: Verdict::Crash,
-                detail: "the leak scanner cannot be built for the case's canaries".into(),
-            };
+            let j = Judged::failed(
+                Verdict::Crash,
+                "the leak scanner cannot be built for the case's canaries",
+            );
             return result(j, None, Vec::new());
         }
     };
-    let scanned: Vec<(Observation, usize)> = runs
+    let scanned: Vec<(Observation, Vec<Leak>)> = runs
         .into_iter()
         .map(|obs| {
-            let leaks = scanner.scan(&obs.stdout).len()
-                + scanner.scan(&obs.stderr).len()
-                + obs.leaks_in_cut;
+            let mut leaks = Leak::found(&scanner, "stdout", &obs.stdout, 0);
+            leaks.extend(Leak::found(&scanner, "stderr", &obs.stderr, 0));
+            leaks.extend(obs.leaks_in_cut.iter().cloned());
             (obs, leaks)
         })
         .collect();
@@ -189,7 +214,24 @@ pub fn run_cases(
         .iter()
         .flat_map(|c| validators.iter().map(move |v| (c, v)))
         .collect();
-    let bar = opts.progress.then(|| {
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let total = pairs.len();
+    let (stop, stopped) = mpsc::channel::<()>();
+    let started = Instant::now();
+    let lines = (opts.progress == Progress::Lines && total > 0).then(|| {
+        let done = &done;
+        move || {
+            while let Err(mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(PROGRESS_EVERY) {
+                let line = format!(
+                    "sealprobe gate: {} of {total} runs done, {:.0} s\n",
+                    done.load(std::sync::atomic::Ordering::Relaxed),
+                    started.elapsed().as_secs_f64()
+                );
+                let _ = std::io::Write::write_all(&mut std::io::stderr(), line.as_bytes());
+            }
+        }
+    });
+    let bar = (opts.progress == Progress::Bar).then(|| {
         let bar = indicatif::ProgressBar::new(pairs.len() as u64);
         bar.set_style(
             indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} runs {elapsed}")
@@ -202,6 +244,7 @@ pub fn run_cases(
             .par_iter()
             .map(|(case, validator)| {
                 let r = run_case(case, validator, opts.timeout, &opts.work_dir);
+                done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 if let Some(bar) = &bar {
                     bar.inc(1);
                 }
@@ -209,16 +252,26 @@ pub fn run_cases(
             })
             .collect::<Vec<_>>()
     };
-    let results = match rayon::ThreadPoolBuilder::new()
-        .num_threads(opts.jobs.max(1))
-        .build()
-    {
-        Ok(pool) => pool.install(work),
-        // Without a pool of its own, the gate still runs every case, on the global pool.
-        Err(_) => work(),
-    };
+    let results = std::thread::scope(|scope| {
+        if let Some(lines) = lines {
+            scope.spawn(lines);
+        }
+        let results = match rayon::ThreadPoolBuilder::new()
+            .num_threads(opts.jobs.max(1))
+            .build()
+        {
+            Ok(pool) => pool.install(work),
+            // Without a pool of its own, the gate still runs every case, on the global pool.
+            Err(_) => work(),
+        };
+        drop(stop);
+        results
+    });
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
+    // Cases cut short by the gate's own SIGINT or SIGTERM are no verdict: the signal's thread
+    // ends the process.
+    reaper::park_if_stopping();
     results
 }

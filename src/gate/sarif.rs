@@ -34,9 +34,10 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 use serde_sarif::sarif::{
-    Invocation, Message, MultiformatMessageString, Notification, NotificationLevel, PropertyBag,
-    ReportingConfiguration, ReportingDescriptor, Result as SarifResult, ResultKind, ResultLevel,
-    Run, RunAutomationDetails, SCHEMA_URL, Sarif, Tool, ToolComponent, Version,
+    ArtifactLocation, Invocation, Location, Message, MultiformatMessageString, Notification,
+    NotificationLevel, PhysicalLocation, PropertyBag, Region, ReportingConfiguration,
+    ReportingDescriptor, Result as SarifResult, ResultKind, ResultLevel, Run, RunAutomationDetails,
+    SCHEMA_URL, Sarif, Tool, ToolComponent, Version,
 };
 
 use super::GateRun;
@@ -159,6 +160,40 @@ fn slug(validator: &str) -> String {
     }
 }
 
+/// Where a result points (GitHub code scanning refuses a result without a physical location
+/// whose `artifactLocation.uri` is a path in the repository): the validator's script when its
+/// template names one below the folder the gate ran in (`tools/check.py`: the checker that let
+/// the case through, line 1); otherwise `sealprobe-cases/<family>/<name>`, the folder that
+/// `sealprobe probes emit --case ID --out sealprobe-cases` writes the case to.
+fn location(run: &GateRun, r: &CaseResult, case: &Case) -> Location {
+    let script = run
+        .sources
+        .iter()
+        .find(|(name, _)| *name == r.validator)
+        .and_then(|(_, source)| source.clone());
+    let physical = match script {
+        Some(uri) => PhysicalLocation::builder()
+            .artifact_location(ArtifactLocation::builder().uri(uri).build())
+            .region(Region::builder().start_line(1).build())
+            .build(),
+        None => PhysicalLocation::builder()
+            .artifact_location(
+                ArtifactLocation::builder()
+                    .uri(format!(
+                        "{CASES_FOLDER}/{}/{}",
+                        case.family.name(),
+                        case.name()
+                    ))
+                    .build(),
+            )
+            .build(),
+    };
+    Location::builder().physical_location(physical).build()
+}
+
+/// The folder a result's location names when the validator has no script in the repository.
+pub const CASES_FOLDER: &str = "sealprobe-cases";
+
 /// One case that did not hold, as a SARIF result.
 fn result(run: &GateRun, r: &CaseResult, case: &Case) -> SarifResult {
     let rerun = run.rerun(&case.id, &r.validator);
@@ -199,6 +234,7 @@ fn result(run: &GateRun, r: &CaseResult, case: &Case) -> SarifResult {
         .kind(ResultKind::Fail)
         .level(ResultLevel::Error)
         .message(Message::builder().text(message).build())
+        .locations(vec![location(run, r, case)])
         .fingerprints(BTreeMap::from([(FINGERPRINT.to_owned(), identity)]))
         .properties(properties);
     match rule {
@@ -225,6 +261,16 @@ fn validator_run(run: &GateRun, validator: &str, placed: &mut usize) -> Result<R
         results.push(result(run, r, case));
     }
     *placed += results.len();
+    // A refused sentinel control fails the gate: it is a finding too.
+    for r in run
+        .sentinels
+        .iter()
+        .filter(|r| r.validator == validator && !r.verdict.holds())
+    {
+        if let Some(case) = run.sentinel_case(&r.id) {
+            results.push(result(run, r, case));
+        }
+    }
     let complete = !run.cases.is_empty() && mine.len() == run.cases.len();
     let mut invocation = Invocation::builder().execution_successful(complete).build();
     if !complete {

@@ -36,7 +36,75 @@ pub struct Observation {
     /// Output bytes cut beyond the capture limit (command validators), and the leak findings
     /// in them (they were scanned as they streamed by).
     pub cut: u64,
-    pub leaks_in_cut: usize,
+    pub leaks_in_cut: Vec<Leak>,
+    /// Processes that still held the validator's output open after it exited (a daemon, a
+    /// double fork, `nohup ... &`), all killed: non-zero makes the run a crash (SPEC 7.5).
+    pub escaped: usize,
+}
+
+impl Observation {
+    /// A run that ended so and printed nothing (fields are set by the caller).
+    pub fn new(label: impl Into<String>, ending: Ending) -> Observation {
+        Observation {
+            label: label.into(),
+            ending,
+            stdout: Vec::new(),
+            stderr: Vec::new(),
+            classes: None,
+            cut: 0,
+            leaks_in_cut: Vec::new(),
+            escaped: 0,
+        }
+    }
+}
+
+/// One leak in a run's output, located but never quoted: the stream, the byte offset in it,
+/// what was found (a rule id, or the first 8 hex digits of a planted string's SHA-256) and its
+/// encoding chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Leak {
+    /// `stdout` or `stderr`.
+    pub stream: &'static str,
+    pub offset: u64,
+    /// `rule` or `secret`.
+    pub kind: &'static str,
+    pub id: String,
+    pub encoding: String,
+}
+
+impl Leak {
+    /// The leaks a scanner found in `bytes` of `stream`, at offsets from `base`.
+    pub fn found(
+        scanner: &crate::leak::Scanner,
+        stream: &'static str,
+        bytes: &[u8],
+        base: u64,
+    ) -> Vec<Leak> {
+        scanner
+            .scan(bytes)
+            .into_iter()
+            .map(|f| Leak::of(stream, base, &f))
+            .collect()
+    }
+
+    /// One scanner finding in `stream`, whose scanned bytes start at `base`.
+    pub fn of(stream: &'static str, base: u64, f: &crate::leak::Finding) -> Leak {
+        Leak {
+            stream,
+            offset: base.saturating_add(f.offset as u64),
+            kind: f.kind.name(),
+            id: f.id.clone(),
+            encoding: f.encoding.clone(),
+        }
+    }
+
+    /// `stdout byte 120: secret 3f9a0c1d (base64>json-escape)`.
+    pub fn describe(&self) -> String {
+        format!(
+            "{} byte {}: {} {} ({})",
+            self.stream, self.offset, self.kind, self.id, self.encoding
+        )
+    }
 }
 
 /// Something the gate can run cases against.
@@ -54,6 +122,12 @@ pub trait Validator: Send + Sync {
     /// The `--validator` argument that selects this validator again (for rerun commands);
     /// `None` for the default, the built-in validator.
     fn rerun_arg(&self) -> Option<String>;
+
+    /// The file the validator is (a script named by its template), where a report can point
+    /// a person at the checker that failed (SARIF locations).
+    fn source(&self) -> Option<std::path::PathBuf> {
+        None
+    }
 }
 
 /// The built-in validator: `sealprobe verify` for tree and seal cases, `sealprobe decide` for
@@ -111,13 +185,13 @@ fn both_formats<T: crate::report::Report + Clone>(
         .map(|format| {
             let printed = ran.in_format(format);
             Observation {
-                label: format.name().to_owned(),
-                ending: Ending::Exited(i32::from(printed.exit.code())),
                 stdout: printed.stdout,
                 stderr: printed.stderr,
                 classes: classes.clone(),
-                cut: 0,
-                leaks_in_cut: 0,
+                ..Observation::new(
+                    format.name(),
+                    Ending::Exited(i32::from(printed.exit.code())),
+                )
             }
         })
         .collect()

@@ -308,6 +308,10 @@ impl Case {
         if !has {
             return fail("the carrier's document is missing");
         }
+        // No template word is ever dropped because a tree case lacks a record it should have.
+        if self.carrier == Carrier::Tree && self.inputs.sums.is_none() {
+            return fail("a tree case has no SHA256SUMS of its honest state");
+        }
         // A hostile manifest may name no class: no validator that reports classes reads one.
         if let Expect::FailClosed(classes) = &self.expect
             && classes.is_empty()

@@ -426,9 +426,24 @@ pub fn honest_seal(
 
 /// The honest `SHA256SUMS` of these files: `<64 lowercase hex>  <path>` lines, sorted by path.
 pub fn honest_sums(files: &BTreeMap<String, Vec<u8>>) -> Vec<u8> {
+    sums_lines(files.iter().map(|(p, b)| (p.as_str(), Digest::of(b))))
+}
+
+/// The honest `SHA256SUMS` of the state a seal records (a static case states its honest state
+/// as its seal): the same lines as [`honest_sums`] for the files the seal lists.
+pub fn sums_of_seal(seal: &[u8]) -> Result<Vec<u8>, String> {
+    let seal = crate::seal::Seal::load(seal, usize::MAX)
+        .map_err(|e| format!("its seal does not load ({})", e.class.name()))?;
+    Ok(sums_lines(
+        seal.artifacts().iter().map(|a| (a.path.as_str(), a.sha256)),
+    ))
+}
+
+/// `<64 lowercase hex>  <path>` lines, in the order given.
+fn sums_lines<'a>(entries: impl IntoIterator<Item = (&'a str, Digest)>) -> Vec<u8> {
     let mut out = Vec::new();
-    for (path, bytes) in files {
-        out.extend_from_slice(Digest::of(bytes).to_hex().as_bytes());
+    for (path, digest) in entries {
+        out.extend_from_slice(digest.to_hex().as_bytes());
         out.extend_from_slice(b"  ");
         out.extend_from_slice(path.as_bytes());
         out.push(b'\n');

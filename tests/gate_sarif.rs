@@ -432,3 +432,54 @@ fn a_run_that_ran_nothing_is_a_failed_invocation_not_a_clean_report() {
             .contains("no case matched")
     );
 }
+
+/// GitHub code scanning refuses a result without a physical location whose artifact URI is a
+/// path in the repository. A validator without a script of its own points at the folder where
+/// `sealprobe probes emit --case ID --out sealprobe-cases` writes the case.
+#[test]
+fn every_result_has_a_repository_relative_location() {
+    let run = mixed();
+    let doc = report(run);
+    let mut seen = 0;
+    for sarif_run in runs(&doc) {
+        for res in results(sarif_run) {
+            let case = res["properties"]["case"].as_str().expect("a case id");
+            let (family, name) = case.split_once('/').expect("family/name");
+            let locations = res["locations"].as_array().expect("locations");
+            assert_eq!(locations.len(), 1, "{res}");
+            let uri = &locations[0]["physicalLocation"]["artifactLocation"]["uri"];
+            assert_eq!(
+                uri,
+                &Value::from(format!("{}/{family}/{name}", sarif::CASES_FOLDER)),
+                "{res}"
+            );
+            seen += 1;
+        }
+    }
+    assert!(seen > 0, "no result to check");
+}
+
+/// A validator whose template names a script in the repository: every result points at the
+/// script (line 1), so the alert sits on the checker that let the case through; the report
+/// still validates against the schema.
+#[test]
+fn a_script_validator_s_results_point_at_the_script() {
+    let validator = gate::CommandValidator::parse(
+        "python3 tests/validators/broken.py crash {root} {seal}",
+        Duration::from_secs(30),
+    )
+    .expect("the template resolves from the package folder");
+    let run = gate_run(vec![Arc::new(validator)]);
+    let doc = report(&run);
+    assert_valid(&doc);
+    let all: Vec<&Value> = runs(&doc).iter().flat_map(results).collect();
+    assert!(!all.is_empty(), "the crashing validator produced no result");
+    for res in all {
+        let location = &res["locations"][0]["physicalLocation"];
+        assert_eq!(
+            location["artifactLocation"]["uri"], "tests/validators/broken.py",
+            "{res}"
+        );
+        assert_eq!(location["region"]["startLine"], 1, "{res}");
+    }
+}

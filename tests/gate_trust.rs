@@ -435,6 +435,40 @@ fn wait_for(limit: Duration, mut check: impl FnMut() -> bool) -> bool {
 }
 
 #[test]
+fn a_timed_out_case_leaves_no_process_behind() {
+    let scene = Scene::new();
+    let script = scene.script(
+        "hang.sh",
+        "#!/bin/sh\nsetsid sh -c 'exec sleep 43.02' &\n(sh -c 'exec sleep 43.03' &) &\nexec sleep 43.01\n",
+    );
+    let template = format!("{} {{sums}}", script.display());
+    let run = scene.gate(&[
+        "--case",
+        "bom/utf8-bom-added",
+        "--validator",
+        &template,
+        "--timeout",
+        "1",
+        "--json",
+        "gate.json",
+    ]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    let report = scene.json("gate.json");
+    assert_eq!(
+        outcome_of(&report, "bom/utf8-bom-added")["outcome"],
+        "timeout"
+    );
+    for needle in ["sleep 43.01", "sleep 43.02", "sleep 43.03"] {
+        assert_eq!(
+            processes_with(needle),
+            Vec::<u32>::new(),
+            "{needle} outlived its case"
+        );
+    }
+    assert_eq!(scene.workspaces_left(), Vec::<String>::new());
+}
+
+#[test]
 fn sigterm_mid_run_leaves_no_process_and_no_workspace() {
     let scene = Scene::new();
     let script = scene.script(

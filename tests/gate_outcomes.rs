@@ -58,14 +58,9 @@ impl Validator for Fixed {
 
     fn run(&self, _: &Case, _: &Workspace) -> Vec<Observation> {
         vec![Observation {
-            label: "fixed".into(),
-            ending: self.ending,
             stdout: self.stdout.clone(),
-            stderr: Vec::new(),
             classes: self.classes.clone(),
-            cut: 0,
-            leaks_in_cut: Vec::new(),
-            escaped: 0,
+            ..Observation::new("fixed", self.ending)
         }]
     }
 

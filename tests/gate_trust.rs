@@ -83,6 +83,19 @@ impl Scene {
         out
     }
 
+    /// No process whose command line holds one of `needles` is alive, and no workspace is
+    /// left.
+    fn assert_nothing_left(&self, needles: &[&str]) {
+        for needle in needles {
+            assert_eq!(
+                processes_with(needle),
+                Vec::<u32>::new(),
+                "{needle}: a process the validator started outlived its case"
+            );
+        }
+        assert_eq!(self.workspaces_left(), Vec::<String>::new());
+    }
+
     fn json(&self, rel: &str) -> Value {
         serde_json::from_slice(&std::fs::read(self.path(rel)).expect("the JSON report"))
             .expect("JSON")
@@ -153,12 +166,7 @@ fn escaping_validator_is_caught(how: &str, sleep: &str) {
     );
     assert!(!run.stdout.contains("nothing leaked"), "{}", run.stdout);
     common::assert_nothing_leaked(&run, &[TOKEN]);
-    assert_eq!(
-        processes_with(sleep),
-        Vec::<u32>::new(),
-        "a process the validator started outlived its case"
-    );
-    assert_eq!(scene.workspaces_left(), Vec::<String>::new());
+    scene.assert_nothing_left(&[sleep]);
 }
 
 #[test]
@@ -458,14 +466,7 @@ fn a_timed_out_case_leaves_no_process_behind() {
         outcome_of(&report, "bom/utf8-bom-added")["outcome"],
         "timeout"
     );
-    for needle in ["sleep 43.01", "sleep 43.02", "sleep 43.03"] {
-        assert_eq!(
-            processes_with(needle),
-            Vec::<u32>::new(),
-            "{needle} outlived its case"
-        );
-    }
-    assert_eq!(scene.workspaces_left(), Vec::<String>::new());
+    scene.assert_nothing_left(&["sleep 43.01", "sleep 43.02", "sleep 43.03"]);
 }
 
 #[test]

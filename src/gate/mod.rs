@@ -121,9 +121,14 @@ impl GateRun {
 
     /// Every sentinel control was accepted, cleanly (a sentinel is never a known failure).
     pub fn sentinels_held(&self) -> bool {
+        self.refused_sentinels().next().is_none()
+    }
+
+    /// The sentinel controls that were not accepted cleanly.
+    pub fn refused_sentinels(&self) -> impl Iterator<Item = &CaseResult> {
         self.sentinels
             .iter()
-            .all(|r| matches!(r.verdict, Verdict::Ok | Verdict::NotApplicable))
+            .filter(|r| !matches!(r.verdict, Verdict::Ok | Verdict::NotApplicable))
     }
 
     /// The command that reruns one case alone against one validator.

@@ -202,14 +202,18 @@ pub fn table(run: &GateRun) -> String {
     }
     let (_, total) = tallies(run, None);
     let failures = not_held(run);
+    // With several validators, each line names whose run it was.
+    let who = |validator: &str| {
+        if several {
+            format!(" [{}]", shown(validator))
+        } else {
+            String::new()
+        }
+    };
     if !failures.is_empty() {
         let _ = writeln!(out);
         for (r, c) in &failures {
-            let who = if several {
-                format!(" [{}]", shown(&r.validator))
-            } else {
-                String::new()
-            };
+            let who = who(&r.validator);
             let _ = writeln!(
                 out,
                 "{} {}{who}: {}",
@@ -238,19 +242,11 @@ pub fn table(run: &GateRun) -> String {
             );
         }
     }
-    let refused: Vec<&CaseResult> = run
-        .sentinels
-        .iter()
-        .filter(|r| !matches!(r.verdict, Verdict::Ok | Verdict::NotApplicable))
-        .collect();
+    let refused: Vec<&CaseResult> = run.refused_sentinels().collect();
     if !refused.is_empty() {
         let _ = writeln!(out);
         for r in &refused {
-            let who = if several {
-                format!(" [{}]", shown(&r.validator))
-            } else {
-                String::new()
-            };
+            let who = who(&r.validator);
             let _ = writeln!(
                 out,
                 "SENTINEL {}{who}: the validator refuses honest input or did not run: {}",

@@ -262,11 +262,7 @@ fn validator_run(run: &GateRun, validator: &str, placed: &mut usize) -> Result<R
     }
     *placed += results.len();
     // A refused sentinel control fails the gate: it is a finding too.
-    for r in run
-        .sentinels
-        .iter()
-        .filter(|r| r.validator == validator && !r.verdict.holds())
-    {
+    for r in run.refused_sentinels().filter(|r| r.validator == validator) {
         if let Some(case) = run.sentinel_case(&r.id) {
             results.push(result(run, r, case));
         }

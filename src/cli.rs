@@ -118,21 +118,22 @@ enum Command {
     /// The release gate: run every probe against the built-in validator; pass only if every
     /// hostile case fails closed, every control passes, and nothing leaks.
     #[command(
-        after_help = "Exit status: 0 every case held, 1 a case did not hold (or none ran, or fewer than the filters select), 2 usage error.\n\nExamples:\n  sealprobe gate\n  sealprobe gate --family bom --family unicode\n  sealprobe gate --case 'seal-tamper/*' --json gate.json --junit gate.xml"
+        after_help = "Exit status: 0 every case held and every sentinel control (honest cases run whatever the filters) was accepted; 1 a case did not hold, a sentinel was refused, none ran, fewer ran than the filters select, or the known-failures list is out of date; 2 usage error (also a validator program that cannot be found); 130 or 143 stopped by SIGINT or SIGTERM (every case's processes killed, every workspace removed).\n\nExamples:\n  sealprobe gate\n  sealprobe gate --family bom --family unicode\n  sealprobe gate --case 'seal-tamper/*' --json gate.json --junit gate.xml\n  sealprobe gate --validator 'python3 tools/check.py {seal} {root}'"
     )]
     Gate {
         /// The validator: `builtin` (the default), or a command template with placeholders
         /// {seal} {root} {key} {packet} {sums} {now}, split like a shell would and run without
-        /// one, in the case's root/ (repeatable: a compatibility matrix).
+        /// one, in the case's root/; its program and the files it names are found from the
+        /// current folder (repeatable: a compatibility matrix).
         #[arg(long, value_name = "builtin|CMD")]
         validator: Vec<String>,
         /// Command validators print a sealprobe-report/1 (or decision report) on stdout; its
         /// classes are compared with each case's too.
         #[arg(long)]
         validator_report: bool,
-        /// A TOML list of known failures ([[known]] id, reason, optional validator and link):
-        /// listed failures do not fail the gate; a listed case that holds, or an id that matches
-        /// no case, does.
+        /// A TOML list of known failures ([[known]] id, outcome, reason, optional validator and
+        /// link): a run whose every failure is listed does not fail the gate; one that fails
+        /// another way too, a listed case that holds, or an id that matches no case, does.
         #[arg(long, value_name = "FILE")]
         known_failures: Option<PathBuf>,
         /// Run only partition K of N (count-based, in case-id order), for a CI matrix.

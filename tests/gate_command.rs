@@ -61,11 +61,17 @@ fn gate_writes_json_and_junit_reports() {
     assert_eq!(report["summary"]["ran"], cases.len());
     let xml = std::fs::read_to_string(&junit).unwrap();
     let doc = roxmltree::Document::parse(&xml).expect("JUnit XML parses");
-    let testcases: Vec<_> = doc
-        .descendants()
-        .filter(|n| n.has_tag_name("testcase"))
-        .collect();
-    assert_eq!(testcases.len(), cases.len());
+    let in_suite = |sentinels: bool| {
+        doc.descendants()
+            .filter(|n| n.has_tag_name("testcase"))
+            .filter(|n| (n.attribute("classname") == Some("sealprobe.sentinels")) == sentinels)
+            .count()
+    };
+    assert_eq!(in_suite(false), cases.len());
+    // The sentinel controls are a suite of their own, one test case each.
+    let sentinels = report["summary"]["sentinels"].as_array().unwrap();
+    assert!(!sentinels.is_empty());
+    assert_eq!(in_suite(true), sentinels.len());
     assert!(!doc.descendants().any(|n| n.has_tag_name("failure")));
 }
 

@@ -276,6 +276,10 @@ fn self_test_with_options_it_would_ignore_is_a_usage_error() {
         &["--validator", "sha256sum -c {sums}"][..],
         &["--known-failures", "known.toml"][..],
         &["--validator-report"][..],
+        &["--junit", "self.xml"][..],
+        &["--sarif", "self.sarif"][..],
+        &["--markdown", "self.md"][..],
+        &["--html", "self.html"][..],
     ] {
         let mut args = vec!["--self-test", "--case", "bom/*"];
         args.extend_from_slice(extra);
@@ -513,4 +517,73 @@ fn sigterm_mid_run_leaves_no_process_and_no_workspace() {
         );
     }
     assert_eq!(scene.workspaces_left(), Vec::<String>::new());
+}
+
+#[test]
+fn a_validator_that_meets_no_selected_case_fails_the_gate() {
+    let scene = Scene::new();
+    // `{packet}` alone meets no case of the `bom` family, and no packet control without a key
+    // or a clock: nothing shows that this validator checks anything.
+    let run = scene.gate(&["--family", "bom", "--validator", "false {packet}"]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    let last = run.stdout.lines().last().unwrap_or_default();
+    assert!(
+        last.starts_with("FAIL: nothing was checked against"),
+        "{last}"
+    );
+}
+
+#[test]
+fn junit_markdown_and_html_fail_when_the_gate_fails_on_a_sentinel() {
+    let scene = Scene::new();
+    let run = scene.gate(&[
+        "--case",
+        "bom/utf8-bom-added",
+        "--validator",
+        "false {seal}",
+        "--junit",
+        "gate.xml",
+        "--markdown",
+        "gate.md",
+        "--html",
+        "gate.html",
+    ]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    let junit = std::fs::read_to_string(scene.path("gate.xml")).unwrap();
+    let doc = roxmltree::Document::parse(&junit).expect("JUnit XML");
+    let failures: Vec<String> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("failure"))
+        .filter_map(|n| n.attribute("message").map(str::to_owned))
+        .collect();
+    assert!(
+        failures
+            .iter()
+            .any(|m| m.contains("the validator refuses honest input")),
+        "{junit}"
+    );
+    let markdown = std::fs::read_to_string(scene.path("gate.md")).unwrap();
+    assert!(markdown.starts_with("# sealprobe gate: FAIL"), "{markdown}");
+    assert!(markdown.contains("Sentinel controls refused"), "{markdown}");
+    let html = std::fs::read_to_string(scene.path("gate.html")).unwrap();
+    assert!(html.contains("id=\"sentinels\""), "{html}");
+    assert!(!html.contains("nothing leaked"), "{html}");
+}
+
+#[test]
+fn an_option_value_is_not_taken_for_a_file_of_the_same_name() {
+    let scene = Scene::new();
+    std::fs::write(scene.path("json"), "not an argument").unwrap();
+    // Checks the manifest only when its option value arrives as written; accepts otherwise.
+    scene.script(
+        "check.sh",
+        "#!/bin/sh\n[ \"$2\" = json ] || exit 0\nexec sha256sum -c \"$3\"\n",
+    );
+    let run = scene.gate(&[
+        "--case",
+        "bom/utf8-bom-added",
+        "--validator",
+        "./check.sh --format json {sums}",
+    ]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
 }

@@ -194,10 +194,16 @@ fn resolve_program(program: &str, caller: &Path) -> Result<String, String> {
     }
 }
 
-/// `word` made absolute when it names a regular file relative to `caller`; `None` for options,
-/// placeholders, absolute paths and anything that is not an existing file there.
+/// `word` made absolute when it is written like a file path (it holds a `/` or a `.`, as
+/// `tools/check.py` or `check.py` do, and is not `.` or `..`) and names a regular file relative to
+/// `caller`; `None` for options, placeholders, absolute paths, bare words (the `json` of
+/// `--format json` stays `json` even beside a file of that name) and anything that is not an
+/// existing file there.
 fn file_in(word: &str, caller: &Path) -> Option<String> {
     if word.is_empty()
+        || word == "."
+        || word == ".."
+        || !(word.contains('/') || word.contains('.'))
         || word.starts_with('-')
         || word.starts_with('/')
         || PLACEHOLDERS.iter().any(|p| word.contains(p))

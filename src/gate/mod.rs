@@ -117,6 +117,28 @@ impl GateRun {
             && self.results.iter().all(|r| r.verdict.holds())
             && self.known.is_clean()
             && self.sentinels_held()
+            && self.unchecked_validators().is_empty()
+    }
+
+    /// Validators this run proves nothing about: none of the selected cases could be given to
+    /// them (every run `not-applicable`), or no sentinel control was accepted (none could be
+    /// given, so nothing shows the validator runs and accepts honest input).
+    pub fn unchecked_validators(&self) -> Vec<&str> {
+        self.validators
+            .iter()
+            .filter(|v| {
+                let applicable = self
+                    .results
+                    .iter()
+                    .any(|r| &r.validator == *v && r.verdict != Verdict::NotApplicable);
+                let sentinel = self
+                    .sentinels
+                    .iter()
+                    .any(|r| &r.validator == *v && r.verdict == Verdict::Ok);
+                !(applicable && sentinel)
+            })
+            .map(String::as_str)
+            .collect()
     }
 
     /// Every sentinel control was accepted, cleanly (a sentinel is never a known failure).
@@ -156,7 +178,8 @@ impl GateRun {
 }
 
 /// Runs `cases` (the selection of `filter` from the suite of `seed`, whose digest is `case_set`)
-/// against every one of `validators`.
+/// against every one of `validators`, with the sentinel controls drawn from `cases` themselves
+/// (a caller that has the whole suite uses [`run_with_sentinels`]).
 pub fn run_with(
     cases: Vec<Arc<Case>>,
     case_set: Digest,
@@ -165,6 +188,34 @@ pub fn run_with(
     validators: Vec<Arc<dyn Validator>>,
     opts: &RunOptions,
 ) -> GateRun {
+    let pool: Vec<Case> = cases
+        .iter()
+        .filter(|c| c.expect.is_control())
+        .map(|c| c.as_ref().clone())
+        .collect();
+    let sentinel_cases = sentinels(&pool, &validators);
+    run_with_sentinels(
+        cases,
+        sentinel_cases,
+        case_set,
+        seed,
+        filter,
+        validators,
+        opts,
+    )
+}
+
+/// [`run_with`], with the sentinel controls given: they run first, whatever `cases` holds.
+pub fn run_with_sentinels(
+    cases: Vec<Arc<Case>>,
+    sentinel_cases: Vec<Arc<Case>>,
+    case_set: Digest,
+    seed: u64,
+    filter: Filter,
+    validators: Vec<Arc<dyn Validator>>,
+    opts: &RunOptions,
+) -> GateRun {
+    let sentinel_results = run_cases(&sentinel_cases, &validators, opts);
     let start = Instant::now();
     let results = run_cases(&cases, &validators, opts);
     GateRun {
@@ -181,8 +232,8 @@ pub fn run_with(
         elapsed: start.elapsed(),
         known: known::Applied::default(),
         partition: None,
-        sentinels: Vec::new(),
-        sentinel_cases: Vec::new(),
+        sentinels: sentinel_results,
+        sentinel_cases,
         sources: validators
             .iter()
             .map(|v| (v.name(), v.source().and_then(|p| relative_to_here(&p))))
@@ -269,6 +320,10 @@ pub fn run(opts: &Options) -> Ran<GateRun> {
             (!opts.validators.is_empty(), "--validator"),
             (opts.known_failures.is_some(), "--known-failures"),
             (opts.validator_report, "--validator-report"),
+            (opts.reports.junit.is_some(), "--junit"),
+            (opts.reports.sarif.is_some(), "--sarif"),
+            (opts.reports.markdown.is_some(), "--markdown"),
+            (opts.reports.html.is_some(), "--html"),
         ]
         .into_iter()
         .filter_map(|(given, name)| given.then_some(name))
@@ -277,7 +332,7 @@ pub fn run(opts: &Options) -> Ran<GateRun> {
             return Ran::usage(
                 "gate",
                 format!(
-                    "--self-test runs the weakened built-in validators only; it does not take {}",
+                    "--self-test runs the weakened built-in validators only and writes only --json; it does not take {}",
                     given.join(", ")
                 ),
             );
@@ -357,17 +412,15 @@ pub fn run(opts: &Options) -> Ran<GateRun> {
     if opts.self_test {
         return self_test(&cases, &case_set, opts);
     }
-    let sentinel_results = run_cases(&sentinel_cases, &validators, &opts.run);
-    let mut run = run_with(
+    let mut run = run_with_sentinels(
         cases,
+        sentinel_cases,
         case_set,
         opts.seed,
         opts.filter.clone(),
         validators,
         &opts.run,
     );
-    run.sentinels = sentinel_results;
-    run.sentinel_cases = sentinel_cases;
     let ids: Vec<&str> = suite_ids.iter().map(String::as_str).collect();
     run.known = known::apply(&known, &mut run.results, &ids);
     run.partition = opts.partition;

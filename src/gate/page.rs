@@ -20,7 +20,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use super::GateRun;
-use super::render::{Tally, not_held, tallies};
+use super::render::{Tally, known_list_problems, not_held, tallies};
 use super::runner::CaseResult;
 use crate::probe::case::{Case, Family};
 
@@ -88,34 +88,10 @@ impl Matrix {
     }
 }
 
-/// The verdict in a word, and in a sentence.
+/// The verdict in a word, and in a sentence: the last line of the table ([`super::render`]).
 fn verdict(run: &GateRun) -> (&'static str, String) {
-    let (_, total) = tallies(run, None);
-    if run.passed() {
-        return (
-            "PASS",
-            format!(
-                "every probe failed closed, every control passed, nothing leaked ({} hostile, {} controls)",
-                total.failed_closed, total.controls_passed
-            ),
-        );
-    }
-    let text = if run.expected() == 0 {
-        "no case matched the filters; a gate that runs nothing is no gate".to_owned()
-    } else if run.results.len() != run.expected() {
-        format!(
-            "ran {} of the {} runs the filters select",
-            run.results.len(),
-            run.expected()
-        )
-    } else {
-        format!(
-            "{} of {} runs did not hold",
-            not_held(run).len(),
-            run.results.len()
-        )
-    };
-    ("FAIL", text)
+    let (word, rest) = super::render::verdict(run);
+    (word, rest.trim_start_matches(':').trim_start().to_owned())
 }
 
 /// Characters that are invisible, reorder text, or would break a line: shown as `\u{..}`.
@@ -263,6 +239,31 @@ pub fn markdown(run: &GateRun) -> Vec<u8> {
                 md_code(&run.rerun(&c.id, &r.validator), false)
             );
         }
+    }
+    let refused: Vec<&CaseResult> = run.refused_sentinels().collect();
+    if !refused.is_empty() {
+        let _ = writeln!(out);
+        let _ = writeln!(
+            out,
+            "## Sentinel controls refused ({}): the validator refuses honest input or did not run",
+            refused.len()
+        );
+        for r in refused {
+            let _ = writeln!(out);
+            let _ = writeln!(
+                out,
+                "- {} on {}: **{}**: {}; rerun: {}",
+                md_code(&r.id, false),
+                md_code(&r.validator, false),
+                r.verdict.name(),
+                md_text(&r.detail),
+                md_code(&run.rerun(&r.id, &r.validator), false)
+            );
+        }
+    }
+    for line in known_list_problems(run) {
+        let _ = writeln!(out);
+        let _ = writeln!(out, "- {}", md_text(&line));
     }
     out.into_bytes()
 }
@@ -484,6 +485,41 @@ pub fn html(run: &GateRun) -> Vec<u8> {
                 let _ = writeln!(out, "</article>");
             }
             let _ = writeln!(out, "</section>");
+        }
+        let _ = writeln!(out, "</section>");
+    }
+    let refused: Vec<&CaseResult> = run.refused_sentinels().collect();
+    if !refused.is_empty() {
+        let _ = writeln!(out, "<section class=\"sentinels\" id=\"sentinels\">");
+        let _ = writeln!(
+            out,
+            "<h2>Sentinel controls refused: the validator refuses honest input or did not run</h2>"
+        );
+        for r in refused {
+            let _ = writeln!(out, "<article class=\"sentinel\">");
+            let _ = writeln!(
+                out,
+                "<h4><code>{}</code> on <code>{}</code></h4>",
+                h(&r.id),
+                h(&r.validator)
+            );
+            let _ = writeln!(
+                out,
+                "<dl><dt>outcome</dt><dd><strong>{}</strong>: {}</dd><dt>rerun</dt><dd><code>{}</code></dd></dl>",
+                h(r.verdict.name()),
+                h(&r.detail),
+                h(&run.rerun(&r.id, &r.validator))
+            );
+            let _ = writeln!(out, "</article>");
+        }
+        let _ = writeln!(out, "</section>");
+    }
+    let problems = known_list_problems(run);
+    if !problems.is_empty() {
+        let _ = writeln!(out, "<section class=\"known\" id=\"known-failures\">");
+        let _ = writeln!(out, "<h2>The known-failures list is out of date</h2>");
+        for line in problems {
+            let _ = writeln!(out, "<p>{}</p>", h(&line));
         }
         let _ = writeln!(out, "</section>");
     }

@@ -89,6 +89,24 @@ fn shown(text: &str) -> String {
     crate::escape::name(text.as_bytes())
 }
 
+/// What is wrong with the known-failures list, one line each (stale and unknown entries), as
+/// every report says it.
+pub(crate) fn known_list_problems(run: &GateRun) -> Vec<String> {
+    let stale = run.known.stale.iter().map(|(id, validator)| {
+        format!(
+            "STALE known failure {id} [{}]: the case now holds; remove it from the known-failures list",
+            shown(validator)
+        )
+    });
+    let unknown = run.known.unknown.iter().map(|id| {
+        format!(
+            "UNKNOWN known failure {}: the id matches no case of the suite",
+            shown(id)
+        )
+    });
+    stale.chain(unknown).collect()
+}
+
 /// Lays out rows of cells: the first column left-aligned, the others right-aligned, a rule
 /// before the last row.
 fn grid(rows: &[Vec<String>], out: &mut String) {
@@ -225,21 +243,11 @@ pub fn table(run: &GateRun) -> String {
             let _ = writeln!(out, "  rerun: {}", shown(&run.rerun(&c.id, &r.validator)));
         }
     }
-    if !run.known.is_clean() {
+    let problems = known_list_problems(run);
+    if !problems.is_empty() {
         let _ = writeln!(out);
-        for (id, validator) in &run.known.stale {
-            let _ = writeln!(
-                out,
-                "STALE known failure {id} [{}]: the case now holds; remove it from the known-failures list",
-                shown(validator)
-            );
-        }
-        for id in &run.known.unknown {
-            let _ = writeln!(
-                out,
-                "UNKNOWN known failure {}: the id matches no case of the suite",
-                crate::escape::name(id.as_bytes())
-            );
+        for line in problems {
+            let _ = writeln!(out, "{line}");
         }
     }
     let refused: Vec<&CaseResult> = run.refused_sentinels().collect();
@@ -312,59 +320,78 @@ pub fn table(run: &GateRun) -> String {
             total.not_applicable
         );
     }
-    let held = total.failed_closed + total.controls_passed;
+    let (word, rest) = verdict(run);
+    let _ = writeln!(out, "{word}{rest}");
+    out
+}
+
+/// The gate's verdict: `PASS` or `FAIL`, and the rest of the last line (from `: ` or ` with`).
+/// One function, so the table, the Markdown and the HTML always say the same thing.
+pub(crate) fn verdict(run: &GateRun) -> (&'static str, String) {
+    let (_, total) = tallies(run, None);
+    let known_leaks = run
+        .results
+        .iter()
+        .filter(|r| r.verdict == Verdict::KnownFailure && r.failures.contains(&Verdict::Leak))
+        .count();
     if run.passed() && total.known_failures == 0 {
-        let _ = writeln!(
-            out,
-            "PASS: every probe failed closed, every control passed, nothing leaked ({} hostile, {} controls)",
-            total.failed_closed, total.controls_passed
-        );
-    } else if run.passed() {
-        let _ = writeln!(
-            out,
-            "PASS with {} known failures{}: every other probe failed closed and every other control passed ({} hostile, {} controls)",
-            total.known_failures,
-            if known_leaks > 0 {
-                format!(", {known_leaks} of which leak")
-            } else {
-                String::new()
-            },
-            total.failed_closed,
-            total.controls_passed
-        );
-    } else if !run.sentinels_held() {
-        let _ = writeln!(
-            out,
-            "FAIL: the validator refused a sentinel control (honest input), so its refusals prove nothing"
-        );
-    } else if run.expected() == 0 {
-        let _ = writeln!(
-            out,
-            "FAIL: no case matched the filters; a gate that runs nothing is no gate"
-        );
-    } else if run.results.len() != run.expected() {
-        let _ = writeln!(
-            out,
-            "FAIL: ran {} of the {} runs the filters select",
-            run.results.len(),
-            run.expected()
-        );
-    } else if !failures.is_empty() {
-        let _ = writeln!(
-            out,
-            "FAIL: {} of {} runs did not hold ({held} held)",
-            failures.len(),
-            run.results.len()
-        );
-    } else {
-        let _ = writeln!(
-            out,
-            "FAIL: the known-failures list is out of date ({} stale, {} unknown)",
-            run.known.stale.len(),
-            run.known.unknown.len()
+        return (
+            "PASS",
+            format!(
+                ": every probe failed closed, every control passed, nothing leaked ({} hostile, {} controls)",
+                total.failed_closed, total.controls_passed
+            ),
         );
     }
-    out
+    if run.passed() {
+        return (
+            "PASS",
+            format!(
+                " with {} known failures{}: every other probe failed closed and every other control passed ({} hostile, {} controls)",
+                total.known_failures,
+                if known_leaks > 0 {
+                    format!(", {known_leaks} of which leak")
+                } else {
+                    String::new()
+                },
+                total.failed_closed,
+                total.controls_passed
+            ),
+        );
+    }
+    let failures = not_held(run).len();
+    let unchecked = run.unchecked_validators();
+    let text = if run.expected() == 0 {
+        "no case matched the filters; a gate that runs nothing is no gate".to_owned()
+    } else if run.results.len() != run.expected() {
+        format!(
+            "ran {} of the {} runs the filters select",
+            run.results.len(),
+            run.expected()
+        )
+    } else if !run.sentinels_held() {
+        "the validator refused a sentinel control (honest input), so its refusals prove nothing"
+            .to_owned()
+    } else if failures > 0 {
+        format!(
+            "{failures} of {} runs did not hold ({} held)",
+            run.results.len(),
+            total.failed_closed + total.controls_passed
+        )
+    } else if !unchecked.is_empty() {
+        let names: Vec<String> = unchecked.iter().map(|v| shown(v)).collect();
+        format!(
+            "nothing was checked against {}: none of the selected cases, or no sentinel control, could be given to it",
+            names.join(", ")
+        )
+    } else {
+        format!(
+            "the known-failures list is out of date ({} stale, {} unknown)",
+            run.known.stale.len(),
+            run.known.unknown.len()
+        )
+    };
+    ("FAIL", format!(": {text}"))
 }
 
 fn null() -> Node {
@@ -485,6 +512,7 @@ pub fn json(run: &GateRun) -> Vec<u8> {
                                     ("validator", build::string(r.validator.clone())),
                                     ("outcome", build::string(r.verdict.name())),
                                     ("detail", build::string(r.detail.clone())),
+                                    ("rerun", build::string(run.rerun(&r.id, &r.validator))),
                                 ])
                             })
                             .collect(),
@@ -560,6 +588,40 @@ pub fn junit(run: &GateRun) -> Result<Vec<u8>, String> {
             .add_test_case(tc);
     }
     report.add_test_suites(suites.into_values());
+    // The gate fails on these too, so the JUnit report must show them as failures.
+    let mut sentinels = TestSuite::new("sentinels");
+    for r in &run.sentinels {
+        let status = if r.verdict == Verdict::Ok || r.verdict == Verdict::NotApplicable {
+            TestCaseStatus::success()
+        } else {
+            let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
+            s.set_message(format!(
+                "{}: the validator refuses honest input or did not run: {}",
+                r.verdict.name(),
+                r.detail
+            ));
+            s.set_type(r.verdict.name());
+            s.set_description(format!("rerun: {}", run.rerun(&r.id, &r.validator)));
+            s
+        };
+        let mut tc = TestCase::new(format!("{} [{}]", r.id, r.validator), status);
+        tc.set_classname("sealprobe.sentinels");
+        tc.set_time(std::time::Duration::from_millis(r.ms));
+        sentinels.add_test_case(tc);
+    }
+    report.add_test_suite(sentinels);
+    let problems = known_list_problems(run);
+    if !problems.is_empty() {
+        let mut list = TestSuite::new("known-failures");
+        for (i, line) in problems.into_iter().enumerate() {
+            let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
+            s.set_message(line);
+            let mut tc = TestCase::new(format!("entry {}", i + 1), s);
+            tc.set_classname("sealprobe.known-failures");
+            list.add_test_case(tc);
+        }
+        report.add_test_suite(list);
+    }
     report.set_time(run.elapsed);
     report
         .to_string()

@@ -188,12 +188,7 @@ pub fn run_with(
     validators: Vec<Arc<dyn Validator>>,
     opts: &RunOptions,
 ) -> GateRun {
-    let pool: Vec<Case> = cases
-        .iter()
-        .filter(|c| c.expect.is_control())
-        .map(|c| c.as_ref().clone())
-        .collect();
-    let sentinel_cases = sentinels(&pool, &validators);
+    let sentinel_cases = sentinels(cases.iter().map(Arc::as_ref), &validators);
     run_with_sentinels(
         cases,
         sentinel_cases,
@@ -256,9 +251,12 @@ fn relative_to_here(path: &std::path::Path) -> Option<String> {
 /// The sentinel controls for `validators` (SPEC 7.5): for each validator and each carrier it
 /// meets, the first control of the suite (in id order) it can be given. Together they prove the
 /// validator ran and accepts honest input, whatever the filters selected.
-pub fn sentinels(all: &[Case], validators: &[Arc<dyn Validator>]) -> Vec<Arc<Case>> {
+pub fn sentinels<'a>(
+    all: impl IntoIterator<Item = &'a Case>,
+    validators: &[Arc<dyn Validator>],
+) -> Vec<Arc<Case>> {
     let mut picked: Vec<Arc<Case>> = Vec::new();
-    let mut controls: Vec<&Case> = all.iter().filter(|c| c.expect.is_control()).collect();
+    let mut controls: Vec<&Case> = all.into_iter().filter(|c| c.expect.is_control()).collect();
     controls.sort_by(|a, b| a.id.cmp(&b.id));
     for carrier in crate::probe::case::Carrier::ALL {
         for v in validators {

@@ -15,7 +15,7 @@
 
 use std::fmt::Write as _;
 
-use crate::token::shapes::is_token_shaped;
+use crate::token::shapes::{is_default_ignorable, is_token_shaped};
 
 /// The text shown for the name `raw`: escaped, or redacted when token-shaped.
 pub fn name(raw: &[u8]) -> String {
@@ -51,16 +51,14 @@ fn escape(raw: &[u8]) -> String {
     out
 }
 
-/// Characters that are invisible, reorder text, or look like a plain space.
+/// Characters that are invisible, reorder text, or look like a plain space: controls, spaces
+/// other than U+0020, every default-ignorable code point (the one set redaction and the scanner
+/// use, [`crate::token::shapes::is_default_ignorable`]) and the interlinear annotation marks.
 fn is_hidden(c: char) -> bool {
     c.is_control()
         || (c.is_whitespace() && c != ' ')
-        || matches!(c,
-            '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
-            | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
-            | '\u{2060}'..='\u{206F}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}'
-            | '\u{FFA0}' | '\u{FFF0}'..='\u{FFFB}' | '\u{1BCA0}'..='\u{1BCA3}'
-            | '\u{1D173}'..='\u{1D17A}' | '\u{E0000}'..='\u{E0FFF}')
+        || is_default_ignorable(c)
+        || matches!(c, '\u{FFF9}'..='\u{FFFB}')
 }
 
 #[cfg(test)]

@@ -22,6 +22,9 @@ pub enum Encoding {
     Hex,
     Percent,
     HtmlEntity,
+    /// Default-ignorable code points inserted into text (a U+200B inside a token): invisible on
+    /// a terminal, so the decoder removes them.
+    Invisible,
 }
 
 impl Encoding {
@@ -35,6 +38,7 @@ impl Encoding {
             Encoding::Hex => "hex",
             Encoding::Percent => "percent",
             Encoding::HtmlEntity => "html-entity",
+            Encoding::Invisible => "invisible",
         }
     }
 }
@@ -97,7 +101,27 @@ pub fn decode_into(enc: Encoding, input: &[u8], base: usize, out: &mut Decoded) 
         Encoding::Hex => decode_hex(input, base, out),
         Encoding::Percent => decode_percent(input, base, out),
         Encoding::HtmlEntity => decode_html(input, base, out),
+        Encoding::Invisible => decode_invisible(input, base, out),
     }
+}
+
+/// Drops every default-ignorable code point ([`crate::token::shapes::is_default_ignorable`],
+/// the set redaction uses); every other byte, valid UTF-8 or not, decodes to itself.
+fn decode_invisible(input: &[u8], base: usize, out: &mut Decoded) {
+    out.clear();
+    let mut kept = 0;
+    for chunk in input.utf8_chunks() {
+        let valid = chunk.valid();
+        let at = valid.as_ptr() as usize - input.as_ptr() as usize;
+        for (i, c) in valid.char_indices() {
+            if crate::token::shapes::is_default_ignorable(c) {
+                out.push_run(&input[kept..at + i], base + kept);
+                kept = at + i + c.len_utf8();
+            }
+        }
+    }
+    out.push_run(&input[kept..], base + kept);
+    out.finish(base + input.len());
 }
 
 /// Copies the bytes from `i` up to the next `marker` (which starts an escape) as themselves;

@@ -247,10 +247,11 @@ fn encoded_blocks(block: &[u8]) -> Vec<(Vec<u8>, Vec<Encoding>)> {
 }
 
 /// Encodings whose escapes mix with raw text, found through views around their markers.
-const VIEWS: [Encoding; 3] = [
+const VIEWS: [Encoding; 4] = [
     Encoding::JsonEscape,
     Encoding::Percent,
     Encoding::HtmlEntity,
+    Encoding::Invisible,
 ];
 
 /// A built scanner: immutable, shared by all threads.
@@ -346,23 +347,65 @@ impl Scanner {
     /// Findings whose candidate starts in `[start, end)`; verification may look outside.
     fn scan_piece(&self, input: &[u8], start: usize, end: usize) -> Vec<Finding> {
         let mut out = Vec::new();
-        if self.automaton.is_empty() {
+        if self.automaton.is_empty() && self.rules.is_empty() {
             return out;
         }
-        self.automaton.for_each_match(input, start, end, |at, id| {
-            if let Some(f) = self.verify(input, at, &self.patterns[id as usize]) {
-                out.push(f);
-            }
-        });
+        if !self.automaton.is_empty() {
+            self.automaton.for_each_match(input, start, end, |at, id| {
+                if let Some(f) = self.verify(input, at, &self.patterns[id as usize]) {
+                    out.push(f);
+                }
+            });
+        }
         let mut decoded = Decoded::default();
         let mut hits = Vec::new();
+        // A view region reaches as far as a finding in it may: a rule match runs up to
+        // RULE_REACH bytes, a secret's encoding up to the verifier's window.
+        let around = if self.rules.is_empty() {
+            self.window
+        } else {
+            self.window.max(RULE_REACH)
+        };
         for view in VIEWS {
-            for (rs, re) in view_regions(view, input, start, end, self.window) {
+            for (rs, re) in view_regions(view, input, start, end, around) {
                 encoding::decode_into(view, &input[rs..re], rs, &mut decoded);
                 self.scan_view(input, &decoded, view, &mut hits, &mut out);
+                self.apply_rules_to_view(input, &decoded, view, &mut out);
             }
         }
         out
+    }
+
+    /// Rule matches in a decoded view that needed the decoding (a token written with `\u`
+    /// escapes, percent-encoded, or with a U+200B inside): reported at their place in the input,
+    /// with the view as their encoding.
+    fn apply_rules_to_view(
+        &self,
+        input: &[u8],
+        view: &Decoded,
+        enc: Encoding,
+        out: &mut Vec<Finding>,
+    ) {
+        for rule in &self.rules {
+            for m in rule.regex.find_iter(&view.bytes) {
+                if m.is_empty() {
+                    continue;
+                }
+                let (s, e) = (m.start(), m.end());
+                let (is, ie) = (view.offsets[s], view.offsets[e]);
+                if ie - is == e - s && input[is..ie] == view.bytes[s..e] {
+                    continue;
+                }
+                out.push(Finding {
+                    offset: is,
+                    length: (ie - is).min(RULE_REACH),
+                    kind: Kind::Rule,
+                    id: rule.id.clone(),
+                    partial: false,
+                    encoding: enc.name().to_owned(),
+                });
+            }
+        }
     }
 
     /// Scans a decoded view with the automaton; keeps findings that really needed the decoding.
@@ -375,6 +418,9 @@ impl Scanner {
         out: &mut Vec<Finding>,
     ) {
         hits.clear();
+        if self.automaton.is_empty() {
+            return;
+        }
         self.automaton
             .for_each_match(&view.bytes, 0, view.bytes.len(), |at, id| {
                 hits.push((at, id))
@@ -722,16 +768,22 @@ fn view_regions(
         Encoding::JsonEscape => b"\\u",
         Encoding::Percent => b"%",
         Encoding::HtmlEntity => b"&#",
+        Encoding::Invisible => &[],
         _ => return Vec::new(),
     };
     let mut regions: Vec<(usize, usize)> = Vec::new();
     let finder = memchr::memmem::Finder::new(marker);
+    let mut invisibles = (enc == Encoding::Invisible).then(|| Invisibles::new(input, start, end));
     let mut pos = start;
     while pos < end {
-        let Some(i) = finder.find(&input[pos..end]) else {
+        let found = match &mut invisibles {
+            // Candidates before `pos` lie in a region already made.
+            Some(it) => it.by_ref().find(|&m| m >= pos),
+            None => finder.find(&input[pos..end]).map(|i| pos + i),
+        };
+        let Some(m) = found else {
             break;
         };
-        let m = pos + i;
         if enc == Encoding::Percent
             && !(input.get(m + 1).is_some_and(u8::is_ascii_hexdigit)
                 && input.get(m + 2).is_some_and(u8::is_ascii_hexdigit))
@@ -751,4 +803,63 @@ fn view_regions(
         pos = hi.max(m + 1);
     }
     regions
+}
+
+/// The default-ignorable code points starting in `[from, to)`, in order. Their UTF-8 encodings
+/// start with one of nine lead bytes; three `memchr3` searches find the candidates fast in ASCII
+/// text, each search's next hit is kept until passed (so dense non-ASCII text is still read once
+/// per search), and each candidate is decoded and checked.
+struct Invisibles<'a> {
+    input: &'a [u8],
+    pos: usize,
+    to: usize,
+    /// The next candidate of each search at or after `pos` (`None`: none left).
+    next: [Option<usize>; 3],
+}
+
+const INVISIBLE_LEADS: [[u8; 3]; 3] = [[0xC2, 0xCD, 0xD8], [0xE1, 0xE2, 0xE3], [0xEF, 0xF0, 0xF3]];
+
+impl<'a> Invisibles<'a> {
+    fn new(input: &'a [u8], from: usize, to: usize) -> Invisibles<'a> {
+        let mut it = Invisibles {
+            input,
+            pos: from,
+            to,
+            next: [None; 3],
+        };
+        for g in 0..3 {
+            it.next[g] = it.search(g, from);
+        }
+        it
+    }
+
+    fn search(&self, group: usize, from: usize) -> Option<usize> {
+        let [a, b, c] = INVISIBLE_LEADS[group];
+        memchr::memchr3(a, b, c, self.input.get(from..self.to)?).map(|i| from + i)
+    }
+}
+
+impl Iterator for Invisibles<'_> {
+    type Item = usize;
+
+    fn next(&mut self) -> Option<usize> {
+        loop {
+            let (group, at) = self
+                .next
+                .iter()
+                .enumerate()
+                .filter_map(|(g, n)| n.map(|n| (g, n)))
+                .min_by_key(|&(_, n)| n)?;
+            self.pos = at + 1;
+            self.next[group] = self.search(group, self.pos);
+            let tail = &self.input[at..(at + 4).min(self.input.len())];
+            let first = tail
+                .utf8_chunks()
+                .next()
+                .and_then(|chunk| chunk.valid().chars().next());
+            if first.is_some_and(crate::token::shapes::is_default_ignorable) {
+                return Some(at);
+            }
+        }
+    }
 }

@@ -5,6 +5,12 @@
 //! redaction ([`crate::escape`]), which keeps a token-shaped name (a file called like a grant, a
 //! packet action holding a cutover token) out of every report in the first place. What redaction
 //! lets through, the scanner would not flag, and the other way round.
+//!
+//! A shape matches **anywhere** (SPEC 6.1, 6.2): no pattern is anchored to a word boundary, since
+//! one word character before a token (`_spg1.…`, `xspg1.…`, `éspg1.…`) would hide it. And it
+//! matches **after default-ignorable code points are removed** ([`is_default_ignorable`]): a
+//! U+200B inside `spg1` is invisible on a terminal and must not hide the token either. The
+//! scanner applies the same removal as its `invisible` view, with the same predicate.
 
 use std::sync::LazyLock;
 
@@ -23,7 +29,7 @@ pub const SHAPES: [Shape; 3] = [
         id: "grant-token",
         // spg<digits>.<anything token-like>: well-formed, forged, truncated or case-changed
         // grant tokens alike.
-        regex: r"(?i)\bspg[0-9]{0,4}\.[A-Za-z0-9._~+/=-]{6,}",
+        regex: r"(?i)spg[0-9]{0,4}\.[A-Za-z0-9._~+/=-]{6,}",
         description: "sealprobe grant token (spg<version>.<action>.<digest16>.<expires>.<mac>), well-formed or not",
     },
     Shape {
@@ -35,7 +41,7 @@ pub const SHAPES: [Shape; 3] = [
         id: "production-grant",
         // Case-sensitive on purpose: actions are lower case (SPEC 4), and a case-insensitive
         // word list made this rule the slowest part of a scan.
-        regex: r"\b(?:cutover|apply|permit|activation|repoint|realrun[a-z-]*|production[a-z-]*)\.[0-9a-f]{16}\.[0-9]{1,12}\.[A-Za-z0-9_-]{16,}",
+        regex: r"(?:cutover|apply|permit|activation|repoint|realrun[a-z-]*|production[a-z-]*)\.[0-9a-f]{16}\.[0-9]{1,12}\.[A-Za-z0-9_-]{16,}",
         description: "a production or cutover grant body without its spg prefix",
     },
 ];
@@ -51,11 +57,49 @@ pub fn compiled(i: usize) -> Option<&'static Regex> {
     COMPILED.get(i).and_then(Option::as_ref)
 }
 
-/// True when any built-in shape occurs anywhere in `text`.
+/// True when any built-in shape occurs anywhere in `text`, as it is or with its
+/// default-ignorable code points removed.
 pub fn is_token_shaped(text: &[u8]) -> bool {
-    COMPILED
-        .iter()
-        .any(|r| r.as_ref().is_none_or(|r| r.is_match(text)))
+    let matches = |t: &[u8]| {
+        COMPILED
+            .iter()
+            .any(|r| r.as_ref().is_none_or(|r| r.is_match(t)))
+    };
+    matches(text) || without_ignorables(text).is_some_and(|t| matches(&t))
+}
+
+/// The Unicode `Default_Ignorable_Code_Point` property (DerivedCoreProperties.txt, Unicode 15):
+/// characters that render as nothing (zero-width spaces and joiners, the soft hyphen, bidi
+/// marks and embeddings, variation selectors, the BOM, tag characters, Hangul fillers).
+pub fn is_default_ignorable(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
+        | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{206F}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}'
+        | '\u{FFA0}' | '\u{FFF0}'..='\u{FFF8}' | '\u{1BCA0}'..='\u{1BCA3}'
+        | '\u{1D173}'..='\u{1D17A}' | '\u{E0000}'..='\u{E0FFF}')
+}
+
+/// `text` with every default-ignorable code point removed (bytes that are not UTF-8 kept as
+/// they are), or `None` when it holds none.
+pub fn without_ignorables(text: &[u8]) -> Option<Vec<u8>> {
+    let mut out: Option<Vec<u8>> = None;
+    let mut kept = 0;
+    for chunk in text.utf8_chunks() {
+        let valid = chunk.valid();
+        let base = valid.as_ptr() as usize - text.as_ptr() as usize;
+        for (i, c) in valid.char_indices() {
+            if is_default_ignorable(c) {
+                let buf = out.get_or_insert_with(|| Vec::with_capacity(text.len()));
+                buf.extend_from_slice(&text[kept..base + i]);
+                kept = base + i + c.len_utf8();
+            }
+        }
+    }
+    out.map(|mut buf| {
+        buf.extend_from_slice(&text[kept..]);
+        buf
+    })
 }
 
 #[cfg(test)]
@@ -86,5 +130,57 @@ mod tests {
         ] {
             assert!(!is_token_shaped(t.as_bytes()), "{t}");
         }
+    }
+
+    const GRANT: &str =
+        "spg1.cutover.3f9a0c1d2e4b5a69.1893456000.Zk3pQ8vX2mN7tR4wY9bC1dF6gH0jK5lA8sE3uI7oP2q";
+    const BODY: &str = "cutover.3f9a0c1d2e4b5a69.1893456000.Zk3pQ8vX2mN7tR4w";
+
+    /// Every prefix class: a word character, a digit, a non-ASCII letter, a fullwidth letter.
+    #[test]
+    fn a_token_after_any_prefix_is_token_shaped() {
+        for token in [GRANT, BODY, "hmac-sha256:Zk3pQ8vX2mN7tR4wY9bC1d"] {
+            for prefix in ["_", "x", "0", "é", "ｘ", "release_", "docs/a"] {
+                let name = format!("{prefix}{token}");
+                assert!(is_token_shaped(name.as_bytes()), "{name}");
+            }
+        }
+    }
+
+    /// Every default-ignorable code point at every position of the token's prefix
+    /// (`spg1.` and the first characters after it, `hmac-sha256:`).
+    #[test]
+    fn a_default_ignorable_anywhere_in_the_prefix_does_not_hide_a_token() {
+        let ignorables: Vec<char> = (0..=0x10FFFFu32)
+            .filter_map(char::from_u32)
+            .filter(|c| is_default_ignorable(*c))
+            .collect();
+        assert_eq!(ignorables.len(), 4174, "the property's size in Unicode 15");
+        let mac = "hmac-sha256:Zk3pQ8vX2mN7tR4wY9bC1d";
+        for (token, prefix_len) in [(GRANT, 8), (BODY, 9), (mac, 13)] {
+            for at in 1..prefix_len {
+                for c in &ignorables {
+                    let mut name = token.to_owned();
+                    name.insert(at, *c);
+                    assert!(
+                        is_token_shaped(name.as_bytes()),
+                        "U+{:04X} at {at}",
+                        u32::from(*c)
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn removing_ignorables_keeps_everything_else() {
+        assert_eq!(without_ignorables(b"plain"), None);
+        assert_eq!(
+            without_ignorables("a\u{200b}b\u{feff}c".as_bytes()).unwrap(),
+            b"abc"
+        );
+        let mut raw = "x\u{2060}y".as_bytes().to_vec();
+        raw.push(0xff);
+        assert_eq!(without_ignorables(&raw).unwrap(), b"xy\xff");
     }
 }

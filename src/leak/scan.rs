@@ -366,34 +366,58 @@ impl Scanner {
         } else {
             self.window.max(RULE_REACH)
         };
+        // Every decoded region of one view, end to end, for the rules: one regex search per
+        // view and piece rather than one per region (thousands of short regions, each search
+        // paying its setup).
+        let mut batch = Batch::default();
         for view in VIEWS {
+            batch.clear();
             for (rs, re) in view_regions(view, input, start, end, around) {
                 encoding::decode_into(view, &input[rs..re], rs, &mut decoded);
                 self.scan_view(input, &decoded, view, &mut hits, &mut out);
-                self.apply_rules_to_view(input, &decoded, view, &mut out);
+                if !self.rules.is_empty() {
+                    batch.append(&decoded.bytes, (rs, re));
+                }
             }
+            self.apply_rules_to_view(input, &batch, view, &mut decoded, &mut out);
         }
         out
     }
 
-    /// Rule matches in a decoded view that needed the decoding (a token written with `\u`
-    /// escapes, percent-encoded, or with a U+200B inside): reported at their place in the input,
-    /// with the view as their encoding.
+    /// Rule matches in a view's decoded regions that needed the decoding (a token written with
+    /// `\u` escapes, percent-encoded, or with a U+200B inside): reported at their place in the
+    /// input, with the view as their encoding. A match that runs from one region into the next
+    /// is no match. Matches are rare, so a region is decoded again (into `scratch`) only to map
+    /// a match back to the input.
     fn apply_rules_to_view(
         &self,
         input: &[u8],
-        view: &Decoded,
+        batch: &Batch,
         enc: Encoding,
+        scratch: &mut Decoded,
         out: &mut Vec<Finding>,
     ) {
+        if batch.bytes.is_empty() {
+            return;
+        }
         for rule in &self.rules {
-            for m in rule.regex.find_iter(&view.bytes) {
+            for m in rule.regex.find_iter(&batch.bytes) {
                 if m.is_empty() {
                     continue;
                 }
-                let (s, e) = (m.start(), m.end());
-                let (is, ie) = (view.offsets[s], view.offsets[e]);
-                if ie - is == e - s && input[is..ie] == view.bytes[s..e] {
+                // The region that holds the start must hold the end too.
+                let k = batch.regions.partition_point(|r| r.2 <= m.start());
+                let Some(&(rs, re, region_end)) = batch.regions.get(k) else {
+                    continue;
+                };
+                if m.end() > region_end {
+                    continue;
+                }
+                let first = if k == 0 { 0 } else { batch.regions[k - 1].2 };
+                encoding::decode_into(enc, &input[rs..re], rs, scratch);
+                let (s, e) = (m.start() - first, m.end() - first);
+                let (is, ie) = (scratch.offsets[s], scratch.offsets[e]);
+                if ie - is == e - s && input[is..ie] == scratch.bytes[s..e] {
                     continue;
                 }
                 out.push(Finding {
@@ -704,6 +728,27 @@ impl Decoded {
             bytes: bytes.to_vec(),
             offsets: (base..=base + bytes.len()).collect(),
         }
+    }
+}
+
+/// The decoded bytes of one view's regions, end to end, and for each region its span in the
+/// input and where it ends in `bytes`.
+#[derive(Debug, Default)]
+struct Batch {
+    bytes: Vec<u8>,
+    /// `(input start, input end, end in bytes)` of each region, in order.
+    regions: Vec<(usize, usize, usize)>,
+}
+
+impl Batch {
+    fn clear(&mut self) {
+        self.bytes.clear();
+        self.regions.clear();
+    }
+
+    fn append(&mut self, decoded: &[u8], span: (usize, usize)) {
+        self.bytes.extend_from_slice(decoded);
+        self.regions.push((span.0, span.1, self.bytes.len()));
     }
 }
 

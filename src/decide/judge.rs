@@ -1,6 +1,8 @@
 //! The rules of SPEC 5.2, applied to a loaded packet. Every rule is checked and every failing
 //! one is reported; the verdict is the selected option only when none fails.
 
+use std::collections::HashMap;
+
 use super::packet::{BlockerId, OptionId, Packet, PacketError};
 use crate::strict_json::Position;
 use crate::token::grant::{Action, GrantProblem, GrantToken};
@@ -140,11 +142,23 @@ pub fn decide(doc: Option<&[u8]>, key: Option<&Key>, now: u64) -> Decision {
     }
 }
 
+/// Items of a packet list by key, in document order: every lookup of the rules is one hash
+/// probe, so judging is linear in the packet (200,000 blockers all required once took minutes,
+/// scanning the list for each).
+fn by_key<'p, T>(items: &'p [T], key: impl Fn(&'p T) -> &'p str) -> HashMap<&'p str, Vec<&'p T>> {
+    let mut map: HashMap<&str, Vec<&T>> = HashMap::with_capacity(items.len());
+    for item in items {
+        map.entry(key(item)).or_default().push(item);
+    }
+    map
+}
+
 fn judge(packet: &Packet, key: Option<&Key>, now: u64) -> Decision {
     let mut reasons = Vec::new();
-    let default = packet
-        .option(packet.default().as_str())
-        .filter(|o| o.requires_nothing());
+    let options = by_key(packet.options(), |o| o.id().as_str());
+    // Option ids are unique (a repeated one is refused when the packet is loaded).
+    let option = |id: &str| options.get(id).and_then(|found| found.first().copied());
+    let default = option(packet.default().as_str()).filter(|o| o.requires_nothing());
     if default.is_none() {
         reasons.push(Reason::plain(ReasonClass::DefaultNotHold));
     }
@@ -152,17 +166,19 @@ fn judge(packet: &Packet, key: Option<&Key>, now: u64) -> Decision {
         reasons.push(Reason::plain(ReasonClass::SelectedCount));
     }
     for s in packet.selected() {
-        if packet.option(s).is_none() {
+        if option(s).is_none() {
             reasons.push(Reason::plain(ReasonClass::SelectedUnknown));
         }
     }
     let chosen = match packet.selected() {
-        [only] => packet.option(only),
+        [only] => option(only),
         _ => None,
     };
     if let Some(opt) = chosen {
+        let blockers = by_key(packet.blockers(), |b| b.id().as_str());
+        let grants = by_key(packet.grants(), |g| g.action().as_str());
         for id in opt.requires_closed() {
-            let found: Vec<_> = packet.blockers().iter().filter(|b| b.id() == id).collect();
+            let found: &[&_] = blockers.get(id.as_str()).map_or(&[], Vec::as_slice);
             match found[..] {
                 [] => reasons.push(Reason::blocker(ReasonClass::BlockerMissing, id)),
                 [b] if b.is_closed() => {}
@@ -174,11 +190,7 @@ fn judge(packet: &Packet, key: Option<&Key>, now: u64) -> Decision {
             reasons.push(Reason::plain(ReasonClass::Key));
         }
         for action in opt.requires_grants() {
-            let found: Vec<_> = packet
-                .grants()
-                .iter()
-                .filter(|g| g.action() == action)
-                .collect();
+            let found: &[&_] = grants.get(action.as_str()).map_or(&[], Vec::as_slice);
             let grant = match found[..] {
                 [] => {
                     reasons.push(Reason::action(ReasonClass::GrantMissing, action));

@@ -168,13 +168,6 @@ impl Packet {
     pub fn digest(&self) -> &str {
         &self.digest
     }
-
-    /// The option whose id is `id`, byte for byte.
-    pub fn option(&self, id: &str) -> Option<&DecisionOption> {
-        self.options
-            .iter()
-            .find(|o| o.id.as_str().as_bytes() == id.as_bytes())
-    }
 }
 
 /// Why a packet could not be loaded: not strict JSON, or not the schema. Position only.

@@ -228,3 +228,41 @@ fn judge(packet: &Packet, key: Option<&Key>, now: u64) -> Decision {
         reasons,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A packet of many blockers, one of them repeated and one required but absent: the indexed
+    /// rules name exactly those two, as a scan of the list per id did.
+    #[test]
+    fn many_blockers_are_judged_by_id_repeated_and_missing_ones_named() {
+        let ids: Vec<String> = (0..5_000).map(|i| format!("B-{i:05}")).collect();
+        let mut blockers: Vec<String> = ids
+            .iter()
+            .map(|id| format!(r#"{{"id":"{id}","status":"CLOSED"}}"#))
+            .collect();
+        blockers.push(r#"{"id":"B-04999","status":"CLOSED"}"#.to_owned());
+        let mut required: Vec<String> = ids.iter().map(|id| format!(r#""{id}""#)).collect();
+        required.push(r#""B-ABSENT""#.to_owned());
+        let doc = format!(
+            r#"{{"blockers":[{}],"default":"HOLD","format":"sealprobe-decision/1","options":[{{"id":"HOLD","requires_closed":[],"requires_grants":[]}},{{"id":"GO","requires_closed":[{}],"requires_grants":[]}}],"packet":"P","selected":["GO"]}}"#,
+            blockers.join(","),
+            required.join(",")
+        );
+        let d = decide(Some(doc.as_bytes()), None, 0);
+        assert_eq!(d.verdict.as_str(), "HOLD");
+        let named: Vec<(ReasonClass, Option<&str>)> = d
+            .reasons
+            .iter()
+            .map(|r| (r.class, r.blocker.as_ref().map(BlockerId::as_str)))
+            .collect();
+        assert_eq!(
+            named,
+            vec![
+                (ReasonClass::BlockerRepeated, Some("B-04999")),
+                (ReasonClass::BlockerMissing, Some("B-ABSENT")),
+            ]
+        );
+    }
+}

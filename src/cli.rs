@@ -198,7 +198,7 @@ enum Command {
     },
     /// Find secrets and token-shaped strings in output, however they are encoded.
     #[command(
-        after_help = "Exit status: 0 nothing found, 1 a leak found, 2 usage error (bad secrets or rules file, unreadable input).\n\nSecrets: one per line, at least 8 bytes. Encodings searched: literal, JSON \\u escapes (full or mixed), UTF-16LE/BE, base64 and base64url at any alignment, hex, percent-encoding, HTML numeric entities, nested two deep, and any 16-byte run of a secret.\n\nExample:\n  sealprobe scan --secrets secrets.txt --format json build-logs/"
+        after_help = "Exit status: 0 nothing found, 1 a leak found or an entry below a folder not read (a symlink, FIFO, socket or device; --skip-special accepts those), 2 usage error (bad secrets or rules file, unreadable input).\n\nSecrets: one per line, at least 8 bytes. Encodings searched: literal, JSON \\u escapes (full or mixed), UTF-16LE/BE, base64 and base64url at any alignment, hex, percent-encoding, HTML numeric entities, nested two deep, and any 16-byte run of a secret.\n\nExample:\n  sealprobe scan --secrets secrets.txt --format json build-logs/"
     )]
     Scan {
         /// File with one secret per line.
@@ -210,6 +210,11 @@ enum Command {
         /// Report format.
         #[arg(long, value_parser = vocabulary::<Format>(), default_value = "human")]
         format: Format,
+        /// Entries below a folder that are not regular files (symlinks, FIFOs, sockets,
+        /// devices) are never read and always listed as `not-read`; with this flag they do not
+        /// make the exit status 1.
+        #[arg(long)]
+        skip_special: bool,
         /// Files or folders (recursively) to scan; `-` or nothing for standard input.
         paths: Vec<PathBuf>,
     },
@@ -382,12 +387,14 @@ pub fn run() -> ExitCode {
             secrets,
             rules,
             format,
+            skip_special,
             paths,
         } => scan(&command::scan::Options {
             secrets,
             rules,
             format,
             paths,
+            skip_special,
         }),
     };
     ExitCode::from(exit.code())

@@ -205,6 +205,7 @@ fn scan_case(
         rules: None,
         format,
         paths,
+        skip_special: false,
     };
     Case {
         name,

@@ -76,7 +76,11 @@ proptest! {
         let located = render::locate(b"out.log", text.as_bytes(), found);
         // The one leak check: the secret as a secret plus every built-in token rule.
         let check = sealprobe::leak::canary_scanner([&secret]).unwrap();
-        for rendered in [render::json(&located, text.len() as u64), render::human(&located, text.len() as u64).into_bytes()] {
+        let end = render::End {
+            bytes: text.len() as u64,
+            ..render::End::default()
+        };
+        for rendered in [render::json(&located, &end), render::human(&located, &end).into_bytes()] {
             let again = check.scan(&rendered);
             prop_assert!(again.is_empty(), "the report itself leaks: {again:?}");
         }

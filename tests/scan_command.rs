@@ -157,3 +157,96 @@ fn unreadable_input_is_a_usage_error() {
     ]);
     assert_eq!(run.code, 2);
 }
+
+/// Issue #23, point 6: `scan DIR` never skips an entry silently. A folder holding only a
+/// symlink to a leaking log, a FIFO and a socket is not clean: each is listed as `not-read` in
+/// both formats and the exit is 1; `--skip-special` accepts them (exit 0), still listed.
+#[test]
+fn scan_dir_lists_every_entry_it_did_not_read_and_fails_unless_told_to_skip() {
+    let dir = tempfile::tempdir().unwrap();
+    let logs = dir.path().join("logs");
+    std::fs::create_dir(&logs).unwrap();
+    std::fs::write(
+        dir.path().join("leak.log"),
+        "spg1.cutover.3f9a0c1d2e4b5a69.1893456000.Zk3pQ8vX2mN7tR4wY9bC1dF6gH0jK5lA8sE3uI7oP2q\n",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink("../leak.log", logs.join("current.log")).unwrap();
+    sealprobe::workspace::make_fifo(&logs.join("pipe")).unwrap();
+    let _socket = std::os::unix::net::UnixListener::bind(logs.join("sock")).unwrap();
+    let path = logs.to_str().unwrap();
+
+    let human = sealprobe(&["scan", path]);
+    assert_eq!(human.code, 1, "{}{}", human.stdout, human.stderr);
+    for (name, kind) in [
+        ("current.log", "symlink"),
+        ("pipe", "fifo"),
+        ("sock", "socket"),
+    ] {
+        assert!(
+            human
+                .stdout
+                .lines()
+                .any(|l| l.ends_with(&format!("/{name}  not-read  {kind}"))),
+            "{}",
+            human.stdout
+        );
+    }
+    assert!(
+        human
+            .stdout
+            .lines()
+            .last()
+            .unwrap()
+            .starts_with("NOT-READ: nothing found in 0 bytes, but 3 entries"),
+        "{}",
+        human.stdout
+    );
+
+    let json = sealprobe(&["scan", "--format", "json", path]);
+    assert_eq!(json.code, 1);
+    let doc: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let kinds: Vec<&str> = doc["not_read"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["symlink", "fifo", "socket"]);
+    assert_eq!(doc["summary"]["not_read"], 3);
+
+    let skipped = sealprobe(&["scan", "--skip-special", path]);
+    assert_eq!(skipped.code, 0, "{}", skipped.stdout);
+    assert!(skipped.stdout.contains("current.log  not-read  symlink"));
+    assert!(
+        skipped
+            .stdout
+            .lines()
+            .last()
+            .unwrap()
+            .starts_with("CLEAN: no secret or token found in 0 bytes; 3 entries not read"),
+        "{}",
+        skipped.stdout
+    );
+}
+
+/// Issue #23, point 7 (part): every line that says nothing was found says what was looked for.
+#[test]
+fn a_clean_line_says_how_many_rules_and_secrets_were_looked_for() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("build.log");
+    std::fs::write(&log, "compiling\n").unwrap();
+    let secrets = dir.path().join("secrets.txt");
+    std::fs::write(&secrets, "first-secret-value\nsecond-secret-value\n").unwrap();
+    let run = sealprobe(&[
+        "scan",
+        "--secrets",
+        secrets.to_str().unwrap(),
+        log.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 0);
+    assert_eq!(
+        run.stdout,
+        "CLEAN: no secret or token found in 10 bytes (3 rules and 2 secrets looked for)\n"
+    );
+}

@@ -11,7 +11,7 @@ use crate::leak::input::{Input, InputError};
 use crate::leak::stream::{self, Event, Windows};
 use crate::leak::{self, Finding, Scanner, ScannerBuilder};
 use crate::report::Format;
-use crate::report::scan::{Located, Writer};
+use crate::report::scan::{End, Located, Writer};
 use crate::small_file::{self, Source};
 use crate::strict_json::Position;
 
@@ -23,6 +23,9 @@ pub struct Options {
     pub format: Format,
     /// Files or folders; none or `-` for standard input.
     pub paths: Vec<PathBuf>,
+    /// Entries below a folder that are not regular files (symlinks, FIFOs, sockets, devices)
+    /// are listed as not read either way; with this they do not fail the scan.
+    pub skip_special: bool,
 }
 
 /// Runs the scan and keeps what it printed: for the tests and any caller that wants the bytes.
@@ -74,10 +77,11 @@ pub fn stream(opts: &Options, sink: &mut dyn Sink) -> Streamed {
         Ok(s) => s,
         Err(e) => return Streamed::usage(e),
     };
-    let inputs = match leak::input::collect(&opts.paths) {
-        Ok(inputs) => inputs,
+    let listed = match leak::input::collect(&opts.paths) {
+        Ok(listed) => listed,
         Err(e) => return Streamed::usage(e),
     };
+    let inputs = &listed.inputs;
     let mut report = Report {
         sink,
         writer: None,
@@ -86,18 +90,26 @@ pub fn stream(opts: &Options, sink: &mut dyn Sink) -> Streamed {
         findings: 0,
         written: Ok(()),
     };
-    let stopped = scan_inputs(&scanner, &inputs, &mut report);
+    let stopped = scan_inputs(&scanner, inputs, &mut report);
     if let Err(e) = stopped {
         // What was found so far has been printed; the report is left without its summary (and
         // a JSON report unterminated), so nobody takes it for the report of every input.
         return Streamed::usage(e);
     }
     let (bytes, findings) = (report.bytes, report.findings);
+    let (secrets, rules) = scanner.looks_for();
+    let summary = End {
+        bytes,
+        not_read: listed.not_read.clone(),
+        skip_special: opts.skip_special,
+        rules,
+        secrets,
+    };
     let end = match report.writer.take() {
         Some(w) => w,
         None => report.start(),
     }
-    .end(bytes);
+    .end(&summary);
     report.write(&end);
     if report.written.is_err() {
         return Streamed {
@@ -105,12 +117,10 @@ pub fn stream(opts: &Options, sink: &mut dyn Sink) -> Streamed {
             stderr: b"sealprobe: cannot write to stdout\n".to_vec(),
         };
     }
+    // Nothing is skipped silently: an entry not read fails the scan unless --skip-special.
+    let clean = findings == 0 && (listed.not_read.is_empty() || opts.skip_special);
     Streamed {
-        exit: if findings == 0 {
-            Exit::Pass
-        } else {
-            Exit::Fail
-        },
+        exit: if clean { Exit::Pass } else { Exit::Fail },
         stderr: Vec::new(),
     }
 }

@@ -1,5 +1,6 @@
 //! What `sealprobe scan` reads: files, folders (recursively, in sorted order, symlinks not
-//! followed) and standard input. Each input is opened like a small file ([`crate::small_file`]),
+//! followed; every entry below a folder that is not a regular file or folder is listed as not
+//! read) and standard input. Each input is opened like a small file ([`crate::small_file`]),
 //! without a size limit, and read as a stream ([`super::stream`]): a FIFO without a writer, a
 //! device or a socket is refused at once instead of hanging the scan or reading without end,
 //! and an input of any size is scanned in flat memory.
@@ -54,20 +55,54 @@ impl Input {
     }
 }
 
+/// An entry below a folder that the scan did not read, and what it is (SPEC 6.2: nothing is
+/// skipped silently).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotRead {
+    /// Raw path bytes (escaped when rendered).
+    pub name: Vec<u8>,
+    /// `symlink`, `fifo`, `socket`, `device` or `other`.
+    pub kind: &'static str,
+}
+
+/// What a scan reads, and what it found below folders and did not read.
+#[derive(Debug, Clone, Default)]
+pub struct Listed {
+    pub inputs: Vec<Input>,
+    pub not_read: Vec<NotRead>,
+}
+
 /// Lists the inputs named on the command line; none means standard input.
-pub fn collect(paths: &[PathBuf]) -> Result<Vec<Input>, InputError> {
+pub fn collect(paths: &[PathBuf]) -> Result<Listed, InputError> {
+    let mut listed = Listed::default();
     if paths.is_empty() {
-        return Ok(vec![stdin()]);
+        listed.inputs.push(stdin());
+        return Ok(listed);
     }
-    let mut out = Vec::new();
     for p in paths {
         if p.as_os_str() == "-" {
-            out.push(stdin());
+            listed.inputs.push(stdin());
         } else {
-            walk(p, &mut out, 0)?;
+            walk(p, &mut listed, 0)?;
         }
     }
-    Ok(out)
+    Ok(listed)
+}
+
+/// What a file type is called in a report.
+fn kind_of(t: std::fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt as _;
+    if t.is_symlink() {
+        "symlink"
+    } else if t.is_fifo() {
+        "fifo"
+    } else if t.is_socket() {
+        "socket"
+    } else if t.is_block_device() || t.is_char_device() {
+        "device"
+    } else {
+        "other"
+    }
 }
 
 fn stdin() -> Input {
@@ -77,7 +112,7 @@ fn stdin() -> Input {
     }
 }
 
-fn walk(path: &Path, out: &mut Vec<Input>, depth: usize) -> Result<(), InputError> {
+fn walk(path: &Path, out: &mut Listed, depth: usize) -> Result<(), InputError> {
     let name = path.as_os_str().as_bytes().to_vec();
     let err = || InputError(format!("{} cannot be read", escape::name(&name)));
     let meta = std::fs::symlink_metadata(path).map_err(|_| err())?;
@@ -96,9 +131,15 @@ fn walk(path: &Path, out: &mut Vec<Input>, depth: usize) -> Result<(), InputErro
     } else if meta.is_file() || depth == 0 {
         // A named path is read whatever it is (a FIFO from a shell, say); inside folders only
         // regular files are, so a symlink cannot lead the scan out of the folder.
-        out.push(Input {
+        out.inputs.push(Input {
             name,
             path: Some(path.to_path_buf()),
+        });
+    } else {
+        // Below a folder, anything else is listed as not read, never skipped silently.
+        out.not_read.push(NotRead {
+            name,
+            kind: kind_of(meta.file_type()),
         });
     }
     Ok(())

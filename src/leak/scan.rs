@@ -289,6 +289,11 @@ impl Scanner {
         drop_contained(found)
     }
 
+    /// How many secrets and rules this scanner looks for (a report that found nothing says so).
+    pub fn looks_for(&self) -> (usize, usize) {
+        (self.secrets.len(), self.rules.len())
+    }
+
     /// How many bytes of context the scan of a range reads on each side of it, and how far before
     /// its range a finding may start: a window of a stream that holds this much before and after
     /// the range it owns finds exactly what a scan of the whole input finds there

@@ -59,15 +59,15 @@ impl Report for crate::decide::Decision {
 /// The findings of a scan over `bytes` bytes of input.
 pub struct ScanReport<'a> {
     pub found: &'a [scan::Located],
-    pub bytes: u64,
+    pub end: scan::End,
 }
 
 impl Report for ScanReport<'_> {
     fn human(&self) -> String {
-        scan::human(self.found, self.bytes)
+        scan::human(self.found, &self.end)
     }
 
     fn json(&self) -> Vec<u8> {
-        scan::json(self.found, self.bytes)
+        scan::json(self.found, &self.end)
     }
 }

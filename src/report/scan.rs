@@ -6,6 +6,7 @@
 use super::Format;
 use crate::escape;
 use crate::leak::Finding;
+use crate::leak::input::NotRead;
 use crate::strict_json::Position;
 use crate::strict_json::canonical::{build, pretty_at};
 
@@ -119,14 +120,29 @@ impl Writer {
         }
     }
 
-    /// The bytes that end the report over `bytes` bytes of input.
-    pub fn end(self, bytes: u64) -> Vec<u8> {
+    /// The bytes that end the report.
+    pub fn end(self, end: &End) -> Vec<u8> {
+        let bytes = end.bytes;
         match self.format {
             Format::Json => {
                 let summary = build::object([
                     ("bytes", build::uint(bytes)),
                     ("findings", build::uint(self.findings)),
+                    ("not_read", build::uint(end.not_read.len() as u64)),
+                    ("rules", build::uint(end.rules as u64)),
+                    ("secrets", build::uint(end.secrets as u64)),
                 ]);
+                let not_read = build::array(
+                    end.not_read
+                        .iter()
+                        .map(|n| {
+                            build::object([
+                                ("kind", build::string(n.kind)),
+                                ("path", build::string(escape::name(&n.name))),
+                            ])
+                        })
+                        .collect(),
+                );
                 let mut out = if self.findings == 0 {
                     b"]".to_vec()
                 } else {
@@ -134,43 +150,94 @@ impl Writer {
                 };
                 out.extend_from_slice(b",\n  \"format\": ");
                 out.extend(pretty_at(&build::string(SCAN_FORMAT), 1));
+                out.extend_from_slice(b",\n  \"not_read\": ");
+                out.extend(pretty_at(&not_read, 1));
                 out.extend_from_slice(b",\n  \"summary\": ");
                 out.extend(pretty_at(&summary, 1));
                 out.extend_from_slice(b"\n}\n");
                 out
             }
-            Format::Human if self.findings == 0 => {
-                format!("CLEAN: no secret or token found in {bytes} bytes\n").into_bytes()
+            Format::Human => {
+                let mut out = String::new();
+                for n in &end.not_read {
+                    out.push_str(&format!(
+                        "{}  not-read  {}\n",
+                        escape::name(&n.name),
+                        n.kind
+                    ));
+                }
+                let looked = format!(
+                    "{} rule{} and {} secret{} looked for",
+                    end.rules,
+                    if end.rules == 1 { "" } else { "s" },
+                    end.secrets,
+                    if end.secrets == 1 { "" } else { "s" }
+                );
+                let skipped = match end.not_read.len() {
+                    0 => String::new(),
+                    1 => "; 1 entry not read".to_owned(),
+                    n => format!("; {n} entries not read"),
+                };
+                if self.findings > 0 {
+                    out.push_str(&format!(
+                        "LEAK: {} finding{} in {bytes} bytes{skipped} ({looked})\n",
+                        self.findings,
+                        if self.findings == 1 { "" } else { "s" }
+                    ));
+                } else if !end.not_read.is_empty() && !end.skip_special {
+                    out.push_str(&format!(
+                        "NOT-READ: nothing found in {bytes} bytes, but {} below a folder {} not read (a symlink, FIFO, socket or device); --skip-special accepts that ({looked})\n",
+                        if end.not_read.len() == 1 {
+                            "1 entry".to_owned()
+                        } else {
+                            format!("{} entries", end.not_read.len())
+                        },
+                        if end.not_read.len() == 1 { "was" } else { "were" }
+                    ));
+                } else {
+                    out.push_str(&format!(
+                        "CLEAN: no secret or token found in {bytes} bytes{skipped} ({looked})\n"
+                    ));
+                }
+                out.into_bytes()
             }
-            Format::Human => format!(
-                "LEAK: {} finding{} in {bytes} bytes\n",
-                self.findings,
-                if self.findings == 1 { "" } else { "s" }
-            )
-            .into_bytes(),
         }
     }
 }
 
+/// What the end of a report says besides the findings.
+#[derive(Debug, Clone, Default)]
+pub struct End {
+    /// Bytes scanned.
+    pub bytes: u64,
+    /// Entries below folders that were not read.
+    pub not_read: Vec<NotRead>,
+    /// `--skip-special`: entries not read do not fail the scan.
+    pub skip_special: bool,
+    /// Rules and secrets looked for.
+    pub rules: usize,
+    pub secrets: usize,
+}
+
 /// The whole report over a list of findings, in `format`.
-fn whole(found: &[Located], bytes: u64, format: Format) -> Vec<u8> {
+fn whole(found: &[Located], end: &End, format: Format) -> Vec<u8> {
     let (mut writer, mut out) = Writer::begin(format);
     for l in found {
         out.extend(writer.finding(l));
     }
-    out.extend(writer.end(bytes));
+    out.extend(writer.end(end));
     out
 }
 
 /// The JSON report.
-pub fn json(found: &[Located], bytes: u64) -> Vec<u8> {
-    whole(found, bytes, Format::Json)
+pub fn json(found: &[Located], end: &End) -> Vec<u8> {
+    whole(found, end, Format::Json)
 }
 
 /// The human report: one line per finding (location, kind and id, encoding chain, byte range),
-/// then a summary.
-pub fn human(found: &[Located], bytes: u64) -> String {
-    String::from_utf8_lossy(&whole(found, bytes, Format::Human)).into_owned()
+/// one per entry not read, then a summary.
+pub fn human(found: &[Located], end: &End) -> String {
+    String::from_utf8_lossy(&whole(found, end, Format::Human)).into_owned()
 }
 
 #[cfg(test)]
@@ -205,9 +272,24 @@ mod tests {
 
     /// The report written piece by piece is byte for byte the canonical file form of the whole
     /// document, for no finding, one and several.
+    fn end(bytes: u64, not_read: usize) -> End {
+        End {
+            bytes,
+            not_read: (0..not_read)
+                .map(|i| NotRead {
+                    name: format!("logs/link-{i}").into_bytes(),
+                    kind: "symlink",
+                })
+                .collect(),
+            skip_special: false,
+            rules: 3,
+            secrets: 1,
+        }
+    }
+
     #[test]
     fn the_streamed_json_report_is_the_canonical_document() {
-        for n in [0usize, 1, 3] {
+        for (n, skipped) in [(0usize, 0usize), (1, 1), (3, 2)] {
             let found: Vec<Located> = (0..n).map(located).collect();
             let findings: Vec<Node> = found
                 .iter()
@@ -226,19 +308,31 @@ mod tests {
                     ])
                 })
                 .collect();
+            let not_read: Vec<Node> = (0..skipped)
+                .map(|i| {
+                    build::object([
+                        ("kind", build::string("symlink")),
+                        ("path", build::string(format!("logs/link-{i}"))),
+                    ])
+                })
+                .collect();
             let whole = file_form(&build::object([
                 ("format", build::string(SCAN_FORMAT)),
                 ("findings", build::array(findings)),
+                ("not_read", build::array(not_read)),
                 (
                     "summary",
                     build::object([
                         ("bytes", build::uint(12345)),
                         ("findings", build::uint(n as u64)),
+                        ("not_read", build::uint(skipped as u64)),
+                        ("rules", build::uint(3)),
+                        ("secrets", build::uint(1)),
                     ]),
                 ),
             ]));
             assert_eq!(
-                String::from_utf8(json(&found, 12345)).unwrap(),
+                String::from_utf8(json(&found, &end(12345, skipped))).unwrap(),
                 String::from_utf8(whole).unwrap()
             );
         }
@@ -248,14 +342,33 @@ mod tests {
     fn the_human_report_has_a_line_per_finding_and_the_summary() {
         let found: Vec<Located> = (0..2).map(located).collect();
         assert_eq!(
-            human(&found, 99),
+            human(&found, &end(99, 0)),
             "logs/0.log:1:3  secret id0  base64>json-escape  bytes 0..20\n\
              logs/1.log:2:3  rule id1  base64>json-escape  partial, bytes 100..121\n\
-             LEAK: 2 findings in 99 bytes\n"
+             LEAK: 2 findings in 99 bytes (3 rules and 1 secret looked for)\n"
         );
         assert_eq!(
-            human(&[], 7),
-            "CLEAN: no secret or token found in 7 bytes\n"
+            human(&[], &end(7, 0)),
+            "CLEAN: no secret or token found in 7 bytes (3 rules and 1 secret looked for)\n"
+        );
+    }
+
+    #[test]
+    fn entries_not_read_are_listed_and_are_no_clean_report() {
+        assert_eq!(
+            human(&[], &end(7, 1)),
+            "logs/link-0  not-read  symlink\n\
+             NOT-READ: nothing found in 7 bytes, but 1 entry below a folder was not read (a symlink, FIFO, socket or device); --skip-special accepts that (3 rules and 1 secret looked for)\n"
+        );
+        let skipped = End {
+            skip_special: true,
+            ..end(7, 2)
+        };
+        assert_eq!(
+            human(&[], &skipped),
+            "logs/link-0  not-read  symlink\n\
+             logs/link-1  not-read  symlink\n\
+             CLEAN: no secret or token found in 7 bytes; 2 entries not read (3 rules and 1 secret looked for)\n"
         );
     }
 }

@@ -247,6 +247,36 @@ fn a_clean_line_says_how_many_rules_and_secrets_were_looked_for() {
     assert_eq!(run.code, 0);
     assert_eq!(
         run.stdout,
-        "CLEAN: no secret or token found in 10 bytes (3 rules and 2 secrets looked for)\n"
+        "CLEAN: no secret or token found in 10 bytes (13 rules and 2 secrets looked for)\n"
+    );
+}
+
+/// Issue #23, point 7: with no rules file, the credentials people leak most are found by the
+/// built-in rules (a GitHub token, an AWS access key id, a PEM private key header, a JWT),
+/// never reported CLEAN.
+#[test]
+fn common_credentials_are_found_without_a_rules_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("deploy.log");
+    std::fs::write(
+        &log,
+        "token=ghp_R9k2Lm4Xp7Qw1Zt8Vb3Nc6Hd0Jf5Gs2Ak9Ey\n\
+         aws_access_key_id = AKIAIOSFODNN7EXAMPLE\n\
+         -----BEGIN RSA PRIVATE KEY-----\n\
+         Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c\n",
+    )
+    .unwrap();
+    let run = sealprobe(&["scan", "--format", "json", log.to_str().unwrap()]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let ids: Vec<&str> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        ["github-token", "aws-access-key-id", "private-key", "jwt"]
     );
 }

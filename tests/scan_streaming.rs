@@ -233,7 +233,7 @@ fn empty_piped_input_is_clean_and_a_device_on_standard_input_is_refused() {
         (code, stdout.as_str()),
         (
             0,
-            "CLEAN: no secret or token found in 0 bytes (3 rules and 0 secrets looked for)\n"
+            "CLEAN: no secret or token found in 0 bytes (13 rules and 0 secrets looked for)\n"
         )
     );
     let (code, stdout, stderr) = run(Stdio::from(std::fs::File::open("/dev/null").unwrap()));

@@ -23,8 +23,14 @@ pub struct Shape {
     pub description: &'static str,
 }
 
-/// Every built-in token shape (SPEC 6.2).
-pub const SHAPES: [Shape; 3] = [
+/// Every built-in token shape (SPEC 6.2): sealprobe's own three, then the credentials people
+/// leak most, each written from its issuer's public format (a prefix the issuer chose so that
+/// scanners can find it, and the length and alphabet of the rest). Each has a true example and
+/// a decoy that must not match, in the tests below. No shape is anchored at its start; the
+/// fixed-length credentials whose prefix is four or five characters (`AIza`, `npm_`, `AKIA`,
+/// `ghp_`, `glpat-`) must end where a word ends (`\b`), or every long base64 blob would hold one
+/// by chance (the 256 MiB scan bench held three `AIza` and one `npm_` without it).
+pub const SHAPES: [Shape; 13] = [
     Shape {
         id: "grant-token",
         // spg<digits>.<anything token-like>: well-formed, forged, truncated or case-changed
@@ -43,6 +49,61 @@ pub const SHAPES: [Shape; 3] = [
         // word list made this rule the slowest part of a scan.
         regex: r"(?:cutover|apply|permit|activation|repoint|realrun[a-z-]*|production[a-z-]*)\.[0-9a-f]{16}\.[0-9]{1,12}\.[A-Za-z0-9_-]{16,}",
         description: "a production or cutover grant body without its spg prefix",
+    },
+    Shape {
+        id: "github-token",
+        // ghp_ (classic), gho_ (OAuth), ghu_ (user-to-server), ghs_ (server-to-server), ghr_
+        // (refresh): 36 base62 characters; fine-grained personal tokens: github_pat_ and 82.
+        regex: r"(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{82})\b",
+        description: "GitHub token (ghp_, gho_, ghu_, ghs_, ghr_, github_pat_)",
+    },
+    Shape {
+        id: "gitlab-token",
+        regex: r"glpat-[A-Za-z0-9_-]{20}\b",
+        description: "GitLab personal access token (glpat-)",
+    },
+    Shape {
+        id: "aws-access-key-id",
+        // AKIA (long-term) and ASIA (temporary) keys, 16 more upper-case letters and digits.
+        regex: r"(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}\b",
+        description: "AWS access key id (AKIA, ASIA)",
+    },
+    Shape {
+        id: "slack-token",
+        regex: r"xox[abposr]-[0-9]{6,}-[A-Za-z0-9-]{6,}",
+        description: "Slack token (xoxb-, xoxp-, xoxa-, xoxo-, xoxs-, xoxr-)",
+    },
+    Shape {
+        id: "stripe-secret-key",
+        regex: r"(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{24,}",
+        description: "Stripe secret or restricted key (sk_live_, rk_live_, sk_test_)",
+    },
+    Shape {
+        id: "google-api-key",
+        regex: r"AIza[0-9A-Za-z_-]{35}\b",
+        description: "Google API key (AIza)",
+    },
+    Shape {
+        id: "npm-token",
+        regex: r"npm_[A-Za-z0-9]{36}\b",
+        description: "npm access token (npm_)",
+    },
+    Shape {
+        id: "pypi-token",
+        // A macaroon whose base64 starts with the encoded location `pypi.org`.
+        regex: r"pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}",
+        description: "PyPI API token (pypi-AgEIcHlwaS5vcmc)",
+    },
+    Shape {
+        id: "private-key",
+        regex: r"-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----",
+        description: "PEM private key block header",
+    },
+    Shape {
+        id: "jwt",
+        // Header and payload are base64url JSON objects, so both start with `eyJ` (`{"`).
+        regex: r"eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{16,}",
+        description: "JSON Web Token (three base64url parts, JSON header and payload)",
     },
 ];
 
@@ -129,6 +190,72 @@ mod tests {
             "dryrun",
         ] {
             assert!(!is_token_shaped(t.as_bytes()), "{t}");
+        }
+    }
+
+    /// Each credential shape: an example in its issuer's format that must match, and a decoy
+    /// that looks close and must not (too short, another prefix, a public key).
+    #[test]
+    fn each_credential_shape_has_a_true_case_and_a_decoy() {
+        let cases: [(&str, &str, &str); 10] = [
+            (
+                "github-token",
+                "ghp_R9k2Lm4Xp7Qw1Zt8Vb3Nc6Hd0Jf5Gs2Ak9Ey",
+                "ghp_short1234",
+            ),
+            ("gitlab-token", "glpat-Xk29_Lm4Qp7Zt8Vb3Nc6", "glpat-short"),
+            ("aws-access-key-id", "AKIAIOSFODNN7EXAMPLE", "AKIAIOSFODNN7"),
+            (
+                "slack-token",
+                "xoxb-123456789012-Abc9Def8Ghi7",
+                "xoxb-not-a-token",
+            ),
+            (
+                "stripe-secret-key",
+                "sk_live_4eC39HqLyjWDarjtT1zdp7dc",
+                "pk_live_4eC39HqLyjWDarjtT1zdp7dc",
+            ),
+            (
+                "google-api-key",
+                "AIzaSyA-1bC2dE3fG4hI5jK6lM7nO8pQ9rS0tUv",
+                "AIzaSyA-short",
+            ),
+            (
+                "npm-token",
+                "npm_Ab3Cd5Ef7Gh9Ij1Kl3Mn5Op7Qr9St1Uv3Wx5",
+                "npm_install",
+            ),
+            (
+                "pypi-token",
+                "pypi-AgEIcHlwaS5vcmcCJGE4ZjNiZDk5LTA3ZmMtNDJjZi1hYjk3LTFhNGM5ZjQ0YzE2ZQACKlsz",
+                "pypi-AgEItestpypi",
+            ),
+            (
+                "private-key",
+                "-----BEGIN OPENSSH PRIVATE KEY-----",
+                "-----BEGIN PUBLIC KEY-----",
+            ),
+            (
+                "jwt",
+                "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
+                "eyJhbGciOiJIUzI1NiJ9",
+            ),
+        ];
+        for (id, truth, decoy) in cases {
+            let i = SHAPES
+                .iter()
+                .position(|s| s.id == id)
+                .unwrap_or_else(|| panic!("no shape {id}"));
+            let re = compiled(i).expect("compiles");
+            assert!(re.is_match(truth.as_bytes()), "{id} misses {truth}");
+            assert!(
+                !re.is_match(decoy.as_bytes()),
+                "{id} matches the decoy {decoy}"
+            );
+            assert!(
+                !is_token_shaped(decoy.as_bytes()),
+                "the decoy {decoy} is token-shaped"
+            );
         }
     }
 

@@ -172,3 +172,25 @@ fn scan_redacts_token_shaped_input_names_in_findings_and_errors() {
         run.stderr
     );
 }
+
+/// Decoded view regions are searched end to end; a rule match that would run from one region
+/// into the next is dropped, and must not hide a real token that starts in the next region.
+#[test]
+fn a_token_right_after_another_escaped_region_is_found() {
+    let scanner = canary_scanner(std::iter::empty::<&[u8]>()).expect("the built-in rules");
+    // Line 1 ends in an escaped `spg1.ab` (a region of the json-escape view); line 2 starts
+    // with letters and then holds a token with an escape in it (the next region). End to end,
+    // `spg1.ab` + `cdefg` + the token read as one long grant-token match across the two.
+    let text = format!(
+        "a \\u0073pg1.ab\ncdefg{}\n",
+        DRYRUN.replacen("dryrun", "dry\\u0072un", 1)
+    );
+    let found = scanner.scan(text.as_bytes());
+    let token = text.find("spg1.dry").unwrap();
+    assert!(
+        found
+            .iter()
+            .any(|f| f.id == "grant-token" && f.offset == token && f.encoding == "json-escape"),
+        "{found:?}"
+    );
+}

@@ -406,16 +406,20 @@ impl Scanner {
             return;
         }
         for rule in &self.rules {
-            for m in rule.regex.find_iter(&batch.bytes) {
+            let mut at = 0;
+            while let Some(m) = rule.regex.find_at(&batch.bytes, at) {
+                at = m.end().max(m.start() + 1);
                 if m.is_empty() {
                     continue;
                 }
-                // The region that holds the start must hold the end too.
+                // The region that holds the start must hold the end too; a match that runs into
+                // the next region is none, and the search starts again at that region.
                 let k = batch.regions.partition_point(|r| r.2 <= m.start());
                 let Some(&(rs, re, region_end)) = batch.regions.get(k) else {
-                    continue;
+                    break;
                 };
                 if m.end() > region_end {
+                    at = region_end;
                     continue;
                 }
                 let first = if k == 0 { 0 } else { batch.regions[k - 1].2 };

@@ -29,7 +29,7 @@ use rayon::prelude::*;
 use super::encoding::{self, Decoded, Encoding};
 use super::index::Index;
 use super::rules::Rule;
-use crate::digest::Digest;
+use crate::digest::{Digest, hex_value};
 
 /// Anchor blocks start this many bytes apart in a secret.
 pub const STEP: usize = 6;
@@ -91,6 +91,28 @@ pub enum BuildError {
 struct Secret {
     bytes: Vec<u8>,
     id: String,
+    /// `periods[d]`: the secret reads the same shifted by `d` bytes (`bytes[d..]` is a prefix
+    /// of `bytes`), for `d` in `0..len`.
+    periods: Vec<bool>,
+}
+
+/// For each shift `d` of `bytes`, whether `bytes[d..] == bytes[..len - d]`: the Z-function
+/// (the longest common prefix of `bytes` and each suffix), computed in linear time.
+fn periods(bytes: &[u8]) -> Vec<bool> {
+    let n = bytes.len();
+    let mut z = vec![0usize; n];
+    let (mut l, mut r) = (0, 0);
+    for i in 1..n {
+        let mut k = if i < r { z[i - l].min(r - i) } else { 0 };
+        while i + k < n && bytes[k] == bytes[i + k] {
+            k += 1;
+        }
+        z[i] = k;
+        if i + k > r {
+            (l, r) = (i, i + k);
+        }
+    }
+    (0..n).map(|d| d > 0 && z[d] == n - d).collect()
 }
 
 /// Fingerprint of a secret: the first 8 hex digits of its SHA-256.
@@ -133,6 +155,7 @@ impl ScannerBuilder {
             if !secrets.iter().any(|k: &Secret| k.bytes == s) {
                 secrets.push(Secret {
                     id: fingerprint(&s),
+                    periods: periods(&s),
                     bytes: s,
                 });
             }
@@ -282,11 +305,13 @@ impl Scanner {
         let pieces: Vec<(usize, usize)> = (0..input.len().div_ceil(PIECE).max(1))
             .map(|i| (i * PIECE, ((i + 1) * PIECE).min(input.len())))
             .collect();
-        let found: Vec<Finding> = pieces
+        let found: Vec<Fold> = pieces
             .par_iter()
             .flat_map_iter(|&(start, end)| self.scan_range(input, start, end))
             .collect();
-        drop_contained(found)
+        let mut clusters = Clusters::default();
+        clusters.extend(found);
+        clusters.settled(usize::MAX)
     }
 
     /// How many secrets and rules this scanner looks for (a report that found nothing says so).
@@ -303,14 +328,19 @@ impl Scanner {
         self.window.max(rules) + RULE_LOOKBEHIND
     }
 
-    /// Every finding whose candidate starts in `[start, end)` of `input`, before the clusters of
-    /// one leak are merged ([`Clusters`]); offsets are in `input`. The scan reads at most
-    /// [`Scanner::reach`] bytes on either side of the range, and no finding starts more than
-    /// that before `start`.
-    pub fn scan_range(&self, input: &[u8], start: usize, end: usize) -> Vec<Finding> {
-        let mut out = self.scan_piece(input, start, end);
+    /// Every finding whose candidate starts in `[start, end)` of `input`, folded where findings
+    /// of one id overlap ([`Fold`]) but not yet merged into the clusters of one leak
+    /// ([`Clusters`]); offsets are in `input`. The scan reads at most [`Scanner::reach`] bytes on
+    /// either side of the range, and no finding starts more than that before `start`.
+    ///
+    /// Folding as findings are made is what keeps memory flat: a low-entropy secret (`AAAA…`)
+    /// over a run of the same byte is a finding at every position, and kept one by one they
+    /// took gigabytes before being merged.
+    pub fn scan_range(&self, input: &[u8], start: usize, end: usize) -> Vec<Fold> {
+        let mut out = Folder::new(self.secrets.len() + self.rules.len());
+        self.scan_piece(input, start, end, &mut out);
         self.apply_rules(input, start, end, &mut out);
-        out
+        out.finish()
     }
 
     /// Rule matches that start in `[start, end)`, at most [`RULE_REACH`] bytes long. The
@@ -318,11 +348,11 @@ impl Scanner {
     /// window begins. A match may run past `end`; the next range's match inside the same token
     /// is dropped later as contained in this one. Empty matches are no leak (and a rule that
     /// matches the empty string is refused when it is loaded).
-    fn apply_rules(&self, input: &[u8], start: usize, end: usize, out: &mut Vec<Finding>) {
+    fn apply_rules(&self, input: &[u8], start: usize, end: usize, out: &mut Folder) {
         let lo = start.saturating_sub(RULE_LOOKBEHIND);
         let reach = end.saturating_add(RULE_REACH).min(input.len());
         let hay = &input[lo..reach];
-        for rule in &self.rules {
+        for (r, rule) in self.rules.iter().enumerate() {
             let mut at = start - lo;
             while at < end - lo {
                 let Some(m) = rule.regex.find_at(hay, at) else {
@@ -336,30 +366,33 @@ impl Scanner {
                     continue;
                 }
                 let length = m.len().min(RULE_REACH);
-                out.push(Finding {
-                    offset: lo + m.start(),
-                    length,
-                    kind: Kind::Rule,
-                    id: rule.id.clone(),
-                    partial: false,
-                    encoding: "literal".to_owned(),
-                });
+                out.push(
+                    self.rule_key(r),
+                    Finding {
+                        offset: lo + m.start(),
+                        length,
+                        kind: Kind::Rule,
+                        id: rule.id.clone(),
+                        partial: false,
+                        encoding: "literal".to_owned(),
+                    },
+                );
                 at = m.end();
             }
         }
     }
 
     /// Findings whose candidate starts in `[start, end)`; verification may look outside.
-    fn scan_piece(&self, input: &[u8], start: usize, end: usize) -> Vec<Finding> {
-        let mut out = Vec::new();
+    fn scan_piece(&self, input: &[u8], start: usize, end: usize, out: &mut Folder) {
         if self.automaton.is_empty() && self.rules.is_empty() {
-            return out;
+            return;
         }
         if !self.automaton.is_empty() {
+            let mut runs = vec![None; self.secrets.len() * Unit::SLOTS];
+            let mut cache = ViewCache::default();
             self.automaton.for_each_match(input, start, end, |at, id| {
-                if let Some(f) = self.verify(input, at, &self.patterns[id as usize]) {
-                    out.push(f);
-                }
+                let pattern = &self.patterns[id as usize];
+                self.candidate(input, at, pattern, &mut runs, &mut cache, out);
             });
         }
         let mut decoded = Decoded::default();
@@ -379,14 +412,13 @@ impl Scanner {
             batch.clear();
             for (rs, re) in view_regions(view, input, start, end, around) {
                 encoding::decode_into(view, &input[rs..re], rs, &mut decoded);
-                self.scan_view(input, &decoded, view, &mut hits, &mut out);
+                self.scan_view(input, &decoded, view, &mut hits, out);
                 if !self.rules.is_empty() {
                     batch.append(&decoded.bytes, (rs, re));
                 }
             }
-            self.apply_rules_to_view(input, &batch, view, &mut decoded, &mut out);
+            self.apply_rules_to_view(input, &batch, view, &mut decoded, out);
         }
-        out
     }
 
     /// Rule matches in a view's decoded regions that needed the decoding (a token written with
@@ -400,12 +432,12 @@ impl Scanner {
         batch: &Batch,
         enc: Encoding,
         scratch: &mut Decoded,
-        out: &mut Vec<Finding>,
+        out: &mut Folder,
     ) {
         if batch.bytes.is_empty() {
             return;
         }
-        for rule in &self.rules {
+        for (r, rule) in self.rules.iter().enumerate() {
             let mut at = 0;
             while let Some(m) = rule.regex.find_at(&batch.bytes, at) {
                 at = m.end().max(m.start() + 1);
@@ -429,14 +461,17 @@ impl Scanner {
                 if ie - is == e - s && input[is..ie] == scratch.bytes[s..e] {
                     continue;
                 }
-                out.push(Finding {
-                    offset: is,
-                    length: (ie - is).min(RULE_REACH),
-                    kind: Kind::Rule,
-                    id: rule.id.clone(),
-                    partial: false,
-                    encoding: enc.name().to_owned(),
-                });
+                out.push(
+                    self.rule_key(r),
+                    Finding {
+                        offset: is,
+                        length: (ie - is).min(RULE_REACH),
+                        kind: Kind::Rule,
+                        id: rule.id.clone(),
+                        partial: false,
+                        encoding: enc.name().to_owned(),
+                    },
+                );
             }
         }
     }
@@ -448,21 +483,24 @@ impl Scanner {
         view: &Decoded,
         enc: Encoding,
         hits: &mut Vec<(usize, u32)>,
-        out: &mut Vec<Finding>,
+        out: &mut Folder,
     ) {
         hits.clear();
         if self.automaton.is_empty() {
             return;
         }
+        // One cache per region: the buffer of decoded bytes is reused for the next region.
+        let mut cache = ViewCache::default();
         self.automaton
             .for_each_match(&view.bytes, 0, view.bytes.len(), |at, id| {
                 hits.push((at, id))
             });
         for &(at, id) in hits.iter() {
             let pattern = &self.patterns[id as usize];
-            let Some(mut f) = self.verify(&view.bytes, at, pattern) else {
+            let Some(m) = self.verify(&view.bytes, at, pattern, &mut cache) else {
                 continue;
             };
+            let mut f = self.name(&view.bytes, m, pattern);
             let (s, e) = (f.offset, f.offset + f.length);
             let (is, ie) = (view.offsets[s], view.offsets[e]);
             // Nothing was decoded inside the match: the raw scan reports it.
@@ -476,51 +514,151 @@ impl Scanner {
             } else {
                 format!("{}>{}", enc.name(), f.encoding)
             };
-            out.push(f);
+            out.push(pattern.secret, f);
         }
     }
 
+    /// The fold key of rule `r` (secrets come first).
+    fn rule_key(&self, r: usize) -> usize {
+        self.secrets.len() + r
+    }
+
+    /// Verifies a candidate of the automaton and folds what it finds, skipping the work a
+    /// low-entropy input would repeat at every position:
+    /// - a candidate whose match could neither widen its secret's open fold nor beat the fold's
+    ///   most complete finding changes nothing, and is not verified (raw, hex, UTF-16 and
+    ///   base64 matches have a known extent around the anchor);
+    /// - in a chain that writes each byte as `r` input bytes in step ([`Unit`]), a whole match
+    ///   at `t` that follows a whole match at `t' < t < t' + r·n`, where `(t - t') / r` is a
+    ///   period of the secret, needs only its last `t - t'` bytes compared: the rest is the
+    ///   previous match read at a shift the secret repeats at (as in Knuth-Morris-Pratt).
+    ///   `runs` holds, per secret, unit and phase, the start of the last whole match.
+    ///
+    /// Both are exact: what is folded is what verifying every candidate would fold.
+    fn candidate(
+        &self,
+        input: &[u8],
+        at: usize,
+        pattern: &Pattern,
+        runs: &mut [Option<usize>],
+        cache: &mut ViewCache,
+        out: &mut Folder,
+    ) {
+        let secret = &self.secrets[pattern.secret];
+        let n = secret.bytes.len();
+        let unit = Unit::of(&pattern.chain, &secret.bytes);
+        if let Some(unit) = unit {
+            let r = unit.width();
+            // The match lies in [at - r·k, at + r·(n - k)) and is at most r·n bytes long.
+            let lo = at.saturating_sub(r * pattern.anchor_at);
+            if out.holds(pattern.secret, lo, lo + r * n, r * n) {
+                return;
+            }
+            if let Some(t) = at.checked_sub(r * pattern.anchor_at)
+                && let run = &mut runs[unit.slot(pattern.secret, t)]
+                && let Some(prev) = *run
+                && let Some(d) = t
+                    .checked_sub(prev)
+                    .filter(|&d| d > 0 && d < r * n && d % r == 0)
+                && secret.periods[d / r]
+                && input
+                    .get(prev + r * n..t + r * n)
+                    .is_some_and(|tail| unit.reads_as(tail, &secret.bytes[n - d / r..]))
+            {
+                *run = Some(t);
+                let m = Match {
+                    offset: t,
+                    length: r * n,
+                    partial: false,
+                };
+                out.push_with(pattern.secret, &m, || self.name(input, m, pattern));
+                return;
+            }
+        }
+        if let [Encoding::Base64 | Encoding::Base64Url] = pattern.chain[..] {
+            // Each byte of a match starts at its quad's first character, so a match lies within
+            // whole quads around the anchor's core, and a whole one is at most
+            // 4·⌊(n + 2) / 3⌋ characters long. Line breaks inside would stretch it: then it is
+            // verified.
+            let k = pattern.anchor_at;
+            let lo = at.saturating_sub(4 * (k / 3 + 2));
+            let hi = at + 4 * ((n - k) / 3 + 2);
+            if out.holds(pattern.secret, lo, hi, 4 * ((n + 2) / 3))
+                && memchr::memchr2(b'\n', b'\r', &input[lo..hi.min(input.len())]).is_none()
+            {
+                return;
+            }
+        }
+        let Some(m) = self.verify(input, at, pattern, cache) else {
+            return;
+        };
+        if let Some(unit) = unit
+            && !m.partial
+            && m.length == unit.width() * n
+        {
+            runs[unit.slot(pattern.secret, m.offset)] = Some(m.offset);
+        }
+        out.push_with(pattern.secret, &m, || self.name(input, m, pattern));
+    }
+
     /// Confirms a candidate at `at` for `pattern`: decodes around it, extends the anchor against
-    /// the secret, and returns the finding if at least [`PARTIAL`] bytes match.
-    fn verify(&self, input: &[u8], at: usize, pattern: &Pattern) -> Option<Finding> {
+    /// the secret, and returns the match if at least [`PARTIAL`] bytes match. A raw candidate
+    /// is compared in place, without a copy.
+    fn verify(
+        &self,
+        input: &[u8],
+        at: usize,
+        pattern: &Pattern,
+        cache: &mut ViewCache,
+    ) -> Option<Match> {
         let secret = &self.secrets[pattern.secret].bytes;
         let alen = anchor_len(secret);
         let anchor = &secret[pattern.anchor_at..pattern.anchor_at + alen];
-        let (decoded, q) = if pattern.chain.is_empty() {
-            let lo = at.saturating_sub(secret.len());
+        let after = pattern.anchor_at + alen;
+        let (left, right, offset, end) = if pattern.chain.is_empty() {
+            if input.get(at..at + alen) != Some(anchor) {
+                return None;
+            }
+            let left = common_suffix(&input[..at], &secret[..pattern.anchor_at]);
             let hi = (at + secret.len() + alen).min(input.len());
-            let view = Decoded::identity(&input[lo..hi], lo);
-            (view, at - lo)
+            let right = common_prefix(&input[at + alen..hi], &secret[after..]);
+            (left, right, at - left, at + alen + right)
         } else {
             let outer = pattern.chain[0];
-            let lo = region_start(outer, input, at, self.window);
-            let hi = (at + self.window).min(input.len());
-            let mut view = encoding::decode(outer, &input[lo..hi], lo);
-            for inner in &pattern.chain[1..] {
-                view = encoding::decode(*inner, &view.bytes, 0).through(&view);
+            let window = chain_window(&pattern.chain, secret.len()).min(self.window);
+            let lo = region_start(outer, input, at, window);
+            let hi = (at + window).min(input.len());
+            let view = cache.view(input, lo, hi, &pattern.chain);
+            let q = locate(view, anchor, at)?;
+            if view.bytes.get(q..q + alen) != Some(anchor) {
+                return None;
             }
-            let q = locate(&view, anchor, at)?;
-            (view, q)
+            let left = common_suffix(&view.bytes[..q], &secret[..pattern.anchor_at]);
+            let right = common_prefix(&view.bytes[q + alen..], &secret[after..]);
+            let (s, e) = (q - left, q + alen + right);
+            (left, right, view.offsets[s], view.offsets[e])
         };
-        if decoded.bytes.get(q..q + alen) != Some(anchor) {
-            return None;
-        }
-        let left = common_suffix(&decoded.bytes[..q], &secret[..pattern.anchor_at]);
-        let after = pattern.anchor_at + alen;
-        let right = common_prefix(&decoded.bytes[q + alen..], &secret[after..]);
         let matched = left + alen + right;
         if matched < PARTIAL.min(secret.len()) {
             return None;
         }
-        let s = q - left;
-        let e = q + alen + right;
-        let (offset, end) = (decoded.offsets[s], decoded.offsets[e]);
+        Some(Match {
+            offset,
+            length: end - offset,
+            partial: matched < secret.len(),
+        })
+    }
+
+    /// The finding of a verified match: the secret's fingerprint and the encoding chain, with
+    /// the base64 alphabet the text in `input` uses.
+    fn name(&self, input: &[u8], m: Match, pattern: &Pattern) -> Finding {
         let mut chain = pattern.chain.clone();
         // Both base64 alphabets decode alike; name the one the encoded text actually uses.
         if let Some(first) = chain.first_mut()
             && matches!(first, Encoding::Base64 | Encoding::Base64Url)
         {
-            let text = &input[offset.min(input.len())..end.min(input.len())];
+            let end = m.offset + m.length;
+            let text = &input[m.offset.min(input.len())..end.min(input.len())];
             if text.iter().any(|c| matches!(c, b'-' | b'_')) {
                 *first = Encoding::Base64Url;
             } else if text.iter().any(|c| matches!(c, b'+' | b'/')) {
@@ -533,15 +671,125 @@ impl Scanner {
             let names: Vec<&str> = chain.iter().map(|e| e.name()).collect();
             names.join(">")
         };
-        Some(Finding {
-            offset,
-            length: end - offset,
+        Finding {
+            offset: m.offset,
+            length: m.length,
             kind: Kind::Secret,
             id: self.secrets[pattern.secret].id.clone(),
-            partial: matched < secret.len(),
+            partial: m.partial,
             encoding,
-        })
+        }
     }
+}
+
+/// An encoding chain that writes each byte of a secret as the same number of input bytes, in
+/// step: raw text, hex, and UTF-16 of ASCII. A match in one of these covers exactly `width`
+/// input bytes per secret byte, which [`Scanner::candidate`] uses to skip repeated work.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Unit {
+    Raw = 0,
+    Hex = 1,
+    Utf16Le = 2,
+    Utf16Be = 3,
+}
+
+impl Unit {
+    /// Slots per secret in [`Scanner::candidate`]'s `runs`: per unit, one per phase of a
+    /// two-byte unit (hex of zeros reads as hex at every offset, odd and even).
+    const SLOTS: usize = 8;
+
+    /// The slot of the last whole match of `secret` in this unit, at `t`'s phase.
+    fn slot(self, secret: usize, t: usize) -> usize {
+        secret * Unit::SLOTS + 2 * self as usize + t % self.width()
+    }
+
+    fn of(chain: &[Encoding], secret: &[u8]) -> Option<Unit> {
+        match chain {
+            [] => Some(Unit::Raw),
+            [Encoding::Hex] => Some(Unit::Hex),
+            [Encoding::Utf16Le] if secret.is_ascii() => Some(Unit::Utf16Le),
+            [Encoding::Utf16Be] if secret.is_ascii() => Some(Unit::Utf16Be),
+            _ => None,
+        }
+    }
+
+    fn width(self) -> usize {
+        if self == Unit::Raw { 1 } else { 2 }
+    }
+
+    /// Whether `encoded` (`width` bytes per byte) is `plain` in this encoding, as the
+    /// decoder reads it (hex digits in either case).
+    fn reads_as(self, encoded: &[u8], plain: &[u8]) -> bool {
+        if encoded.len() != plain.len() * self.width() {
+            return false;
+        }
+        match self {
+            Unit::Raw => encoded == plain,
+            Unit::Hex => encoded.chunks_exact(2).zip(plain).all(|(pair, &b)| {
+                hex_value(pair[0]).zip(hex_value(pair[1])) == Some((b >> 4, b & 15))
+            }),
+            Unit::Utf16Le => encoded
+                .chunks_exact(2)
+                .zip(plain)
+                .all(|(u, &b)| u == [b, 0]),
+            Unit::Utf16Be => encoded
+                .chunks_exact(2)
+                .zip(plain)
+                .all(|(u, &b)| u == [0, b]),
+        }
+    }
+}
+
+/// How far around a candidate the verifier decodes for a secret of `n` bytes in `chain`: the
+/// longest the chain writes it, a sixteenth more for line breaks inside base64 (MIME and PEM
+/// break every 64 or 76 characters), plus 64. A window
+/// sized for the longest secret in the deepest chain made every candidate of a short secret
+/// decode hundreds of bytes, at every position of a low-entropy run.
+fn chain_window(chain: &[Encoding], n: usize) -> usize {
+    let (num, den) = chain
+        .iter()
+        .fold((1usize, 1usize), |(num, den), e| match e {
+            Encoding::Base64 | Encoding::Base64Url => (num * 4, den * 3),
+            Encoding::JsonEscape => (num * 6, den),
+            _ => (num * 2, den),
+        });
+    let longest = (n * num).div_ceil(den);
+    longest + longest / 16 + 64
+}
+
+/// The last region a verifier decoded, kept for the next candidate: the anchors of one secret
+/// that a low-entropy run matches at one position (`AAAA…` holds the same block at several
+/// offsets of the secret) all decode the same region in the same chain.
+#[derive(Debug, Default)]
+struct ViewCache {
+    /// The text decoded (its address and length), the region and the chain.
+    key: Option<(usize, usize, usize, usize, Vec<Encoding>)>,
+    view: Decoded,
+}
+
+impl ViewCache {
+    fn view(&mut self, input: &[u8], lo: usize, hi: usize, chain: &[Encoding]) -> &Decoded {
+        let same = self.key.as_ref().is_some_and(|(p, n, l, h, c)| {
+            (*p, *n, *l, *h) == (input.as_ptr() as usize, input.len(), lo, hi) && c == chain
+        });
+        if !same {
+            let mut view = encoding::decode(chain[0], &input[lo..hi], lo);
+            for inner in &chain[1..] {
+                view = encoding::decode(*inner, &view.bytes, 0).through(&view);
+            }
+            self.view = view;
+            self.key = Some((input.as_ptr() as usize, input.len(), lo, hi, chain.to_vec()));
+        }
+        &self.view
+    }
+}
+
+/// A verified candidate before it is named: where it lies in the text it was verified in.
+#[derive(Debug, Clone, Copy)]
+struct Match {
+    offset: usize,
+    length: usize,
+    partial: bool,
 }
 
 /// How many leading bytes `a` and `b` share (compared eight at a time: a long run of a
@@ -572,61 +820,58 @@ fn common_suffix(a: &[u8], b: &[u8]) -> usize {
     i
 }
 
-/// Keeps, for each secret or rule, one finding per cluster of overlapping findings with the same
-/// id: the partial literal runs between `%2E`s of a percent-encoded token, UTF-16BE seen one byte
-/// into UTF-16LE text, a rule match found again from inside a token by the next piece, or a
-/// partial match that starts in the text just before the whole secret, are the same leak. Two
-/// leaks of one secret cannot share bytes. The finding kept is the most complete one: whole over
-/// partial, then the longest, then the earliest. (ASCII in UTF-16 framed by more UTF-16 text
-/// reads as either byte order one byte apart, at equal length; the earlier reading is named.)
-/// Returns findings sorted by offset.
-fn drop_contained(found: Vec<Finding>) -> Vec<Finding> {
-    let mut clusters = Clusters::default();
-    clusters.extend(found);
-    clusters.settled(usize::MAX)
-}
-
-/// The clusters of [`drop_contained`], built as findings arrive, window by window: a stream can
-/// hand over a cluster's finding as soon as no later window can add to that cluster.
+/// The findings of one id that overlap, seen so far: where they start and end together, and the
+/// most complete of them, the one a report names.
 ///
-/// Findings are kept per id in offset order. Given a frontier (no finding still to come starts
-/// before it), a cluster that ends at or before the frontier is settled; settled findings are
-/// handed over in offset order, and only once no unsettled cluster starts before them, so the
-/// findings come out exactly as [`drop_contained`] returns them for the whole input. The part of
-/// an unsettled cluster before the frontier is folded into its start, end and most complete
-/// finding (every finding still to come sorts after it), so a cluster that runs on for
-/// gigabytes holds three values, not its findings.
-#[derive(Debug, Default)]
-pub struct Clusters {
-    /// Per id: the folded start of its unsettled cluster, and the findings after it.
-    pending: BTreeMap<String, (Option<Fold>, BTreeSet<Finding>)>,
-    /// Settled findings not yet handed over, by (offset, id).
-    ready: BTreeSet<(usize, String, Finding)>,
-}
-
-/// The findings of a cluster seen so far: where it starts and ends, and its most complete one.
-#[derive(Debug, Clone)]
-struct Fold {
+/// Clusters: the partial literal runs between `%2E`s of a percent-encoded token, UTF-16BE seen
+/// one byte into UTF-16LE text, a rule match found again from inside a token by the next piece,
+/// or a partial match that starts in the text just before the whole secret, are the same leak.
+/// Two leaks of one secret cannot share bytes. The finding kept is the most complete one: whole
+/// over partial, then the longest, then the earliest. (ASCII in UTF-16 framed by more UTF-16
+/// text reads as either byte order one byte apart, at equal length; the earlier reading is
+/// named.)
+///
+/// A fold's findings are connected (each overlaps the others' union), so its stretch
+/// `[start, reach)` is one interval, and a finding overlaps the stretch exactly when it overlaps
+/// one of them: folds merge as their findings would, whatever order they were made in.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Fold {
     start: usize,
     reach: usize,
     best: Finding,
 }
 
 impl Fold {
-    fn new(f: &Finding) -> Fold {
+    fn new(f: Finding) -> Fold {
         Fold {
             start: f.offset,
             reach: f.offset + f.length,
-            best: f.clone(),
+            best: f,
         }
     }
 
-    /// Adds a finding of the cluster, in any order.
-    fn join(&mut self, f: &Finding) {
-        self.start = self.start.min(f.offset);
-        self.reach = self.reach.max(f.offset + f.length);
-        if completeness(f) > completeness(&self.best) {
-            self.best = f.clone();
+    /// The finding a report names.
+    pub fn best(&self) -> &Finding {
+        &self.best
+    }
+
+    /// Moves the fold by `by` bytes (a window's findings to input offsets).
+    pub fn shift(&mut self, by: usize) {
+        self.start += by;
+        self.reach += by;
+        self.best.offset += by;
+    }
+
+    fn overlaps(&self, start: usize, reach: usize) -> bool {
+        start < self.reach && self.start < reach
+    }
+
+    /// Adds an overlapping fold, in any order.
+    fn merge(&mut self, other: &Fold) {
+        self.start = self.start.min(other.start);
+        self.reach = self.reach.max(other.reach);
+        if completeness(&other.best) > completeness(&self.best) {
+            self.best = other.best.clone();
         }
     }
 }
@@ -637,17 +882,110 @@ fn completeness(f: &Finding) -> (bool, usize, std::cmp::Reverse<usize>, &Finding
     (!f.partial, f.length, std::cmp::Reverse(f.offset), f)
 }
 
+/// Folds findings as a scan makes them: per key (a secret's or a rule's index), the open fold
+/// takes every finding that overlaps it, and one that does not closes it. A scan's findings come
+/// mostly in order of position, so a run of a million overlapping findings is one fold, not a
+/// million findings.
+#[derive(Debug, Default)]
+struct Folder {
+    open: Vec<Option<Fold>>,
+    closed: Vec<Fold>,
+}
+
+impl Folder {
+    fn new(keys: usize) -> Folder {
+        Folder {
+            open: vec![None; keys],
+            closed: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, key: usize, f: Finding) {
+        let m = Match {
+            offset: f.offset,
+            length: f.length,
+            partial: f.partial,
+        };
+        self.push_with(key, &m, || f);
+    }
+
+    /// Folds a match, naming it (`name`, which allocates) only when it opens a fold or may be
+    /// the fold's most complete finding.
+    fn push_with(&mut self, key: usize, m: &Match, name: impl FnOnce() -> Finding) {
+        let (start, reach) = (m.offset, m.offset + m.length);
+        match &mut self.open[key] {
+            Some(fold) if fold.overlaps(start, reach) => {
+                fold.start = fold.start.min(start);
+                fold.reach = fold.reach.max(reach);
+                let best = &fold.best;
+                let rank = |partial: bool, length: usize, offset: usize| {
+                    (!partial, length, std::cmp::Reverse(offset))
+                };
+                if rank(m.partial, m.length, m.offset)
+                    >= rank(best.partial, best.length, best.offset)
+                {
+                    let f = name();
+                    if completeness(&f) > completeness(&fold.best) {
+                        fold.best = f;
+                    }
+                }
+            }
+            slot => {
+                if let Some(done) = slot.replace(Fold::new(name())) {
+                    self.closed.push(done);
+                }
+            }
+        }
+    }
+
+    /// Whether a finding of at most `longest` bytes lying in `[lo, hi)` would change nothing in
+    /// the open fold of `key`: the fold already covers `[lo, hi)`, and its most complete finding
+    /// is whole and either longer, or as long and earlier.
+    fn holds(&self, key: usize, lo: usize, hi: usize, longest: usize) -> bool {
+        self.open[key].as_ref().is_some_and(|fold| {
+            let best = &fold.best;
+            fold.start <= lo
+                && hi <= fold.reach
+                && !best.partial
+                && (best.length > longest || (best.length == longest && best.offset < lo))
+        })
+    }
+
+    fn finish(mut self) -> Vec<Fold> {
+        self.closed.extend(self.open.into_iter().flatten());
+        self.closed
+    }
+}
+
+/// Merges the folds of a scan into clusters, window by window, keeping one finding per cluster
+/// of overlapping findings with the same id ([`Fold`]): a stream can hand over a cluster's
+/// finding as soon as no later window can add to that cluster.
+///
+/// Folds are kept per id in order of their start. Given a frontier (no fold still to come starts
+/// before it), a cluster that ends at or before the frontier is settled; settled findings are
+/// handed over in offset order, and only once no unsettled cluster starts before them, so the
+/// findings come out exactly as a scan of the whole input returns them. The part of an
+/// unsettled cluster before the frontier is folded into one [`Fold`] (every fold still to come
+/// sorts after it), so a cluster that runs on for gigabytes holds three values, not its findings.
+#[derive(Debug, Default)]
+pub struct Clusters {
+    /// Per id: the folded start of its unsettled cluster, and the folds after it.
+    pending: BTreeMap<String, (Option<Fold>, BTreeSet<Fold>)>,
+    /// Settled findings not yet handed over, by (offset, id).
+    ready: BTreeSet<(usize, String, Finding)>,
+}
+
 impl Clusters {
-    /// Adds findings of any window, in any order, none before the last frontier given to
-    /// [`Clusters::settled`]; a finding seen twice counts once.
-    pub fn extend(&mut self, found: impl IntoIterator<Item = Finding>) {
+    /// Adds the folds of any window, in any order, none starting before the last frontier given
+    /// to [`Clusters::settled`]; a fold seen twice counts once.
+    pub fn extend(&mut self, found: impl IntoIterator<Item = Fold>) {
         for f in found {
-            match self.pending.get_mut(&f.id) {
+            match self.pending.get_mut(&f.best.id) {
                 Some((_, set)) => {
                     set.insert(f);
                 }
                 None => {
-                    let id = f.id.clone();
+                    let id = f.best.id.clone();
                     self.pending.insert(id, (None, BTreeSet::from([f])));
                 }
             }
@@ -655,37 +993,37 @@ impl Clusters {
     }
 
     /// Hands over, sorted by offset (then id), every settled finding that no finding yet to come
-    /// can precede, when no finding still to come starts before `frontier`. `usize::MAX` settles
+    /// can precede, when no fold still to come starts before `frontier`. `usize::MAX` settles
     /// everything.
     pub fn settled(&mut self, frontier: usize) -> Vec<Finding> {
         // Where the earliest unsettled cluster starts: nothing at or after it is handed over.
         let mut hold = frontier;
         for (prefix, set) in self.pending.values_mut() {
-            // The cluster being built, and its findings while it may still have to be kept as
-            // findings (it started at or after the frontier).
+            // The cluster being built, and its folds while it may still have to be kept as
+            // folds (it started at or after the frontier).
             let mut cur: Option<Fold> = prefix.take();
-            let mut members: Vec<Finding> = Vec::new();
-            let mut rest: Vec<Finding> = Vec::new();
+            let mut members: Vec<Fold> = Vec::new();
+            let mut rest: Vec<Fold> = Vec::new();
             for f in std::mem::take(set) {
                 if !rest.is_empty() {
                     rest.push(f);
                     continue;
                 }
                 match &mut cur {
-                    Some(c) if f.offset < c.reach => {
-                        c.join(&f);
+                    Some(c) if f.start < c.reach => {
+                        c.merge(&f);
                         members.push(f);
                     }
                     Some(c) if c.reach <= frontier => {
                         self.ready
                             .insert((c.best.offset, c.best.id.clone(), c.best.clone()));
-                        cur = Some(Fold::new(&f));
+                        cur = Some(f.clone());
                         members = vec![f];
                     }
                     // This cluster is unsettled, so is every later one: keep them as they are.
                     Some(_) => rest.push(f),
                     None => {
-                        cur = Some(Fold::new(&f));
+                        cur = Some(f.clone());
                         members = vec![f];
                     }
                 }
@@ -698,10 +1036,10 @@ impl Clusters {
                 Some(c) => {
                     hold = hold.min(c.start);
                     if c.start < frontier {
-                        // Every finding still to come sorts after all of this cluster's start.
+                        // Every fold still to come sorts after all of this cluster's start.
                         *prefix = Some(c);
                     } else {
-                        // A finding still to come may sort before this cluster: keep its parts.
+                        // A fold still to come may sort before this cluster: keep its parts.
                         set.extend(members);
                     }
                 }
@@ -724,19 +1062,9 @@ impl Clusters {
     pub fn earliest(&self) -> Option<usize> {
         let pending = self.pending.values().flat_map(|(prefix, set)| {
             let folded = prefix.iter().flat_map(|c| [c.start, c.best.offset]);
-            folded.chain(set.first().map(|f| f.offset))
+            folded.chain(set.first().map(|f| f.start))
         });
         pending.chain(self.ready.first().map(|r| r.0)).min()
-    }
-}
-
-impl Decoded {
-    /// A view of raw bytes as themselves.
-    fn identity(bytes: &[u8], base: usize) -> Decoded {
-        Decoded {
-            bytes: bytes.to_vec(),
-            offsets: (base..=base + bytes.len()).collect(),
-        }
     }
 }
 
@@ -763,8 +1091,21 @@ impl Batch {
 
 /// The decoded position of `anchor` whose input offset is nearest to the hit at `at` (a base64
 /// core may start a group or two after the anchor's first byte).
+///
+/// The decoded bytes whose offset is `at` itself (nearest of all) are tried first: on a
+/// low-entropy run the anchor occurs at every position, and searching the whole view for the
+/// nearest one cost as much as decoding it. The first of them that holds the anchor is what the
+/// full search would pick (the earliest of the nearest).
 fn locate(view: &Decoded, anchor: &[u8], at: usize) -> Option<usize> {
-    memchr::memmem::find_iter(&view.bytes, anchor).min_by_key(|&q| view.offsets[q].abs_diff(at))
+    let offsets = &view.offsets[..view.bytes.len()];
+    let first = offsets.partition_point(|&o| o < at);
+    let exact = offsets[first..].iter().take_while(|&&o| o == at).count();
+    (first..first + exact)
+        .find(|&q| view.bytes[q..].starts_with(anchor))
+        .or_else(|| {
+            memchr::memmem::find_iter(&view.bytes, anchor)
+                .min_by_key(|&q| view.offsets[q].abs_diff(at))
+        })
 }
 
 /// Where to start decoding so that `at` is on a unit boundary of `enc` (base64 groups of four
@@ -809,6 +1150,9 @@ fn region_start(enc: Encoding, input: &[u8], at: usize, window: usize) -> usize 
     }
 }
 
+/// The longest view region decoded at once, unless a finding may be longer ([`view_regions`]).
+const REGION_CAP: usize = 64 * 1024;
+
 /// Regions around the markers of a mixed-escape encoding whose marker lies in `[start, end)`,
 /// merged when they overlap. A region stops at a line break or at `window` bytes from a marker.
 fn view_regions(
@@ -850,6 +1194,15 @@ fn view_regions(
         let hi_cap = (m + window).min(input.len());
         let hi = memchr::memchr(b'\n', &input[m..hi_cap]).map_or(hi_cap, |n| m + n);
         match regions.last_mut() {
+            // A region grows no longer than REGION_CAP (a run of escapes with no line break
+            // would be decoded whole, nine bytes of memory per input byte); the next one
+            // starts `2 * window` bytes before the end of the last, so a finding of up to
+            // `window` bytes that crosses the cut lies whole in one of them, past the few
+            // bytes a decoder started inside an escape garbles.
+            Some(last) if lo <= last.1 && hi - last.0 > REGION_CAP.max(4 * window) => {
+                let next = last.1.saturating_sub(2 * window).max(last.0 + 1);
+                regions.push((next, hi));
+            }
             Some(last) if lo <= last.1 => last.1 = last.1.max(hi),
             _ => regions.push((lo, hi)),
         }

@@ -25,7 +25,7 @@ use std::sync::mpsc::{self, TryRecvError};
 
 use rayon::prelude::*;
 
-use super::scan::{Clusters, Finding, Scanner};
+use super::scan::{Clusters, Finding, Fold, Scanner};
 use crate::strict_json::Position;
 
 /// Bytes a reader thread asks for in one read.
@@ -161,24 +161,26 @@ impl<'s> StreamScan<'s> {
             .map(|s| (s, (s + window).min(end)))
             .collect();
         let (scanner, buf) = (self.scanner, &self.buf);
-        let mut raw: Vec<Finding> = ranges
+        let mut raw: Vec<Fold> = ranges
             .par_iter()
             .flat_map_iter(|&(s, e)| scanner.scan_range(buf, s, e))
             .collect();
-        raw.sort_by_key(|f| f.offset);
+        // Only a fold's most complete finding can be handed over: its line is the one counted.
+        raw.sort_by_key(|f| f.best().offset);
         let mut lines = self.lines;
         let mut counted = 0;
         for f in &mut raw {
-            let at = f.offset;
+            let at = f.best().offset;
             lines.advance(&buf[counted..at]);
             counted = at;
-            f.offset += self.base;
+            f.shift(self.base);
+            let offset = f.best().offset;
             self.positions.insert(
-                f.offset,
+                offset,
                 Position {
                     line: lines.line,
-                    column: f.offset - lines.line_start + 1,
-                    offset: f.offset,
+                    column: offset - lines.line_start + 1,
+                    offset,
                 },
             );
         }

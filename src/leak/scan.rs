@@ -578,12 +578,12 @@ impl Scanner {
         if let [Encoding::Base64 | Encoding::Base64Url] = pattern.chain[..] {
             // Each byte of a match starts at its quad's first character, so a match lies within
             // whole quads around the anchor's core, and a whole one is at most
-            // 4·⌊(n + 2) / 3⌋ characters long. Line breaks inside would stretch it: then it is
+            // 4·⌈n / 3⌉ characters long. Line breaks inside would stretch it: then it is
             // verified.
             let k = pattern.anchor_at;
             let lo = at.saturating_sub(4 * (k / 3 + 2));
             let hi = at + 4 * ((n - k) / 3 + 2);
-            if out.holds(pattern.secret, lo, hi, 4 * ((n + 2) / 3))
+            if out.holds(pattern.secret, lo, hi, 4 * n.div_ceil(3))
                 && memchr::memchr2(b'\n', b'\r', &input[lo..hi.min(input.len())]).is_none()
             {
                 return;

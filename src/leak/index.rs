@@ -57,11 +57,14 @@ type Table = HashMap<u64, Vec<(u32, u8)>, BuildHasherDefault<KeyHasher>>;
 #[derive(Debug, Clone)]
 pub struct Index {
     filter: Box<[u64; FILTER_WORDS]>,
-    /// Window → (pattern id, the window's offset in the pattern).
+    /// Window → (distinct pattern, the window's offset in the pattern).
     by_window: Table,
-    /// Patterns of exactly [`PREFIX`] bytes, searched for one by one.
+    /// Distinct patterns of exactly [`PREFIX`] bytes, searched for one by one.
     short: Vec<(memchr::memmem::Finder<'static>, u32)>,
-    patterns: Vec<Vec<u8>>,
+    /// The distinct patterns' bytes, and the ids of the patterns that have them: the anchors of
+    /// a periodic secret (`AAAA…`) are one string, compared once per probe, not once per anchor.
+    distinct: Vec<Vec<u8>>,
+    owners: Vec<Vec<u32>>,
 }
 
 /// The filter word of a window and the two bits it sets there: a Bloom filter with two hashes
@@ -107,7 +110,23 @@ impl Index {
         let mut filter = Box::new([0u64; FILTER_WORDS]);
         let mut by_window = Table::default();
         let mut short = Vec::new();
+        let mut seen: HashMap<&[u8], u32> = HashMap::new();
+        let mut distinct: Vec<Vec<u8>> = Vec::new();
+        let mut owners: Vec<Vec<u32>> = Vec::new();
         for (id, p) in patterns.iter().enumerate() {
+            if p.len() < PREFIX {
+                continue;
+            }
+            if let Some(&d) = seen.get(p.as_slice()) {
+                owners[d as usize].push(id as u32);
+                continue;
+            }
+            let d = distinct.len() as u32;
+            seen.insert(p, d);
+            distinct.push(p.clone());
+            owners.push(vec![id as u32]);
+        }
+        for (id, p) in distinct.iter().enumerate() {
             if p.len() == PREFIX {
                 short.push((memchr::memmem::Finder::new(p).into_owned(), id as u32));
                 continue;
@@ -133,7 +152,8 @@ impl Index {
             filter,
             by_window,
             short,
-            patterns,
+            distinct,
+            owners,
         }
     }
 
@@ -162,7 +182,9 @@ impl Index {
         self.probe(hay, from, to, &mut |at, id| hits.push((at, id)));
         for (finder, id) in &self.short {
             let region = &hay[from..(to + PREFIX - 1).min(hay.len())];
-            hits.extend(finder.find_iter(region).map(|at| (from + at, *id)));
+            for at in finder.find_iter(region) {
+                hits.extend(self.owners[*id as usize].iter().map(|&o| (from + at, o)));
+            }
         }
         hits.sort_unstable();
         for (at, id) in hits {
@@ -200,8 +222,10 @@ impl Index {
                 let Some(at) = q.checked_sub(usize::from(shift)) else {
                     continue;
                 };
-                if at >= from && at < to && starts_with(&hay[at..], &self.patterns[id as usize]) {
-                    on(at, id);
+                if at >= from && at < to && starts_with(&hay[at..], &self.distinct[id as usize]) {
+                    for &owner in &self.owners[id as usize] {
+                        on(at, owner);
+                    }
                 }
             }
         }

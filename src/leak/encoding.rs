@@ -364,6 +364,30 @@ pub fn json_escape_all(raw: &[u8], upper: bool) -> Option<Vec<u8>> {
     Some(out)
 }
 
+/// `%XX` for every byte, in lower or upper case hex.
+pub fn percent_all(raw: &[u8], upper: bool) -> Vec<u8> {
+    let digits = hex(raw, upper);
+    digits
+        .chunks_exact(2)
+        .flat_map(|pair| [b'%', pair[0], pair[1]])
+        .collect()
+}
+
+/// An HTML numeric entity for every byte: decimal (`&#65;`) when `hex_upper` is `None`, else
+/// hexadecimal (`&#x41;`) in that case.
+pub fn html_all(raw: &[u8], hex_upper: Option<bool>) -> Vec<u8> {
+    let mut out = Vec::with_capacity(raw.len() * 6);
+    for &b in raw {
+        let entity = match hex_upper {
+            None => format!("&#{b};"),
+            Some(false) => format!("&#x{b:x};"),
+            Some(true) => format!("&#x{b:X};"),
+        };
+        out.extend_from_slice(entity.as_bytes());
+    }
+    out
+}
+
 pub fn hex(raw: &[u8], upper: bool) -> Vec<u8> {
     crate::digest::hex(raw, upper).into_bytes()
 }

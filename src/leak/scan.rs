@@ -175,14 +175,21 @@ impl ScannerBuilder {
                 }
             }
         }
-        let automaton = Index::new(patterns);
         let longest = secrets.iter().map(|s| s.bytes.len()).max().unwrap_or(0);
+        // The widest any chain writes the longest secret (twelve bytes a byte: hex of `\u`
+        // escapes), so a stream's context holds every encoded match.
+        let window = meta
+            .iter()
+            .map(|p| chain_window(&p.chain, longest))
+            .max()
+            .unwrap_or(0);
+        let automaton = Index::new(patterns);
         Ok(Scanner {
             secrets,
             automaton,
             patterns: meta,
             rules: self.rules,
-            window: 8 * longest + 64,
+            window,
         })
     }
 }
@@ -237,36 +244,61 @@ struct Pattern {
     chain: Vec<Encoding>,
 }
 
-/// Every fixed encoding of an anchor block, with its chain.
+/// Every fixed encoding of an anchor block, with its chain: the block itself, each one-layer
+/// encoding of it ([`inner_layers`]), and each of those inside hex, UTF-16 or base64 (two deep,
+/// any order: base64 of UTF-16LE as PowerShell writes it, hex of hex, base64 of percent…).
+/// Escapes inside escapes (`%5Cu0041`) are found by views of views instead.
 fn encoded_blocks(block: &[u8]) -> Vec<(Vec<u8>, Vec<Encoding>)> {
     use Encoding::*;
     let mut out: Vec<(Vec<u8>, Vec<Encoding>)> = vec![(block.to_vec(), vec![])];
-    for upper in [false, true] {
-        out.push((encoding::hex(block, upper), vec![Hex]));
-    }
-    for little in [true, false] {
-        if let Some(wide) = encoding::utf16(block, little) {
-            out.push((wide, vec![if little { Utf16Le } else { Utf16Be }]));
-        }
-    }
-    for (url, enc) in [(false, Base64), (true, Base64Url)] {
-        for (core, _) in encoding::base64_cores(block, url) {
-            for upper in [false, true] {
-                out.push((encoding::hex(&core, upper), vec![Hex, enc]));
-            }
-            out.push((core, vec![enc]));
+    for (text, enc) in inner_layers(block) {
+        if matches!(enc, Hex | Utf16Le | Utf16Be | Base64 | Base64Url) {
+            out.push((text.clone(), vec![enc]));
         }
         for upper in [false, true] {
-            if let Some(escaped) = encoding::json_escape_all(block, upper) {
-                for (core, _) in encoding::base64_cores(&escaped, url) {
-                    out.push((core, vec![enc, JsonEscape]));
-                }
+            out.push((encoding::hex(&text, upper), vec![Hex, enc]));
+        }
+        for (little, outer) in [(true, Utf16Le), (false, Utf16Be)] {
+            if let Some(wide) = encoding::utf16(&text, little) {
+                out.push((wide, vec![outer, enc]));
+            }
+        }
+        for (url, outer) in [(false, Base64), (true, Base64Url)] {
+            for (core, _) in encoding::base64_cores(&text, url) {
+                out.push((core, vec![outer, enc]));
             }
         }
     }
+    out.retain(|(bytes, _)| bytes.len() > super::index::PREFIX);
     out.sort();
     out.dedup_by(|a, b| a.0 == b.0);
     out
+}
+
+/// The one-layer encodings of a block that another layer may wrap: hex and UTF-16 (both
+/// cases, both byte orders), base64 cores (both alphabets, three alignments), and every byte
+/// escaped as `\u`, `%XX` or an HTML entity.
+fn inner_layers(block: &[u8]) -> Vec<(Vec<u8>, Encoding)> {
+    use Encoding::*;
+    let mut layers = Vec::new();
+    for upper in [false, true] {
+        layers.push((encoding::hex(block, upper), Hex));
+        layers.extend(encoding::json_escape_all(block, upper).map(|t| (t, JsonEscape)));
+        layers.push((encoding::percent_all(block, upper), Percent));
+        layers.push((encoding::html_all(block, Some(upper)), HtmlEntity));
+    }
+    layers.push((encoding::html_all(block, None), HtmlEntity));
+    for (little, enc) in [(true, Utf16Le), (false, Utf16Be)] {
+        layers.extend(encoding::utf16(block, little).map(|t| (t, enc)));
+    }
+    for (url, enc) in [(false, Base64), (true, Base64Url)] {
+        for (core, _) in encoding::base64_cores(block, url) {
+            layers.push((core, enc));
+        }
+    }
+    layers.sort();
+    layers.dedup();
+    layers
 }
 
 /// Encodings whose escapes mix with raw text, found through views around their markers.
@@ -275,6 +307,13 @@ const VIEWS: [Encoding; 4] = [
     Encoding::Percent,
     Encoding::HtmlEntity,
     Encoding::Invisible,
+];
+
+/// The views that nest inside a view ([`Scanner::scan_nested_views`]).
+const NESTED_VIEWS: [Encoding; 3] = [
+    Encoding::JsonEscape,
+    Encoding::Percent,
+    Encoding::HtmlEntity,
 ];
 
 /// A built scanner: immutable, shared by all threads.
@@ -412,7 +451,8 @@ impl Scanner {
             batch.clear();
             for (rs, re) in view_regions(view, input, start, end, around) {
                 encoding::decode_into(view, &input[rs..re], rs, &mut decoded);
-                self.scan_view(input, &decoded, view, &mut hits, out);
+                self.scan_view(input, &decoded, None, view.name(), &mut hits, out);
+                self.scan_nested_views(&decoded, view, around, &mut hits, out);
                 if !self.rules.is_empty() {
                     batch.append(&decoded.bytes, (rs, re));
                 }
@@ -477,11 +517,15 @@ impl Scanner {
     }
 
     /// Scans a decoded view with the automaton; keeps findings that really needed the decoding.
+    ///
+    /// `parent` is the text the view was decoded from; `outer`, for a view of a view, maps
+    /// offsets in `parent` to the input.
     fn scan_view(
         &self,
-        input: &[u8],
+        parent: &[u8],
         view: &Decoded,
-        enc: Encoding,
+        outer: Option<&Decoded>,
+        name: &str,
         hits: &mut Vec<(usize, u32)>,
         out: &mut Folder,
     ) {
@@ -502,19 +546,48 @@ impl Scanner {
             };
             let mut f = self.name(&view.bytes, m, pattern);
             let (s, e) = (f.offset, f.offset + f.length);
-            let (is, ie) = (view.offsets[s], view.offsets[e]);
-            // Nothing was decoded inside the match: the raw scan reports it.
-            if ie - is == e - s && input[is..ie] == view.bytes[s..e] {
+            let (mut is, mut ie) = (view.offsets[s], view.offsets[e]);
+            // Nothing was decoded inside the match: the scan of the parent reports it.
+            if ie - is == e - s && parent[is..ie] == view.bytes[s..e] {
                 continue;
+            }
+            if let Some(outer) = outer {
+                (is, ie) = (outer.offsets[is], outer.offsets[ie]);
             }
             f.offset = is;
             f.length = ie - is;
             f.encoding = if f.encoding == "literal" {
-                enc.name().to_owned()
+                name.to_owned()
             } else {
-                format!("{}>{}", enc.name(), f.encoding)
+                format!("{name}>{}", f.encoding)
             };
             out.push(pattern.secret, f);
+        }
+    }
+
+    /// Views of a view: escapes inside escapes (`%5Cu0041`, percent of `\u`; `\u0025`, `\u` of
+    /// percent; entities of either), found where the decoded text of the first view holds the
+    /// second view's markers. Only the mixed-escape views nest here: a fixed encoding inside
+    /// a view is found by the automaton in the view itself.
+    fn scan_nested_views(
+        &self,
+        first: &Decoded,
+        enc: Encoding,
+        around: usize,
+        hits: &mut Vec<(usize, u32)>,
+        out: &mut Folder,
+    ) {
+        if self.automaton.is_empty() || enc == Encoding::Invisible {
+            return;
+        }
+        let mut inner = Decoded::default();
+        for second in NESTED_VIEWS {
+            let regions = view_regions(second, &first.bytes, 0, first.bytes.len(), around);
+            for (rs, re) in regions {
+                encoding::decode_into(second, &first.bytes[rs..re], rs, &mut inner);
+                let name = format!("{}>{}", enc.name(), second.name());
+                self.scan_view(&first.bytes, &inner, Some(first), &name, hits, out);
+            }
         }
     }
 
@@ -628,8 +701,16 @@ impl Scanner {
             let window = chain_window(&pattern.chain, secret.len()).min(self.window);
             let lo = region_start(outer, input, at, window);
             let hi = (at + window).min(input.len());
-            let view = cache.view(input, lo, hi, &pattern.chain);
-            let q = locate(view, anchor, at)?;
+            let first = cache.view(input, lo, hi, pattern.chain[0]);
+            let nested;
+            let (view, q) = match pattern.chain[1..] {
+                [] => (first, locate(first, anchor, at)?),
+                [inner] => {
+                    nested = decode_inner(first, inner, anchor, at, window)?;
+                    (&nested.0, nested.1)
+                }
+                _ => return None,
+            };
             if view.bytes.get(q..q + alen) != Some(anchor) {
                 return None;
             }
@@ -750,7 +831,8 @@ fn chain_window(chain: &[Encoding], n: usize) -> usize {
         .iter()
         .fold((1usize, 1usize), |(num, den), e| match e {
             Encoding::Base64 | Encoding::Base64Url => (num * 4, den * 3),
-            Encoding::JsonEscape => (num * 6, den),
+            Encoding::JsonEscape | Encoding::HtmlEntity => (num * 6, den),
+            Encoding::Percent => (num * 3, den),
             _ => (num * 2, den),
         });
     let longest = (n * num).div_ceil(den);
@@ -762,26 +844,45 @@ fn chain_window(chain: &[Encoding], n: usize) -> usize {
 /// offsets of the secret) all decode the same region in the same chain.
 #[derive(Debug, Default)]
 struct ViewCache {
-    /// The text decoded (its address and length), the region and the chain.
-    key: Option<(usize, usize, usize, usize, Vec<Encoding>)>,
+    /// The text decoded (its address and length), the region and the encoding.
+    key: Option<(usize, usize, usize, usize, Encoding)>,
     view: Decoded,
 }
 
 impl ViewCache {
-    fn view(&mut self, input: &[u8], lo: usize, hi: usize, chain: &[Encoding]) -> &Decoded {
-        let same = self.key.as_ref().is_some_and(|(p, n, l, h, c)| {
-            (*p, *n, *l, *h) == (input.as_ptr() as usize, input.len(), lo, hi) && c == chain
-        });
-        if !same {
-            let mut view = encoding::decode(chain[0], &input[lo..hi], lo);
-            for inner in &chain[1..] {
-                view = encoding::decode(*inner, &view.bytes, 0).through(&view);
-            }
-            self.view = view;
-            self.key = Some((input.as_ptr() as usize, input.len(), lo, hi, chain.to_vec()));
+    fn view(&mut self, input: &[u8], lo: usize, hi: usize, enc: Encoding) -> &Decoded {
+        let key = (input.as_ptr() as usize, input.len(), lo, hi, enc);
+        if self.key != Some(key) {
+            encoding::decode_into(enc, &input[lo..hi], lo, &mut self.view);
+            self.key = Some(key);
         }
         &self.view
     }
+}
+
+/// Decodes the inner layer of a two-deep chain from `view` (the outer layer, decoded) and
+/// locates `anchor` in it. Where the inner text starts in the outer one is not known (base64
+/// of a JSON document holding a base64 token), so each alignment of the inner encoding's units
+/// around the hit is tried: four for base64, two for hex and UTF-16.
+fn decode_inner(
+    view: &Decoded,
+    inner: Encoding,
+    anchor: &[u8],
+    at: usize,
+    window: usize,
+) -> Option<(Decoded, usize)> {
+    let p0 = view.offsets[..view.bytes.len()].partition_point(|&o| o < at);
+    let base = region_start(inner, &view.bytes, p0, window);
+    let units = match inner {
+        Encoding::Base64 | Encoding::Base64Url => 4,
+        Encoding::Hex | Encoding::Utf16Le | Encoding::Utf16Be => 2,
+        _ => 1,
+    };
+    (base..(base + units).min(view.bytes.len())).find_map(|s| {
+        let decoded = encoding::decode(inner, &view.bytes[s..], s).through(view);
+        let q = locate(&decoded, anchor, at)?;
+        Some((decoded, q))
+    })
 }
 
 /// A verified candidate before it is named: where it lies in the text it was verified in.

@@ -1,0 +1,107 @@
+//! Secrets nested two deep in any order of any two encodings the scanner knows (issue #23
+//! point 2, SPEC 6.2): base64 of UTF-16LE (PowerShell's `-EncodedCommand`), UTF-16LE of base64,
+//! base64 of base64, base64 of hex, hex of hex, hex of UTF-16, `\u` of percent, percent of `\u`,
+//! base64 of percent, base64 of HTML entities, and every other ordered pair.
+//!
+//! The encoders here are written independently of the scanner's (the base64 crate and
+//! `format!`), so a test cannot pass by sharing a bug with the code it checks.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use sealprobe::leak::{Kind, ScannerBuilder};
+
+/// One layer, applied to every byte (the layer a tool that re-encodes a whole string adds).
+const LAYERS: [&str; 9] = [
+    "json",
+    "utf16le",
+    "utf16be",
+    "base64",
+    "base64url",
+    "hex",
+    "percent",
+    "html-dec",
+    "html-hex",
+];
+
+fn encode(layer: &str, text: &[u8], align: usize) -> Vec<u8> {
+    let each = |f: &dyn Fn(u8) -> String| text.iter().flat_map(|&c| f(c).into_bytes()).collect();
+    match layer {
+        "json" => each(&|c| format!("\\u{c:04x}")),
+        "utf16le" => text.iter().flat_map(|&c| [c, 0]).collect(),
+        "utf16be" => text.iter().flat_map(|&c| [0, c]).collect(),
+        "base64" | "base64url" => {
+            // `align` filler bytes before the text shift it within base64's 3-byte groups.
+            let mut framed = b"xyz"[..align % 3].to_vec();
+            framed.extend_from_slice(text);
+            let out = if layer == "base64" {
+                STANDARD.encode(&framed)
+            } else {
+                URL_SAFE_NO_PAD.encode(&framed)
+            };
+            out.into_bytes()
+        }
+        "hex" => each(&|c| format!("{c:02x}")),
+        "percent" => each(&|c| format!("%{c:02X}")),
+        "html-dec" => each(&|c| format!("&#{c};")),
+        "html-hex" => each(&|c| format!("&#x{c:x};")),
+        other => panic!("unknown layer {other}"),
+    }
+}
+
+const SECRET: &str = "sk_live_51HxQ2eZvKYlo2C0aBcDeFgHiJ";
+
+/// The pairs the scanner misses, as `outer>inner`.
+fn missed(align: usize) -> Vec<String> {
+    let scanner = ScannerBuilder::new().secret(SECRET).build().unwrap();
+    let id = sealprobe::leak::scan::fingerprint(SECRET.as_bytes());
+    let mut missed = Vec::new();
+    for outer in LAYERS {
+        for inner in LAYERS {
+            let nested = encode(outer, &encode(inner, SECRET.as_bytes(), align), align + 1);
+            let mut text = b"2026-12-05 job output: ".to_vec();
+            text.extend_from_slice(&nested);
+            text.extend_from_slice(b" done\n");
+            let found = scanner.scan(&text);
+            if !found
+                .iter()
+                .any(|f| f.kind == Kind::Secret && f.id == id && !f.partial)
+            {
+                missed.push(format!("{outer}>{inner}"));
+            }
+        }
+    }
+    missed
+}
+
+#[test]
+fn every_ordered_pair_of_encodings_is_found_whole() {
+    for align in 0..3 {
+        let missed = missed(align);
+        assert!(
+            missed.is_empty(),
+            "alignment {align}: {} of {} pairs missed: {missed:?}",
+            missed.len(),
+            LAYERS.len() * LAYERS.len()
+        );
+    }
+}
+
+/// The reviewer's list, by name, so a regression names the case people meet in practice.
+#[test]
+fn the_reviewers_two_deep_cases_are_found() {
+    let all = missed(0);
+    for pair in [
+        "base64>utf16le",
+        "utf16le>base64",
+        "base64>base64",
+        "base64>hex",
+        "hex>hex",
+        "hex>utf16le",
+        "json>percent",
+        "percent>json",
+        "base64>percent",
+        "base64>html-dec",
+    ] {
+        assert!(!all.contains(&pair.to_owned()), "{pair} is missed");
+    }
+}

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use super::{Exit, Ran, key, line, shown};
+use super::{Exit, Ran, key, line, now_or_clock, shown};
 use crate::decide::packet::OptionId;
 use crate::decide::{self, Decision};
 use crate::escape;
@@ -41,11 +41,7 @@ pub fn run(opts: &Options) -> Ran<Decision> {
             );
         }
     };
-    let now = opts.now.unwrap_or_else(|| {
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs())
-    });
+    let now = now_or_clock(opts.now);
     let mut stderr = Vec::new();
     let doc = match small_file::read(&Source::from_arg(&opts.packet), small_file::DEFAULT_LIMIT) {
         Ok(doc) => Some(doc),

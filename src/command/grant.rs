@@ -9,7 +9,7 @@
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
-use super::{Exit, Ran, shown};
+use super::{Exit, Ran, now_or_clock, shown};
 use crate::decide::packet::Packet;
 use crate::escape;
 use crate::small_file::{self, Source};
@@ -47,7 +47,7 @@ pub fn run(opts: &Options) -> Ran<Minted> {
     if opts.expires > MAX_EXPIRES {
         return Ran::usage("grant", "the expiry must be at most 12 digits");
     }
-    let now = opts.now.unwrap_or_else(clock);
+    let now = now_or_clock(opts.now);
     if opts.expires <= now {
         // A token is valid while now < expires (SPEC 4): this one never would be.
         return Ran::usage(
@@ -120,12 +120,6 @@ pub fn run(opts: &Options) -> Ran<Minted> {
         ),
         outcome: Some(Minted { action }),
     }
-}
-
-fn clock() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
 }
 
 /// Why `path` cannot take the grant, if it cannot: a symlink (with or without `--force`: the

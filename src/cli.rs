@@ -76,7 +76,7 @@ enum Command {
     },
     /// Mint a grant token for one action on one decision packet, into a file (mode 0600).
     #[command(
-        after_help = "The token is written only to --out, never to stdout or stderr.\n\nExample:\n  sealprobe grant --key-file grant.key --action dryrun --packet fix7.json --expires 1893456000 --out dryrun.grant"
+        after_help = "The token is written only to --out, never to stdout or stderr.\n\nExit status: 0 written; 1 the packet cannot be read or is not a valid packet, or --out exists (without --force), is a symlink or cannot be written; 2 usage error, a refused key file, an action outside the grammar or that no option of the packet requires, an expiry over 12 digits or not after now.\n\nExample:\n  sealprobe grant --key-file grant.key --action dryrun --packet fix7.json --expires 1893456000 --out dryrun.grant"
     )]
     Grant {
         /// Key file (at least 32 bytes, mode 0600).
@@ -88,16 +88,22 @@ enum Command {
         /// The decision packet the grant binds to (`-` for standard input).
         #[arg(long)]
         packet: PathBuf,
-        /// Expiry, Unix seconds.
+        /// Expiry, Unix seconds; must be after now.
         #[arg(long)]
         expires: u64,
-        /// Where to write the token (created with mode 0600).
+        /// The current time, Unix seconds (for tests; default: the clock).
+        #[arg(long)]
+        now: Option<u64>,
+        /// Where to write the token (created with mode 0600; never through a symlink).
         #[arg(long)]
         out: PathBuf,
+        /// Replace an existing regular file at --out.
+        #[arg(long)]
+        force: bool,
     },
     /// Decide a production decision packet: the selected option only if every rule holds, else HOLD.
     #[command(
-        after_help = "Exit status: 0 the selected option is authorized (and equals --expect), 1 the gate fell back to the default or --expect differs, 2 usage error.\n\nExample:\n  sealprobe decide --key-file grant.key --expect AUTHORIZE_PRODUCTION_DRYRUN_ONLY fix7.json"
+        after_help = "Exit status: 0 the selected option is authorized and is not the default (and equals --expect when given), or --expect names the verdict exactly; 1 otherwise: the gate fell back, the default was selected without --expect, --expect differs (a line says which was expected and which came out), or the packet could not be judged (--expect HOLD never matches the gate's own HOLD); 2 usage error.\n\nExample:\n  sealprobe decide --key-file grant.key --expect AUTHORIZE_PRODUCTION_DRYRUN_ONLY fix7.json"
     )]
     Decide {
         /// Key file to check grant tokens with.
@@ -106,7 +112,8 @@ enum Command {
         /// The current time, Unix seconds (for tests; default: the clock).
         #[arg(long)]
         now: Option<u64>,
-        /// Exit 1 unless the verdict is this option.
+        /// The option the job needs: exit 0 exactly when the packet decides it (selected and
+        /// authorized, or fallen back to).
         #[arg(long)]
         expect: Option<String>,
         /// Report format.
@@ -278,13 +285,17 @@ pub fn run() -> ExitCode {
             action,
             packet,
             expires,
+            now,
             out,
+            force,
         } => emit(command::grant::run(&command::grant::Options {
             key_file,
             action,
             packet,
             expires,
+            now,
             out,
+            force,
         })),
         Command::Decide {
             key_file,

@@ -235,11 +235,23 @@ fn seal_case(name: &'static str, f: &Fixture, paths: &[&str], key: Option<PathBu
 }
 
 fn grant_case(name: &'static str, f: &Fixture, action: &str, key: PathBuf, out: &str) -> Case {
+    grant_case_at(name, f, action, key, out, None)
+}
+
+/// A grant case with the clock at `now` (the machine's when `None`).
+fn grant_case_at(
+    name: &'static str,
+    f: &Fixture,
+    action: &str,
+    key: PathBuf,
+    out: &str,
+    now: Option<u64>,
+) -> Case {
     // Each side writes its own --out file; the token goes only there, so stdout and stderr of
     // both must be equal.
     let binary_out = f.p(&format!("{out}.binary"));
     let library_out = f.p(&format!("{out}.library"));
-    let args = vec![
+    let mut args = vec![
         "grant".into(),
         "--key-file".into(),
         s(&key),
@@ -252,12 +264,17 @@ fn grant_case(name: &'static str, f: &Fixture, action: &str, key: PathBuf, out: 
         "--out".into(),
         s(&binary_out),
     ];
+    if let Some(now) = now {
+        args.extend(["--now".into(), now.to_string()]);
+    }
     let opts = command::grant::Options {
         key_file: key,
         action: action.into(),
         packet: f.p("bare.json"),
         expires: 1_900_000_000,
+        now,
         out: library_out,
+        force: false,
     };
     Case {
         name,
@@ -303,6 +320,30 @@ fn table(f: &Fixture) -> Vec<Case> {
             ),
             decide_case("decide unreadable", f.p("nope.json"), None, None, format),
             decide_case(
+                "decide expect names the fallback",
+                f.p("bare.json"),
+                None,
+                Some("HOLD_PRODUCTION"),
+                format,
+            ),
+            decide_case(
+                "decide default selected without expect",
+                PathBuf::from(concat!(
+                    env!("CARGO_MANIFEST_DIR"),
+                    "/examples/fix7/packet.json"
+                )),
+                None,
+                None,
+                format,
+            ),
+            decide_case(
+                "decide expect HOLD on an unreadable packet",
+                f.p("nope.json"),
+                None,
+                Some("HOLD"),
+                format,
+            ),
+            decide_case(
                 "decide open key",
                 f.p("granted.json"),
                 open.clone(),
@@ -337,6 +378,21 @@ fn table(f: &Fixture) -> Vec<Case> {
         grant_case("grant", f, "dryrun", f.t.ws.key_path(), "g1"),
         grant_case("grant bad action", f, "DRYRUN", f.t.ws.key_path(), "g2"),
         grant_case("grant open key", f, "dryrun", f.p("open.key"), "g3"),
+        grant_case(
+            "grant unrequired action",
+            f,
+            "apply",
+            f.t.ws.key_path(),
+            "g4",
+        ),
+        grant_case_at(
+            "grant expired",
+            f,
+            "dryrun",
+            f.t.ws.key_path(),
+            "g5",
+            Some(1_900_000_000),
+        ),
     ]);
     cases
 }

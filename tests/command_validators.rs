@@ -275,3 +275,67 @@ fn with_validator_report_a_command_validator_is_judged_on_its_classes_too() {
             .all(|r| r.verdict == Verdict::WrongClass)
     );
 }
+
+/// The decision family's packets that select their HOLD default are no longer controls: under
+/// the exit rule they are refused (exit 1) and name no reason. The built-in validator and
+/// `sealprobe decide` run as a command template both hold them, and a validator that accepts
+/// everything (`true`, exit 0) fails them open: it would deploy on a HOLD.
+#[test]
+fn the_gate_expects_packets_that_select_their_default_to_be_refused_with_no_reason() {
+    use sealprobe::probe::case::Expect;
+
+    let holds: Vec<Case> = all_cases()
+        .iter()
+        .filter(|c| {
+            c.id.starts_with("decision/") && c.id.contains("selects-hold")
+                || c.id.starts_with("decision/hold-selected-")
+        })
+        .cloned()
+        .collect();
+    assert_eq!(
+        holds.len(),
+        3,
+        "{:?}",
+        holds.iter().map(|c| &c.id).collect::<Vec<_>>()
+    );
+    for c in &holds {
+        assert_eq!(c.expect, Expect::FailClosed(vec![]), "{}", c.id);
+    }
+    let bin = quoted_bin();
+    let template = format!("{bin} decide --key-file={{key}} --now {{now}} {{packet}}");
+    let honest = run(
+        holds.clone(),
+        vec![Arc::new(Builtin), command(&template)],
+        Duration::from_secs(20),
+    );
+    let judged: Vec<_> = honest
+        .results
+        .iter()
+        .filter(|r| holds.iter().any(|c| c.id == r.id))
+        .collect();
+    assert_eq!(judged.len(), 6);
+    for r in judged {
+        assert_eq!(
+            r.verdict,
+            Verdict::Ok,
+            "{} [{}]: {}",
+            r.id,
+            r.validator,
+            r.detail
+        );
+        assert_eq!(r.exit, Some(1), "{} [{}]", r.id, r.validator);
+    }
+    let accepting = run(
+        holds.clone(),
+        vec![command("true {packet} {key} {now}")],
+        Duration::from_secs(20),
+    );
+    assert!(!accepting.passed());
+    for r in accepting
+        .results
+        .iter()
+        .filter(|r| holds.iter().any(|c| c.id == r.id))
+    {
+        assert_eq!(r.verdict, Verdict::FailedOpen, "{}: {}", r.id, r.detail);
+    }
+}

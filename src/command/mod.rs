@@ -104,6 +104,16 @@ fn key<T>(command: &str, path: Option<&Path>) -> Result<Option<Key>, Ran<T>> {
         .map_err(|e| Ran::usage(command, e))
 }
 
+/// `now` when given (`--now`, for tests), else the clock in Unix seconds: `decide` and `grant`
+/// read time the same way.
+fn now_or_clock(now: Option<u64>) -> u64 {
+    now.unwrap_or_else(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs())
+    })
+}
+
 /// The name of a file argument as messages show it (escaped, redacted when token-shaped).
 fn shown(path: &Path) -> String {
     use std::os::unix::ffi::OsStrExt;

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use super::packet::{BlockerId, OptionId, Packet, PacketError};
 use crate::strict_json::Position;
+use crate::strict_json::schema::FieldPath;
 use crate::token::grant::{Action, GrantProblem, GrantToken};
 use crate::token::key::Key;
 
@@ -34,13 +35,15 @@ crate::vocabulary! {
 }
 
 /// Why the gate fell back: a class and what it is about (a blocker id or a grant action, both
-/// typed by their grammar; or a position in the packet).
+/// typed by their grammar; or a position in the packet, and for `packet-schema` the path of the
+/// field, so a user can find it without the report printing its value).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reason {
     pub class: ReasonClass,
     pub blocker: Option<BlockerId>,
     pub action: Option<Action>,
     pub position: Option<Position>,
+    pub field: Option<FieldPath>,
 }
 
 impl Reason {
@@ -50,6 +53,7 @@ impl Reason {
             blocker: None,
             action: None,
             position: None,
+            field: None,
         }
     }
 
@@ -71,6 +75,13 @@ impl Reason {
         Reason {
             position: Some(position),
             ..Reason::plain(class)
+        }
+    }
+
+    fn in_field(class: ReasonClass, position: Position, field: FieldPath) -> Reason {
+        Reason {
+            field: Some(field),
+            ..Reason::at(class, position)
         }
     }
 }
@@ -107,6 +118,8 @@ pub struct Decision {
     pub verdict: Verdict,
     /// The option the packet selected, when it selected exactly one known option.
     pub selected: Option<OptionId>,
+    /// The packet's default, when it names an option that requires nothing.
+    pub default: Option<OptionId>,
     pub reasons: Vec<Reason>,
 }
 
@@ -115,11 +128,34 @@ impl Decision {
         self.verdict.fell_back()
     }
 
+    /// True when the selected option was authorized and is not the default: the one verdict
+    /// that means "go" without `--expect` (SPEC 5.2), so that `decide packet.json && deploy`
+    /// never deploys on a HOLD.
+    pub fn authorizes_action(&self) -> bool {
+        matches!(&self.verdict, Verdict::Authorized(id) if self.default.as_ref() != Some(id))
+    }
+
+    /// True when the selected option was authorized and is the default (a HOLD, chosen).
+    pub fn selected_default(&self) -> bool {
+        matches!(&self.verdict, Verdict::Authorized(id) if self.default.as_ref() == Some(id))
+    }
+
+    /// The option the packet itself decided on, authorized or fallen back to; `None` for the
+    /// gate's own `HOLD`, which names no option of the packet (it could not be judged, or names
+    /// no usable default). Only such an option can be what `--expect` names.
+    pub fn decided_option(&self) -> Option<&OptionId> {
+        match &self.verdict {
+            Verdict::Authorized(id) | Verdict::Default(id) => Some(id),
+            Verdict::Hold => None,
+        }
+    }
+
     /// `HOLD` for this one reason.
     pub fn hold(reason: Reason) -> Decision {
         Decision {
             verdict: Verdict::Hold,
             selected: None,
+            default: None,
             reasons: vec![reason],
         }
     }
@@ -136,8 +172,8 @@ pub fn decide(doc: Option<&[u8]>, key: Option<&Key>, now: u64) -> Decision {
         Err(PacketError::Syntax(_, position)) => {
             Decision::hold(Reason::at(ReasonClass::PacketSyntax, position))
         }
-        Err(PacketError::Schema(position)) => {
-            Decision::hold(Reason::at(ReasonClass::PacketSchema, position))
+        Err(PacketError::Schema(position, field)) => {
+            Decision::hold(Reason::in_field(ReasonClass::PacketSchema, position, field))
         }
     }
 }
@@ -225,6 +261,7 @@ fn judge(packet: &Packet, key: Option<&Key>, now: u64) -> Decision {
     Decision {
         verdict,
         selected: chosen.map(|o| o.id().clone()),
+        default: default.map(|d| d.id().clone()),
         reasons,
     }
 }

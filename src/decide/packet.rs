@@ -11,11 +11,14 @@
 //! blocker statuses and grant tokens are never printed and stay plain strings: a `selected`
 //! entry that names no option is `selected-unknown`, not a schema error.
 //!
-//! Schema problems are found with the shared [`Walker`]; the first in document order is reported.
+//! Schema problems are found with the shared [`Walker`]; the first in document order is reported,
+//! with its position and the path of the field it is about ([`FieldPath`]: member names and
+//! indices, never a value), so a user can find `options[1].requires_grants[0]` without the
+//! report printing what is there.
 
 use crate::digest::Digest;
 use crate::strict_json::canonical::jcs;
-use crate::strict_json::schema::{Fields, Object, Walker};
+use crate::strict_json::schema::{FieldPath, Fields, KeyName, Object, Step, Walker};
 use crate::strict_json::{self, JsonError, JsonErrorClass, Node, Position, Value};
 use crate::token::grant::Action;
 
@@ -170,13 +173,14 @@ impl Packet {
     }
 }
 
-/// Why a packet could not be loaded: not strict JSON, or not the schema. Position only.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Why a packet could not be loaded: not strict JSON, or not the schema. Positions and field
+/// paths only, never an excerpt.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PacketError {
     /// Not strict JSON (the class says why) at this position.
     Syntax(JsonErrorClass, Position),
-    /// Strict JSON that breaks the schema at this position.
-    Schema(Position),
+    /// Strict JSON that breaks the schema at this position, in this field.
+    Schema(Position, FieldPath),
 }
 
 /// SHA-256 hex of the JCS form of `root` without its top-level `grants` member.
@@ -301,11 +305,16 @@ impl Packet {
         let default = c.typed(top.get("default"), OptionId::parse);
         let _name = c.string(top.get("packet"));
         let selected = c.list(top.get("selected"), |c, n| c.string(Some(n)));
-        if let Some((Schema, offset)) = c.0.first_in_document() {
-            return Err(PacketError::Schema(Position::locate(doc, offset)));
+        if let Some((Schema, offset, field)) = c.0.first_field_in_document(&root) {
+            return Err(PacketError::Schema(Position::locate(doc, offset), field));
         }
         // A clean walk found every required field with its type.
-        let default = default.ok_or(PacketError::Schema(Position::locate(doc, 0)))?;
+        let default = default.ok_or_else(|| {
+            PacketError::Schema(
+                Position::locate(doc, 0),
+                FieldPath(vec![Step::Key(KeyName::Plain("default".to_owned()))]),
+            )
+        })?;
         Ok(Packet {
             blockers,
             default,

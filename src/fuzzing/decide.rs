@@ -14,6 +14,7 @@ use sha2::Sha256;
 use super::grants::{HARNESS, HARNESS_KEY, in_grant_grammar};
 use crate::decide::judge::{Decision, HOLD, Reason, Verdict};
 use crate::decide::packet::{BlockerId, DecisionOption, OptionId, Packet};
+use crate::strict_json::schema::{FieldPath, KeyName, Step};
 use crate::strict_json::{self, Node, Value};
 use crate::token::grant::Action;
 
@@ -25,6 +26,9 @@ static ID_GRAMMAR: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\A[A-Z0-9_-]{1,64}\z").expect("a valid regex"));
 static ACTION_GRAMMAR: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\A[a-z0-9-]{1,32}\z").expect("a valid regex"));
+/// The member names a field path may keep (every other name is kept by its length only).
+static KEY_GRAMMAR: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\A[A-Za-z0-9_-]{1,64}\z").expect("a valid regex"));
 
 /// The decision gate on a packet document, with the harness key and a fixed clock.
 ///
@@ -91,10 +95,14 @@ pub fn decide(data: &[u8]) {
         d.verdict.as_str() == expected,
         "the verdict is not the one SPEC 5.2 gives"
     );
+    assert!(
+        d.default.as_ref() == default_ok.then(|| packet.default()),
+        "the decision names another default"
+    );
 
     for r in &d.reasons {
         assert!(
-            r.position.is_none(),
+            r.position.is_none() && r.field.is_none(),
             "a loaded packet has a reason with a position"
         );
         if let Some(b) = &r.blocker {
@@ -191,6 +199,7 @@ fn marked(d: &Decision) -> Decision {
             Verdict::Hold => Verdict::Hold,
         },
         selected: d.selected.as_ref().map(|_| id()),
+        default: d.default.as_ref().map(|_| id()),
         reasons: d
             .reasons
             .iter()
@@ -201,6 +210,18 @@ fn marked(d: &Decision) -> Decision {
                 action: r.action.as_ref().map(|_| {
                     Action::parse(ACTION_MARK)
                         .unwrap_or_else(|| panic!("the action mark is an action"))
+                }),
+                field: r.field.as_ref().map(|f| {
+                    FieldPath(
+                        f.0.iter()
+                            .map(|step| match step {
+                                Step::Key(KeyName::Plain(_)) => {
+                                    Step::Key(KeyName::Plain(ID_MARK.to_owned()))
+                                }
+                                other => other.clone(),
+                            })
+                            .collect(),
+                    )
                 }),
                 ..r.clone()
             })
@@ -231,6 +252,15 @@ fn names_of(d: &Decision) -> Vec<&str> {
                 "an action outside the action grammar came back"
             );
             names.push(a.as_str());
+        }
+        for step in r.field.iter().flat_map(|f| &f.0) {
+            if let Step::Key(KeyName::Plain(k)) = step {
+                assert!(
+                    KEY_GRAMMAR.is_match(k),
+                    "a member name outside the plain-name grammar came back"
+                );
+                names.push(k);
+            }
         }
     }
     names

@@ -313,9 +313,12 @@ impl Case {
             return fail("a tree case has no SHA256SUMS of its honest state");
         }
         // A hostile manifest may name no class: no validator that reports classes reads one.
+        // Nor may an honest packet that selects its own default: nothing in it is wrong, and
+        // `decide` refuses it without `--expect` (SPEC 5.2) with no reason.
         if let Expect::FailClosed(classes) = &self.expect
             && classes.is_empty()
             && self.carrier != Carrier::Sums
+            && !self.packet_selects_its_default()
         {
             return fail("a hostile case names no class");
         }
@@ -330,6 +333,15 @@ impl Case {
             return fail("two tree entries share a path");
         }
         Ok(())
+    }
+
+    /// True when the case's packet loads and selects exactly its default option.
+    fn packet_selects_its_default(&self) -> bool {
+        let Some(doc) = &self.inputs.packet else {
+            return false;
+        };
+        crate::decide::packet::Packet::load(doc)
+            .is_ok_and(|p| p.selected() == [p.default().as_str()])
     }
 
     /// The case as a JSON value for the case-set digest: its id, expectation, and the SHA-256 of

@@ -298,6 +298,18 @@ impl Draft {
         self
     }
 
+    /// An honest packet that selects its own default (a HOLD, chosen): `sealprobe decide`
+    /// without `--expect` refuses it with exit 1 and names no reason (SPEC 5.2), so `decide
+    /// packet.json && deploy` never deploys on a HOLD. A validator that accepts it (exit 0)
+    /// tells that job to deploy: it fails open. [`Case::check`] holds such a case to a packet
+    /// that loads and selects exactly its default.
+    ///
+    /// [`Case::check`]: crate::probe::case::Case::check
+    pub fn selects_default(mut self) -> Draft {
+        self.expect = Some(Expect::FailClosed(Vec::new()));
+        self
+    }
+
     /// A control: every validator must accept it.
     pub fn control(mut self) -> Draft {
         self.expect = Some(Expect::Pass);

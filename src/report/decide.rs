@@ -1,5 +1,6 @@
 //! The `sealprobe-decision-report/1` JSON report and the human report of `sealprobe decide`.
-//! Reasons name blocker ids and grant actions (checked names) and positions, never tokens.
+//! Reasons name blocker ids and grant actions (checked names), positions and field paths, never
+//! tokens or values.
 
 use std::fmt::Write as _;
 
@@ -7,6 +8,7 @@ use crate::decide::{Decision, Reason, ReasonClass};
 use crate::escape;
 use crate::strict_json::Node;
 use crate::strict_json::canonical::{build, file_form};
+use crate::strict_json::schema::{FieldPath, KeyName, Step};
 
 /// The value of the report's `format` field.
 pub const DECISION_REPORT_FORMAT: &str = "sealprobe-decision-report/1";
@@ -27,7 +29,43 @@ fn reason_node(r: &Reason) -> Node {
         members.push(("column", build::uint(p.column as u64)));
         members.push(("offset", build::uint(p.offset as u64)));
     }
+    if let Some(f) = &r.field {
+        members.push(("field", build::string(field(f))));
+    }
     build::object(members)
+}
+
+/// What a field path is shown as when it is the document itself.
+pub const WHOLE_PACKET: &str = "(the packet)";
+
+/// A field path as both formats show it: `options[1].requires_grants[0]`. A known member's name
+/// goes through the one rendering path; an unknown member is shown by its length only
+/// (`<unknown field, 11 bytes>`), since its name is a field of the rejected packet; the whole
+/// path goes through the rendering path again, so no token can be made of pieces.
+pub fn field(path: &FieldPath) -> String {
+    if path.0.is_empty() {
+        return WHOLE_PACKET.to_owned();
+    }
+    let mut out = String::new();
+    for step in &path.0 {
+        match step {
+            Step::Index(i) => {
+                let _ = write!(out, "[{i}]");
+            }
+            Step::Key(name) => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                match name {
+                    KeyName::Plain(n) => out.push_str(&escape::name(n.as_bytes())),
+                    KeyName::Other(len) => {
+                        let _ = write!(out, "<unknown field, {len} bytes>");
+                    }
+                }
+            }
+        }
+    }
+    escape::name(out.as_bytes())
 }
 
 /// The verdict as shown: the option id (through the one rendering path) or `HOLD`.
@@ -51,18 +89,26 @@ pub fn json(d: &Decision) -> Vec<u8> {
 /// The human report: the verdict, then one line per reason.
 pub fn human(d: &Decision) -> String {
     let mut out = String::new();
-    if d.fell_back() {
-        let _ = writeln!(out, "verdict: {} (fell back to the default)", verdict(d));
+    let how = if d.fell_back() {
+        "fell back to the default"
+    } else if d.selected_default() {
+        "the selected option is the default"
     } else {
-        let _ = writeln!(out, "verdict: {} (selected option authorized)", verdict(d));
-    }
+        "selected option authorized"
+    };
+    let _ = writeln!(out, "verdict: {} ({how})", verdict(d));
     for r in &d.reasons {
         let about = match (&r.blocker, &r.action, &r.position) {
             (Some(b), _, _) => format!("blocker {}", escape::name(b.as_str().as_bytes())),
             (_, Some(a), _) => format!("grant for action {}", escape::name(a.as_str().as_bytes())),
             (_, _, Some(p)) => format!(
-                "at line {}, column {} (byte {})",
-                p.line, p.column, p.offset
+                "{}at line {}, column {} (byte {})",
+                r.field
+                    .as_ref()
+                    .map_or(String::new(), |f| format!("field {} ", field(f))),
+                p.line,
+                p.column,
+                p.offset
             ),
             _ if r.class == ReasonClass::Key => {
                 "no --key-file: the grants this option requires cannot be checked".into()

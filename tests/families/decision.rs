@@ -33,7 +33,7 @@ fn decision_family_pins() {
                 ],
             ),
             ("static-closed-in-lower-case", &["blocker-open"]),
-            ("control-fix7-as-written", &[]),
+            ("control-blockers-only-without-key", &[]),
             ("control-keys-reversed", &[]),
             ("control-digest-is-rfc8785", &[]),
         ],

@@ -2,9 +2,11 @@
 //! decision is not. None or two options selected, an unknown option, case and look-alike
 //! variants of an option id, a default that requires something, blockers missing, repeated or
 //! not exactly `CLOSED`, the packet edited after its grant was minted, every kind of schema and
-//! syntax problem, and a packet over the size limit. Controls: the FIX7 packet as written, a
-//! granted dry run, and the same granted packet re-ordered, minified, re-indented and re-escaped
-//! (the digest is JCS, so layout never breaks a grant).
+//! syntax problem, and a packet over the size limit. The FIX7 packet as written selects its HOLD
+//! default: without `--expect` that is exit 1 (SPEC 5.2), so those packets must be refused, and
+//! name no reason. Controls: an option that needs no grant (run without a key), a granted dry
+//! run, and the same granted packet re-ordered, minified, re-indented and re-escaped (the digest
+//! is JCS, so layout never breaks a grant).
 
 use serde_json::{Value, json};
 
@@ -86,22 +88,25 @@ impl ProbeFamily for Decision {
     }
 }
 
-fn controls(cases: &mut Cases, base: &Value, dry: &Value, dry_ok: &Value, rng: &mut Seeded) {
+/// Honest packets that select their HOLD default: `decide` without `--expect` exits 1 for
+/// them (SPEC 5.2), so a validator that accepts one tells `decide packet.json && deploy` to
+/// deploy on a HOLD. They name no reason: nothing in them is wrong.
+fn holds(cases: &mut Cases, base: &Value) {
     cases.add(
         keyed(
-            "control-fix7-as-written",
-            "the FIX7 packet as written selects its HOLD default, which requires nothing: it must pass",
+            "fix7-as-written-selects-hold",
+            "the FIX7 packet as written selects its HOLD default: a validator that accepts it (exit 0) tells `decide packet.json && deploy` to deploy on a HOLD",
             doc(base),
         )
-        .control(),
+        .selects_default(),
     );
     cases.add(
         Draft::packet(
-            "control-hold-without-key",
-            "a packet that selects its HOLD default needs no grant and so no key: it must pass without one",
+            "hold-selected-without-key",
+            "a packet that selects its HOLD default, checked without a key: a validator that accepts it because nothing needed checking deploys on a HOLD",
             doc(base),
         )
-        .control(),
+        .selects_default(),
     );
     let mut no_grants = base.clone();
     if let Some(m) = no_grants.as_object_mut() {
@@ -109,9 +114,28 @@ fn controls(cases: &mut Cases, base: &Value, dry: &Value, dry_ok: &Value, rng: &
     }
     cases.add(
         keyed(
-            "control-grants-field-absent",
-            "`grants` is optional: a HOLD packet without the field must pass",
+            "hold-selected-grants-field-absent",
+            "`grants` is optional, and a HOLD packet without the field is still a HOLD: a validator that accepts it deploys on a HOLD",
             doc(&no_grants),
+        )
+        .selects_default(),
+    );
+}
+
+fn controls(cases: &mut Cases, base: &Value, dry: &Value, dry_ok: &Value, rng: &mut Seeded) {
+    holds(cases, base);
+    // An option that requires closed blockers and no grant is authorized without a key: the
+    // control a validator run without `{key}` meets (its sentinel).
+    let mut notice = selecting(base, NOTICE, &BLOCKERS[6..]);
+    push(
+        &mut notice["options"],
+        json!({"id": NOTICE, "requires_closed": &BLOCKERS[6..], "requires_grants": []}),
+    );
+    cases.add(
+        Draft::packet(
+            "control-blockers-only-without-key",
+            "an option that requires one closed blocker and no grant is authorized without a key: it must pass without one",
+            doc(&notice),
         )
         .control(),
     );

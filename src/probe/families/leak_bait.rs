@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 
 use super::ProbeFamily;
 use super::packets::{
-    BLOCKERS, DRYRUN, HOLD, doc, fix7, grant, granted, keyed, packet_name, replace_once, selecting,
+    BLOCKERS, DRYRUN, doc, fix7, grant, granted, keyed, packet_name, replace_once, selecting,
     with_grants,
 };
 use crate::decide::ReasonClass as R;
@@ -1392,16 +1392,16 @@ fn packets(cases: &mut Cases, rng: &mut Seeded) {
         .canary(c.clone())
         .control(),
     );
+    // Controls select a granted dry run, not their HOLD default: without `--expect`, `decide`
+    // refuses a packet that selects its default (SPEC 5.2), and a control must be accepted.
     let shaped = token_shaped(rng, "cutover");
-    let mut hold = base.clone();
-    hold["packet"] = json!(shaped);
     cases.add(
         keyed(
             "control-token-shaped-packet-name",
-            "a HOLD packet whose `packet` name is a real-looking grant token: it must pass without printing the name",
-            doc(&hold),
+            "a granted dry run whose `packet` name is a real-looking grant token: it must pass without printing the name",
+            fresh(&|v| v["packet"] = json!(shaped)),
         )
-        .canary(shaped)
+        .canary(shaped.clone())
         .control(),
     );
     let c = rng.word(24);
@@ -1415,12 +1415,11 @@ fn packets(cases: &mut Cases, rng: &mut Seeded) {
         .control(),
     );
     let c = rng.word(24);
-    let mut v = selecting(&base, HOLD, &[]);
-    v = granted(&v, &[("apply", &c)]);
+    let v = granted(&dry, &[("dryrun", &grant(&dry, "dryrun")), ("apply", &c)]);
     cases.add(
         keyed(
             "control-canary-grant-for-unrequired-action",
-            "HOLD selected and a junk `apply` grant holding the canary: nothing requires it, it must pass, and the token must not print",
+            "a granted dry run and a junk `apply` grant holding the canary: nothing requires it, it must pass, and the token must not print",
             doc(&v),
         )
         .canary(c)

@@ -13,6 +13,8 @@ pub const HOLD: &str = "HOLD_PRODUCTION";
 pub const DRYRUN: &str = "AUTHORIZE_PRODUCTION_DRYRUN_ONLY";
 pub const PRECHECK: &str = "AUTHORIZE_PRODUCTION_REALRUN_PRECHECK_ONLY";
 pub const EXECUTION: &str = "AUTHORIZE_PRODUCTION_EXECUTION";
+/// An option some packets add: one closed blocker and no grant (so no key is needed).
+pub const NOTICE: &str = "AUTHORIZE_PRODUCTION_NOTICE_ONLY";
 
 /// The seven FIX7 blockers; the dry run needs the first, the precheck the first three, the
 /// execution all seven.

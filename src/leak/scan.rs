@@ -786,60 +786,107 @@ impl Scanner {
 }
 
 /// An encoding chain that writes each byte of a secret as the same number of input bytes, in
-/// step: raw text, hex, and UTF-16 of ASCII. A match in one of these covers exactly `width`
-/// input bytes per secret byte, which [`Scanner::candidate`] uses to skip repeated work.
+/// step: raw text, and up to two layers of hex or UTF-16 of ASCII (hex of UTF-16LE is four
+/// bytes a byte). A match in one of these covers exactly `width` input bytes per secret byte,
+/// which [`Scanner::candidate`] uses to skip repeated work.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Unit {
-    Raw = 0,
-    Hex = 1,
-    Utf16Le = 2,
-    Utf16Be = 3,
+struct Unit {
+    /// The layers, outermost first; `depth` of them are used.
+    steps: [Step; 2],
+    depth: usize,
+}
+
+/// One fixed-width layer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Step {
+    Hex = 0,
+    Utf16Le = 1,
+    Utf16Be = 2,
+}
+
+impl Step {
+    /// Decodes `text` (two bytes a byte) as the decoder reads it, or `None` when it does not
+    /// read as this layer throughout.
+    fn decode(self, text: &[u8]) -> Option<Vec<u8>> {
+        if text.len() % 2 != 0 {
+            return None;
+        }
+        text.chunks_exact(2)
+            .map(|u| match self {
+                Step::Hex => Some(hex_value(u[0])? << 4 | hex_value(u[1])?),
+                Step::Utf16Le => (u[1] == 0 && u[0].is_ascii()).then_some(u[0]),
+                Step::Utf16Be => (u[0] == 0 && u[1].is_ascii()).then_some(u[1]),
+            })
+            .collect()
+    }
 }
 
 impl Unit {
-    /// Slots per secret in [`Scanner::candidate`]'s `runs`: per unit, one per phase of a
-    /// two-byte unit (hex of zeros reads as hex at every offset, odd and even).
-    const SLOTS: usize = 8;
+    /// Slots per secret in [`Scanner::candidate`]'s `runs`: one per unit (raw, three one-layer,
+    /// nine two-layer) and phase (hex of zeros reads as hex at every offset, odd and even).
+    const SLOTS: usize = 13 * 4;
 
     /// The slot of the last whole match of `secret` in this unit, at `t`'s phase.
     fn slot(self, secret: usize, t: usize) -> usize {
-        secret * Unit::SLOTS + 2 * self as usize + t % self.width()
+        let [a, b] = self.steps.map(|s| s as usize);
+        let id = match self.depth {
+            0 => 0,
+            1 => 1 + a,
+            _ => 4 + 3 * a + b,
+        };
+        secret * Unit::SLOTS + 4 * id + t % self.width()
     }
 
     fn of(chain: &[Encoding], secret: &[u8]) -> Option<Unit> {
+        let step = |e: &Encoding| match e {
+            Encoding::Hex => Some(Step::Hex),
+            Encoding::Utf16Le => Some(Step::Utf16Le),
+            Encoding::Utf16Be => Some(Step::Utf16Be),
+            _ => None,
+        };
+        // UTF-16 of a non-ASCII secret is not two bytes a byte.
+        let inner_ok = match chain.last() {
+            Some(Encoding::Utf16Le | Encoding::Utf16Be) => secret.is_ascii(),
+            _ => true,
+        };
         match chain {
-            [] => Some(Unit::Raw),
-            [Encoding::Hex] => Some(Unit::Hex),
-            [Encoding::Utf16Le] if secret.is_ascii() => Some(Unit::Utf16Le),
-            [Encoding::Utf16Be] if secret.is_ascii() => Some(Unit::Utf16Be),
+            [] => Some(Unit {
+                steps: [Step::Hex; 2],
+                depth: 0,
+            }),
+            [a] if inner_ok => Some(Unit {
+                steps: [step(a)?, Step::Hex],
+                depth: 1,
+            }),
+            [a, b] if inner_ok => Some(Unit {
+                steps: [step(a)?, step(b)?],
+                depth: 2,
+            }),
             _ => None,
         }
     }
 
     fn width(self) -> usize {
-        if self == Unit::Raw { 1 } else { 2 }
+        1 << self.depth
     }
 
-    /// Whether `encoded` (`width` bytes per byte) is `plain` in this encoding, as the
-    /// decoder reads it (hex digits in either case).
+    /// Whether `encoded` (`width` bytes per byte) is `plain` in this chain, as the decoders
+    /// read it (hex digits in either case).
     fn reads_as(self, encoded: &[u8], plain: &[u8]) -> bool {
         if encoded.len() != plain.len() * self.width() {
             return false;
         }
-        match self {
-            Unit::Raw => encoded == plain,
-            Unit::Hex => encoded.chunks_exact(2).zip(plain).all(|(pair, &b)| {
-                hex_value(pair[0]).zip(hex_value(pair[1])) == Some((b >> 4, b & 15))
-            }),
-            Unit::Utf16Le => encoded
-                .chunks_exact(2)
-                .zip(plain)
-                .all(|(u, &b)| u == [b, 0]),
-            Unit::Utf16Be => encoded
-                .chunks_exact(2)
-                .zip(plain)
-                .all(|(u, &b)| u == [0, b]),
+        if self.depth == 0 {
+            return encoded == plain;
         }
+        let mut text = encoded.to_vec();
+        for step in &self.steps[..self.depth] {
+            match step.decode(&text) {
+                Some(inner) => text = inner,
+                None => return false,
+            }
+        }
+        text == plain
     }
 }
 

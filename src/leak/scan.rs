@@ -808,7 +808,7 @@ impl Step {
     /// Decodes `text` (two bytes a byte) as the decoder reads it, or `None` when it does not
     /// read as this layer throughout.
     fn decode(self, text: &[u8]) -> Option<Vec<u8>> {
-        if text.len() % 2 != 0 {
+        if !text.len().is_multiple_of(2) {
             return None;
         }
         text.chunks_exact(2)

@@ -229,3 +229,17 @@ fn verify_reads_by_default_the_largest_seal_that_seal_writes() {
     let default = format!("[default: {}]", sealprobe::seal::SEAL_SIZE_LIMIT);
     assert!(run.stdout.contains(&default), "{}", run.stdout);
 }
+
+#[test]
+fn seal_refuses_a_root_that_does_not_exist_in_one_line() {
+    let t = Tree::new();
+    let missing = t.base().join("buidl");
+    let run = common::sealprobe(&["seal", "--root", missing.to_str().unwrap(), "."]);
+    assert_eq!((run.code, run.stdout.as_str()), (1, ""));
+    assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+    assert!(
+        run.stderr.trim_end().ends_with("buidl does not exist"),
+        "{}",
+        run.stderr
+    );
+}

@@ -11,7 +11,7 @@
 //! and lists folders without following links. Paths come in as `/`-separated relative strings
 //! that the caller has already validated (no empty, `.` or `..` segment).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::fs::File;
 use std::io;
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
@@ -23,11 +23,12 @@ use unicase::UniCase;
 use crate::names;
 
 /// Why a path could not be opened as a regular file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Refusal {
-    /// Nothing at the path. `unicode_twin` is true when a name equal after NFC/NFD or case
-    /// folding exists where the missing component should be.
-    Missing { unicode_twin: bool },
+    /// Nothing at the path. `twin` is the path (raw bytes, `/`-joined from the root) of an entry
+    /// whose name is equal after NFC/NFD or case folding to the first missing component, when
+    /// one stands where that component should be: the first such name in byte order.
+    Missing { twin: Option<Vec<u8>> },
     /// A symlink, folder, FIFO, socket or device stands at the path (or a symlink on the way).
     NotRegular,
     /// An I/O error (permission, hardware, ...). Only the kind is kept.
@@ -60,7 +61,7 @@ pub struct Entry {
 pub struct FolderCache {
     folder: String,
     fd: Option<OwnedFd>,
-    folded: HashMap<String, HashSet<UniCase<String>>>,
+    folded: HashMap<String, Twins>,
     listings: usize,
 }
 
@@ -69,6 +70,11 @@ impl FolderCache {
     pub fn listings(&self) -> usize {
         self.listings
     }
+}
+
+impl Refusal {
+    /// Nothing at the path, and no twin of its name.
+    pub const MISSING: Refusal = Refusal::Missing { twin: None };
 }
 
 /// Deepest folder nesting a listing descends into; deeper trees are an error, not a crash.
@@ -96,7 +102,7 @@ impl Root {
 
     /// Why the root itself is unusable, if it is.
     pub fn refusal(&self) -> Option<Refusal> {
-        self.fd.as_ref().err().copied()
+        self.fd.as_ref().err().cloned()
     }
 
     /// Opens the regular file at `rel` (validated, `/`-separated) for reading.
@@ -110,19 +116,17 @@ impl Root {
     pub fn open_file_cached(&self, rel: &str, cache: &mut FolderCache) -> Result<File, Refusal> {
         match self.open_file_in(rel, cache) {
             Err(Refusal::Missing { .. }) => Err(Refusal::Missing {
-                unicode_twin: self.twin_of(rel, cache),
+                twin: self.twin_of(rel, cache),
             }),
             other => other,
         }
     }
 
-    /// True when the first component of `rel` that does not exist has a twin (a name equal
-    /// after NFC and case folding) in its folder. Best effort: what cannot be looked at has no
-    /// twin.
-    fn twin_of(&self, rel: &str, cache: &mut FolderCache) -> bool {
-        let Ok(root) = self.fd.as_ref() else {
-            return false;
-        };
+    /// The twin (a name equal after NFC and case folding) of the first component of `rel` that
+    /// does not exist, as a path from the root, when its folder holds one. Best effort: what
+    /// cannot be looked at has no twin.
+    fn twin_of(&self, rel: &str, cache: &mut FolderCache) -> Option<Vec<u8>> {
+        let root = self.fd.as_ref().ok()?;
         let components: Vec<&str> = rel.split('/').collect();
         let mut dir: Option<OwnedFd> = None;
         for (i, name) in components.iter().enumerate() {
@@ -138,7 +142,7 @@ impl Root {
                         OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC,
                         Mode::empty(),
                     ) else {
-                        return false;
+                        return None;
                     };
                     dir = Some(next);
                 }
@@ -149,27 +153,28 @@ impl Root {
                         let names = folded_names(parent);
                         cache.folded.insert(folder.clone(), names);
                     }
-                    return cache
-                        .folded
-                        .get(&folder)
-                        .is_some_and(|names| names.contains(&names::fold_key(name)));
+                    let twin = cache.folded.get(&folder)?.get(&names::fold_key(name))?;
+                    let mut path = folder.into_bytes();
+                    if !path.is_empty() {
+                        path.push(b'/');
+                    }
+                    path.extend_from_slice(twin.as_bytes());
+                    return Some(path);
                 }
-                _ => return false,
+                _ => return None,
             }
         }
-        false
+        None
     }
 
     fn open_file_in(&self, rel: &str, cache: &mut FolderCache) -> Result<File, Refusal> {
-        let root = self.fd.as_ref().map_err(|r| *r)?;
+        let root = self.fd.as_ref().map_err(Refusal::clone)?;
         let (folder, last) = match rel.rsplit_once('/') {
             Some((folder, last)) => (folder, last),
             None => ("", rel),
         };
         if last.is_empty() {
-            return Err(Refusal::Missing {
-                unicode_twin: false,
-            });
+            return Err(Refusal::MISSING);
         }
         if folder.is_empty() {
             return open_regular(root.as_fd(), last);
@@ -181,22 +186,18 @@ impl Root {
         }
         match &cache.fd {
             Some(fd) => open_regular(fd.as_fd(), last),
-            None => Err(Refusal::Missing {
-                unicode_twin: false,
-            }),
+            None => Err(Refusal::MISSING),
         }
     }
 
     /// Kind of the entry at `rel` without following symlinks.
     pub fn kind_of(&self, rel: &str) -> Result<EntryKind, Refusal> {
-        let root = self.fd.as_ref().map_err(|r| *r)?;
+        let root = self.fd.as_ref().map_err(Refusal::clone)?;
         if rel == "." {
             return Ok(EntryKind::Folder);
         }
         let components: Vec<&str> = rel.split('/').collect();
-        let (last, folders) = components.split_last().ok_or(Refusal::Missing {
-            unicode_twin: false,
-        })?;
+        let (last, folders) = components.split_last().ok_or(Refusal::MISSING)?;
         let dir = open_folders(root.as_fd(), folders.iter().copied())?;
         let parent = dir.as_ref().map_or(root.as_fd(), |d| d.as_fd());
         let st = stat_nofollow(parent, last)?;
@@ -208,7 +209,7 @@ impl Root {
     /// (an I/O error, or deeper than [`MAX_WALK_DEPTH`]) does not hide what was found elsewhere:
     /// it is returned in [`Walk::refused`] and the walk goes on.
     pub fn walk(&self, rel: &str) -> Result<Walk, Refusal> {
-        let root = self.fd.as_ref().map_err(|r| *r)?;
+        let root = self.fd.as_ref().map_err(Refusal::clone)?;
         let dir = if rel == "." {
             None
         } else {
@@ -216,7 +217,7 @@ impl Root {
                 Ok(dir) => dir,
                 Err(Refusal::Missing { .. }) => {
                     return Err(Refusal::Missing {
-                        unicode_twin: self.twin_of(rel, &mut FolderCache::default()),
+                        twin: self.twin_of(rel, &mut FolderCache::default()),
                     });
                 }
                 Err(r) => return Err(r),
@@ -329,9 +330,7 @@ fn stat_nofollow(parent: BorrowedFd<'_>, name: &str) -> Result<rustix::fs::Stat,
         if e == rustix::io::Errno::NOENT {
             // Whether a twin stands beside it is asked by the callers that report it, with
             // their cache of folded folder listings.
-            Refusal::Missing {
-                unicode_twin: false,
-            }
+            Refusal::MISSING
         } else {
             refusal_from_errno(e, false)
         }
@@ -392,18 +391,14 @@ fn open_folder(parent: BorrowedFd<'_>, name: &str) -> Result<OwnedFd, Refusal> {
     match FileType::from_raw_mode(st.st_mode) {
         FileType::Symlink => Err(Refusal::NotRegular),
         FileType::Directory => Err(refusal_from_errno(err, false)),
-        _ => Err(Refusal::Missing {
-            unicode_twin: false,
-        }),
+        _ => Err(Refusal::MISSING),
     }
 }
 
 fn refusal_from_errno(e: rustix::io::Errno, final_component: bool) -> Refusal {
     use rustix::io::Errno;
     if e == Errno::NOENT {
-        Refusal::Missing {
-            unicode_twin: false,
-        }
+        Refusal::MISSING
     } else if e == Errno::LOOP || e == Errno::NOTDIR || (final_component && e == Errno::NXIO) {
         Refusal::NotRegular
     } else {
@@ -411,10 +406,14 @@ fn refusal_from_errno(e: rustix::io::Errno, final_component: bool) -> Refusal {
     }
 }
 
+/// The names of one folder by their NFC and case-folded key: for each key, the first name in
+/// byte order that has it.
+type Twins = HashMap<UniCase<String>, String>;
+
 /// The names in `parent`, NFC and case folded (names that are not UTF-8 cannot be twins of a
 /// seal path and are left out). Best effort: a folder that cannot be listed has none.
-fn folded_names(parent: BorrowedFd<'_>) -> HashSet<UniCase<String>> {
-    let mut out = HashSet::new();
+fn folded_names(parent: BorrowedFd<'_>) -> Twins {
+    let mut out = Twins::new();
     let Ok(mut listing) = Dir::read_from(parent) else {
         return out;
     };
@@ -423,7 +422,12 @@ fn folded_names(parent: BorrowedFd<'_>) -> HashSet<UniCase<String>> {
             && name != "."
             && name != ".."
         {
-            out.insert(names::fold_key(name));
+            let kept = out
+                .entry(names::fold_key(name))
+                .or_insert_with(|| name.to_owned());
+            if name.as_bytes() < kept.as_bytes() {
+                *kept = name.to_owned();
+            }
         }
     }
     out
@@ -444,19 +448,28 @@ mod tests {
         let mut cache = FolderCache::default();
         for i in 0..50 {
             let r = root.open_file_cached(&format!("docs/file{i}.txt"), &mut cache);
-            assert_eq!(r.err(), Some(Refusal::Missing { unicode_twin: true }));
+            let twin = format!("docs/FILE{i}.TXT").into_bytes();
+            assert_eq!(r.err(), Some(Refusal::Missing { twin: Some(twin) }));
         }
         let r = root.open_file_cached("docs/other.txt", &mut cache);
-        assert_eq!(
-            r.err(),
-            Some(Refusal::Missing {
-                unicode_twin: false
-            })
-        );
+        assert_eq!(r.err(), Some(Refusal::MISSING));
         assert_eq!(cache.listings(), 1);
         // A missing folder on the way is looked up in its own parent.
         let r = root.open_file_cached("DOCS/FILE1.TXT", &mut cache);
-        assert_eq!(r.err(), Some(Refusal::Missing { unicode_twin: true }));
+        let twin = b"docs".to_vec();
+        assert_eq!(r.err(), Some(Refusal::Missing { twin: Some(twin) }));
         assert_eq!(cache.listings(), 2);
+    }
+
+    #[test]
+    fn of_several_twins_the_first_in_byte_order_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["Readme.md", "README.md", "readme.MD"] {
+            std::fs::write(dir.path().join(name), b"x").unwrap();
+        }
+        let root = Root::open(dir.path());
+        let r = root.open_file("readme.md");
+        let twin = b"README.md".to_vec();
+        assert_eq!(r.err(), Some(Refusal::Missing { twin: Some(twin) }));
     }
 }

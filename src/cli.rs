@@ -16,7 +16,7 @@ use crate::command::{self, Exit, Ran};
 use crate::gate;
 use crate::probe::{Family, Filter, listing};
 use crate::report::Format;
-use crate::strict_json::DEFAULT_SIZE_LIMIT;
+use crate::seal::SEAL_SIZE_LIMIT;
 use crate::vocabulary::Vocabulary;
 
 #[derive(Debug, Parser)]
@@ -65,8 +65,9 @@ enum Command {
         /// Report format.
         #[arg(long, value_parser = vocabulary::<Format>(), default_value = "human")]
         format: Format,
-        /// Largest seal file accepted, in bytes.
-        #[arg(long, default_value_t = DEFAULT_SIZE_LIMIT)]
+        /// Largest seal file accepted, in bytes (the default is the largest seal `sealprobe
+        /// seal` writes).
+        #[arg(long, default_value_t = SEAL_SIZE_LIMIT)]
         max_seal_bytes: usize,
         /// Require a seal MAC that verifies with this key file (`seal-mac` otherwise).
         #[arg(long, value_name = "KEY")]
@@ -412,12 +413,18 @@ pub fn run() -> ExitCode {
 }
 
 /// Writes a command's bytes; output that cannot be written is a failure, never a pass.
+///
+/// A broken pipe is not such a failure: the reader went away on purpose (`sealprobe probes list
+/// | head -1`), so the command ends quietly, as ripgrep does, with the exit status of what it
+/// decided. That is `0` only for a check that passed: a failed verify piped into `head` still
+/// exits `1`.
 fn emit<T>(ran: Ran<T>) -> Exit {
     // Why an input was refused comes first, then the report that says what was decided.
     let _ = write_all(&mut std::io::stderr().lock(), &ran.stderr);
     let written = write_all(&mut std::io::stdout().lock(), &ran.stdout);
     match written {
         Ok(()) => ran.exit,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ran.exit,
         Err(_) => {
             let _ = write_all(
                 &mut std::io::stderr().lock(),

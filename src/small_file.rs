@@ -9,7 +9,8 @@
 //!   the type is checked again on the open handle (a file swapped for a device in between is
 //!   refused too);
 //! - at most `limit + 1` bytes are read: one more than the limit says "too large" without reading
-//!   an endless file;
+//!   an endless file; a regular file whose handle reports more than the limit is refused before
+//!   a byte is read (a seal padded to 256 MiB costs nothing to refuse);
 //! - a FIFO or pipe that ends before its first byte is refused as having no writer: a FIFO that
 //!   nobody writes to fails at once instead of blocking, while a pipe with a live writer
 //!   (`<(command)`, standard input) is waited on and read to its end.
@@ -163,6 +164,9 @@ impl SmallFile {
 
     /// Reads to the end, refusing more than `limit` bytes (at most `limit + 1` are read).
     pub fn read(self, limit: usize) -> Result<Vec<u8>, SmallFileError> {
+        if self.kind == Readable::Regular && self.size > u64::try_from(limit).unwrap_or(u64::MAX) {
+            return Err(SmallFileError::TooLarge { limit });
+        }
         let cap = u64::try_from(limit).unwrap_or(u64::MAX).saturating_add(1);
         // A regular file says how large it is: read it into one buffer of that size (plus the
         // byte that tells whether it grew), never more than the cap.

@@ -185,6 +185,26 @@ impl Workspace {
         Ok(path)
     }
 
+    /// Writes `seal.json`: `bytes` with `spaces` spaces inserted at byte `at`, in pieces, so a
+    /// seal of hundreds of MiB is never held whole.
+    pub fn seal_padded(&self, bytes: &[u8], at: usize, spaces: u64) -> io::Result<PathBuf> {
+        use std::io::Write as _;
+        let path = self.seal_path();
+        let (head, tail) = bytes.split_at(at.min(bytes.len()));
+        let mut out = io::BufWriter::new(fs::File::create(&path)?);
+        out.write_all(head)?;
+        let chunk = vec![b' '; 1 << 20];
+        let mut left = spaces;
+        while left > 0 {
+            let n = usize::try_from(left).unwrap_or(usize::MAX).min(chunk.len());
+            out.write_all(&chunk[..n])?;
+            left -= n as u64;
+        }
+        out.write_all(tail)?;
+        out.flush()?;
+        Ok(path)
+    }
+
     /// Writes `packet.json` as given.
     pub fn packet_bytes(&self, bytes: impl AsRef<[u8]>) -> io::Result<PathBuf> {
         let path = self.packet_path();

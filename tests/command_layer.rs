@@ -148,7 +148,7 @@ fn verify_case(
     let opts = command::verify::Options {
         root: f.root(),
         format,
-        max_seal_bytes: sealprobe::strict_json::DEFAULT_SIZE_LIMIT,
+        max_seal_bytes: sealprobe::seal::SEAL_SIZE_LIMIT,
         key_file: key,
         seal,
     };
@@ -444,7 +444,7 @@ fn a_run_printed_in_another_format_is_the_run_in_that_format() {
         let opts = |format| command::verify::Options {
             root: f.root(),
             format,
-            max_seal_bytes: sealprobe::strict_json::DEFAULT_SIZE_LIMIT,
+            max_seal_bytes: sealprobe::seal::SEAL_SIZE_LIMIT,
             key_file: Some(f.t.ws.key_path()),
             seal: seal.clone(),
         };
@@ -482,7 +482,7 @@ fn typed_outcomes_agree_with_the_exit_status() {
     let ran = command::verify::run(&command::verify::Options {
         root: f.root(),
         format: Format::Json,
-        max_seal_bytes: sealprobe::strict_json::DEFAULT_SIZE_LIMIT,
+        max_seal_bytes: sealprobe::seal::SEAL_SIZE_LIMIT,
         key_file: None,
         seal: f.t.seal_path(),
     });

@@ -477,14 +477,31 @@ fn symlink_and_fifo_in_complete_folder_are_unsealed() {
     assert_eq!(run.drift_of("docs/pipe"), vec!["unsealed"]);
 }
 
+/// The CLI stops at a root that is gone with one line (tests/verify_edges.rs); the library
+/// underneath still fails closed on its own: every artifact is missing.
 #[test]
 fn missing_root_fails_every_artifact_as_missing() {
     let t = sealed_doc();
     std::fs::remove_dir_all(t.root()).unwrap();
+    let doc = std::fs::read(t.seal_path()).unwrap();
+    let outcome = sealprobe::seal::verify::verify_bytes(
+        &doc,
+        &t.root(),
+        &sealprobe::seal::verify::VerifyOptions::default(),
+    );
+    assert!(!outcome.passed());
+    let drift = |p: &str| {
+        outcome
+            .findings
+            .iter()
+            .find(|f| f.path == p.as_bytes())
+            .map(|f| f.drift.clone())
+    };
+    let missing = Some(vec![sealprobe::seal::Drift::Missing]);
+    assert_eq!(drift("docs/decision.md"), missing);
+    assert_eq!(drift("data/config.json"), missing);
     let run = t.verify();
-    assert_eq!(run.code, 1);
-    assert_eq!(run.drift_of("docs/decision.md"), vec!["missing"]);
-    assert_eq!(run.drift_of("data/config.json"), vec!["missing"]);
+    assert_eq!((run.code, run.stdout.as_str()), (1, ""), "{}", run.stderr);
 }
 
 #[test]

@@ -112,8 +112,24 @@ fn emitted_cases_load_back_as_the_same_cases() {
     for c in all.iter().filter(|c| !plain(c)) {
         std::fs::remove_dir_all(dir.join(c.family.name()).join(c.name())).unwrap();
     }
+    // A seal padded to the size limit is written whole (256 MiB of it); it would load back as
+    // those bytes, another representation of the same file, so only its size is checked.
+    let padded: Vec<&Case> = all
+        .iter()
+        .filter(|c| plain(c) && c.inputs.seal_padding.is_some())
+        .collect();
+    assert!(padded.len() >= 3, "the seal-size cases are padded");
+    for c in &padded {
+        let folder = dir.join(c.family.name()).join(c.name());
+        let written = std::fs::metadata(folder.join("seal.json")).unwrap().len();
+        assert_eq!(Some(written), c.seal_len(), "{}", c.id);
+        std::fs::remove_dir_all(folder).unwrap();
+    }
     let loaded = load_dir(&dir).unwrap_or_else(|p| panic!("{p:#?}"));
-    let wanted: Vec<&Case> = all.iter().filter(|c| plain(c)).collect();
+    let wanted: Vec<&Case> = all
+        .iter()
+        .filter(|c| plain(c) && c.inputs.seal_padding.is_none())
+        .collect();
     assert_eq!(loaded.len(), wanted.len());
     assert!(wanted.len() >= 300, "only {} plain cases", wanted.len());
     for case in wanted {

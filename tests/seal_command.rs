@@ -195,3 +195,51 @@ fn complete_must_be_a_folder() {
     sample(&t);
     assert_eq!(t.seal_run(&["--complete", "crlf.txt"]).code, 1);
 }
+
+/// Issue #23, point 5: the reviewer sealed 60,000 files into a 25.7 MB seal that `verify`
+/// refused as `seal-size` with its defaults. A seal of 60,000 artifacts with paths of 60 bytes
+/// (built in memory, no files) must load with the limit `verify` uses by default.
+#[test]
+fn a_seal_of_60000_artifacts_loads_with_the_verify_defaults() {
+    use sealprobe::digest::Digest;
+    use sealprobe::seal::fingerprint::fingerprints_of;
+    use sealprobe::seal::path::SealPath;
+    use sealprobe::seal::{Seal, verify::VerifyOptions};
+    let artifacts = (0..60_000)
+        .map(|i| {
+            let path = format!("src/module{:03}/file{i:06}_{}.rs", i % 500, "x".repeat(24));
+            let body = Digest::of(path.as_bytes()).to_hex();
+            fingerprints_of(body.as_bytes()).into_artifact(SealPath::parse(&path).unwrap())
+        })
+        .collect();
+    let doc = Seal::new(artifacts, Vec::new()).unwrap().to_file_form();
+    assert!(doc.len() > 25_000_000, "{} bytes", doc.len());
+    let limit = VerifyOptions::default().seal_size_limit;
+    assert_eq!(limit, sealprobe::seal::SEAL_SIZE_LIMIT);
+    let loaded = Seal::load(&doc, limit).map_err(|e| e.class.name());
+    assert_eq!(loaded.map(|s| s.artifacts().len()), Ok(60_000));
+}
+
+/// `seal` and `verify` agree on size through one constant: the CLI's `--max-seal-bytes`
+/// default is it (the refusal in `seal` is unit-tested in `command::seal` with a small limit).
+#[test]
+fn verify_reads_by_default_the_largest_seal_that_seal_writes() {
+    let run = common::sealprobe(&["verify", "--help"]);
+    assert_eq!(run.code, 0);
+    let default = format!("[default: {}]", sealprobe::seal::SEAL_SIZE_LIMIT);
+    assert!(run.stdout.contains(&default), "{}", run.stdout);
+}
+
+#[test]
+fn seal_refuses_a_root_that_does_not_exist_in_one_line() {
+    let t = Tree::new();
+    let missing = t.base().join("buidl");
+    let run = common::sealprobe(&["seal", "--root", missing.to_str().unwrap(), "."]);
+    assert_eq!((run.code, run.stdout.as_str()), (1, ""));
+    assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+    assert!(
+        run.stderr.trim_end().ends_with("buidl does not exist"),
+        "{}",
+        run.stderr
+    );
+}

@@ -114,6 +114,24 @@ fn now_or_clock(now: Option<u64>) -> u64 {
     })
 }
 
+/// Checks `--root` before anything is read below it: a root that does not exist or is not a
+/// folder stops the command with one line that says so (exit 1), rather than making every sealed
+/// file `missing`.
+fn root<T>(command: &str, path: &Path) -> Result<(), Ran<T>> {
+    use crate::beneath::{Refusal, Root};
+    let why = match Root::open(path).refusal() {
+        None => return Ok(()),
+        Some(Refusal::Missing { .. }) => "does not exist".to_owned(),
+        Some(Refusal::NotRegular) => "is not a folder".to_owned(),
+        Some(Refusal::Io(kind)) => format!("cannot be opened ({kind})"),
+    };
+    Err(Ran::stopped(
+        Exit::Fail,
+        command,
+        format_args!("the root {} {why}", shown(path)),
+    ))
+}
+
 /// The name of a file argument as messages show it (escaped, redacted when token-shaped).
 fn shown(path: &Path) -> String {
     use std::os::unix::ffi::OsStrExt;

@@ -111,14 +111,21 @@ pub fn stream(opts: &Options, sink: &mut dyn Sink) -> Streamed {
     }
     .end(&summary);
     report.write(&end);
-    if report.written.is_err() {
-        return Streamed {
-            exit: Exit::Fail,
-            stderr: b"sealprobe: cannot write to stdout\n".to_vec(),
-        };
-    }
     // Nothing is skipped silently: an entry not read fails the scan unless --skip-special.
     let clean = findings == 0 && (listed.not_read.is_empty() || opts.skip_special);
+    match &report.written {
+        Ok(()) => {}
+        // The reader went away (`sealprobe scan logs/ | head`): end quietly with the verdict.
+        // Only a finding or the closing summary is ever written, so a scan stopped early by a
+        // broken pipe has found something, and its verdict is never clean.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        Err(_) => {
+            return Streamed {
+                exit: Exit::Fail,
+                stderr: b"sealprobe: cannot write to stdout\n".to_vec(),
+            };
+        }
+    }
     Streamed {
         exit: if clean { Exit::Pass } else { Exit::Fail },
         stderr: Vec::new(),

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use super::{Exit, Ran, key, line, shown};
+use super::{Exit, Ran, key, line, root, shown};
 use crate::report::{Format, Report as _};
 use crate::seal::verify::{self, VerifyOptions};
 use crate::seal::{Outcome, SealError, SealErrorClass};
@@ -25,6 +25,9 @@ pub fn run(opts: &Options) -> Ran<Outcome> {
         Ok(k) => k,
         Err(stopped) => return stopped,
     };
+    if let Err(stopped) = root("verify", &opts.root) {
+        return stopped;
+    }
     let mut stderr = Vec::new();
     let outcome = match small_file::read(&Source::from_arg(&opts.seal), opts.max_seal_bytes) {
         Ok(doc) => verify::verify_bytes(

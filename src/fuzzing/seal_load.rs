@@ -1,12 +1,12 @@
 //! The `seal_load` target: an accepted seal is its own canonical file form.
 
+use crate::seal::SEAL_SIZE_LIMIT;
 use crate::seal::Seal;
-use crate::strict_json::DEFAULT_SIZE_LIMIT;
 
 /// When `Seal::load` accepts a document, the document is the seal's canonical file form, byte for
 /// byte (a seal re-encoded by another tool is `seal-noncanonical`, never accepted).
 pub fn seal_load(data: &[u8]) {
-    let Ok(seal) = Seal::load(data, DEFAULT_SIZE_LIMIT) else {
+    let Ok(seal) = Seal::load(data, SEAL_SIZE_LIMIT) else {
         return;
     };
     assert!(

@@ -107,14 +107,14 @@ pub(crate) fn known_list_problems(run: &GateRun) -> Vec<String> {
     stale.chain(unknown).collect()
 }
 
-/// Lays out rows of cells: the first column left-aligned, the others right-aligned, a rule
-/// before the last row.
+/// Lays out rows of cells by display width (a wide character takes two columns): the first
+/// column left-aligned, the others right-aligned, a rule before the last row.
 fn grid(rows: &[Vec<String>], out: &mut String) {
     let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
     let mut widths = vec![0usize; columns];
     for r in rows {
         for (w, cell) in widths.iter_mut().zip(r) {
-            *w = (*w).max(cell.chars().count());
+            *w = (*w).max(crate::escape::width(cell));
         }
     }
     for (i, r) in rows.iter().enumerate() {
@@ -124,7 +124,7 @@ fn grid(rows: &[Vec<String>], out: &mut String) {
         }
         let mut line = String::new();
         for (j, (cell, w)) in r.iter().zip(&widths).enumerate() {
-            let pad = w.saturating_sub(cell.chars().count());
+            let pad = w.saturating_sub(crate::escape::width(cell));
             if j == 0 {
                 let _ = write!(line, "{cell}{}", " ".repeat(pad));
             } else {

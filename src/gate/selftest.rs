@@ -19,10 +19,11 @@ use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use super::runner::{CaseResult, RunOptions, run_cases};
 use super::validator::{Builtin, Observation, Validator};
 use crate::probe::case::{Carrier, Case};
+use crate::seal::SEAL_SIZE_LIMIT;
 use crate::seal::fingerprint::fingerprints_of;
 use crate::seal::model::Seal;
 use crate::small_file::{self, Source};
-use crate::strict_json::{self, DEFAULT_SIZE_LIMIT};
+use crate::strict_json;
 use crate::token::key::Key;
 use crate::token::mac::Tag;
 use crate::workspace::Workspace;
@@ -204,7 +205,7 @@ fn edit_seal(ws: &Workspace, f: impl Fn(&Seal, &Path) -> Option<Seal>) {
     let Some(doc) = read_bounded(&ws.seal_path()) else {
         return;
     };
-    let Ok(seal) = Seal::load(&doc, DEFAULT_SIZE_LIMIT) else {
+    let Ok(seal) = Seal::load(&doc, SEAL_SIZE_LIMIT) else {
         return;
     };
     let Some(mut edited) = f(&seal, &ws.root()) else {
@@ -239,7 +240,7 @@ fn re_sign(case: &Case, ws: &Workspace, accept: impl Fn(&str, &str) -> bool) {
     };
     if case.carrier != Carrier::Packet {
         if let Some(doc) = read_bounded(&ws.seal_path())
-            && let Ok(mut seal) = Seal::load(&doc, DEFAULT_SIZE_LIMIT)
+            && let Ok(mut seal) = Seal::load(&doc, SEAL_SIZE_LIMIT)
             && let Some(given) = seal.mac().map(|m| m.to_field())
         {
             let mut right = seal.clone();

@@ -140,7 +140,7 @@ impl Builtin {
         let ran = command::verify::run(&command::verify::Options {
             root: ws.root(),
             format: Format::Json,
-            max_seal_bytes: crate::strict_json::DEFAULT_SIZE_LIMIT,
+            max_seal_bytes: crate::seal::SEAL_SIZE_LIMIT,
             key_file: case.needs(Need::Key).then(|| ws.key_path()),
             seal: ws.seal_path(),
         });

@@ -206,13 +206,26 @@ impl Entry {
     }
 }
 
+/// Spaces inserted into `seal.json` when it is written: a seal at the size limit
+/// ([`crate::seal::SEAL_SIZE_LIMIT`], 256 MiB) is written as it is needed, never held in memory
+/// or hashed whole.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Padding {
+    /// The byte offset in `seal` where the spaces go.
+    pub at: usize,
+    /// How many spaces.
+    pub spaces: u64,
+}
+
 /// The inputs of a case, as bytes.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Inputs {
     /// `root/`, in path order.
     pub tree: Vec<Entry>,
-    /// `seal.json`.
+    /// `seal.json` (with [`Inputs::seal_padding`] inserted when set).
     pub seal: Option<Vec<u8>>,
+    /// Spaces inserted into `seal.json` as it is written.
+    pub seal_padding: Option<Padding>,
     /// `packet.json`.
     pub packet: Option<Vec<u8>>,
     /// `key` (written with mode 0600).
@@ -325,6 +338,11 @@ impl Case {
         if self.canaries.iter().any(|c| c.len() < 8) {
             return fail("a canary is shorter than 8 bytes (the scanner's shortest secret)");
         }
+        if let Some(pad) = self.inputs.seal_padding
+            && self.inputs.seal.as_ref().is_none_or(|s| pad.at > s.len())
+        {
+            return fail("the seal padding is not inside the seal");
+        }
         let mut paths: Vec<&[u8]> = self.inputs.tree.iter().map(Entry::path).collect();
         let before = paths.len();
         paths.sort();
@@ -375,7 +393,7 @@ impl Case {
                 build::object(m)
             })
             .collect();
-        build::object([
+        let mut members = vec![
             ("id", build::string(self.id.clone())),
             ("carrier", build::string(self.carrier.name())),
             ("expect", build::string(self.expect.name())),
@@ -407,7 +425,27 @@ impl Case {
             ("packet", opt(&self.inputs.packet)),
             ("key", opt(&self.inputs.key)),
             ("sums", opt(&self.inputs.sums)),
-        ])
+        ];
+        // Only a padded seal has it, so that the other cases' entries keep their digest.
+        if let Some(pad) = self.inputs.seal_padding {
+            members.push((
+                "seal_padding",
+                build::object([
+                    ("at", build::uint(pad.at as u64)),
+                    ("spaces", build::uint(pad.spaces)),
+                ]),
+            ));
+        }
+        build::object(members)
+    }
+
+    /// The size of `seal.json` as it is written, padding included.
+    pub fn seal_len(&self) -> Option<u64> {
+        let pad = self.inputs.seal_padding.map_or(0, |p| p.spaces);
+        self.inputs
+            .seal
+            .as_ref()
+            .map(|s| (s.len() as u64).saturating_add(pad))
     }
 }
 

@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 use rand_chacha::ChaCha8Rng;
 use rand_core::{Rng as _, SeedableRng as _};
 
-use super::case::{Carrier, Case, Class, Entry, Expect, Family, Inputs, Need};
+use super::case::{Carrier, Case, Class, Entry, Expect, Family, Inputs, Need, Padding};
 use crate::decide::packet::digest_without_grants;
 use crate::digest::Digest;
 use crate::seal::fingerprint::fingerprints_of;
@@ -122,6 +122,7 @@ pub struct Draft {
     key: Option<Vec<u8>>,
     changes: Vec<Change>,
     seal_edit: Option<SealEdit>,
+    seal_pad_to: Option<u64>,
     packet: Option<Vec<u8>>,
     sums: Option<Vec<u8>>,
     now: Option<u64>,
@@ -141,6 +142,7 @@ impl Draft {
             key: None,
             changes: Vec::new(),
             seal_edit: None,
+            seal_pad_to: None,
             packet: None,
             sums: None,
             now: None,
@@ -277,6 +279,13 @@ impl Draft {
         self
     }
 
+    /// Pads the (edited) seal with spaces before its last `}` to `len` bytes: still valid JSON,
+    /// written as the case is materialized (see [`Padding`]).
+    pub fn pad_seal_to(mut self, len: u64) -> Draft {
+        self.seal_pad_to = Some(len);
+        self
+    }
+
     /// Replaces the seal with these bytes.
     pub fn seal_bytes(self, bytes: impl Into<Vec<u8>>) -> Draft {
         let bytes = bytes.into();
@@ -336,10 +345,18 @@ impl Draft {
         if matches!(self.carrier, Carrier::Tree | Carrier::Seal) || !self.files.is_empty() {
             let honest = honest_seal(&self.files, &self.complete, self.sign.as_ref())
                 .map_err(|e| format!("{id}: {e}"))?;
-            inputs.seal = Some(match self.seal_edit {
+            let seal = match self.seal_edit {
                 Some(edit) => edit(honest),
                 None => honest,
-            });
+            };
+            if let Some(len) = self.seal_pad_to {
+                let spaces = len
+                    .checked_sub(seal.len() as u64)
+                    .ok_or_else(|| format!("{id}: the seal is longer than its padded length"))?;
+                let at = seal.iter().rposition(|b| *b == b'}').unwrap_or(seal.len());
+                inputs.seal_padding = Some(Padding { at, spaces });
+            }
+            inputs.seal = Some(seal);
             if self.carrier == Carrier::Tree && inputs.sums.is_none() {
                 inputs.sums = Some(honest_sums(&self.files));
             }

@@ -128,15 +128,16 @@ fn show(c: &Case, seed: u64) -> String {
         let line = format!("  {:<8} {}  {what}", e.kind(), escape::name(e.path()));
         let _ = writeln!(out, "{}", line.trim_end());
     }
+    let len = |b: &Option<Vec<u8>>| b.as_ref().map(|b| b.len() as u64);
     let inputs = [
-        ("seal.json", &c.inputs.seal),
-        ("packet.json", &c.inputs.packet),
-        ("key", &c.inputs.key),
-        ("SHA256SUMS", &c.inputs.sums),
+        ("seal.json", c.seal_len()),
+        ("packet.json", len(&c.inputs.packet)),
+        ("key", len(&c.inputs.key)),
+        ("SHA256SUMS", len(&c.inputs.sums)),
     ];
     for (name, bytes) in inputs {
-        if let Some(b) = bytes {
-            let _ = writeln!(out, "{name:<12} {} bytes", b.len());
+        if let Some(n) = bytes {
+            let _ = writeln!(out, "{name:<12} {n} bytes");
         }
     }
     let id = shell_quote(&c.id);

@@ -27,7 +27,10 @@ pub fn materialize(case: &Case, ws: &Workspace) -> io::Result<()> {
     }
     let inputs = &case.inputs;
     if let Some(seal) = &inputs.seal {
-        ws.seal(seal)?;
+        match inputs.seal_padding {
+            Some(pad) => ws.seal_padded(seal, pad.at, pad.spaces).map(drop)?,
+            None => ws.seal(seal).map(drop)?,
+        }
     }
     if let Some(packet) = &inputs.packet {
         ws.packet_bytes(packet)?;

@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use crate::escape;
-use crate::seal::Outcome;
+use crate::seal::{Drift, Finding, Outcome, Subject};
 use crate::strict_json::canonical::{build, file_form};
 use crate::strict_json::{Node, Value};
 
@@ -34,7 +34,7 @@ pub fn json(outcome: &Outcome) -> Vec<u8> {
         .findings
         .iter()
         .map(|f| {
-            build::object([
+            let mut members = vec![
                 ("path", build::string(escape::name(&f.path))),
                 (
                     "drift",
@@ -43,7 +43,12 @@ pub fn json(outcome: &Outcome) -> Vec<u8> {
                 ("expected_bytes", opt(f.expected_bytes)),
                 ("actual_bytes", opt(f.actual_bytes)),
                 ("sha256_match", build::boolean(f.sha256_match)),
-            ])
+            ];
+            // Only a `path-unicode` finding has one: the twin that stands where the name was.
+            if let Some(found) = &f.found {
+                members.push(("found", build::string(escape::name(found))));
+            }
+            build::object(members)
         })
         .collect();
     let s = &outcome.summary;
@@ -88,20 +93,16 @@ pub fn human(outcome: &Outcome) -> String {
         .iter()
         .map(|f| {
             let classes: Vec<&str> = f.drift.iter().map(|d| d.name()).collect();
-            let sizes = match (f.expected_bytes, f.actual_bytes) {
-                (Some(e), Some(a)) => format!("sealed {e} bytes, found {a}"),
-                (Some(e), None) => format!("sealed {e} bytes"),
-                (None, Some(a)) => format!("found {a} bytes"),
-                (None, None) => String::new(),
-            };
-            (escape::name(&f.path), classes.join(" "), sizes)
+            (escape::name(&f.path), classes.join(" "), detail(f))
         })
         .collect();
-    let w_path = rows.iter().map(|r| r.0.chars().count()).max().unwrap_or(0);
+    // Columns line up on a terminal: by display width, not by characters (a CJK ideograph
+    // takes two columns, a combining mark none).
+    let w_path = rows.iter().map(|r| escape::width(&r.0)).max().unwrap_or(0);
     let w_class = rows.iter().map(|r| r.1.len()).max().unwrap_or(0);
-    for (path, classes, sizes) in &rows {
-        let pad = w_path - path.chars().count();
-        let line = format!("  {path}{:pad$}  {classes:w_class$}  {sizes}", "");
+    for (path, classes, detail) in &rows {
+        let pad = w_path.saturating_sub(escape::width(path));
+        let line = format!("  {path}{:pad$}  {classes:w_class$}  {detail}", "");
         let _ = writeln!(out, "{}", line.trim_end());
     }
     let s = &outcome.summary;
@@ -110,7 +111,35 @@ pub fn human(outcome: &Outcome) -> String {
     } else {
         "seal unauthenticated (no --key-file)"
     };
-    let unsealed = (outcome.findings.len() as u64).saturating_sub(s.failed);
+    let gone = |f: &Finding| {
+        f.drift
+            .iter()
+            .any(|d| matches!(d, Drift::Missing | Drift::PathUnicode))
+    };
+    let count =
+        |pick: &dyn Fn(&Finding) -> bool| outcome.findings.iter().filter(|f| pick(f)).count();
+    let unsealed = count(&|f| f.subject == Subject::Unsealed);
+    // A complete folder that is gone is said so; one that stands but cannot be listed (or a
+    // part of it) is "not listed". Neither is an unsealed entry.
+    let folders_missing = count(&|f| f.subject == Subject::CompleteFolder && gone(f));
+    let folders_unlisted = count(&|f| {
+        f.subject == Subject::FolderPart || (f.subject == Subject::CompleteFolder && !gone(f))
+    });
+    let mut folders = String::new();
+    if folders_missing > 0 {
+        let _ = write!(
+            folders,
+            ", {folders_missing} complete folder{} missing",
+            plural(folders_missing)
+        );
+    }
+    if folders_unlisted > 0 {
+        let _ = write!(
+            folders,
+            ", {folders_unlisted} folder{} not listed",
+            plural(folders_unlisted)
+        );
+    }
     if outcome.passed() {
         let _ = writeln!(
             out,
@@ -120,7 +149,7 @@ pub fn human(outcome: &Outcome) -> String {
     } else {
         let _ = writeln!(
             out,
-            "FAIL: {} of {} artifacts drifted, {} unsealed {}; {auth}",
+            "FAIL: {} of {} artifacts drifted{folders}, {} unsealed {}; {auth}",
             s.failed,
             s.artifacts,
             unsealed,
@@ -128,4 +157,29 @@ pub fn human(outcome: &Outcome) -> String {
         );
     }
     out
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// The last column of a finding's line: the sizes of an artifact, what a folder is, and for
+/// `path-unicode` the name that stands there instead (escaped, or redacted).
+fn detail(f: &Finding) -> String {
+    let mut detail = match (f.subject, f.expected_bytes, f.actual_bytes) {
+        (Subject::CompleteFolder, ..) => "complete folder".to_owned(),
+        (Subject::FolderPart, ..) => "folder in a complete folder".to_owned(),
+        (_, Some(e), Some(a)) => format!("sealed {e} bytes, found {a}"),
+        (_, Some(e), None) => format!("sealed {e} bytes"),
+        (_, None, Some(a)) => format!("found {a} bytes"),
+        (_, None, None) => String::new(),
+    };
+    if let Some(found) = &f.found {
+        if !detail.is_empty() {
+            detail.push_str("; ");
+        }
+        detail.push_str("on disk as ");
+        detail.push_str(&escape::name(found));
+    }
+    detail
 }

@@ -15,5 +15,5 @@ pub mod verify;
 
 pub use drift::Drift;
 pub use error::{SealError, SealErrorClass};
-pub use model::{Artifact, Eol, Seal};
-pub use verify::{Finding, Outcome, Summary};
+pub use model::{Artifact, Eol, SEAL_SIZE_LIMIT, Seal};
+pub use verify::{Finding, Outcome, Subject, Summary};

@@ -15,7 +15,7 @@ use super::error::{SealError, SealErrorClass};
 use super::path::SealPath;
 use crate::digest::Digest;
 use crate::names;
-use crate::strict_json::canonical::{build, file_form, jcs};
+use crate::strict_json::canonical::{build, jcs, pretty_at};
 use crate::strict_json::schema::{Fields, Walker};
 use crate::strict_json::{self, Node, Value};
 use crate::token::key::Key;
@@ -23,6 +23,18 @@ use crate::token::mac::SealMac;
 
 /// The value of the `format` field.
 pub const SEAL_FORMAT: &str = "sealprobe-seal/1";
+
+/// The largest seal file: `sealprobe seal` refuses to write a larger one and `sealprobe verify`
+/// reads up to this by default (`--max-seal-bytes`), so whatever `seal` writes, `verify` reads.
+/// One definition for both.
+///
+/// 256 MiB. A text file takes about 420 bytes plus its path in the canonical seal, a JSON file
+/// about 100 more, a binary file about 180 plus its path; measured on real trees (the cargo
+/// registry of this machine: 17,450 files, 462 bytes each), that is about 470 bytes a file with
+/// paths of 50 bytes. So 256 MiB holds about 570,000 such files: a Linux kernel tree (about
+/// 90,000 files, 42 MB), a large `node_modules` (100,000 to 200,000), a Chromium checkout
+/// (400,000 to 500,000). With paths of 4,096 bytes it still holds about 59,000 files.
+pub const SEAL_SIZE_LIMIT: usize = 256 * 1024 * 1024;
 
 crate::vocabulary! {
     /// Line-ending style of a text file.
@@ -140,7 +152,9 @@ impl Seal {
         self.mac.as_ref()
     }
 
-    /// The seal as a JSON value (with `mac` when present).
+    /// The seal as a JSON value (with `mac` when present). For tests and tools: the seal's own
+    /// forms ([`Seal::to_file_form`], the MAC message) are written in pieces, one artifact at a
+    /// time, and a test holds them to the generic writers over this value.
     pub fn to_node(&self) -> Node {
         let artifacts = self.artifacts.iter().map(artifact_node).collect();
         let mut members = vec![
@@ -148,12 +162,7 @@ impl Seal {
             ("format", build::string(SEAL_FORMAT)),
         ];
         if !self.complete.is_empty() {
-            let folders = self
-                .complete
-                .iter()
-                .map(|c| build::string(c.0.clone()))
-                .collect();
-            members.push(("complete", build::array(folders)));
+            members.push(("complete", self.complete_node()));
         }
         if let Some(mac) = &self.mac {
             members.push(("mac", build::string(mac.to_field())));
@@ -161,13 +170,74 @@ impl Seal {
         build::object(members)
     }
 
-    /// The bytes the seal MAC covers: the JCS form of the seal without `mac`.
+    /// The bytes the seal MAC covers: the JCS form of the seal without `mac` (RFC 8785: no
+    /// whitespace, keys sorted; every key of a seal is ASCII, so UTF-16 order is byte order),
+    /// made one artifact at a time rather than from a value of the whole seal.
     pub fn mac_message(&self) -> Vec<u8> {
-        let unsigned = Seal {
-            mac: None,
-            ..self.clone()
-        };
-        jcs(&unsigned.to_node())
+        let mut out = b"{\"artifacts\":[".to_vec();
+        for (i, a) in self.artifacts.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            out.extend_from_slice(&jcs(&artifact_node(a)));
+        }
+        out.push(b']');
+        if !self.complete.is_empty() {
+            out.extend_from_slice(b",\"complete\":");
+            out.extend_from_slice(&jcs(&self.complete_node()));
+        }
+        out.extend_from_slice(b",\"format\":");
+        out.extend_from_slice(&jcs(&build::string(SEAL_FORMAT)));
+        out.push(b'}');
+        out
+    }
+
+    fn complete_node(&self) -> Node {
+        build::array(
+            self.complete
+                .iter()
+                .map(|c| build::string(c.0.clone()))
+                .collect(),
+        )
+    }
+
+    /// The canonical file form in pieces, in order, one artifact's entry at a time: written or
+    /// compared without a second copy of the whole seal as a value (a seal at the size limit
+    /// is 256 MiB, and its value takes about four times that). Stops when `piece` says so.
+    fn file_form_pieces(&self, mut piece: impl FnMut(&[u8]) -> bool) {
+        let mut members: Vec<(&str, Node)> = Vec::new();
+        if !self.complete.is_empty() {
+            members.push(("complete", self.complete_node()));
+        }
+        members.push(("format", build::string(SEAL_FORMAT)));
+        if let Some(mac) = &self.mac {
+            members.push(("mac", build::string(mac.to_field())));
+        }
+        if self.artifacts.is_empty() {
+            if !piece(b"{\n  \"artifacts\": []") {
+                return;
+            }
+        } else {
+            if !piece(b"{\n  \"artifacts\": [") {
+                return;
+            }
+            for (i, a) in self.artifacts.iter().enumerate() {
+                let sep: &[u8] = if i == 0 { b"\n    " } else { b",\n    " };
+                if !piece(sep) || !piece(&pretty_at(&artifact_node(a), 2)) {
+                    return;
+                }
+            }
+            if !piece(b"\n  ]") {
+                return;
+            }
+        }
+        for (key, value) in members {
+            let head = format!(",\n  \"{key}\": ");
+            if !piece(head.as_bytes()) || !piece(&pretty_at(&value, 1)) {
+                return;
+            }
+        }
+        piece(b"\n}\n");
     }
 
     /// Adds (or replaces) the MAC with one made with `key`.
@@ -184,10 +254,37 @@ impl Seal {
 
     /// The canonical file form: the only spelling [`Seal::load`] accepts.
     pub fn to_file_form(&self) -> Vec<u8> {
-        file_form(&self.to_node())
+        let mut out = Vec::new();
+        self.file_form_pieces(|p| {
+            out.extend_from_slice(p);
+            true
+        });
+        out
+    }
+
+    /// The offset of the first byte where `doc` is not this seal's file form, if any.
+    fn first_difference(&self, doc: &[u8]) -> Option<usize> {
+        let mut at = 0;
+        let mut differs = None;
+        self.file_form_pieces(|p| {
+            let theirs = doc.get(at..).unwrap_or_default();
+            match p.iter().zip(theirs).position(|(a, b)| a != b) {
+                Some(i) => differs = Some(at + i),
+                None if theirs.len() < p.len() => differs = Some(doc.len()),
+                None => at += p.len(),
+            }
+            differs.is_none()
+        });
+        match differs {
+            None if at != doc.len() => Some(at),
+            other => other,
+        }
     }
 
     /// Loads a seal from untrusted bytes, refusing anything but a canonical, valid seal.
+    ///
+    /// Memory: the parsed value (about four times the document) is dropped as soon as the model
+    /// is built, and the canonical form is compared piece by piece, never made whole.
     pub fn load(doc: &[u8], size_limit: usize) -> Result<Seal, SealError> {
         let root = strict_json::parse_with_limit(doc, size_limit)
             .map_err(|e| SealError::from_json(e, doc))?;
@@ -196,17 +293,12 @@ impl Seal {
             w: Walker::new(),
         };
         let seal = c.seal(&root);
+        drop(root);
         if let Some(first) = c.first_error() {
             return Err(first);
         }
         let seal = seal.ok_or_else(|| SealError::at(SealErrorClass::Schema, doc, 0))?;
-        let canonical = seal.to_file_form();
-        if canonical != doc {
-            let offset = canonical
-                .iter()
-                .zip(doc.iter())
-                .position(|(a, b)| a != b)
-                .unwrap_or(canonical.len().min(doc.len()));
+        if let Some(offset) = seal.first_difference(doc) {
             return Err(SealError::at(SealErrorClass::NonCanonical, doc, offset));
         }
         Ok(seal)
@@ -433,6 +525,74 @@ impl Checker<'_> {
             if !seen.insert(names::fold_key(a.path.as_str())) {
                 self.w.fail(SealErrorClass::Path, node.span.start);
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::seal::fingerprint::fingerprints_of;
+    use crate::strict_json::canonical::file_form;
+
+    fn seals() -> Vec<Seal> {
+        let artifact = |p: &str, body: &[u8]| {
+            fingerprints_of(body).into_artifact(SealPath::parse(p).expect("a seal path"))
+        };
+        let many = vec![
+            artifact("a \"quoted\" name.txt", b"one\r\ntwo\n"),
+            artifact("docs/caf\u{e9}.json", b"{\"b\": [1, 2.5]}\n"),
+            artifact("bin/blob", &[0, 159, 146, 150, 255]),
+            artifact("\u{5831}\u{544a}.md", b"\xef\xbb\xbfbom"),
+        ];
+        let folder = |c: &str| CompleteFolder::parse(c).expect("a folder");
+        let key = Key::from_bytes(vec![7u8; 32]).expect("a key");
+        let mut signed = Seal::new(many.clone(), vec![folder("docs"), folder(".")]).unwrap();
+        signed.sign(&key);
+        vec![
+            Seal::new(many.clone(), Vec::new()).unwrap(),
+            Seal::new(many[..1].to_vec(), vec![folder("docs")]).unwrap(),
+            Seal::new(Vec::new(), vec![folder("spool")]).unwrap(),
+            signed,
+        ]
+    }
+
+    #[test]
+    fn the_forms_written_in_pieces_are_the_generic_forms_of_the_whole_value() {
+        for seal in seals() {
+            assert_eq!(seal.to_file_form(), file_form(&seal.to_node()));
+            let unsigned = Seal {
+                mac: None,
+                ..seal.clone()
+            };
+            assert_eq!(seal.mac_message(), jcs(&unsigned.to_node()));
+            let loaded = Seal::load(&seal.to_file_form(), usize::MAX).expect("loads");
+            assert_eq!(loaded, seal);
+        }
+    }
+
+    #[test]
+    fn the_first_difference_is_found_in_any_piece() {
+        for seal in seals() {
+            let form = seal.to_file_form();
+            assert_eq!(seal.first_difference(&form), None);
+            for at in [
+                0,
+                1,
+                form.len() / 3,
+                form.len() / 2,
+                form.len() - 2,
+                form.len() - 1,
+            ] {
+                let mut edited = form.clone();
+                edited[at] ^= 0x01;
+                assert_eq!(seal.first_difference(&edited), Some(at), "{at}");
+                // Cut short, or longer: the difference is where the shorter one ends.
+                assert_eq!(seal.first_difference(&form[..at]), Some(at));
+            }
+            let mut longer = form.clone();
+            longer.push(b'\n');
+            assert_eq!(seal.first_difference(&longer), Some(form.len()));
         }
     }
 }

@@ -14,9 +14,8 @@ use rayon::prelude::*;
 use super::drift::{self, Drift};
 use super::error::{SealError, SealErrorClass};
 use super::hashing::{self, READ_BUFFER};
-use super::model::{Artifact, Seal};
+use super::model::{Artifact, SEAL_SIZE_LIMIT, Seal};
 use crate::beneath::{EntryKind, FolderCache, Refusal, Root};
-use crate::strict_json::DEFAULT_SIZE_LIMIT;
 use crate::token::key::Key;
 
 /// Extra bytes diagnosis may read beyond twice the sealed length.
@@ -31,6 +30,27 @@ pub struct Finding {
     pub expected_bytes: Option<u64>,
     pub actual_bytes: Option<u64>,
     pub sha256_match: bool,
+    /// For `path-unicode`: the path of the entry whose name is equal after NFC/NFD or case
+    /// folding to the first missing component of `path` (that component's twin, not a file
+    /// that was checked).
+    pub found: Option<Vec<u8>>,
+    /// What `path` is: a sealed artifact, an entry the seal does not list, or a complete folder
+    /// (or a part of one) that could not be listed.
+    pub subject: Subject,
+}
+
+/// What a finding is about. The report counts each kind apart: a complete folder that is gone
+/// is neither a drifted artifact nor an unsealed entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subject {
+    /// A sealed artifact (`expected_bytes` is its sealed length).
+    Artifact,
+    /// An entry below a complete folder that the seal does not list (`unsealed`).
+    Unsealed,
+    /// A folder named in `complete` that is missing, not a folder, or cannot be listed.
+    CompleteFolder,
+    /// A folder below a complete folder that cannot be listed (`unreadable`).
+    FolderPart,
 }
 
 /// Counts for the report's summary.
@@ -79,7 +99,7 @@ pub struct VerifyOptions {
 impl Default for VerifyOptions {
     fn default() -> Self {
         VerifyOptions {
-            seal_size_limit: DEFAULT_SIZE_LIMIT,
+            seal_size_limit: SEAL_SIZE_LIMIT,
             key: None,
         }
     }
@@ -150,10 +170,21 @@ fn check_artifact(
         expected_bytes: Some(artifact.bytes),
         actual_bytes: actual,
         sha256_match: false,
+        found: None,
+        subject: Subject::Artifact,
     };
     let mut file = match root.open_file_cached(artifact.path.as_str(), folders) {
         Ok(f) => f,
-        Err(refusal) => return (Some(finding(vec![drift_of(refusal)], None)), 0),
+        Err(refusal) => {
+            let (drift, found) = drift_of(refusal);
+            return (
+                Some(Finding {
+                    found,
+                    ..finding(vec![drift], None)
+                }),
+                0,
+            );
+        }
     };
     let limit = artifact.bytes.saturating_add(1);
     let hashed = match hashing::hash_bounded(&mut file, limit, buf) {
@@ -187,7 +218,7 @@ fn diagnose_file(root: &Root, artifact: &Artifact, buf: &mut [u8]) -> Vec<Drift>
         .saturating_add(DIAGNOSIS_SLACK);
     let mut file = match root.open_file(artifact.path.as_str()) {
         Ok(f) => f,
-        Err(refusal) => return vec![drift_of(refusal)],
+        Err(refusal) => return vec![drift_of(refusal).0],
     };
     match hashing::fingerprint_bounded(&mut file, limit, buf) {
         Ok(Some(now)) => drift::diagnose(artifact, &now),
@@ -196,14 +227,27 @@ fn diagnose_file(root: &Root, artifact: &Artifact, buf: &mut [u8]) -> Vec<Drift>
     }
 }
 
-fn drift_of(refusal: Refusal) -> Drift {
+/// The drift class of a refusal, and the twin found for `path-unicode`.
+fn drift_of(refusal: Refusal) -> (Drift, Option<Vec<u8>>) {
     match refusal {
-        Refusal::Missing { unicode_twin: true } => Drift::PathUnicode,
-        Refusal::Missing {
-            unicode_twin: false,
-        } => Drift::Missing,
-        Refusal::NotRegular => Drift::NotRegular,
-        Refusal::Io(_) => Drift::Unreadable,
+        Refusal::Missing { twin: Some(twin) } => (Drift::PathUnicode, Some(twin)),
+        Refusal::Missing { twin: None } => (Drift::Missing, None),
+        Refusal::NotRegular => (Drift::NotRegular, None),
+        Refusal::Io(_) => (Drift::Unreadable, None),
+    }
+}
+
+/// A finding about something that is not a sealed artifact: no sealed length, nothing read.
+fn not_an_artifact(path: Vec<u8>, refusal: Option<Refusal>, subject: Subject) -> Finding {
+    let (drift, found) = refusal.map_or((Drift::Unsealed, None), drift_of);
+    Finding {
+        path,
+        drift: vec![drift],
+        expected_bytes: None,
+        actual_bytes: None,
+        sha256_match: false,
+        found,
+        subject,
     }
 }
 
@@ -217,16 +261,17 @@ fn unsealed_entries(seal: &Seal, root: &Root) -> Vec<Finding> {
     let mut reported: HashSet<Vec<u8>> = HashSet::new();
     let mut findings = Vec::new();
     for folder in seal.complete() {
+        // A complete folder that is gone (or not a folder, or cannot be listed) is one finding
+        // about the folder: its sealed files are each `missing` already, and the folder may
+        // have sealed none, so it must fail by itself.
         let walk = match root.walk(folder.as_str()) {
             Ok(walk) => walk,
             Err(refusal) => {
-                findings.push(Finding {
-                    path: folder.as_str().as_bytes().to_vec(),
-                    drift: vec![drift_of(refusal)],
-                    expected_bytes: None,
-                    actual_bytes: None,
-                    sha256_match: false,
-                });
+                findings.push(not_an_artifact(
+                    folder.as_str().as_bytes().to_vec(),
+                    Some(refusal),
+                    Subject::CompleteFolder,
+                ));
                 continue;
             }
         };
@@ -234,13 +279,7 @@ fn unsealed_entries(seal: &Seal, root: &Root) -> Vec<Finding> {
         // unreadable (or what its refusal says), and what was listed is still checked.
         for (path, refusal) in walk.refused {
             if reported.insert(path.clone()) {
-                findings.push(Finding {
-                    path,
-                    drift: vec![drift_of(refusal)],
-                    expected_bytes: None,
-                    actual_bytes: None,
-                    sha256_match: false,
-                });
+                findings.push(not_an_artifact(path, Some(refusal), Subject::FolderPart));
             }
         }
         let entries = walk.entries;
@@ -249,13 +288,7 @@ fn unsealed_entries(seal: &Seal, root: &Root) -> Vec<Finding> {
                 continue;
             }
             if reported.insert(entry.path.clone()) {
-                findings.push(Finding {
-                    path: entry.path,
-                    drift: vec![Drift::Unsealed],
-                    expected_bytes: None,
-                    actual_bytes: None,
-                    sha256_match: false,
-                });
+                findings.push(not_an_artifact(entry.path, None, Subject::Unsealed));
             }
         }
     }

@@ -10,7 +10,7 @@ fn resource_family_pins() {
             ("deep-300-beyond-walk-limit", &["unreadable"]),
             ("name-86-cjk-unreadable", &["unreadable"]),
             ("sparse-1-tib-sealed-small", &["content"]),
-            ("seal-over-16-mib", &["seal-size"]),
+            ("seal-over-size-limit", &["seal-size"]),
             ("control-name-255-bytes", &[]),
             ("control-deep-200-complete", &[]),
         ],

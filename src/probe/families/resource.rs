@@ -1,15 +1,14 @@
 //! The `resource` family (SPEC 7.2): hostile sizes and shapes, where a validator that is right on
 //! small trees runs out of time, memory, stack or path buffer, or gives up and passes. Thousands
 //! of files and findings, folders hundreds deep, names at and past the 255-byte limit, total
-//! paths past PATH_MAX, sparse files of many GiB sealed small, a seal over 16 MiB. Every case
-//! must end fast and fail closed (or pass, for the controls) with bounded reading: at most the
+//! paths past PATH_MAX, sparse files of many GiB sealed small, a seal over the 256 MiB limit.
+//! Every case must end fast and fail closed (or pass, for the controls) with bounded reading: at most the
 //! sealed length plus one byte on the fast path, twice it plus 64 KiB for diagnosis.
 
 use super::ProbeFamily;
 use crate::probe::case::Family;
 use crate::probe::draft::{Cases, Draft, Seeded};
-use crate::seal::{Drift, SealErrorClass};
-use crate::strict_json::DEFAULT_SIZE_LIMIT;
+use crate::seal::{Drift, SEAL_SIZE_LIMIT, SealErrorClass};
 
 pub struct Resource;
 
@@ -705,17 +704,11 @@ impl ProbeFamily for Resource {
         // --- the seal itself ----------------------------------------------------------------
         cases.add(
             Draft::seal(
-                "seal-over-16-mib",
-                "a seal of 16 MiB plus one byte (valid JSON, padded with whitespace): refused as seal-size before it is parsed, never read whole",
+                "seal-over-size-limit",
+                "a seal of 256 MiB plus one byte (valid JSON, padded with whitespace): refused as seal-size before it is parsed, never read whole",
             )
             .file("README.md", readme.clone())
-            .edit_seal(|honest| {
-                let mut out = honest;
-                let close = out.iter().rposition(|b| *b == b'}').unwrap_or(0);
-                let pad = (DEFAULT_SIZE_LIMIT + 1).saturating_sub(out.len());
-                out.splice(close..close, std::iter::repeat_n(b' ', pad));
-                out
-            })
+            .pad_seal_to(SEAL_SIZE_LIMIT as u64 + 1)
             .expect([SealErrorClass::Size]),
         );
     }

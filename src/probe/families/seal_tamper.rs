@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 use super::ProbeFamily;
 use crate::probe::case::Family;
 use crate::probe::draft::{Cases, Draft, Seeded, honest_seal, other_key, probe_key};
-use crate::seal::{Drift, SealErrorClass};
+use crate::seal::{Drift, SEAL_SIZE_LIMIT, SealErrorClass};
 use crate::token::key::Key;
 use crate::token::mac::SealMac;
 
@@ -1622,30 +1622,23 @@ fn truncated(cases: &mut Cases, rng: &mut Seeded, fx: &Fixture, honest: &str) {
         .seal_bytes(b"\n".to_vec())
         .expect([SealErrorClass::Syntax]),
     );
+    // The limit is the one `sealprobe seal` writes up to and `verify` reads by default
+    // (SEAL_SIZE_LIMIT); the padding is written as the case is made, never held in memory.
+    let limit = SEAL_SIZE_LIMIT as u64;
     cases.add(
         fx.on(Draft::seal(
             "oversize-seal",
-            "a seal one byte over the 16 MiB limit: a validator without a limit reads whatever size it is handed",
+            "a seal one byte over the 256 MiB limit: a validator without a limit reads whatever size it is handed",
         ))
-        .edit_seal(|h| {
-            let target: usize = 16 * 1024 * 1024 + 1;
-            let body = &h[..h.len().saturating_sub(2)];
-            let pad = target.saturating_sub(h.len());
-            [body, &vec![b' '; pad], b"}\n"].concat()
-        })
+        .pad_seal_to(limit + 1)
         .expect([SealErrorClass::Size]),
     );
     cases.add(
         fx.on(Draft::seal(
             "seal-exactly-at-size-limit",
-            "a seal of exactly 16 MiB (padded with spaces) is within the limit: an off-by-one limit calls it seal-size, but it is only not canonical",
+            "a seal of exactly 256 MiB (padded with spaces) is within the limit: an off-by-one limit calls it seal-size, but it is only not canonical",
         ))
-        .edit_seal(|h| {
-            let target: usize = 16 * 1024 * 1024;
-            let body = &h[..h.len().saturating_sub(2)];
-            let pad = target.saturating_sub(h.len());
-            [body, &vec![b' '; pad], b"}\n"].concat()
-        })
+        .pad_seal_to(limit)
         .expect([SealErrorClass::NonCanonical]),
     );
 }

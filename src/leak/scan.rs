@@ -7,20 +7,26 @@
 //!    enough to find every partial leak.
 //! 2. **One index.** Every block is encoded in every fixed encoding (raw, UTF-16LE/BE, hex in
 //!    both cases, base64 and base64url at the three alignments, hex of base64, base64 of
-//!    `\u`-escaped text) and all of these patterns go into one multi-pattern index
+//!    `\u`-escaped text), the first and last blocks also in every two-deep chain of them
+//!    ([`encoded_blocks`]), and all of these patterns go into one multi-pattern index
 //!    ([`super::index`]), scanned once over the input.
 //! 3. **Verification.** A hit is only a candidate. The region around it is decoded with the hit's
 //!    encoding chain, the block is located in the decoded bytes, and the match is extended left
 //!    and right against the secret. Sixteen matching bytes (or the whole secret, if shorter) make
-//!    a finding; fewer than the whole secret make it `partial`.
+//!    a finding; fewer than the whole secret make it `partial`. On low-entropy input a candidate
+//!    at every position is the rule, so verification skips what cannot change the result
+//!    ([`Scanner::candidate`]).
 //! 4. **Views for mixed escapes.** Escapes that can be mixed with raw characters (`\u`, `%XX`,
 //!    `&#..;`) cannot be enumerated as patterns. Where their markers occur, the surrounding run is
 //!    decoded and the decoded bytes are scanned with the same automaton, which also finds nested
-//!    chains such as `percent>base64`.
+//!    chains such as `percent>base64`; escapes inside escapes are views of views.
+//! 5. **Folding.** Findings of one secret or rule that overlap are one leak: they are folded as
+//!    they are made ([`Fold`]) and merged across windows ([`Clusters`]), so memory does not grow
+//!    with the number of positions that match.
 //!
-//! Token-shaped strings are found by regular expressions ([`super::rules`]) on the raw input.
-//! A finding holds a secret's fingerprint or a rule id, the encoding chain and a position, never
-//! the matched bytes.
+//! Token-shaped strings are found by regular expressions ([`super::rules`]) on the raw input and
+//! the escape views. A finding holds a secret's fingerprint or a rule id, the encoding chain and a
+//! position, never the matched bytes.
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -8,14 +8,14 @@
 //! 2. **One index.** Every block is encoded in every fixed encoding (raw, UTF-16LE/BE, hex in
 //!    both cases, base64 and base64url at the three alignments, hex of base64, base64 of
 //!    `\u`-escaped text), the first and last blocks also in every two-deep chain of them
-//!    ([`encoded_blocks`]), and all of these patterns go into one multi-pattern index
+//!    (`encoded_blocks`), and all of these patterns go into one multi-pattern index
 //!    ([`super::index`]), scanned once over the input.
 //! 3. **Verification.** A hit is only a candidate. The region around it is decoded with the hit's
 //!    encoding chain, the block is located in the decoded bytes, and the match is extended left
 //!    and right against the secret. Sixteen matching bytes (or the whole secret, if shorter) make
 //!    a finding; fewer than the whole secret make it `partial`. On low-entropy input a candidate
 //!    at every position is the rule, so verification skips what cannot change the result
-//!    ([`Scanner::candidate`]).
+//!    (`Scanner::candidate`).
 //! 4. **Views for mixed escapes.** Escapes that can be mixed with raw characters (`\u`, `%XX`,
 //!    `&#..;`) cannot be enumerated as patterns. Where their markers occur, the surrounding run is
 //!    decoded and the decoded bytes are scanned with the same automaton, which also finds nested

@@ -635,7 +635,11 @@ impl Scanner {
     ///   previous match read at a shift the secret repeats at (as in Knuth-Morris-Pratt).
     ///   `runs` holds, per secret, unit and phase, the start of the last whole match.
     ///
-    /// Both are exact: what is folded is what verifying every candidate would fold.
+    /// Both are exact for raw text and one layer of hex or UTF-16: what is folded is what
+    /// verifying every candidate would fold. In two layers (hex of UTF-16) the verifier may pick
+    /// the inner layer's other alignment when both hold the anchor; the shortcut takes the one
+    /// the units imply, a true occurrence too, so a leak is never lost, only its reported start
+    /// may differ by a unit.
     fn candidate(
         &self,
         input: &[u8],

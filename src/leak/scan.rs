@@ -182,6 +182,7 @@ impl ScannerBuilder {
                     meta.push(Pattern {
                         secret: si,
                         anchor_at: at,
+                        unit: Unit::of(&chain, &secret.bytes),
                         chain,
                     });
                 }
@@ -254,6 +255,9 @@ struct Pattern {
     secret: usize,
     anchor_at: usize,
     chain: Vec<Encoding>,
+    /// The chain as fixed-width units, when it is one ([`Unit::of`], decided once here: it
+    /// reads the whole secret, and candidates come at every position of a low-entropy run).
+    unit: Option<Unit>,
 }
 
 /// Every fixed encoding of an anchor block, with its chain: the block itself, each one-layer
@@ -651,7 +655,7 @@ impl Scanner {
     ) {
         let secret = &self.secrets[pattern.secret];
         let n = secret.bytes.len();
-        let unit = Unit::of(&pattern.chain, &secret.bytes);
+        let unit = pattern.unit;
         if let Some(unit) = unit {
             let r = unit.width();
             // The match lies in [at - r·k, at + r·(n - k)) and is at most r·n bytes long.

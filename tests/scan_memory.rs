@@ -175,3 +175,79 @@ proptest! {
         prop_assert!(peak < LIMIT, "{peak} bytes of heap");
     }
 }
+
+/// Fuzzer find (leak_scan, 2026-12-06): 39 `k`s after one NUL byte, base64-encoded with
+/// nothing around them, were not found whole.
+#[test]
+fn base64_of_a_run_after_one_odd_byte_is_found_whole() {
+    for prefix in 0..3usize {
+        for len in [16usize, 24, 39, 40, 64] {
+            let secret = vec![b'k'; len];
+            let mut raw = vec![0u8; prefix];
+            raw.extend_from_slice(&secret);
+            let text =
+                <_ as base64::Engine>::encode(&base64::engine::general_purpose::STANDARD, &raw);
+            let found = ScannerBuilder::new()
+                .secret(secret.as_slice())
+                .build()
+                .unwrap()
+                .scan(text.as_bytes());
+            assert!(
+                found
+                    .iter()
+                    .any(|f| f.kind == sealprobe::leak::Kind::Secret && !f.partial),
+                "prefix {prefix}, {len} k's: {found:?}"
+            );
+        }
+    }
+}
+
+/// Over a base64 run of a low-entropy secret, the one finding reported is the one verifying
+/// every candidate would pick: the most complete, then the longest, then the earliest. A
+/// whole match that ends the run is a quad longer than one inside it, so skipping candidates
+/// that "cannot beat" an inner match must not skip that one.
+#[test]
+fn base64_run_of_a_low_entropy_secret_reports_the_finding_full_verification_picks() {
+    for n in [16usize, 17, 18, 24] {
+        let secret = vec![b'k'; n];
+        for prefix in 0..3usize {
+            for extra in 0..8usize {
+                let mut raw = vec![0u8; prefix];
+                raw.extend(std::iter::repeat_n(b'k', n + extra));
+                let text = <_ as base64::Engine>::encode(
+                    &base64::engine::general_purpose::STANDARD_NO_PAD,
+                    &raw,
+                );
+                // Every occurrence of the secret in the raw bytes, as the characters it spans:
+                // from its first byte's group to the next byte's group, or to the end.
+                let span = |j: usize| {
+                    let start = 4 * (j / 3);
+                    let end = if j + n == raw.len() {
+                        text.len()
+                    } else {
+                        4 * ((j + n) / 3)
+                    };
+                    (start, end - start)
+                };
+                let want = (prefix..=raw.len() - n)
+                    .map(span)
+                    .max_by_key(|&(offset, length)| (length, std::cmp::Reverse(offset)))
+                    .unwrap();
+                let found = ScannerBuilder::new()
+                    .secret(secret.as_slice())
+                    .build()
+                    .unwrap()
+                    .scan(text.as_bytes());
+                let got: Vec<(usize, usize, bool)> = found
+                    .iter()
+                    .map(|f| (f.offset, f.length, f.partial))
+                    .collect();
+                assert_eq!(
+                    got,
+                    vec![(want.0, want.1, false)],
+                    "{n} k's, prefix {prefix}, {extra} more"
+                );
+            }
+        }
+    }
+}

@@ -686,8 +686,9 @@ impl Scanner {
         }
         if let [Encoding::Base64 | Encoding::Base64Url] = pattern.chain[..] {
             // Each byte of a match starts at its quad's first character, so a match lies within
-            // whole quads around the anchor's core, and a whole one is at most
-            // 4·⌈n / 3⌉ characters long. Line breaks inside would stretch it: then it is
+            // whole quads around the anchor's core, and a whole one is at most 4·⌈n / 3⌉
+            // characters long unless it ends the run (a quad more), which it cannot when the
+            // fold already reaches past `hi`. Line breaks inside would stretch it: then it is
             // verified.
             let k = pattern.anchor_at;
             let lo = at.saturating_sub(4 * (k / 3 + 2));
@@ -747,11 +748,39 @@ impl Scanner {
                 }
                 _ => return None,
             };
-            if view.bytes.get(q..q + alen) != Some(anchor) {
-                return None;
-            }
-            let left = common_suffix(&view.bytes[..q], &secret[..pattern.anchor_at]);
-            let right = common_prefix(&view.bytes[q + alen..], &secret[after..]);
+            let extend = |q: usize| {
+                if view.bytes.get(q..q + alen) != Some(anchor) {
+                    return None;
+                }
+                let left = common_suffix(&view.bytes[..q], &secret[..pattern.anchor_at]);
+                let right = common_prefix(&view.bytes[q + alen..], &secret[after..]);
+                Some((left, right, q))
+            };
+            // A base64 core starts at the first byte of the group at the hit, and the anchor
+            // zero, one or two bytes before it (the core's alignment, which patterns that read
+            // alike share). Where the anchor recurs (a low-entropy secret), the nearest
+            // occurrence need not be the one the core was cut from: each alignment is
+            // extended, and the one a fold ranks first wins (most complete, then longest, then
+            // earliest), so that verifying every candidate reaches every occurrence.
+            let (left, right, q) = if matches!(
+                pattern.chain.last(),
+                Some(Encoding::Base64 | Encoding::Base64Url)
+            ) && matches!(
+                pattern.chain[..],
+                [_] | [Encoding::Hex | Encoding::Utf16Le | Encoding::Utf16Be, _]
+            ) {
+                let core = view.offsets[..view.bytes.len()].partition_point(|&o| o < at);
+                let rank = |&(left, right, q): &(usize, usize, usize)| {
+                    let (s, e) = (view.offsets[q - left], view.offsets[q + alen + right]);
+                    (left + right, e - s, std::cmp::Reverse(s))
+                };
+                (core.saturating_sub(2)..=core)
+                    .filter_map(extend)
+                    .max_by_key(rank)
+                    .or_else(|| extend(q))?
+            } else {
+                extend(q)?
+            };
             let (s, e) = (q - left, q + alen + right);
             (left, right, view.offsets[s], view.offsets[e])
         };

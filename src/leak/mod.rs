@@ -1,13 +1,15 @@
 //! The leak scanner (SPEC 6.2): finds secrets and token-shaped strings in any output, also when
 //! re-encoded, escaped, nested two deep or cut short.
 //!
-//! [`encoding`] holds the encoders and forgiving decoders, [`rules`] the token shapes, [`scan`]
+//! [`encoding`] holds the encoders and forgiving decoders, [`rules`] the token shapes, [`rule_search`] the one pass that
+//! finds every rule's matches, [`scan`]
 //! the builder and the scan loop, [`stream`] the windowed scan of inputs of any size. Reading files and rendering findings live in the CLI and in
 //! [`crate::report`].
 
 pub mod encoding;
 pub mod index;
 pub mod input;
+pub mod rule_search;
 pub mod rules;
 pub mod scan;
 pub mod stream;

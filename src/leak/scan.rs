@@ -34,6 +34,7 @@ use rayon::prelude::*;
 
 use super::encoding::{self, Decoded, Encoding};
 use super::index::Index;
+use super::rule_search::RuleSearch;
 use super::rules::Rule;
 use crate::digest::{Digest, hex_value};
 
@@ -201,6 +202,7 @@ impl ScannerBuilder {
             secrets,
             automaton,
             patterns: meta,
+            rule_search: RuleSearch::new(&self.rules),
             rules: self.rules,
             window,
         })
@@ -355,6 +357,8 @@ pub struct Scanner {
     automaton: Index,
     patterns: Vec<Pattern>,
     rules: Vec<Rule>,
+    /// The rules, searched together ([`super::rule_search`]).
+    rule_search: RuleSearch,
     /// How far around a candidate the verifier decodes.
     window: usize,
 }
@@ -423,34 +427,21 @@ impl Scanner {
         let lo = start.saturating_sub(RULE_LOOKBEHIND);
         let reach = end.saturating_add(RULE_REACH).min(input.len());
         let hay = &input[lo..reach];
-        for (r, rule) in self.rules.iter().enumerate() {
-            let mut at = start - lo;
-            while at < end - lo {
-                let Some(m) = rule.regex.find_at(hay, at) else {
-                    break;
-                };
-                if m.start() >= end - lo {
-                    break;
-                }
-                if m.is_empty() {
-                    at = m.start() + 1;
-                    continue;
-                }
-                let length = m.len().min(RULE_REACH);
+        self.rule_search
+            .each(&self.rules, hay, start - lo, end - lo, |r, s, e| {
                 out.push(
                     self.rule_key(r),
                     Finding {
-                        offset: lo + m.start(),
-                        length,
+                        offset: lo + s,
+                        length: (e - s).min(RULE_REACH),
                         kind: Kind::Rule,
-                        id: rule.id.clone(),
+                        id: self.rules[r].id.clone(),
                         partial: false,
                         encoding: "literal".to_owned(),
                     },
                 );
-                at = m.end();
-            }
-        }
+                e
+            });
     }
 
     /// Findings whose candidate starts in `[start, end)`; verification may look outside.
@@ -509,29 +500,24 @@ impl Scanner {
         if batch.bytes.is_empty() {
             return;
         }
-        for (r, rule) in self.rules.iter().enumerate() {
-            let mut at = 0;
-            while let Some(m) = rule.regex.find_at(&batch.bytes, at) {
-                at = m.end().max(m.start() + 1);
-                if m.is_empty() {
-                    continue;
-                }
+        let hay = &batch.bytes;
+        self.rule_search
+            .each(&self.rules, hay, 0, hay.len(), |r, ms, me| {
                 // The region that holds the start must hold the end too; a match that runs into
                 // the next region is none, and the search starts again at that region.
-                let k = batch.regions.partition_point(|r| r.2 <= m.start());
+                let k = batch.regions.partition_point(|r| r.2 <= ms);
                 let Some(&(rs, re, region_end)) = batch.regions.get(k) else {
-                    break;
+                    return hay.len();
                 };
-                if m.end() > region_end {
-                    at = region_end;
-                    continue;
+                if me > region_end {
+                    return region_end;
                 }
                 let first = if k == 0 { 0 } else { batch.regions[k - 1].2 };
                 encoding::decode_into(enc, &input[rs..re], rs, scratch);
-                let (s, e) = (m.start() - first, m.end() - first);
+                let (s, e) = (ms - first, me - first);
                 let (is, ie) = (scratch.offsets[s], scratch.offsets[e]);
                 if ie - is == e - s && input[is..ie] == scratch.bytes[s..e] {
-                    continue;
+                    return me;
                 }
                 out.push(
                     self.rule_key(r),
@@ -539,13 +525,13 @@ impl Scanner {
                         offset: is,
                         length: (ie - is).min(RULE_REACH),
                         kind: Kind::Rule,
-                        id: rule.id.clone(),
+                        id: self.rules[r].id.clone(),
                         partial: false,
                         encoding: enc.name().to_owned(),
                     },
                 );
-            }
-        }
+                me
+            });
     }
 
     /// Scans a decoded view with the automaton; keeps findings that really needed the decoding.

@@ -29,6 +29,7 @@
 //! position, never the matched bytes.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::LazyLock;
 
 use rayon::prelude::*;
 
@@ -167,28 +168,36 @@ impl ScannerBuilder {
                 });
             }
         }
-        let mut patterns: Vec<Vec<u8>> = Vec::new();
-        let mut meta: Vec<Pattern> = Vec::new();
-        for (si, secret) in secrets.iter().enumerate() {
-            let offsets = anchor_offsets(&secret.bytes);
-            let last = offsets.last().copied();
-            for at in offsets {
-                let block = &secret.bytes[at..at + anchor_len(&secret.bytes)];
-                // Two-deep chains are indexed for the first and last blocks only: every whole
-                // occurrence holds both, and indexing every block in ~170 two-deep forms made
-                // the index five times larger and the scan four times slower.
-                let two_deep = at == 0 || Some(at) == last;
-                for (bytes, chain) in encoded_blocks(block, two_deep) {
-                    patterns.push(bytes);
-                    meta.push(Pattern {
-                        secret: si,
-                        anchor_at: at,
-                        unit: Unit::of(&chain, &secret.bytes),
-                        chain,
-                    });
+        // Each secret's encoded anchors, made in parallel (a few hundred secrets make tens of
+        // thousands of patterns, and the build is the first thing a scan waits for).
+        let per_secret: Vec<Vec<(Vec<u8>, Pattern)>> = secrets
+            .par_iter()
+            .enumerate()
+            .map(|(si, secret)| {
+                let offsets = anchor_offsets(&secret.bytes);
+                let last = offsets.last().copied();
+                let mut out = Vec::new();
+                for at in offsets {
+                    let block = &secret.bytes[at..at + anchor_len(&secret.bytes)];
+                    // Two-deep chains are indexed for the first and last blocks only: every
+                    // whole occurrence holds both, and indexing every block in ~170 two-deep
+                    // forms made the index five times larger and the scan four times slower.
+                    let two_deep = at == 0 || Some(at) == last;
+                    for (bytes, chain) in encoded_blocks(block, two_deep) {
+                        let pattern = Pattern {
+                            secret: si,
+                            anchor_at: at,
+                            unit: Unit::of(&chain, &secret.bytes),
+                            chain,
+                        };
+                        out.push((bytes, pattern));
+                    }
                 }
-            }
-        }
+                out
+            })
+            .collect();
+        let (patterns, meta): (Vec<Vec<u8>>, Vec<Pattern>) =
+            per_secret.into_iter().flatten().unzip();
         let longest = secrets.iter().map(|s| s.bytes.len()).max().unwrap_or(0);
         // The widest any chain writes the longest secret (twelve bytes a byte: hex of `\u`
         // escapes), so a stream's context holds every encoded match.
@@ -1361,15 +1370,18 @@ fn view_regions(
     end: usize,
     window: usize,
 ) -> Vec<(usize, usize)> {
-    let marker: &[u8] = match enc {
-        Encoding::JsonEscape => b"\\u",
-        Encoding::Percent => b"%",
-        Encoding::HtmlEntity => b"&#",
-        Encoding::Invisible => &[],
+    // Built once: views of views ask for the regions of every decoded region, and building a
+    // searcher for each was a fiftieth of a scan.
+    static MARKERS: LazyLock<[memchr::memmem::Finder<'static>; 4]> =
+        LazyLock::new(|| [&b"\\u"[..], b"%", b"&#", b""].map(memchr::memmem::Finder::new));
+    let finder = match enc {
+        Encoding::JsonEscape => &MARKERS[0],
+        Encoding::Percent => &MARKERS[1],
+        Encoding::HtmlEntity => &MARKERS[2],
+        Encoding::Invisible => &MARKERS[3],
         _ => return Vec::new(),
     };
     let mut regions: Vec<(usize, usize)> = Vec::new();
-    let finder = memchr::memmem::Finder::new(marker);
     let mut invisibles = (enc == Encoding::Invisible).then(|| Invisibles::new(input, start, end));
     let mut pos = start;
     while pos < end {

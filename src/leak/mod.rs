@@ -13,6 +13,7 @@ pub mod rule_search;
 pub mod rules;
 pub mod scan;
 pub mod stream;
+pub mod text_pieces;
 
 pub use scan::{Finding, Kind, Scanner, ScannerBuilder};
 

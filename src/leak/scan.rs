@@ -37,6 +37,7 @@ use super::encoding::{self, Decoded, Encoding};
 use super::index::Index;
 use super::rule_search::RuleSearch;
 use super::rules::Rule;
+use super::text_pieces;
 use crate::digest::{Digest, hex_value};
 
 /// Anchor blocks start this many bytes apart in a secret.
@@ -376,6 +377,18 @@ pub struct Scanner {
 /// the same offset). Bounding it bounds how far past its window the scanner must read.
 pub const RULE_REACH: usize = 4 * 1024;
 
+/// How far a rule match written in one or two fixed encodings reaches in the input: hex of
+/// UTF-16 writes a byte as four.
+const ENCODED_RULE_REACH: usize = 4 * RULE_REACH;
+
+/// The fixed encodings a token is decoded from for the rules ([`super::text_pieces`]).
+const TEXT_ENCODINGS: [Encoding; 4] = [
+    Encoding::Hex,
+    Encoding::Utf16Le,
+    Encoding::Utf16Be,
+    Encoding::Base64,
+];
+
 /// How far back a rule looks for context (`\b` at a match's start needs the character before
 /// it, at most 4 bytes of UTF-8).
 const RULE_LOOKBEHIND: usize = 4;
@@ -408,7 +421,11 @@ impl Scanner {
     /// the range it owns finds exactly what a scan of the whole input finds there
     /// ([`super::stream`]).
     pub fn reach(&self) -> usize {
-        let rules = if self.rules.is_empty() { 0 } else { RULE_REACH };
+        let rules = if self.rules.is_empty() {
+            0
+        } else {
+            ENCODED_RULE_REACH
+        };
         self.window.max(rules) + RULE_LOOKBEHIND
     }
 
@@ -424,6 +441,7 @@ impl Scanner {
         let mut out = Folder::new(self.secrets.len() + self.rules.len());
         self.scan_piece(input, start, end, &mut out);
         self.apply_rules(input, start, end, &mut out);
+        self.apply_rules_in_encodings(input, start, end, &mut out);
         out.finish()
     }
 
@@ -449,6 +467,87 @@ impl Scanner {
                         encoding: "literal".to_owned(),
                     },
                 );
+                e
+            });
+    }
+
+    /// Rule matches written in hex, UTF-16 or base64, or two deep in those and the escapes
+    /// (base64 of UTF-16 as PowerShell writes it, hex of base64, base64 of `\u` escapes): the
+    /// pieces of the input that decode to ASCII text ([`super::text_pieces`]) are decoded and
+    /// the rules run on them, and on the pieces and escape views inside them. A match is
+    /// reported when its encoded form starts in `[start, end)`.
+    fn apply_rules_in_encodings(&self, input: &[u8], start: usize, end: usize, out: &mut Folder) {
+        if self.rules.is_empty() {
+            return;
+        }
+        let lo = start.saturating_sub(ENCODED_RULE_REACH);
+        let hi = end.saturating_add(ENCODED_RULE_REACH).min(input.len());
+        let mut pieces = Vec::new();
+        let mut inner_pieces = Vec::new();
+        let mut first = Decoded::default();
+        for enc in TEXT_ENCODINGS {
+            pieces.clear();
+            text_pieces::pieces(enc, input, lo, hi, &mut pieces);
+            for &(s, e) in &pieces {
+                encoding::decode_into(enc, &input[s..e], s, &mut first);
+                self.rules_in_decoded(&first, enc.name(), start, end, out);
+                for inner in TEXT_ENCODINGS {
+                    inner_pieces.clear();
+                    text_pieces::pieces(
+                        inner,
+                        &first.bytes,
+                        0,
+                        first.bytes.len(),
+                        &mut inner_pieces,
+                    );
+                    for &(is, ie) in &inner_pieces {
+                        let second =
+                            encoding::decode(inner, &first.bytes[is..ie], is).through(&first);
+                        let name = format!("{}>{}", enc.name(), inner.name());
+                        self.rules_in_decoded(&second, &name, start, end, out);
+                    }
+                }
+                for view in NESTED_VIEWS {
+                    for (rs, re) in
+                        view_regions(view, &first.bytes, 0, first.bytes.len(), RULE_REACH)
+                    {
+                        let second =
+                            encoding::decode(view, &first.bytes[rs..re], rs).through(&first);
+                        let name = format!("{}>{}", enc.name(), view.name());
+                        self.rules_in_decoded(&second, &name, start, end, out);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Rule matches in decoded text whose offsets are in the input, reported when they start in
+    /// `[start, end)`, with `name` as their encoding.
+    fn rules_in_decoded(
+        &self,
+        text: &Decoded,
+        name: &str,
+        start: usize,
+        end: usize,
+        out: &mut Folder,
+    ) {
+        let hay = &text.bytes;
+        self.rule_search
+            .each(&self.rules, hay, 0, hay.len(), |r, s, e| {
+                let (is, ie) = (text.offsets[s], text.offsets[e]);
+                if (start..end).contains(&is) {
+                    out.push(
+                        self.rule_key(r),
+                        Finding {
+                            offset: is,
+                            length: (ie - is).min(ENCODED_RULE_REACH),
+                            kind: Kind::Rule,
+                            id: self.rules[r].id.clone(),
+                            partial: false,
+                            encoding: name.to_owned(),
+                        },
+                    );
+                }
                 e
             });
     }

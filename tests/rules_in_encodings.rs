@@ -1,0 +1,171 @@
+//! Token shapes written in hex, UTF-16 or base64, one layer or two deep (issue #23 point 2,
+//! "for secrets and for token shapes"): a grant token in base64, a GitHub token in PowerShell's
+//! base64 of UTF-16LE, an AWS key id in hex of base64 are found by the built-in rules, with no
+//! secret given, as the scanner finds them in raw text. Random hex digests and base64 blobs
+//! around them raise nothing.
+//!
+//! The encoders here are written independently of the scanner's (the base64 crate and
+//! `format!`), so a test cannot pass by sharing a bug with the code it checks.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use sealprobe::leak::{Finding, Kind, ScannerBuilder, rules};
+
+/// One true example of each kind of token, with the rule that must find it.
+const TOKENS: [(&str, &str); 6] = [
+    (
+        "grant-token",
+        "spg1.cutover.3f9a0c1d2e4b5a69.1893456000.Zk3pQ8vX2mN7tR4wY9bC1dF6gH0jK5lA8sE3uI7oP2q",
+    ),
+    ("github-token", "ghp_R3xQ9vK2mN7tL4wY8bC1dF6gH0jZ5pA2sE3u"),
+    ("aws-access-key-id", "AKIAIOSFODNN7EXAMPLE"),
+    (
+        "jwt",
+        "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJyZWxlYXNlIn0.Zk3pQ8vX2mN7tR4wY9bC1dF6gH0j",
+    ),
+    ("private-key", "-----BEGIN OPENSSH PRIVATE KEY-----"),
+    ("slack-token", "xoxb-123456789012-abcdefABCDEF"),
+];
+
+/// Layers a rule must see through, one or two deep.
+const FIXED: [&str; 5] = ["hex", "utf16le", "utf16be", "base64", "base64url"];
+
+fn encode(layer: &str, text: &[u8], align: usize) -> Vec<u8> {
+    match layer {
+        "utf16le" => text.iter().flat_map(|&c| [c, 0]).collect(),
+        "utf16be" => text.iter().flat_map(|&c| [0, c]).collect(),
+        "base64" | "base64url" => {
+            // `align` bytes of binary data before the text shift it within base64's groups.
+            let mut framed = vec![0xc3u8; align % 3];
+            framed.extend_from_slice(text);
+            let out = if layer == "base64" {
+                STANDARD.encode(&framed)
+            } else {
+                URL_SAFE_NO_PAD.encode(&framed)
+            };
+            out.into_bytes()
+        }
+        "hex" => text
+            .iter()
+            .flat_map(|&c| format!("{c:02x}").into_bytes())
+            .collect(),
+        "json" => text
+            .iter()
+            .flat_map(|&c| format!("\\u{c:04x}").into_bytes())
+            .collect(),
+        "percent" => text
+            .iter()
+            .flat_map(|&c| format!("%{c:02X}").into_bytes())
+            .collect(),
+        other => panic!("unknown layer {other}"),
+    }
+}
+
+fn rules_only(text: &[u8]) -> Vec<Finding> {
+    ScannerBuilder::new()
+        .rules(rules::builtin())
+        .build()
+        .unwrap()
+        .scan(text)
+}
+
+/// The chains (`outer>inner`) in which `token` is not found by `rule`, for a text that holds
+/// the nested token between a digest and a base64 blob of binary data.
+fn missed(rule: &str, token: &str, chains: &[Vec<&str>], glue: &str, align: usize) -> Vec<String> {
+    let mut missed = Vec::new();
+    for chain in chains {
+        let mut nested = token.as_bytes().to_vec();
+        for (depth, layer) in chain.iter().rev().enumerate() {
+            nested = encode(layer, &nested, align + depth);
+        }
+        let mut text =
+            b"sha256=e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855 data="
+                .to_vec();
+        text.extend_from_slice(glue.as_bytes());
+        text.extend_from_slice(&nested);
+        text.extend_from_slice(b" blob=");
+        text.extend_from_slice(STANDARD.encode([0xffu8, 0x10, 0x80].repeat(40)).as_bytes());
+        text.push(b'\n');
+        let found = rules_only(&text);
+        if !found.iter().any(|f| f.kind == Kind::Rule && f.id == rule) {
+            missed.push(chain.join(">"));
+        }
+    }
+    missed
+}
+
+#[test]
+fn token_shapes_in_one_fixed_encoding_are_found() {
+    let chains: Vec<Vec<&str>> = FIXED.iter().map(|l| vec![*l]).collect();
+    for (rule, token) in TOKENS {
+        for align in 0..3 {
+            for glue in ["", "x", "_k"] {
+                let missed = missed(rule, token, &chains, glue, align);
+                assert!(
+                    missed.is_empty(),
+                    "{rule} (align {align}, glue {glue:?}) missed in {missed:?}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn token_shapes_two_deep_in_fixed_encodings_and_escapes_are_found() {
+    let mut chains: Vec<Vec<&str>> = Vec::new();
+    for outer in FIXED {
+        for inner in FIXED.iter().chain(&["json", "percent"]) {
+            chains.push(vec![outer, inner]);
+        }
+    }
+    for (rule, token) in TOKENS {
+        for align in 0..3 {
+            let missed = missed(rule, token, &chains, "", align);
+            assert!(
+                missed.is_empty(),
+                "{rule} (align {align}) missed in {missed:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_finding_in_an_encoding_names_the_chain_and_covers_the_encoded_token() {
+    let token = TOKENS[1].1;
+    let wide: Vec<u8> = token.bytes().flat_map(|c| [c, 0]).collect();
+    let encoded = STANDARD.encode(&wide);
+    let text = format!("powershell -EncodedCommand {encoded}\n");
+    let found = rules_only(text.as_bytes());
+    let at = text.find(&encoded).unwrap();
+    let f = found
+        .iter()
+        .find(|f| f.id == "github-token")
+        .unwrap_or_else(|| panic!("{found:?}"));
+    assert_eq!(f.encoding, "base64>utf16le");
+    assert!(
+        f.offset >= at && f.offset + f.length <= at + encoded.len(),
+        "{f:?}"
+    );
+}
+
+#[test]
+fn binary_hex_and_base64_raise_no_rule() {
+    let mut text = Vec::new();
+    // Digests and blobs of pseudo-random bytes (a fixed linear congruential sequence).
+    let mut x: u32 = 12345;
+    for _ in 0..2000 {
+        let bytes: Vec<u8> = (0..48)
+            .map(|_| {
+                x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
+                (x >> 16) as u8
+            })
+            .collect();
+        text.extend_from_slice(
+            format!("sha={} ", sealprobe::digest::hex(&bytes[..32], false)).as_bytes(),
+        );
+        text.extend_from_slice(STANDARD.encode(&bytes).as_bytes());
+        text.push(b'\n');
+    }
+    let found = rules_only(&text);
+    assert!(found.is_empty(), "{found:?}");
+}

@@ -169,3 +169,58 @@ fn binary_hex_and_base64_raise_no_rule() {
     let found = rules_only(&text);
     assert!(found.is_empty(), "{found:?}");
 }
+
+mod windows {
+    use super::*;
+    use proptest::prelude::*;
+    use sealprobe::leak::stream::{MIN_WINDOW, StreamScan, Windows};
+
+    fn chain_of(which: usize) -> Vec<&'static str> {
+        match which {
+            0 => vec!["base64"],
+            1 => vec!["hex"],
+            2 => vec!["utf16le"],
+            3 => vec!["base64", "utf16le"],
+            4 => vec!["hex", "base64"],
+            _ => vec!["base64", "json"],
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+        /// A token in a fixed encoding across a window edge is found once, as the scan of the
+        /// whole text finds it.
+        #[test]
+        fn a_token_in_an_encoding_across_a_window_edge_is_found_as_the_whole_scan_finds_it(
+            token in 0usize..TOKENS.len(),
+            which in 0usize..6,
+            align in 0usize..3,
+            window in MIN_WINDOW..2048usize,
+            pieces in 1usize..4,
+            shift in 0usize..64,
+        ) {
+            let scanner = ScannerBuilder::new().rules(rules::builtin()).build().unwrap();
+            let (rule, token) = TOKENS[token];
+            let mut nested = token.as_bytes().to_vec();
+            for (depth, layer) in chain_of(which).iter().rev().enumerate() {
+                nested = encode(layer, &nested, align + depth);
+            }
+            let windows = Windows { window, pieces };
+            let edge = window * pieces * (1 + scanner.reach() / (window * pieces));
+            let start = (edge + shift).saturating_sub(nested.len() / 2);
+            let mut text = b"log line. ".repeat(start / 10 + 1)[..start].to_vec();
+            text.push(b' ');
+            text.extend_from_slice(&nested);
+            text.push(b' ');
+            text.extend_from_slice(&b"more text. ".repeat(scanner.reach() / 5));
+            let whole = scanner.scan(&text);
+            let mut ours = Vec::new();
+            let mut stream = StreamScan::new(&scanner, windows);
+            stream.push(&text, &mut |f, _| ours.push(f));
+            stream.finish(&mut |f, _| ours.push(f));
+            prop_assert_eq!(&ours, &whole);
+            prop_assert!(whole.iter().any(|f| f.id == rule), "{} in {:?}: {:?}", rule, chain_of(which), whole);
+        }
+    }
+}

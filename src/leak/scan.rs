@@ -380,6 +380,7 @@ pub const RULE_REACH: usize = 4 * 1024;
 /// How far a rule match written in one or two fixed encodings reaches in the input: hex of
 /// UTF-16 writes a byte as four.
 const ENCODED_RULE_REACH: usize = 4 * RULE_REACH;
+const _: () = assert!(text_pieces::PIECE_OVERLAP >= ENCODED_RULE_REACH);
 
 /// The fixed encodings a token is decoded from for the rules ([`super::text_pieces`]).
 const TEXT_ENCODINGS: [Encoding; 4] = [
@@ -480,14 +481,23 @@ impl Scanner {
         if self.rules.is_empty() {
             return;
         }
-        let lo = start.saturating_sub(ENCODED_RULE_REACH);
+        // Pieces that start in the range, give or take two base64 groups (a clipped piece is
+        // still in step at one of the alignments tried; a piece may begin with a group of
+        // margin before its first ASCII group), followed up to the longest encoded match after
+        // it. A match is reported by the range it starts in.
+        let lo = start.saturating_sub(8);
         let hi = end.saturating_add(ENCODED_RULE_REACH).min(input.len());
         let mut pieces = Vec::new();
         let mut inner_pieces = Vec::new();
         let mut first = Decoded::default();
+        // UTF-16 of ASCII holds zero bytes: one search rules out both byte orders.
+        let zeros = memchr::memchr(0, &input[lo..hi]).is_some();
         for enc in TEXT_ENCODINGS {
+            if matches!(enc, Encoding::Utf16Le | Encoding::Utf16Be) && !zeros {
+                continue;
+            }
             pieces.clear();
-            text_pieces::pieces(enc, input, lo, hi, &mut pieces);
+            text_pieces::pieces(enc, &input[..hi], lo, end.saturating_add(8), &mut pieces);
             for &(s, e) in &pieces {
                 encoding::decode_into(enc, &input[s..e], s, &mut first);
                 self.rules_in_decoded(&first, enc.name(), start, end, out);

@@ -21,186 +21,238 @@
 //! probe, so text without such runs costs one load per probe.
 
 use super::encoding::Encoding;
-use crate::digest::hex_value;
 
 /// The fewest decoded ASCII bytes in a row that make a piece: the shortest built-in token
 /// (`spg.` and six characters) is longer.
 pub const MIN_TEXT: usize = 9;
 
-/// The shortest run of encoded characters that can hold a piece (UTF-16 and hex: two bytes a
-/// byte; base64: three groups are 12 characters).
-const MIN_RUN: usize = 12;
-
-/// The value of a base64 character (either alphabet), or `None`.
-fn b64(c: u8) -> Option<u8> {
-    match c {
-        b'A'..=b'Z' => Some(c - b'A'),
-        b'a'..=b'z' => Some(c - b'a' + 26),
-        b'0'..=b'9' => Some(c - b'0' + 52),
-        b'+' | b'-' => Some(62),
-        b'/' | b'_' => Some(63),
-        _ => None,
+/// Per byte: bit 0 set when it can be inside a hex run, bit 1 a UTF-16 run, bit 2 a base64
+/// run (line breaks included: wrapped base64 goes on across them); for base64 characters, bits
+/// 3, 4 and 5 say whether it may stand first, second or third in a group of ASCII bytes (its
+/// value below 32; bit 3 of its value clear; bit 1 clear), bit 6 that it is one at all; bit
+/// 7 marks `0`-`7`, the first digit of a hex pair that encodes an ASCII byte.
+static CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        let mut bits = 0;
+        if b.is_ascii_hexdigit() {
+            bits |= HEX;
+        }
+        if b >= b'0' && b <= b'7' {
+            bits |= HEX_ASCII;
+        }
+        if b == 0 || (b >= 0x20 && b < 0x7f) || b == b'\t' || b == b'\n' || b == b'\r' {
+            bits |= UTF16;
+        }
+        let value = match b {
+            b'A'..=b'Z' => Some(b - b'A'),
+            b'a'..=b'z' => Some(b - b'a' + 26),
+            b'0'..=b'9' => Some(b - b'0' + 52),
+            b'+' | b'-' => Some(62),
+            b'/' | b'_' => Some(63),
+            _ => None,
+        };
+        if let Some(v) = value {
+            bits |= B64 | B64_CHAR;
+            if v < 32 {
+                bits |= FIRST;
+            }
+            if v & 8 == 0 {
+                bits |= SECOND;
+            }
+            if v & 2 == 0 {
+                bits |= THIRD;
+            }
+        }
+        if b == b'\n' || b == b'\r' {
+            bits |= B64;
+        }
+        t[c] = bits;
+        c += 1;
     }
-}
+    t
+};
 
-/// Whether `c` can be inside a run of `enc` (base64 runs go on across the line breaks of
-/// wrapped base64).
-fn in_run(enc: Encoding, c: u8) -> bool {
-    match enc {
-        Encoding::Hex => c.is_ascii_hexdigit(),
-        Encoding::Utf16Le | Encoding::Utf16Be => c == 0 || (0x20..0x7f).contains(&c) || c == b'\t',
-        _ => b64(c).is_some() || c == b'\n' || c == b'\r',
-    }
-}
+const HEX: u8 = 1;
+const UTF16: u8 = 2;
+const B64: u8 = 4;
+const FIRST: u8 = 8;
+const SECOND: u8 = 16;
+const THIRD: u8 = 32;
+const B64_CHAR: u8 = 64;
+/// A hex digit that can start the pair of an ASCII byte (`0`-`7`).
+const HEX_ASCII: u8 = 128;
 
-/// The pieces of `text` in `enc` (hex, UTF-16LE, UTF-16BE or base64) that lie in runs
-/// crossing `[from, to)`, as `[start, end)` offsets into `text`, in order, appended to `out`.
-/// A piece starts where its encoding is in step (a hex pair, a UTF-16 unit, a base64 group),
-/// so decoding can start there.
+/// The pieces of `text` in `enc` (hex, UTF-16LE, UTF-16BE or base64) that start in
+/// `[from, to)` (they may end after `to`), as `[start, end)` offsets into `text`, appended to
+/// `out` in order of start. A piece starts where its encoding is in step (a hex pair, a UTF-16
+/// unit, a base64 group), so decoding can start there.
 pub fn pieces(enc: Encoding, text: &[u8], from: usize, to: usize, out: &mut Vec<(usize, usize)>) {
+    let first = out.len();
+    find(enc, text, from, to, out);
+    // A long piece (a megabyte of base64 text) is read in overlapping parts, so memory stays
+    // flat: a token of up to PIECE_OVERLAP encoded bytes lies whole in one of them.
+    let found: Vec<(usize, usize)> = out.drain(first..).collect();
+    for (s, e) in found {
+        let mut at = s;
+        loop {
+            let end = (at + PIECE_CAP).min(e);
+            out.push((at, end));
+            if end == e {
+                break;
+            }
+            at += PIECE_CAP - PIECE_OVERLAP;
+        }
+    }
+}
+
+/// The longest piece decoded at once, and how much two parts of a longer one overlap: at least
+/// the longest rule match in two layers of encoding (the scanner's reach for them), and both
+/// multiples of four, so each part starts in step.
+pub const PIECE_CAP: usize = 64 * 1024;
+pub const PIECE_OVERLAP: usize = 16 * 1024;
+
+fn find(enc: Encoding, text: &[u8], from: usize, to: usize, out: &mut Vec<(usize, usize)>) {
     let to = to.min(text.len());
     let from = from.min(to);
-    let mut done = from;
-    let run = |at: usize, done: &mut usize, out: &mut Vec<(usize, usize)>| {
-        let mut rs = at;
-        while rs > *done && in_run(enc, text[rs - 1]) {
-            rs -= 1;
-        }
-        let mut re = at + 1;
-        while re < text.len() && in_run(enc, text[re]) {
-            re += 1;
-        }
-        if re - rs >= MIN_RUN {
-            match enc {
-                Encoding::Hex => in_step(text, rs, re, 2, hex_byte, out),
-                Encoding::Utf16Le => in_step(text, rs, re, 2, |u| ascii(u[0], u[1]), out),
-                Encoding::Utf16Be => in_step(text, rs, re, 2, |u| ascii(u[1], u[0]), out),
-                _ => base64_pieces(text, rs, re, out),
+    let first = out.len();
+    match enc {
+        Encoding::Hex => {
+            for phase in 0..2 {
+                let n = (text.len().saturating_sub(from + phase)) / 2;
+                let limit = (to.saturating_sub(from + phase)).div_ceil(2);
+                let at = |u: usize| from + phase + 2 * u;
+                streaks(
+                    n,
+                    limit,
+                    MIN_TEXT,
+                    |u| hex_byte(&text[at(u)..at(u) + 2]),
+                    |f, e| {
+                        out.push((at(f), at(e)));
+                    },
+                );
             }
         }
-        *done = re;
-    };
-    if matches!(enc, Encoding::Utf16Le | Encoding::Utf16Be) {
-        // Runs of UTF-16 hold zero bytes; text without any costs one search.
-        for at in memchr::memchr_iter(0, &text[from..to]) {
-            let at = from + at;
-            if at >= done {
-                run(at, &mut done, out);
+        Encoding::Utf16Le | Encoding::Utf16Be => {
+            // UTF-16 of ASCII holds zero bytes; text without any costs one search.
+            if memchr::memchr(0, &text[from..to]).is_none() {
+                return;
+            }
+            let little = enc == Encoding::Utf16Le;
+            for phase in 0..2 {
+                let n = (text.len().saturating_sub(from + phase)) / 2;
+                let limit = (to.saturating_sub(from + phase)).div_ceil(2);
+                let at = |u: usize| from + phase + 2 * u;
+                let unit = |u: usize| {
+                    let (a, b) = (text[at(u)], text[at(u) + 1]);
+                    // Two NUL characters in a row are no text (UTF-16 of UTF-16 has one
+                    // every other character).
+                    (if little { ascii(a, b) } else { ascii(b, a) })
+                        && !text
+                            .get(at(u)..at(u) + 4)
+                            .is_some_and(|q| q == [0, 0, 0, 0])
+                };
+                streaks(n, limit, MIN_TEXT, unit, |f, e| out.push((at(f), at(e))));
             }
         }
-        return;
+        _ => {
+            for align in 0..4 {
+                let n = (text.len().saturating_sub(from + align)) / 4;
+                let limit = (to.saturating_sub(from + align)).div_ceil(4);
+                let at = |g: usize| from + align + 4 * g;
+                // `AAAA` is three NUL bytes: no text (a run of `A` would be one piece).
+                let group = |g: usize| {
+                    let q = &text[at(g)..at(g) + 4];
+                    ascii_group(q) && q != b"AAAA"
+                };
+                streaks(n, limit, MIN_TEXT.div_ceil(3), group, |f, e| {
+                    // One group of margin on either side: a token that starts or ends inside
+                    // a group whose other bytes are not ASCII is still whole.
+                    let margin = f > 0
+                        && at(f) - 4 >= from
+                        && text[at(f) - 4..at(f)]
+                            .iter()
+                            .all(|&c| CLASS[usize::from(c)] & B64_CHAR != 0);
+                    let s = if margin { at(f) - 4 } else { at(f) };
+                    let end = (at(e) + 4).min(text.len());
+                    out.push((s, end));
+                });
+            }
+            // Wrapped base64 (MIME, PEM): a piece that ends at a line break and one that starts
+            // right after it are one, when the first holds whole groups (the decoder skips
+            // line breaks).
+            out[first..].sort_unstable();
+            let mut merged: Vec<(usize, usize)> = Vec::new();
+            for &(s, e) in &out[first..] {
+                if let Some(last) = merged.last_mut()
+                    && last.1 <= s
+                    && s - last.1 <= 2
+                    && text[last.1..s].iter().all(|&c| c == b'\n' || c == b'\r')
+                    && s > last.1
+                    && (last.1 - last.0).is_multiple_of(4)
+                {
+                    last.1 = e;
+                    continue;
+                }
+                merged.push((s, e));
+            }
+            out.truncate(first);
+            out.extend(merged);
+            return;
+        }
     }
-    let mut probe = from + MIN_RUN - 1;
-    while probe < to {
-        if in_run(enc, text[probe]) {
-            run(probe, &mut done, out);
-            probe = (done + MIN_RUN).max(probe + 1);
-        } else {
-            probe += MIN_RUN;
+    out[first..].sort_unstable();
+}
+
+/// Four base64 characters that decode to three ASCII bytes: each is a base64 character, the
+/// first has a value below 32, the second bit 3 clear, the third bit 1 clear.
+///
+/// One branch, not four: in base64 of binary data each of the first three checks fails half of
+/// the time, and the mispredicted branches were most of a scan's time here.
+fn ascii_group(g: &[u8]) -> bool {
+    let c = |i: usize| CLASS[usize::from(g[i])];
+    (c(0) >> 3) & (c(1) >> 4) & (c(2) >> 5) & (c(3) >> 6) & 1 != 0
+}
+
+/// Calls `found(first, end)` for every maximal streak of at least `min` units that `ok`
+/// accepts, among units `0..n`, that starts before `limit`. A streak of `min` holds unit
+/// `u + min - 1` when it starts at `u`, so that one is checked first: where it fails (most
+/// places, in text that is not the encoding), the next `min` units are skipped at once.
+fn streaks(
+    n: usize,
+    limit: usize,
+    min: usize,
+    ok: impl Fn(usize) -> bool,
+    mut found: impl FnMut(usize, usize),
+) {
+    let mut u = 0;
+    while u < limit && u + min <= n {
+        // The last unit of a streak starting at `u`, then back towards `u`.
+        match (u..u + min).rev().find(|&v| !ok(v)) {
+            Some(bad) => u = bad + 1,
+            None => {
+                let mut e = u + min;
+                while e < n && ok(e) {
+                    e += 1;
+                }
+                found(u, e);
+                u = e + 1;
+            }
         }
     }
 }
 
 /// A hex pair whose byte is ASCII.
 fn hex_byte(pair: &[u8]) -> bool {
-    hex_value(pair[0]).is_some_and(|h| h < 8) && hex_value(pair[1]).is_some()
+    (CLASS[usize::from(pair[0])] >> 7) & CLASS[usize::from(pair[1])] & HEX != 0
 }
 
 /// A UTF-16 unit (`low`, `high`) that is printable ASCII, a tab, a line break or NUL (UTF-16 of
 /// UTF-16 holds a NUL every other character).
 fn ascii(low: u8, high: u8) -> bool {
     high == 0 && ((0x20..0x7f).contains(&low) || matches!(low, 0 | b'\t' | b'\n' | b'\r'))
-}
-
-/// Stretches of at least [`MIN_TEXT`] units of `width` bytes in `[rs, re)` that `ok` accepts,
-/// at both phases of the run.
-fn in_step(
-    text: &[u8],
-    rs: usize,
-    re: usize,
-    width: usize,
-    ok: impl Fn(&[u8]) -> bool,
-    out: &mut Vec<(usize, usize)>,
-) {
-    for phase in 0..width {
-        let mut streak: Option<usize> = None;
-        let mut at = rs + phase;
-        while at + width <= re {
-            if ok(&text[at..at + width]) {
-                streak.get_or_insert(at);
-            } else if let Some(s) = streak.take()
-                && at - s >= MIN_TEXT * width
-            {
-                out.push((s, at));
-            }
-            at += width;
-        }
-        if let Some(s) = streak
-            && at - s >= MIN_TEXT * width
-        {
-            out.push((s, at));
-        }
-    }
-}
-
-/// Base64 stretches in `[rs, re)` at each of the four group alignments, line breaks skipped.
-fn base64_pieces(text: &[u8], rs: usize, re: usize, out: &mut Vec<(usize, usize)>) {
-    // Per alignment: the streak's first group start, how many groups it holds, and whether
-    // the group being read passes so far.
-    let mut first: [Option<usize>; 4] = [None; 4];
-    let mut groups = [0usize; 4];
-    let mut passing = [true; 4];
-    let mut group_start = [rs; 4];
-    // The start of the group before each alignment's current one, for the margin.
-    let mut before = [None::<usize>; 4];
-    let min_groups = MIN_TEXT.div_ceil(3);
-    let mut k = 0usize;
-    let mut close =
-        |a: usize, end: usize, first: &mut [Option<usize>; 4], groups: &mut [usize; 4]| {
-            if let Some(s) = first[a].take()
-                && groups[a] >= min_groups
-            {
-                out.push((s, end));
-            }
-            groups[a] = 0;
-        };
-    for i in rs..re {
-        let Some(v) = b64(text[i]) else {
-            continue; // a line break inside a wrapped run
-        };
-        for a in 0..4 {
-            let j = (k + 4 - a) % 4;
-            if j == 0 {
-                group_start[a] = i;
-                passing[a] = true;
-            }
-            let ok = match j {
-                0 => v < 32,
-                1 => v & 8 == 0,
-                2 => v & 2 == 0,
-                _ => true,
-            };
-            passing[a] &= ok;
-            // The chars before the first group start of this alignment are no group.
-            if j == 3 && k >= 3 {
-                if passing[a] {
-                    if first[a].is_none() {
-                        // One group of margin before, when there is one.
-                        first[a] = Some(before[a].unwrap_or(group_start[a]));
-                    }
-                    groups[a] += 1;
-                } else {
-                    // One group of margin after: this failing group.
-                    close(a, i + 1, &mut first, &mut groups);
-                }
-                before[a] = Some(group_start[a]);
-            }
-        }
-        k += 1;
-    }
-    for a in 0..4 {
-        close(a, re, &mut first, &mut groups);
-    }
 }
 
 #[cfg(test)]
@@ -268,5 +320,30 @@ mod tests {
             )
             .is_empty()
         );
+    }
+}
+
+#[cfg(test)]
+mod timing {
+    #[test]
+    #[ignore]
+    fn time_pieces() {
+        let text = std::fs::read("/tmp/logs32.txt").unwrap();
+        for enc in [
+            super::Encoding::Hex,
+            super::Encoding::Utf16Le,
+            super::Encoding::Base64,
+        ] {
+            let t = std::time::Instant::now();
+            let mut out = Vec::new();
+            super::pieces(enc, &text, 0, text.len(), &mut out);
+            let bytes: usize = out.iter().map(|(s, e)| e - s).sum();
+            eprintln!(
+                "{enc:?}: {:?}, {} pieces, {} bytes",
+                t.elapsed(),
+                out.len(),
+                bytes
+            );
+        }
     }
 }

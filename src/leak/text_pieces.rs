@@ -150,9 +150,7 @@ fn find(enc: Encoding, text: &[u8], from: usize, to: usize, out: &mut Vec<(usize
                     // Two NUL characters in a row are no text (UTF-16 of UTF-16 has one
                     // every other character).
                     (if little { ascii(a, b) } else { ascii(b, a) })
-                        && !text
-                            .get(at(u)..at(u) + 4)
-                            .is_some_and(|q| q == [0, 0, 0, 0])
+                        && text.get(at(u)..at(u) + 4).is_none_or(|q| q != [0, 0, 0, 0])
                 };
                 streaks(n, limit, MIN_TEXT, unit, |f, e| out.push((at(f), at(e))));
             }

@@ -144,9 +144,8 @@ fn both_allowlist_syntaxes_at_once_are_refused_as_gitleaks_does() {
     );
     let (_t, run) = scan(&config, &[("a.log", "x\n")]);
     assert_usage(&run, &["rules[1]", "allowlist"]);
-    let config = format!(
-        "[allowlist]\nstopwords = [\"a\"]\n[[allowlists]]\nstopwords = [\"b\"]\n{RULE}"
-    );
+    let config =
+        format!("[allowlist]\nstopwords = [\"a\"]\n[[allowlists]]\nstopwords = [\"b\"]\n{RULE}");
     let (_t, run) = scan(&config, &[("a.log", "x\n")]);
     assert_usage(&run, &["allowlist"]);
 }
@@ -338,7 +337,8 @@ fn the_secret_is_the_secret_group_else_the_first_group_that_matched() {
     let (_t, run) = scan(&rule("secretGroup = 3\n"), &input);
     assert_usage(&run, &["acme-token", "secretGroup"]);
     // Without groups the secret is the whole match.
-    let whole = "[[rules]]\nid = \"acme-token\"\nregex = '''acme_[a-zA-Z0-9]{20}'''\nentropy = 3.5\n";
+    let whole =
+        "[[rules]]\nid = \"acme-token\"\nregex = '''acme_[a-zA-Z0-9]{20}'''\nentropy = 3.5\n";
     let (_t, run) = scan(whole, &input);
     assert_eq!(files_with(&run, "acme-token"), ["a.log"]);
 }
@@ -363,7 +363,8 @@ fn an_unknown_key_is_a_usage_error_naming_its_path_not_its_value() {
     assert_usage(&run, &["allowlist.stopword"]);
     assert_nothing_leaked(&run, &[TOKEN]);
     // A key that is itself token-shaped is named redacted.
-    let shaped = format!("{RULE}\"spg1.cutover.3f9a0c1d2e4b5a69.1893456000.Zk3pQ8vX2mN7tR4wY9\" = 1\n");
+    let shaped =
+        format!("{RULE}\"spg1.cutover.3f9a0c1d2e4b5a69.1893456000.Zk3pQ8vX2mN7tR4wY9\" = 1\n");
     let (_t, run) = scan(&shaped, &[("a.log", "x\n")]);
     assert_usage(&run, &["rules[1].<redacted: token-shaped"]);
     assert_nothing_leaked(&run, &[]);
@@ -431,13 +432,20 @@ fn a_token_shaped_rule_id_is_redacted_in_errors_and_findings() {
     let config = format!("[[rules]]\nid = \"{id}\"\nregex = '''acme_[a-zA-Z0-9]{{20}}'''\n");
     let (_t, run) = scan(&config, &[("a.log", &format!("{TOKEN}\n"))]);
     assert_eq!(run.code, 1);
-    assert!(run.stdout.contains("<redacted: token-shaped"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("<redacted: token-shaped"),
+        "{}",
+        run.stdout
+    );
     assert_nothing_leaked(&run, &[id, TOKEN]);
 }
 
 #[test]
 fn rule_ids_must_be_printable_and_bounded_and_unique() {
-    let (_t, run) = scan("[[rules]]\nid = \"  \"\nregex = '''x{3}'''\n", &[("a.log", "x\n")]);
+    let (_t, run) = scan(
+        "[[rules]]\nid = \"  \"\nregex = '''x{3}'''\n",
+        &[("a.log", "x\n")],
+    );
     assert_usage(&run, &["rules[1].id"]);
     let long = "a".repeat(129);
     let (_t, run) = scan(
@@ -509,7 +517,9 @@ path = '''\.php$'''
     };
     assert_eq!(human.code, 1);
     assert!(
-        human.stdout.contains("cert.pfx:1:1  rule pkcs12-file  path  bytes 0..0"),
+        human
+            .stdout
+            .contains("cert.pfx:1:1  rule pkcs12-file  path  bytes 0..0"),
         "{}",
         human.stdout
     );
@@ -552,7 +562,10 @@ fn go_classes_and_word_boundaries_are_ascii_as_in_go() {
     let w = "[[rules]]\nid = \"w\"\nregex = '''key=(\\w{8})\\W'''\n";
     let (_t, run) = scan(
         w,
-        &[("ascii.log", "key=abcdefgh;\n"), ("unicode.log", "key=abcdéfgh;\n")],
+        &[
+            ("ascii.log", "key=abcdefgh;\n"),
+            ("unicode.log", "key=abcdéfgh;\n"),
+        ],
     );
     assert_eq!(files_with(&run, "w"), ["ascii.log"]);
 }
@@ -566,9 +579,8 @@ fn keywords_do_not_limit_where_a_rule_runs() {
 
 #[test]
 fn mixing_sealprobe_rule_tables_and_gitleaks_keys_is_refused() {
-    let config = format!(
-        "[[rule]]\nid = \"mine\"\nregex = \"x{{3}}\"\ndescription = \"x\"\n{RULE}"
-    );
+    let config =
+        format!("[[rule]]\nid = \"mine\"\nregex = \"x{{3}}\"\ndescription = \"x\"\n{RULE}");
     let (_t, run) = scan(&config, &[("a.log", "x\n")]);
     assert_usage(&run, &["[[rule]]", "rules"]);
     let (_t, run) = scan("[[rulez]]\nid = \"x\"\n", &[("a.log", "x\n")]);
@@ -594,8 +606,8 @@ fn required_rules_and_skip_report_are_read_and_reported_as_plain_rules() {
 /// unchanged, and a handful of its rules find their textbook examples.
 #[test]
 fn gitleaks_default_config_loads_and_finds_textbook_examples() {
-    let config = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data/gitleaks/gitleaks.toml");
+    let config =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/gitleaks/gitleaks.toml");
     let text = std::fs::read_to_string(&config).unwrap();
     let rules = text.matches("\n[[rules]]\n").count();
     assert!(rules > 150, "{rules}");
@@ -636,4 +648,32 @@ fn gitleaks_default_config_loads_and_finds_textbook_examples() {
         .collect();
     assert_eq!(on_line_3, ["aws-access-key-id"]);
     assert_eq!(doc["summary"]["rules"].as_u64(), Some(13 + rules as u64));
+}
+
+/// A file over 4 MiB is scanned in windows by a reader thread: an allowlist on the line still
+/// drops exactly the matches on allowlisted lines, wherever a window begins.
+#[test]
+fn line_allowlists_hold_across_the_windows_of_a_large_input() {
+    let config = format!(
+        "{RULE}[[rules.allowlists]]\nregexTarget = \"line\"\nregexes = ['''^\\nexample:''']\n"
+    );
+    let mut text = String::from("head\n");
+    let mut kept = 0;
+    let mut n = 0u32;
+    while text.len() < 5 << 20 {
+        // Lines of varying length, so tokens fall at every offset around window edges.
+        text.push_str(&"x".repeat((n as usize * 7919) % 3000));
+        text.push('\n');
+        let token = format!("acme_Zk3pQ8vX2mN7tR4w{n:04}");
+        if n % 3 == 0 {
+            text.push_str(&format!("example: {token}\n"));
+        } else {
+            text.push_str(&format!("key {token}\n"));
+            kept += 1;
+        }
+        n += 1;
+    }
+    let (_t, run) = scan(&config, &[("big.log", &text)]);
+    assert_eq!(files_with(&run, "acme-token").len(), kept, "{}", run.stderr);
+    assert!(kept > 1000, "{kept}");
 }

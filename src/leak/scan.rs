@@ -436,6 +436,10 @@ impl Scanner {
                     at = m.start() + 1;
                     continue;
                 }
+                if !rule.accepts_in(input, lo + m.start(), lo + m.end()) {
+                    at = m.end();
+                    continue;
+                }
                 let length = m.len().min(RULE_REACH);
                 out.push(
                     self.rule_key(r),
@@ -531,6 +535,9 @@ impl Scanner {
                 let (s, e) = (m.start() - first, m.end() - first);
                 let (is, ie) = (scratch.offsets[s], scratch.offsets[e]);
                 if ie - is == e - s && input[is..ie] == scratch.bytes[s..e] {
+                    continue;
+                }
+                if !rule.accepts(&batch.bytes[m.start()..m.end()], None) {
                     continue;
                 }
                 out.push(

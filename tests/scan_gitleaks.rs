@@ -665,7 +665,7 @@ fn line_allowlists_hold_across_the_windows_of_a_large_input() {
         text.push_str(&"x".repeat((n as usize * 7919) % 3000));
         text.push('\n');
         let token = format!("acme_Zk3pQ8vX2mN7tR4w{n:04}");
-        if n % 3 == 0 {
+        if n.is_multiple_of(3) {
             text.push_str(&format!("example: {token}\n"));
         } else {
             text.push_str(&format!("key {token}\n"));

@@ -16,7 +16,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use regex::bytes::{Regex, RegexBuilder};
+use regex::bytes::Regex;
 use toml::{Table, Value};
 
 use super::{Allowlist, FileRule, RuleError, RuleSet, Target};
@@ -454,10 +454,7 @@ fn read_allowlist(
 /// match bytes that are not UTF-8 (Go reads such a byte as U+FFFD); octal escapes (`\123`) and
 /// `\C` do not compile, and so are refused.
 pub(super) fn go_regex(pattern: &str) -> Result<Regex, ()> {
-    RegexBuilder::new(&go_to_rust(pattern))
-        .size_limit(64 << 20)
-        .build()
-        .map_err(|_| ())
+    Regex::new(&go_to_rust(pattern)).map_err(|_| ())
 }
 
 fn go_to_rust(pattern: &str) -> String {

@@ -2,14 +2,17 @@
 //! a stream, and write each finding as it settles, so a log of any size is scanned and reported
 //! in flat memory.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 use rayon::prelude::*;
 
 use super::{Exit, Ran, shown};
 use crate::leak::input::{Input, InputError};
+use crate::leak::rules::{RuleSet, Variant};
+use crate::leak::scan::BuildError;
 use crate::leak::stream::{self, Event, Windows};
-use crate::leak::{self, Finding, Scanner, ScannerBuilder};
+use crate::leak::{self, Finding, Kind, Scanner, ScannerBuilder};
 use crate::report::Format;
 use crate::report::scan::{End, Located, Writer};
 use crate::small_file::{self, Source};
@@ -43,7 +46,7 @@ pub fn run(opts: &Options) -> Ran<Vec<Located>> {
 
 /// Runs the scan, writing the report to `sink` as findings settle.
 pub fn stream(opts: &Options, sink: &mut dyn Sink) -> Streamed {
-    let mut builder = ScannerBuilder::new().rules(leak::rules::builtin());
+    let mut secrets: Vec<Vec<u8>> = Vec::new();
     if let Some(path) = &opts.secrets {
         let text = match small_file::read(&Source::from_arg(path), small_file::DEFAULT_LIMIT) {
             Ok(t) => t,
@@ -54,10 +57,11 @@ pub fn stream(opts: &Options, sink: &mut dyn Sink) -> Streamed {
         for line in text.split(|b| *b == b'\n') {
             let line = line.strip_suffix(b"\r").unwrap_or(line);
             if !line.is_empty() {
-                builder = builder.secret(line);
+                secrets.push(line.to_vec());
             }
         }
     }
+    let mut more = RuleSet::default();
     if let Some(path) = &opts.rules {
         let text = match small_file::read(&Source::from_arg(path), small_file::DEFAULT_LIMIT) {
             Ok(t) => t,
@@ -68,20 +72,34 @@ pub fn stream(opts: &Options, sink: &mut dyn Sink) -> Streamed {
         let Ok(text) = String::from_utf8(text) else {
             return Streamed::usage("the rules file is not UTF-8");
         };
-        match leak::rules::from_toml(&text) {
-            Ok(more) => builder = builder.rules(more),
+        match leak::rules::load(&text) {
+            Ok(set) => more = set,
             Err(e) => return Streamed::usage(e),
         }
     }
-    let scanner = match builder.build() {
-        Ok(s) => s,
-        Err(e) => return Streamed::usage(e),
+    // The scanner for an input without a path (standard input), built first so that a secret
+    // too short is refused before the inputs are listed.
+    let mut plan = Plan {
+        secrets,
+        more,
+        scanners: Vec::new(),
+        variants: HashMap::new(),
     };
+    if let Err(e) = plan.scanner_for(None) {
+        return Streamed::usage(e);
+    }
     let listed = match leak::input::collect(&opts.paths) {
         Ok(listed) => listed,
         Err(e) => return Streamed::usage(e),
     };
     let inputs = &listed.inputs;
+    let mut fitted = Vec::with_capacity(inputs.len());
+    for input in inputs {
+        match plan.scanner_for(input_path(input)) {
+            Ok(i) => fitted.push(i),
+            Err(e) => return Streamed::usage(e),
+        }
+    }
     let mut report = Report {
         sink,
         writer: None,
@@ -90,14 +108,15 @@ pub fn stream(opts: &Options, sink: &mut dyn Sink) -> Streamed {
         findings: 0,
         written: Ok(()),
     };
-    let stopped = scan_inputs(&scanner, inputs, &mut report);
+    let stopped = scan_inputs(&plan, inputs, &fitted, &mut report);
     if let Err(e) = stopped {
         // What was found so far has been printed; the report is left without its summary (and
         // a JSON report unterminated), so nobody takes it for the report of every input.
         return Streamed::usage(e);
     }
     let (bytes, findings) = (report.bytes, report.findings);
-    let (secrets, rules) = scanner.looks_for();
+    let secrets = plan.scanners[0].0.looks_for().0;
+    let rules = leak::rules::builtin().len() + plan.more.len();
     let summary = End {
         bytes,
         not_read: listed.not_read.clone(),
@@ -209,30 +228,101 @@ impl Report<'_> {
     }
 }
 
-/// Scans every input in order: runs of small regular files in parallel, each larger input or
-/// pipe in parallel windows. Stops at the first input that cannot be read.
+/// Which scanner each input is scanned with. The scanners differ only in the rules of a gitleaks
+/// file, which may depend on an input's path (a rule's `path`, an allowlist's `paths`): inputs
+/// whose paths call for the same rules share one scanner ([`leak::rules::RuleSet::variant`]).
+struct Plan {
+    secrets: Vec<Vec<u8>>,
+    more: RuleSet,
+    /// Each scanner, with the ids of the path-only rules that flag its inputs.
+    scanners: Vec<(Scanner, Vec<String>)>,
+    variants: HashMap<Variant, usize>,
+}
+
+impl Plan {
+    /// The index of the scanner for an input at `path`, built when it is the first of its kind.
+    fn scanner_for(&mut self, path: Option<&[u8]>) -> Result<usize, BuildError> {
+        let variant = self.more.variant(path);
+        if let Some(&i) = self.variants.get(&variant) {
+            return Ok(i);
+        }
+        let builder = ScannerBuilder::new()
+            .rules(leak::rules::builtin())
+            .rules(self.more.rules(&variant));
+        let scanner = self
+            .secrets
+            .iter()
+            .fold(builder, |b, s| b.secret(s.as_slice()))
+            .build()?;
+        self.scanners.push((scanner, self.more.path_hits(&variant)));
+        self.variants.insert(variant, self.scanners.len() - 1);
+        Ok(self.scanners.len() - 1)
+    }
+}
+
+/// An input's path as the rules of a gitleaks file see it; standard input has none.
+fn input_path(input: &Input) -> Option<&[u8]> {
+    // `leak::input` names standard input `-` and every file by the path it was reached by, which
+    // is never `-` alone (a `-` argument is standard input).
+    (input.name != b"-").then_some(input.name.as_slice())
+}
+
+/// The finding of a rule with only a `path` (a gitleaks rule that flags a file by its name): at
+/// the start of the input, empty, with `path` as its encoding.
+fn path_finding(id: &str) -> (Finding, Position) {
+    (
+        Finding {
+            offset: 0,
+            length: 0,
+            kind: Kind::Rule,
+            id: id.to_owned(),
+            partial: false,
+            encoding: "path".to_owned(),
+        },
+        Position {
+            line: 1,
+            column: 1,
+            offset: 0,
+        },
+    )
+}
+
+/// Scans every input in order, each with its scanner (`fitted`, an index in `plan.scanners`):
+/// runs of small regular files in parallel, each larger input or pipe in parallel windows. Stops
+/// at the first input that cannot be read.
 fn scan_inputs(
-    scanner: &Scanner,
+    plan: &Plan,
     inputs: &[Input],
+    fitted: &[usize],
     report: &mut Report<'_>,
 ) -> Result<(), InputError> {
     let total: u64 = inputs.iter().map(Input::size_on_disk).sum();
     let windows = Windows::default();
-    let mut batch: Vec<(&Input, small_file::Stream)> = Vec::new();
+    let mut batch: Vec<Item<'_>> = Vec::new();
     let mut batch_bytes = 0;
-    for input in inputs {
+    for (input, &k) in inputs.iter().zip(fitted) {
+        let (scanner, hits) = &plan.scanners[k];
         let (stream, size) = input.open()?;
         if size > 0 && size <= SMALL_INPUT {
-            batch.push((input, stream));
+            batch.push(Item {
+                input,
+                scanner,
+                hits,
+                stream,
+            });
             batch_bytes += size;
             if batch.len() >= BATCH_FILES || batch_bytes >= BATCH_BYTES {
-                scan_batch(scanner, windows, std::mem::take(&mut batch), report, total)?;
+                scan_batch(windows, std::mem::take(&mut batch), report, total)?;
                 batch_bytes = 0;
             }
             continue;
         }
-        scan_batch(scanner, windows, std::mem::take(&mut batch), report, total)?;
+        scan_batch(windows, std::mem::take(&mut batch), report, total)?;
         batch_bytes = 0;
+        for id in hits {
+            let (f, p) = path_finding(id);
+            report.found(&input.name, f, p);
+        }
         let before = report.bytes;
         let mut events = |event: Event| match event {
             Event::Found(f, p) => {
@@ -252,29 +342,37 @@ fn scan_inputs(
         };
         report.bytes = before + size as u64;
     }
-    scan_batch(scanner, windows, batch, report, total)
+    scan_batch(windows, batch, report, total)
+}
+
+/// A small file of a batch, with its scanner and the path-only rules that flag it.
+struct Item<'a> {
+    input: &'a Input,
+    scanner: &'a Scanner,
+    hits: &'a [String],
+    stream: small_file::Stream,
 }
 
 /// Scans small files side by side, then reports them in order.
 fn scan_batch(
-    scanner: &Scanner,
     windows: Windows,
-    batch: Vec<(&Input, small_file::Stream)>,
+    batch: Vec<Item<'_>>,
     report: &mut Report<'_>,
     total: u64,
 ) -> Result<(), InputError> {
     let results: Vec<_> = batch
         .into_par_iter()
-        .map(|(input, stream)| {
+        .map(|item| {
             let mut found = Vec::new();
-            let size =
-                stream::scan_inline(scanner, windows, stream, &mut |f, p| found.push((f, p)));
-            (input, size, found)
+            let size = stream::scan_inline(item.scanner, windows, item.stream, &mut |f, p| {
+                found.push((f, p))
+            });
+            (item.input, item.hits, size, found)
         })
         .collect();
-    for (input, size, found) in results {
+    for (input, hits, size, found) in results {
         let size = size.map_err(|e| input.error(e))?;
-        for (f, p) in found {
+        for (f, p) in hits.iter().map(|id| path_finding(id)).chain(found) {
             report.found(&input.name, f, p);
         }
         report.bytes += size as u64;

@@ -457,6 +457,9 @@ impl Scanner {
         let hay = &input[lo..reach];
         self.rule_search
             .each(&self.rules, hay, start - lo, end - lo, |r, s, e| {
+                if !self.rules[r].accepts_in(input, lo + s, lo + e) {
+                    return e;
+                }
                 out.push(
                     self.rule_key(r),
                     Finding {
@@ -545,7 +548,7 @@ impl Scanner {
         self.rule_search
             .each(&self.rules, hay, 0, hay.len(), |r, s, e| {
                 let (is, ie) = (text.offsets[s], text.offsets[e]);
-                if (start..end).contains(&is) {
+                if (start..end).contains(&is) && self.rules[r].accepts(&hay[s..e], None) {
                     out.push(
                         self.rule_key(r),
                         Finding {
@@ -635,6 +638,9 @@ impl Scanner {
                 let (s, e) = (ms - first, me - first);
                 let (is, ie) = (scratch.offsets[s], scratch.offsets[e]);
                 if ie - is == e - s && input[is..ie] == scratch.bytes[s..e] {
+                    return me;
+                }
+                if !self.rules[r].accepts(&hay[ms..me], None) {
                     return me;
                 }
                 out.push(

@@ -4,11 +4,12 @@
 //! secret given, as the scanner finds them in raw text. Random hex digests and base64 blobs
 //! around them raise nothing.
 //!
-//! The encoders here are written independently of the scanner's (the base64 crate and
-//! `format!`), so a test cannot pass by sharing a bug with the code it checks.
+//! The encoders (`tests/common/layers.rs`) are written independently of the scanner's.
+
+mod common;
 
 use base64::Engine as _;
-use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use base64::engine::general_purpose::STANDARD;
 use sealprobe::leak::{Finding, Kind, ScannerBuilder, rules};
 
 /// One true example of each kind of token, with the rule that must find it.
@@ -30,35 +31,10 @@ const TOKENS: [(&str, &str); 6] = [
 /// Layers a rule must see through, one or two deep.
 const FIXED: [&str; 5] = ["hex", "utf16le", "utf16be", "base64", "base64url"];
 
+/// `text` in `layer`; for base64, `align` bytes of binary data before it shift it within the
+/// groups (the group that holds them is not ASCII).
 fn encode(layer: &str, text: &[u8], align: usize) -> Vec<u8> {
-    match layer {
-        "utf16le" => text.iter().flat_map(|&c| [c, 0]).collect(),
-        "utf16be" => text.iter().flat_map(|&c| [0, c]).collect(),
-        "base64" | "base64url" => {
-            // `align` bytes of binary data before the text shift it within base64's groups.
-            let mut framed = vec![0xc3u8; align % 3];
-            framed.extend_from_slice(text);
-            let out = if layer == "base64" {
-                STANDARD.encode(&framed)
-            } else {
-                URL_SAFE_NO_PAD.encode(&framed)
-            };
-            out.into_bytes()
-        }
-        "hex" => text
-            .iter()
-            .flat_map(|&c| format!("{c:02x}").into_bytes())
-            .collect(),
-        "json" => text
-            .iter()
-            .flat_map(|&c| format!("\\u{c:04x}").into_bytes())
-            .collect(),
-        "percent" => text
-            .iter()
-            .flat_map(|&c| format!("%{c:02X}").into_bytes())
-            .collect(),
-        other => panic!("unknown layer {other}"),
-    }
+    common::layers::encode(layer, text, &[0xc3; 2][..align % 3])
 }
 
 fn rules_only(text: &[u8]) -> Vec<Finding> {

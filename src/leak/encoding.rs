@@ -308,7 +308,8 @@ fn decode_utf16(input: &[u8], base: usize, little: bool, out: &mut Decoded) {
     out.finish(base + i);
 }
 
-fn base64_value(c: u8) -> Option<u8> {
+/// The value of a character of either base64 alphabet.
+pub const fn base64_value(c: u8) -> Option<u8> {
     match c {
         b'A'..=b'Z' => Some(c - b'A'),
         b'a'..=b'z' => Some(c - b'a' + 26),

@@ -460,17 +460,7 @@ impl Scanner {
                 if !self.rules[r].accepts_in(input, lo + s, lo + e) {
                     return e;
                 }
-                out.push(
-                    self.rule_key(r),
-                    Finding {
-                        offset: lo + s,
-                        length: (e - s).min(RULE_REACH),
-                        kind: Kind::Rule,
-                        id: self.rules[r].id.clone(),
-                        partial: false,
-                        encoding: "literal".to_owned(),
-                    },
-                );
+                self.push_rule(out, r, lo + s, (e - s).min(RULE_REACH), "literal");
                 e
             });
     }
@@ -549,17 +539,7 @@ impl Scanner {
             .each(&self.rules, hay, 0, hay.len(), |r, s, e| {
                 let (is, ie) = (text.offsets[s], text.offsets[e]);
                 if (start..end).contains(&is) && self.rules[r].accepts(&hay[s..e], None) {
-                    out.push(
-                        self.rule_key(r),
-                        Finding {
-                            offset: is,
-                            length: (ie - is).min(ENCODED_RULE_REACH),
-                            kind: Kind::Rule,
-                            id: self.rules[r].id.clone(),
-                            partial: false,
-                            encoding: name.to_owned(),
-                        },
-                    );
+                    self.push_rule(out, r, is, (ie - is).min(ENCODED_RULE_REACH), name);
                 }
                 e
             });
@@ -643,17 +623,7 @@ impl Scanner {
                 if !self.rules[r].accepts(&hay[ms..me], None) {
                     return me;
                 }
-                out.push(
-                    self.rule_key(r),
-                    Finding {
-                        offset: is,
-                        length: (ie - is).min(RULE_REACH),
-                        kind: Kind::Rule,
-                        id: self.rules[r].id.clone(),
-                        partial: false,
-                        encoding: enc.name().to_owned(),
-                    },
-                );
+                self.push_rule(out, r, is, (ie - is).min(RULE_REACH), enc.name());
                 me
             });
     }
@@ -731,6 +701,29 @@ impl Scanner {
                 self.scan_view(&first.bytes, &inner, Some(first), &name, hits, out);
             }
         }
+    }
+
+    /// Folds a match of rule `r` at `offset` in the input, `length` bytes long, written in
+    /// `encoding`.
+    fn push_rule(
+        &self,
+        out: &mut Folder,
+        r: usize,
+        offset: usize,
+        length: usize,
+        encoding: impl Into<String>,
+    ) {
+        out.push(
+            self.rule_key(r),
+            Finding {
+                offset,
+                length,
+                kind: Kind::Rule,
+                id: self.rules[r].id.clone(),
+                partial: false,
+                encoding: encoding.into(),
+            },
+        );
     }
 
     /// The fold key of rule `r` (secrets come first).

@@ -46,15 +46,7 @@ static CLASS: [u8; 256] = {
         if b == 0 || (b >= 0x20 && b < 0x7f) || b == b'\t' || b == b'\n' || b == b'\r' {
             bits |= UTF16;
         }
-        let value = match b {
-            b'A'..=b'Z' => Some(b - b'A'),
-            b'a'..=b'z' => Some(b - b'a' + 26),
-            b'0'..=b'9' => Some(b - b'0' + 52),
-            b'+' | b'-' => Some(62),
-            b'/' | b'_' => Some(63),
-            _ => None,
-        };
-        if let Some(v) = value {
+        if let Some(v) = super::encoding::base64_value(b) {
             bits |= B64 | B64_CHAR;
             if v < 32 {
                 bits |= FIRST;

@@ -4,6 +4,7 @@
 //! leak scanner with the planted strings as secrets plus every built-in token-shape rule.
 #![allow(dead_code)]
 
+pub mod layers;
 pub mod plant;
 
 use std::path::{Path, PathBuf};

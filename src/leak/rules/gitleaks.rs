@@ -122,20 +122,33 @@ impl<'a> Fields<'a> {
     }
 
     fn strings(&self, name: &str) -> Result<Vec<&'a str>, RuleError> {
+        self.list(name, "text", "an array of text", |v| match v {
+            Value::String(s) => Some(s.as_str()),
+            _ => None,
+        })
+    }
+
+    /// The items of array `name` that `pick` accepts, each item named `what` when it is not one,
+    /// the whole `array` when it is not an array.
+    fn list<T>(
+        &self,
+        name: &str,
+        what: &'static str,
+        array: &'static str,
+        pick: impl Fn(&'a Value) -> Option<T>,
+    ) -> Result<Vec<T>, RuleError> {
         match self.map.get(name) {
             None => Ok(Vec::new()),
             Some((_, Value::Array(items))) => items
                 .iter()
                 .enumerate()
-                .map(|(i, v)| match v {
-                    Value::String(s) => Ok(s.as_str()),
-                    _ => Err(RuleError::Type(
-                        format!("{}[{}]", self.path(name), i + 1),
-                        "text",
-                    )),
+                .map(|(i, v)| {
+                    pick(v).ok_or_else(|| {
+                        RuleError::Type(format!("{}[{}]", self.path(name), i + 1), what)
+                    })
                 })
                 .collect(),
-            Some(_) => Err(RuleError::Type(self.path(name), "an array of text")),
+            Some(_) => Err(RuleError::Type(self.path(name), array)),
         }
     }
 
@@ -184,24 +197,15 @@ impl<'a> Fields<'a> {
     }
 
     fn tables(&self, name: &str) -> Result<Vec<&'a Table>, RuleError> {
-        match self.map.get(name) {
-            None => Ok(Vec::new()),
-            Some((_, Value::Array(items))) => items
-                .iter()
-                .enumerate()
-                .map(|(i, v)| match v {
-                    Value::Table(t) => Ok(t),
-                    _ => Err(RuleError::Type(
-                        format!("{}[{}]", self.path(name), i + 1),
-                        "a table",
-                    )),
-                })
-                .collect(),
-            Some(_) => Err(RuleError::Type(
-                self.path(name),
-                "an array of tables ([[...]])",
-            )),
-        }
+        self.list(
+            name,
+            "a table",
+            "an array of tables ([[...]])",
+            |v| match v {
+                Value::Table(t) => Some(t),
+                _ => None,
+            },
+        )
     }
 }
 

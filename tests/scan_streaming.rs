@@ -48,7 +48,11 @@ fn write_leak_slowly(writer: &mut impl std::io::Write) {
     writeln!(writer, "starting the job").unwrap();
     writeln!(writer, "oops: token={SECRET}").unwrap();
     let filler = "step done, nothing to see here, moving on to the next step of the job\n";
-    for _ in 0..200 {
+    // More than twice the reach of the scanner `scan --secrets` builds: a window is scanned
+    // once a reach of input has come after it, and a finding there is settled once no window
+    // still to scan can reach back to it.
+    let reach = sealprobe::leak::canary_scanner([SECRET]).unwrap().reach();
+    for _ in 0..2 * reach / filler.len() + 50 {
         writer.write_all(filler.as_bytes()).unwrap();
         writer.flush().unwrap();
         std::thread::sleep(Duration::from_millis(2));

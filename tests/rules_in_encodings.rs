@@ -200,3 +200,33 @@ mod windows {
         }
     }
 }
+
+/// Base64 wrapped at 76 characters (MIME) or 64 (PEM), with the token across a line break: the
+/// pieces on either side of the break are one.
+#[test]
+fn a_token_across_a_line_break_of_wrapped_base64_is_found() {
+    for width in [64usize, 76] {
+        for (rule, token) in TOKENS {
+            for lead in 0..40usize {
+                let mut raw = "x".repeat(lead).into_bytes();
+                raw.extend_from_slice(token.as_bytes());
+                raw.extend_from_slice(b" and the rest of the document.");
+                let encoded = STANDARD.encode(&raw);
+                let wrapped: Vec<&str> = encoded
+                    .as_bytes()
+                    .chunks(width)
+                    .map(|c| std::str::from_utf8(c).unwrap())
+                    .collect();
+                let text = format!(
+                    "Content-Transfer-Encoding: base64\n\n{}\n",
+                    wrapped.join("\n")
+                );
+                let found = rules_only(text.as_bytes());
+                assert!(
+                    found.iter().any(|f| f.id == rule),
+                    "{rule}, width {width}, lead {lead}: {found:?}"
+                );
+            }
+        }
+    }
+}

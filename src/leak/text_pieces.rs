@@ -166,7 +166,14 @@ fn find(enc: Encoding, text: &[u8], from: usize, to: usize, out: &mut Vec<(usize
                             .iter()
                             .all(|&c| CLASS[usize::from(c)] & B64_CHAR != 0);
                     let s = if margin { at(f) - 4 } else { at(f) };
-                    let end = (at(e) + 4).min(text.len());
+                    // The group after, up to a line break: the piece of wrapped base64 must end
+                    // there for the next line's piece to join it.
+                    let after = &text[at(e)..(at(e) + 4).min(text.len())];
+                    let end = at(e)
+                        + after
+                            .iter()
+                            .position(|&c| c == b'\n' || c == b'\r')
+                            .unwrap_or(after.len());
                     out.push((s, end));
                 });
             }
@@ -174,20 +181,39 @@ fn find(enc: Encoding, text: &[u8], from: usize, to: usize, out: &mut Vec<(usize
             // right after it are one, when the first holds whole groups (the decoder skips
             // line breaks).
             out[first..].sort_unstable();
-            let mut merged: Vec<(usize, usize)> = Vec::new();
+            // Merged pieces, with how many base64 characters they hold (line breaks left out),
+            // by where they end (pieces of other alignments lie between them).
+            let mut merged: Vec<(usize, usize, usize)> = Vec::new();
+            let mut ending: std::collections::HashMap<usize, Vec<usize>> = Default::default();
             for &(s, e) in &out[first..] {
-                if let Some(last) = merged.last_mut()
-                    && last.1 <= s
-                    && s - last.1 <= 2
-                    && text[last.1..s].iter().all(|&c| c == b'\n' || c == b'\r')
-                    && s > last.1
-                    && (last.1 - last.0).is_multiple_of(4)
-                {
-                    last.1 = e;
-                    continue;
-                }
-                merged.push((s, e));
+                let joins = (1..=2).find_map(|gap| {
+                    let at = s.checked_sub(gap)?;
+                    ending.get(&at)?.iter().copied().find(|&i| {
+                        let (_, me, chars) = merged[i];
+                        text[me..s].iter().all(|&c| c == b'\n' || c == b'\r')
+                            && chars.is_multiple_of(4)
+                    })
+                });
+                let i = match joins {
+                    Some(i) => {
+                        let old = merged[i].1;
+                        if let Some(list) = ending.get_mut(&old) {
+                            list.retain(|&j| j != i);
+                        }
+                        merged[i].1 = e;
+                        merged[i].2 += e - s;
+                        i
+                    }
+                    None => {
+                        merged.push((s, e, e - s));
+                        merged.len() - 1
+                    }
+                };
+                ending.entry(e).or_default().push(i);
             }
+            let mut merged: Vec<(usize, usize)> =
+                merged.into_iter().map(|(s, e, _)| (s, e)).collect();
+            merged.sort_unstable();
             out.truncate(first);
             out.extend(merged);
             return;

@@ -110,12 +110,19 @@ impl RuleSearch {
                     .collect()
             })
             .collect();
-        let prefixes = (!literals.is_empty()).then(|| {
+        // A search that cannot be built (more prefixes than the automaton takes) is no reason
+        // to panic: every rule is then searched on its own, as a rule without prefixes is.
+        let prefixes = if literals.is_empty() {
+            None
+        } else {
             AhoCorasick::builder()
                 .match_kind(MatchKind::LeftmostFirst)
                 .build(&literals)
-                .expect("a DFA of a few hundred short literals builds")
-        });
+                .ok()
+        };
+        if prefixes.is_none() {
+            anchored.iter_mut().for_each(|a| *a = None);
+        }
         RuleSearch {
             anchored,
             prefixes,

@@ -246,8 +246,8 @@ pub enum Event {
 
 /// Scans `reader` to its end while a thread reads ahead, telling `events` of each finding as it
 /// settles and of the bytes scanned; `events` returns false to stop the scan (which then ends
-/// with an error of kind `Interrupted`). When the reader has nothing to give (a slow writer),
-/// what has arrived is scanned at once. Returns the input's size.
+/// with an error of kind `Interrupted`). When the reader has nothing to give and its last read
+/// came back short (a slow writer, not a file), what has arrived is scanned at once. Returns the input's size.
 ///
 /// A reader blocked in `read` keeps its thread until the input ends or the process exits: the
 /// scan returns on an error or a stop without waiting for it.
@@ -292,9 +292,15 @@ pub fn scan_reader(
             ))
         }
     };
+    // Whether the last read filled its chunk: a file being read, not a writer that is slow.
+    let mut flowing = false;
     loop {
         let next = match full_rx.try_recv() {
             Ok(next) => next,
+            // The next chunk of a file is a moment away: scanning the few windows buffered now
+            // would leave a core idle (a step of one window), and a file was scanned at 1.6
+            // cores of 2 that way.
+            Err(TryRecvError::Empty) if flowing => full_rx.recv().map_err(|_| reader_gone())?,
             Err(TryRecvError::Empty) => {
                 stream.flush(&mut |f, p| found.push((f, p)));
                 tell(&mut found, stream.scanned_to())?;
@@ -303,6 +309,7 @@ pub fn scan_reader(
             Err(TryRecvError::Disconnected) => return Err(reader_gone()),
         };
         let (chunk, n) = next?;
+        flowing = n == chunk.len();
         if n == 0 {
             let size = stream.finish(&mut |f, p| found.push((f, p)));
             tell(&mut found, size)?;

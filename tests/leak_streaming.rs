@@ -148,13 +148,16 @@ proptest! {
     }
 }
 
+/// Lines are counted across windows of every size: smaller than the scanner's reach, and
+/// larger (where a step lets go of its bytes in the middle of its last window, and the count
+/// there is made from the window's own count).
 #[test]
 fn a_reader_is_scanned_to_its_end_with_lines_counted_across_windows() {
     let secret = "cutover-key-7f3a9c2b1d4e5f60-Zk3pQ8vX2mN7tR4wY9bC";
     let scanner = scanner(secret);
     let mut text = Vec::new();
     let mut expected = Vec::new();
-    for i in 0..2000 {
+    for i in 0..20_000 {
         text.extend_from_slice(format!("line {i} of the log\n").as_bytes());
         if i % 500 == 7 {
             let line = text.iter().filter(|&&b| b == b'\n').count() + 1;
@@ -162,14 +165,20 @@ fn a_reader_is_scanned_to_its_end_with_lines_counted_across_windows() {
             text.extend_from_slice(format!("{secret}\n").as_bytes());
         }
     }
-    let windows = Windows {
-        window: MIN_WINDOW,
-        pieces: 2,
-    };
-    let mut found = Vec::new();
-    let size = scan_inline(&scanner, windows, &text[..], &mut |f, p| found.push((f, p))).unwrap();
-    assert_eq!(size, text.len());
-    let got: Vec<(usize, usize)> = found.iter().map(|(_, p)| (p.line, p.offset)).collect();
-    assert_eq!(got, expected);
-    assert!(found.iter().all(|(_, p)| p.column == 1));
+    let reach = scanner.reach();
+    for (window, pieces) in [
+        (MIN_WINDOW, 2),
+        (reach + 100, 1),
+        (3 * reach + 7, 2),
+        (20_000, 3),
+    ] {
+        let windows = Windows { window, pieces };
+        let mut found = Vec::new();
+        let size =
+            scan_inline(&scanner, windows, &text[..], &mut |f, p| found.push((f, p))).unwrap();
+        assert_eq!(size, text.len());
+        let got: Vec<(usize, usize)> = found.iter().map(|(_, p)| (p.line, p.offset)).collect();
+        assert_eq!(got, expected, "windows of {window}, {pieces} at a time");
+        assert!(found.iter().all(|(_, p)| p.column == 1));
+    }
 }

@@ -51,7 +51,12 @@ impl Hasher for KeyHasher {
     }
 
     fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
+        let mut chunks = bytes.chunks_exact(PREFIX);
+        for chunk in chunks.by_ref() {
+            let word = u64::from_le_bytes(chunk.try_into().expect("PREFIX bytes"));
+            self.0 = (self.0.rotate_left(23) ^ word).wrapping_mul(MULTIPLIER);
+        }
+        for &b in chunks.remainder() {
             self.0 = (self.0 ^ u64::from(b)).wrapping_mul(MULTIPLIER);
         }
     }
@@ -61,7 +66,9 @@ impl Hasher for KeyHasher {
     }
 }
 
-type Table = HashMap<u64, Vec<(u32, u8)>, BuildHasherDefault<KeyHasher>>;
+/// Window → where its entries lie in [`Probes::entries`] (start, count): one flat list, not a
+/// vector per window (a hundred thousand small allocations to make, and to free at exit).
+type Table = HashMap<u64, (u32, u32), BuildHasherDefault<KeyHasher>>;
 
 /// Patterns indexed by their first windows.
 #[derive(Debug, Clone)]
@@ -72,10 +79,15 @@ pub struct Index {
     rest: Option<Probes>,
     /// Distinct patterns of exactly [`PREFIX`] bytes, searched for one by one.
     short: Vec<(memchr::memmem::Finder<'static>, u32)>,
-    /// The distinct patterns' bytes, and the ids of the patterns that have them: the anchors of
-    /// a periodic secret (`AAAA…`) are one string, compared once per probe, not once per anchor.
-    distinct: Vec<Vec<u8>>,
-    owners: Vec<Vec<u32>>,
+    /// The distinct patterns' bytes, end to end, and where each starts (one more entry than
+    /// there are patterns): the anchors of a periodic secret (`AAAA…`) are one string, compared
+    /// once per probe, not once per anchor that has it.
+    bytes: Vec<u8>,
+    starts: Vec<u32>,
+    /// The ids of the patterns that have each distinct string, end to end, and where each
+    /// distinct string's ids start.
+    owners: Vec<u32>,
+    owner_starts: Vec<u32>,
 }
 
 /// Distinct patterns indexed by their windows at offsets `0..stride`, for probes `stride`
@@ -84,42 +96,50 @@ pub struct Index {
 struct Probes {
     stride: usize,
     filter: Box<[u64; FILTER_WORDS]>,
-    /// Window → (distinct pattern, the window's offset in the pattern).
+    /// Window → its entries.
     by_window: Table,
+    /// (distinct pattern, the window's offset in it), grouped by window.
+    entries: Vec<(u32, u8)>,
 }
 
 impl Probes {
-    fn new(stride: usize) -> Probes {
+    /// Indexes the distinct patterns `ids` (with their bytes) at every offset below `stride`.
+    fn new<'a>(stride: usize, patterns: impl Iterator<Item = (u32, &'a [u8])>) -> Probes {
+        let mut filter: Box<[u64; FILTER_WORDS]> = vec![0u64; FILTER_WORDS]
+            .into_boxed_slice()
+            .try_into()
+            .expect("FILTER_WORDS words");
+        let mut keyed: Vec<(u64, std::cmp::Reverse<u8>, u32)> = Vec::new();
+        for (id, pattern) in patterns {
+            for shift in 0..stride {
+                let Some(key) = window_at(pattern, shift) else {
+                    continue;
+                };
+                let (word, bits) = slot(key);
+                filter[word] |= bits;
+                keyed.push((key, std::cmp::Reverse(shift as u8), id));
+            }
+        }
+        // By window, then: a probe at q reports starts q - stride + 1 ..= q (shifts stride - 1
+        // down to 0), so entries in that order, then by pattern id, come out in order of
+        // position without sorting at every probe.
+        keyed.par_sort_unstable();
+        let mut by_window = Table::default();
+        let mut entries = Vec::with_capacity(keyed.len());
+        for (i, &(key, std::cmp::Reverse(shift), id)) in keyed.iter().enumerate() {
+            if i == 0 || keyed[i - 1].0 != key {
+                by_window.insert(key, (i as u32, 0));
+            }
+            if let Some(range) = by_window.get_mut(&key) {
+                range.1 += 1;
+            }
+            entries.push((id, shift));
+        }
         Probes {
             stride,
-            filter: vec![0u64; FILTER_WORDS]
-                .into_boxed_slice()
-                .try_into()
-                .expect("FILTER_WORDS words"),
-            by_window: Table::default(),
-        }
-    }
-
-    fn add(&mut self, id: u32, pattern: &[u8]) {
-        for shift in 0..self.stride {
-            let Some(key) = window_at(pattern, shift) else {
-                continue;
-            };
-            let (word, bits) = slot(key);
-            self.filter[word] |= bits;
-            self.by_window
-                .entry(key)
-                .or_default()
-                .push((id, shift as u8));
-        }
-    }
-
-    /// A probe at q reports starts q - stride + 1 ..= q (shifts stride - 1 down to 0): entries
-    /// in that order, then by pattern id, come out in order of position without sorting at
-    /// every probe.
-    fn seal(&mut self) {
-        for entries in self.by_window.values_mut() {
-            entries.sort_unstable_by_key(|&(id, shift)| (std::cmp::Reverse(shift), id));
+            filter,
+            by_window,
+            entries,
         }
     }
 }
@@ -164,54 +184,80 @@ impl Index {
     /// Indexes `patterns`; patterns shorter than [`PREFIX`] are ignored (the scanner never makes
     /// one).
     pub fn new(patterns: Vec<Vec<u8>>) -> Index {
-        // Distinct strings by sorting ids by their bytes (hashing every pattern with SipHash
-        // was a twentieth of a scan of 64 MiB).
-        let mut order: Vec<u32> = (0..patterns.len() as u32)
-            .filter(|&id| patterns[id as usize].len() >= PREFIX)
+        // Distinct strings through a hash map with a multiply hash over eight bytes at a time
+        // (the patterns are the caller's secrets, not input; sorting them with `memcmp` was
+        // two thirds of the build).
+        let mut seen: HashMap<&[u8], u32, BuildHasherDefault<KeyHasher>> = HashMap::default();
+        let mut order: Vec<&[u8]> = Vec::new();
+        // Each pattern's distinct string (u32::MAX: too short to index).
+        let of: Vec<u32> = patterns
+            .iter()
+            .map(|p| {
+                if p.len() < PREFIX {
+                    return u32::MAX;
+                }
+                *seen.entry(p.as_slice()).or_insert_with(|| {
+                    order.push(p);
+                    (order.len() - 1) as u32
+                })
+            })
             .collect();
-        order.par_sort_unstable_by(|&a, &b| {
-            patterns[a as usize]
-                .cmp(&patterns[b as usize])
-                .then(a.cmp(&b))
-        });
-        let mut distinct: Vec<Vec<u8>> = Vec::new();
-        let mut owners: Vec<Vec<u32>> = Vec::new();
-        for id in order {
-            let p = &patterns[id as usize];
-            if distinct.last() == Some(p) {
-                owners.last_mut().expect("owners match distinct").push(id);
-            } else {
-                distinct.push(p.clone());
-                owners.push(vec![id]);
-            }
+        let mut bytes = Vec::with_capacity(order.iter().map(|p| p.len()).sum());
+        let mut starts = Vec::with_capacity(order.len() + 1);
+        for p in &order {
+            starts.push(bytes.len() as u32);
+            bytes.extend_from_slice(p);
         }
-        let mut probes = Probes::new(STRIDE);
-        let mut rest: Option<Probes> = None;
-        let mut short = Vec::new();
-        for (id, p) in distinct.iter().enumerate() {
-            if p.len() == PREFIX {
-                short.push((memchr::memmem::Finder::new(p).into_owned(), id as u32));
-            } else if p.len() < PREFIX + STRIDE - 1 {
-                rest.get_or_insert_with(|| Probes::new(2)).add(id as u32, p);
-            } else {
-                probes.add(id as u32, p);
-            }
+        starts.push(bytes.len() as u32);
+        // The owners of each distinct string, in order of id, by counting.
+        let mut owner_starts = vec![0u32; order.len() + 1];
+        for &d in of.iter().filter(|&&d| d != u32::MAX) {
+            owner_starts[d as usize + 1] += 1;
         }
-        probes.seal();
-        if let Some(rest) = rest.as_mut() {
-            rest.seal();
+        for i in 1..owner_starts.len() {
+            owner_starts[i] += owner_starts[i - 1];
         }
+        let mut owners = vec![0u32; owner_starts.last().copied().unwrap_or(0) as usize];
+        let mut next = owner_starts.clone();
+        for (id, &d) in of.iter().enumerate().filter(|(_, d)| **d != u32::MAX) {
+            owners[next[d as usize] as usize] = id as u32;
+            next[d as usize] += 1;
+        }
+        let ids = || order.iter().enumerate().map(|(id, p)| (id as u32, *p));
+        let short = ids()
+            .filter(|(_, p)| p.len() == PREFIX)
+            .map(|(id, p)| (memchr::memmem::Finder::new(p).into_owned(), id))
+            .collect();
+        let too_short = |p: &[u8]| p.len() < PREFIX + STRIDE - 1;
+        let rest = ids()
+            .any(|(_, p)| p.len() > PREFIX && too_short(p))
+            .then(|| Probes::new(2, ids().filter(|(_, p)| p.len() > PREFIX && too_short(p))));
+        let probes = Probes::new(STRIDE, ids().filter(|(_, p)| !too_short(p)));
         Index {
             probes,
             rest,
             short,
-            distinct,
+            bytes,
+            starts,
             owners,
+            owner_starts,
         }
     }
 
+    /// The bytes of distinct pattern `id`.
+    fn distinct(&self, id: u32) -> &[u8] {
+        let i = id as usize;
+        &self.bytes[self.starts[i] as usize..self.starts[i + 1] as usize]
+    }
+
+    /// The ids of the patterns whose string is distinct pattern `id`.
+    fn owners(&self, id: u32) -> &[u32] {
+        let i = id as usize;
+        &self.owners[self.owner_starts[i] as usize..self.owner_starts[i + 1] as usize]
+    }
+
     pub fn is_empty(&self) -> bool {
-        self.distinct.is_empty()
+        self.starts.len() <= 1
     }
 
     /// Calls `on(start, pattern id)` for every occurrence of every pattern that starts in
@@ -241,7 +287,7 @@ impl Index {
         for (finder, id) in &self.short {
             let region = &hay[from..(to + PREFIX - 1).min(hay.len())];
             for at in finder.find_iter(region) {
-                hits.extend(self.owners[*id as usize].iter().map(|&o| (from + at, o)));
+                hits.extend(self.owners(*id).iter().map(|&o| (from + at, o)));
             }
         }
         hits.sort_unstable();
@@ -288,16 +334,16 @@ impl Index {
                 let Some(key) = window_at(hay, p) else {
                     continue;
                 };
-                let Some(entries) = index.by_window.get(&key) else {
+                let Some(&(first, count)) = index.by_window.get(&key) else {
                     continue;
                 };
+                let entries = &index.entries[first as usize..(first + count) as usize];
                 for &(id, shift) in entries {
                     let Some(at) = p.checked_sub(usize::from(shift)) else {
                         continue;
                     };
-                    if at >= from && at < to && starts_with(&hay[at..], &self.distinct[id as usize])
-                    {
-                        for &owner in &self.owners[id as usize] {
+                    if at >= from && at < to && starts_with(&hay[at..], self.distinct(id)) {
+                        for &owner in self.owners(id) {
                             on(at, owner);
                         }
                     }
@@ -362,11 +408,12 @@ mod tests {
         #![proptest_config(ProptestConfig::with_cases(400))]
         /// Patterns of every length the scanner makes (8 bytes, searched one by one; 9 and 10,
         /// probed every second byte; 11 and more, every fourth), over a small alphabet so they
-        /// overlap and repeat: every occurrence that starts in the range, in order of position,
-        /// as a plain search of each pattern finds them.
+        /// overlap and repeat (a pattern may be given twice): every occurrence that starts in
+        /// the range, in order of position, as a plain search of each pattern finds them.
         #[test]
         fn every_occurrence_is_found_as_a_plain_search_finds_it(
-            patterns in proptest::collection::vec(proptest::collection::vec(b'a'..b'd', 8..20), 1..6),
+            patterns in proptest::collection::vec(proptest::collection::vec(b'a'..b'd', 8..20), 1..6)
+                .prop_map(|mut v| { let again = v[0].clone(); v.push(again); v }),
             hay in proptest::collection::vec(b'a'..b'd', 0..300),
             from in 0usize..300,
             len in 0usize..300,
@@ -383,6 +430,9 @@ mod tests {
                     }
                 }
             }
+            // In order of position; at one position, in any order.
+            prop_assert!(got.windows(2).all(|w| w[0].0 <= w[1].0), "{:?}", got);
+            got.sort_unstable();
             prop_assert_eq!(got, want);
         }
     }

@@ -69,11 +69,48 @@ struct Lines {
 impl Lines {
     /// Moves the count over `bytes`, which start at `self.at`.
     fn advance(&mut self, bytes: &[u8]) {
-        if let Some(last) = memchr::memrchr(b'\n', bytes) {
-            self.line += memchr::memchr_iter(b'\n', bytes).count();
+        self.skip(Breaks::of(bytes), bytes.len());
+    }
+
+    /// Moves the count over `len` bytes whose line breaks are `breaks`.
+    fn skip(&mut self, breaks: Breaks, len: usize) {
+        if let Some(last) = breaks.last {
+            self.line += breaks.count;
             self.line_start = self.at + last + 1;
         }
-        self.at += bytes.len();
+        self.at += len;
+    }
+}
+
+/// The line breaks of a stretch of bytes: how many, and the offset of the last. Counted for each
+/// window while it is scanned, in parallel, so the thread that hands findings over only adds
+/// them up (counting every byte there kept a core idle for a tenth of a scan).
+#[derive(Debug, Clone, Copy, Default)]
+struct Breaks {
+    count: usize,
+    last: Option<usize>,
+}
+
+impl Breaks {
+    fn of(bytes: &[u8]) -> Breaks {
+        Breaks {
+            count: memchr::memchr_iter(b'\n', bytes).count(),
+            last: memchr::memrchr(b'\n', bytes),
+        }
+    }
+
+    /// The breaks of `bytes[..cut]` from those of `bytes` (`whole`), counting only the bytes
+    /// after the cut.
+    fn before(whole: Breaks, bytes: &[u8], cut: usize) -> Breaks {
+        let after = memchr::memchr_iter(b'\n', &bytes[cut..]).count();
+        Breaks {
+            count: whole.count - after,
+            last: if whole.last.is_some_and(|l| l < cut) {
+                whole.last
+            } else {
+                memchr::memrchr(b'\n', &bytes[..cut])
+            },
+        }
     }
 }
 
@@ -160,30 +197,79 @@ impl<'s> StreamScan<'s> {
             .step_by(window)
             .map(|s| (s, (s + window).min(end)))
             .collect();
+        let start_of_step = self.scanned;
         let (scanner, buf) = (self.scanner, &self.buf);
-        let mut raw: Vec<Fold> = ranges
+        // Each window's folds, each fold with the line breaks between the window's start and
+        // its offset (None for a fold that starts before its window), and the window's breaks.
+        type Scanned = (Vec<(Fold, Option<Breaks>)>, Breaks);
+        let scanned: Vec<Scanned> = ranges
             .par_iter()
-            .flat_map_iter(|&(s, e)| scanner.scan_range(buf, s, e))
+            .map(|&(s, e)| {
+                let mut folds: Vec<(Fold, Option<Breaks>)> = scanner
+                    .scan_range(buf, s, e)
+                    .into_iter()
+                    .map(|f| (f, None))
+                    .collect();
+                folds.sort_by_key(|(f, _)| f.best().offset);
+                let mut at = Lines {
+                    at: s,
+                    line: 0,
+                    line_start: 0,
+                };
+                for (f, breaks) in &mut folds {
+                    let offset = f.best().offset;
+                    if offset < s {
+                        continue;
+                    }
+                    at.advance(&buf[at.at..offset]);
+                    *breaks = Some(Breaks {
+                        count: at.line,
+                        last: (at.line > 0).then(|| at.line_start - 1 - s),
+                    });
+                }
+                (folds, Breaks::of(&buf[s..e]))
+            })
             .collect();
-        // Only a fold's most complete finding can be handed over: its line is the one counted.
-        raw.sort_by_key(|f| f.best().offset);
+        // The count at the start of each window (from the count at `buf[0]`), then each fold's
+        // line; a fold that starts before its window (in the context) is counted from the
+        // start of the buffer.
+        let context = Breaks::of(&buf[..start_of_step]);
         let mut lines = self.lines;
-        let mut counted = 0;
-        for f in &mut raw {
-            let at = f.best().offset;
-            lines.advance(&buf[counted..at]);
-            counted = at;
-            f.shift(self.base);
-            let offset = f.best().offset;
-            self.positions.insert(
-                offset,
-                Position {
-                    line: lines.line,
-                    column: offset - lines.line_start + 1,
-                    offset,
-                },
-            );
+        lines.skip(context, start_of_step);
+        let mut raw: Vec<(Fold, Position)> = Vec::new();
+        for (&(s, e), (folds, breaks)) in ranges.iter().zip(&scanned) {
+            for (f, before) in folds {
+                let offset = f.best().offset;
+                let mut here = lines;
+                match before {
+                    Some(b) => here.skip(*b, offset - s),
+                    None => {
+                        here = self.lines;
+                        here.advance(&buf[..offset]);
+                    }
+                }
+                let mut f = f.clone();
+                f.shift(self.base);
+                let at = offset + self.base;
+                raw.push((
+                    f,
+                    Position {
+                        line: here.line,
+                        column: at - here.line_start + 1,
+                        offset: at,
+                    },
+                ));
+            }
+            lines.skip(*breaks, e - s);
         }
+        raw.sort_by_key(|(f, _)| f.best().offset);
+        let raw: Vec<Fold> = raw
+            .into_iter()
+            .map(|(f, position)| {
+                self.positions.insert(position.offset, position);
+                f
+            })
+            .collect();
         self.clusters.extend(raw);
         self.scanned = end;
         let frontier = if eof {
@@ -207,7 +293,22 @@ impl<'s> StreamScan<'s> {
         self.positions = self.positions.split_off(&keep_from);
         if !eof {
             let drop = end.saturating_sub(self.reach);
-            self.lines.advance(&self.buf[..drop]);
+            // Up to `drop` from the windows' counts: the context, whole windows, and the part
+            // of the last window before `drop`.
+            let mut at = self.lines;
+            at.skip(context, start_of_step);
+            for (&(s, e), (_, breaks)) in ranges.iter().zip(&scanned) {
+                if e <= drop {
+                    at.skip(*breaks, e - s);
+                } else if s < drop {
+                    at.skip(Breaks::before(*breaks, &self.buf[s..e], drop - s), drop - s);
+                }
+            }
+            if drop < start_of_step {
+                at = self.lines;
+                at.advance(&self.buf[..drop]);
+            }
+            self.lines = at;
             self.buf.drain(..drop);
             self.base += drop;
             self.scanned -= drop;

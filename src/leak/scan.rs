@@ -467,7 +467,7 @@ impl Scanner {
 
     /// Rule matches written in hex, UTF-16 or base64, or two deep in those and the escapes
     /// (base64 of UTF-16 as PowerShell writes it, hex of base64, base64 of `\u` escapes): the
-    /// pieces of the input that decode to ASCII text ([`super::text_pieces`]) are decoded and
+    /// pieces of the input that decode to text ([`super::text_pieces`]) are decoded and
     /// the rules run on them, and on the pieces and escape views inside them. A match is
     /// reported when its encoded form starts in `[start, end)`.
     fn apply_rules_in_encodings(&self, input: &[u8], start: usize, end: usize, out: &mut Folder) {
@@ -476,7 +476,7 @@ impl Scanner {
         }
         // Pieces that start in the range, give or take two base64 groups (a clipped piece is
         // still in step at one of the alignments tried; a piece may begin with a group of
-        // margin before its first ASCII group), followed up to the longest encoded match after
+        // margin before its first text group), followed up to the longest encoded match after
         // it. A match is reported by the range it starts in.
         let lo = start.saturating_sub(8);
         let hi = end.saturating_add(ENCODED_RULE_REACH).min(input.len());

@@ -1,81 +1,33 @@
-//! Where hex, UTF-16 or base64 in a text carries ASCII text: the pieces the token rules must
+//! Where hex, UTF-16 or base64 in a text carries text: the pieces the token rules must
 //! read decoded (a grant token in base64, a GitHub token in a UTF-16 dump, hex of a JWT).
 //!
 //! The scanner finds exact secrets in these encodings through its index, but a token rule is a
 //! regular expression over the token's own characters: it can only run on decoded text. Decoding
 //! every hex digest and base64 blob of a log would cost more than the rest of the scan, and
-//! almost all of them hold binary data. A token is ASCII, and ASCII leaves a mark in each
-//! encoding that can be checked without decoding:
-//! - hex: the first digit of every pair is `0`-`7`;
-//! - UTF-16: every other byte is zero (little or big endian) and the others printable;
-//! - base64: in each group of four characters (at the group alignment of the encoded stream),
-//!   the first is one of the 32 values below `g`, the second has its value's bit 3 clear, the
-//!   third its bit 1 (those bits are the high bits of the three bytes).
+//! almost all of them hold binary data. A token is text: printable ASCII, with tabs, line breaks
+//! and NUL bytes around it (UTF-16 inside another layer has a NUL every other byte). Each
+//! encoding unit is checked for that in place, every position of every phase at once in vector
+//! code ([`phased_streaks`]):
+//! - hex: the pair's byte;
+//! - UTF-16: the unit is a text byte and a zero (little or big endian);
+//! - base64: the three bytes of the group of four characters (at every alignment).
 //!
-//! A piece is a stretch of at least [`MIN_TEXT`] such bytes (for base64 at any of the four
-//! alignments, and one group more on each side, so a token that starts inside a group whose
-//! first byte is not ASCII is still whole). Random base64 passes a group's checks one time in
-//! eight, so a blob of binary data yields a piece about once every 4,000 groups.
-//!
-//! Runs are found by probing every [`MIN_RUN`]th byte: a run long enough to hold a piece holds a
-//! probe, so text without such runs costs one load per probe.
+//! A piece is a stretch of at least [`MIN_TEXT`] such bytes (for base64, one group more on each
+//! side, so a token that starts inside a group whose other bytes are not text is still whole).
+//! Random bytes are text about two times in five, so a blob of binary data in base64 yields a
+//! piece about once every 10,000 groups.
 
 use super::encoding::Encoding;
 
-/// The fewest decoded ASCII bytes in a row that make a piece: the shortest built-in token
+/// The fewest decoded text bytes in a row that make a piece: the shortest built-in token
 /// (`spg.` and six characters) is longer.
 pub const MIN_TEXT: usize = 9;
 
-/// Per byte: bit 0 set when it can be inside a hex run, bit 1 a UTF-16 run, bit 2 a base64
-/// run (line breaks included: wrapped base64 goes on across them); for base64 characters, bits
-/// 3, 4 and 5 say whether it may stand first, second or third in a group of ASCII bytes (its
-/// value below 32; bit 3 of its value clear; bit 1 clear), bit 6 that it is one at all; bit
-/// 7 marks `0`-`7`, the first digit of a hex pair that encodes an ASCII byte.
-static CLASS: [u8; 256] = {
-    let mut t = [0u8; 256];
-    let mut c = 0;
-    while c < 256 {
-        let b = c as u8;
-        let mut bits = 0;
-        if b.is_ascii_hexdigit() {
-            bits |= HEX;
-        }
-        if b >= b'0' && b <= b'7' {
-            bits |= HEX_ASCII;
-        }
-        if b == 0 || (b >= 0x20 && b < 0x7f) || b == b'\t' || b == b'\n' || b == b'\r' {
-            bits |= UTF16;
-        }
-        if let Some(v) = super::encoding::base64_value(b) {
-            bits |= B64 | B64_CHAR;
-            if v < 32 {
-                bits |= FIRST;
-            }
-            if v & 8 == 0 {
-                bits |= SECOND;
-            }
-            if v & 2 == 0 {
-                bits |= THIRD;
-            }
-        }
-        if b == b'\n' || b == b'\r' {
-            bits |= B64;
-        }
-        t[c] = bits;
-        c += 1;
-    }
-    t
-};
-
-const HEX: u8 = 1;
-const UTF16: u8 = 2;
-const B64: u8 = 4;
-const FIRST: u8 = 8;
-const SECOND: u8 = 16;
-const THIRD: u8 = 32;
-const B64_CHAR: u8 = 64;
-/// A hex digit that can start the pair of an ASCII byte (`0`-`7`).
-const HEX_ASCII: u8 = 128;
+/// A byte a token and the text around it may hold: printable ASCII, a tab, a line break, or
+/// NUL (UTF-16 of text inside another layer).
+const fn text_byte(b: u8) -> bool {
+    (b >= 0x20 && b < 0x7f) || matches!(b, 0 | b'\t' | b'\n' | b'\r')
+}
 
 /// The pieces of `text` in `enc` (hex, UTF-16LE, UTF-16BE or base64) that start in
 /// `[from, to)` (they may end after `to`), as `[start, end)` offsets into `text`, appended to
@@ -144,11 +96,11 @@ fn find(enc: Encoding, text: &[u8], from: usize, to: usize, out: &mut Vec<(usize
                 base64_flags,
                 |_, s, e| {
                     // One group of margin on either side: a token that starts or ends inside a
-                    // group whose other bytes are not ASCII is still whole.
+                    // group whose other bytes are not text is still whole.
                     let margin = s >= from + 4
                         && text[s - 4..s]
                             .iter()
-                            .all(|&c| CLASS[usize::from(c)] & B64_CHAR != 0);
+                            .all(|&c| super::encoding::base64_value(c).is_some());
                     let s = if margin { s - 4 } else { s };
                     // The group after, up to a line break: the piece of wrapped base64 must end
                     // there for the next line's piece to join it.
@@ -328,16 +280,17 @@ fn all_of(
     }
 }
 
-/// [`phased_streaks`]' check for base64: the group at each position decodes to three ASCII
-/// bytes (the first character's value below 32, the second's bit 3 clear, the third's bit 1
-/// clear, all four base64 characters) and is not `AAAA` (three NUL bytes: a run of `A` is no
-/// text).
+/// [`phased_streaks`]' check for base64: the group of four characters at each position decodes
+/// to three text bytes and is not `AAAA` (three NUL bytes: a run of `A` is no text).
 fn base64_flags(bytes: &[u8], out: &mut [u8]) {
-    // Per character: bit 0 a base64 character, bits 1, 2 and 3 whether it may stand first,
-    // second or third, bit 4 that it is `A`.
-    let mut class = [0u8; BLOCK + SPAN];
-    let class = &mut class[..bytes.len()];
-    for (c, &b) in class.iter_mut().zip(bytes) {
+    if bytes.len() < 4 {
+        out.fill(0);
+        return;
+    }
+    // Each character's value, or 64 or more when it is not a base64 character.
+    let mut value = [0u8; BLOCK + SPAN];
+    let value = &mut value[..bytes.len()];
+    for (v, &b) in value.iter_mut().zip(bytes) {
         // All lanes computed and masked, no branch, so this is vector code.
         let upper = u8::from(b.wrapping_sub(b'A') < 26).wrapping_neg();
         let lower = u8::from(b.wrapping_sub(b'a') < 26).wrapping_neg();
@@ -345,46 +298,55 @@ fn base64_flags(bytes: &[u8], out: &mut [u8]) {
         let v62 = u8::from((b == b'+') | (b == b'-')).wrapping_neg();
         let v63 = u8::from((b == b'/') | (b == b'_')).wrapping_neg();
         let valid = upper | lower | digit | v62 | v63;
-        let v = (upper & b.wrapping_sub(b'A'))
+        *v = (upper & b.wrapping_sub(b'A'))
             | (lower & b.wrapping_sub(b'a' - 26))
             | (digit & b.wrapping_add(52 - b'0'))
             | (v62 & 62)
-            | (v63 & 63);
-        let first = u8::from(v < 32) << 1;
-        let second = (!v & 8) >> 1;
-        let third = (!v & 2) << 2;
-        let nul = u8::from(v == 0) << 4;
-        *c = valid & (1 | first | second | third | nul);
-    }
-    if bytes.len() < 4 {
-        out.fill(0);
-        return;
+            | (v63 & 63)
+            | (!valid & 0x80);
     }
     let n = bytes.len() - 3;
-    let quads = class
+    let quads = value
         .iter()
-        .zip(&class[1..])
-        .zip(class[2..].iter().zip(&class[3..]));
+        .zip(&value[1..])
+        .zip(value[2..].iter().zip(&value[3..]));
     for (o, ((&a, &b), (&c, &d))) in out[..n].iter_mut().zip(quads) {
-        let group = (a >> 1) & (b >> 2) & (c >> 3) & d & 1;
-        let nuls = (a & b & c & d) >> 4;
-        *o = group & !nuls & 1;
+        let valid = (a | b | c | d) < 64;
+        let first = (a << 2) | (b >> 4);
+        let second = (b << 4) | (c >> 2);
+        let third = (c << 6) | d;
+        let nuls = (a | b | c | d) == 0;
+        *o = u8::from(valid & text_lane(first) & text_lane(second) & text_lane(third) & !nuls);
     }
     out[n..].fill(0);
 }
 
-/// [`phased_streaks`]' check for hex: the pair at each position is the hex of an ASCII byte
-/// (its first digit `0`-`7`).
+/// [`text_byte`] in a form the compiler turns into vector code.
+#[inline(always)]
+fn text_lane(b: u8) -> bool {
+    (b.wrapping_sub(0x20) < 0x5f) | (b == 0) | (b == b'\t') | (b == b'\n') | (b == b'\r')
+}
+
+/// [`phased_streaks`]' check for hex: the pair at each position is the hex of a text byte.
 fn hex_flags(bytes: &[u8], out: &mut [u8]) {
     if bytes.len() < 2 {
         out.fill(0);
         return;
     }
     let n = bytes.len() - 1;
+    // A digit's value, or 16 or more when it is not a hex digit.
+    let value = |b: u8| {
+        let digit = b.wrapping_sub(b'0');
+        let letter = (b | 0x20).wrapping_sub(b'a');
+        let is_digit = u8::from(digit < 10).wrapping_neg();
+        let is_letter = u8::from(letter < 6).wrapping_neg();
+        (is_digit & digit)
+            | (is_letter & letter.wrapping_add(10))
+            | (!(is_digit | is_letter) & 0x80)
+    };
     for (o, (&a, &b)) in out[..n].iter_mut().zip(bytes.iter().zip(&bytes[1..])) {
-        let high = a.wrapping_sub(b'0') < 8;
-        let low = (b.wrapping_sub(b'0') < 10) | ((b | 0x20).wrapping_sub(b'a') < 6);
-        *o = u8::from(high & low);
+        let (high, low) = (value(a), value(b));
+        *o = u8::from(((high | low) < 16) & text_lane((high << 4) | low));
     }
     out[n..].fill(0);
 }
@@ -420,7 +382,7 @@ fn streaks(
 /// A UTF-16 unit (`low`, `high`) that is printable ASCII, a tab, a line break or NUL (UTF-16 of
 /// UTF-16 holds a NUL every other character).
 fn ascii(low: u8, high: u8) -> bool {
-    high == 0 && ((0x20..0x7f).contains(&low) || matches!(low, 0 | b'\t' | b'\n' | b'\r'))
+    high == 0 && text_byte(low)
 }
 
 #[cfg(test)]
@@ -435,21 +397,30 @@ mod tests {
         out
     }
 
-    // The search before vector code, kept as the reference: a table lookup per character,
-    // one phase at a time, through `streaks`.
-    /// Four base64 characters that decode to three ASCII bytes: each is a base64 character, the
-    /// first has a value below 32, the second bit 3 clear, the third bit 1 clear.
-    ///
-    /// One branch, not four: in base64 of binary data each of the first three checks fails half of
-    /// the time, and the mispredicted branches were most of a scan's time here.
+    // The reference: each unit decoded and its bytes checked one by one, one phase at a time,
+    // through `streaks`.
     fn ascii_group(g: &[u8]) -> bool {
-        let c = |i: usize| CLASS[usize::from(g[i])];
-        (c(0) >> 3) & (c(1) >> 4) & (c(2) >> 5) & (c(3) >> 6) & 1 != 0
+        let v: Option<Vec<u8>> = g
+            .iter()
+            .map(|&c| super::super::encoding::base64_value(c))
+            .collect();
+        let Some(v) = v else {
+            return false;
+        };
+        let bytes = [
+            (v[0] << 2) | (v[1] >> 4),
+            (v[1] << 4) | (v[2] >> 2),
+            (v[2] << 6) | v[3],
+        ];
+        bytes.iter().all(|&b| text_byte(b))
     }
 
-    /// A hex pair whose byte is ASCII.
     fn hex_byte(pair: &[u8]) -> bool {
-        (CLASS[usize::from(pair[0])] >> 7) & CLASS[usize::from(pair[1])] & HEX != 0
+        let digit = |c: u8| (c as char).to_digit(16);
+        match (digit(pair[0]), digit(pair[1])) {
+            (Some(h), Some(l)) => text_byte((h * 16 + l) as u8),
+            _ => false,
+        }
     }
 
     fn streaks_one_phase_at_a_time(
@@ -605,6 +576,30 @@ mod tests {
             "{ps:?} of {}",
             text.len()
         );
+    }
+
+    /// Control characters (other than tab, CR and LF) and DEL are not text: a stretch of them
+    /// in hex or base64 (at its alignment) is no piece, and a token after them is a piece of
+    /// its own.
+    #[test]
+    fn control_characters_are_not_text() {
+        let controls: Vec<u8> = (1u8..0x20)
+            .filter(|b| !matches!(b, b'\t' | b'\n' | b'\r'))
+            .chain([0x7f])
+            .collect();
+        let hex = crate::digest::hex(&controls, false);
+        assert!(found(Encoding::Hex, hex.as_bytes()).is_empty());
+        let b64 = base64::engine::general_purpose::STANDARD.encode(&controls);
+        // At their own alignment; read out of step, the characters may decode to anything.
+        let ps = found(Encoding::Base64, b64.as_bytes());
+        assert!(ps.iter().all(|&(s, _)| s % 4 != 0), "{ps:?} in {b64}");
+        let mut raw = controls.clone();
+        raw.extend_from_slice(b"ghp_0123456789abcdefghijklmnopqrstuvwxyz");
+        let b64 = base64::engine::general_purpose::STANDARD.encode(&raw);
+        let ps = found(Encoding::Base64, b64.as_bytes());
+        let aligned: Vec<_> = ps.iter().filter(|&&(s, _)| s % 4 == 0).collect();
+        assert_eq!(aligned.len(), 1, "{ps:?}");
+        assert!(aligned[0].0 >= 4 * (controls.len() / 3) - 4, "{ps:?}");
     }
 
     #[test]

@@ -124,16 +124,12 @@ impl Probes {
         // down to 0), so entries in that order, then by pattern id, come out in order of
         // position without sorting at every probe.
         keyed.par_sort_unstable();
-        let mut by_window = Table::default();
-        let mut entries = Vec::with_capacity(keyed.len());
-        for (i, &(key, std::cmp::Reverse(shift), id)) in keyed.iter().enumerate() {
-            if i == 0 || keyed[i - 1].0 != key {
-                by_window.insert(key, (i as u32, 0));
-            }
-            if let Some(range) = by_window.get_mut(&key) {
-                range.1 += 1;
-            }
-            entries.push((id, shift));
+        let mut by_window = Table::with_capacity_and_hasher(keyed.len(), Default::default());
+        let entries = keyed.iter().map(|&(_, std::cmp::Reverse(shift), id)| (id, shift)).collect();
+        let mut start = 0;
+        for group in keyed.chunk_by(|a, b| a.0 == b.0) {
+            by_window.insert(group[0].0, (start as u32, group.len() as u32));
+            start += group.len();
         }
         Probes {
             stride,
@@ -187,7 +183,8 @@ impl Index {
         // Distinct strings through a hash map with a multiply hash over eight bytes at a time
         // (the patterns are the caller's secrets, not input; sorting them with `memcmp` was
         // two thirds of the build).
-        let mut seen: HashMap<&[u8], u32, BuildHasherDefault<KeyHasher>> = HashMap::default();
+        let mut seen: HashMap<&[u8], u32, BuildHasherDefault<KeyHasher>> =
+            HashMap::with_capacity_and_hasher(patterns.len(), Default::default());
         let mut order: Vec<&[u8]> = Vec::new();
         // Each pattern's distinct string (u32::MAX: too short to index).
         let of: Vec<u32> = patterns

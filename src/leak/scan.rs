@@ -266,22 +266,86 @@ fn anchor_len(secret: &[u8]) -> usize {
 struct Pattern {
     secret: usize,
     anchor_at: usize,
-    chain: Vec<Encoding>,
+    chain: Chain,
     /// The chain as fixed-width units, when it is one ([`Unit::of`], decided once here: it
     /// reads the whole secret, and candidates come at every position of a low-entropy run).
     unit: Option<Unit>,
+}
+
+/// An encoding chain of at most two layers, outermost first, held in place: a vector for each
+/// of the tens of thousands of patterns was megabytes of a scan's memory (bounded at 64 MiB).
+#[derive(Debug, Clone, Copy)]
+struct Chain {
+    layers: [Encoding; 2],
+    len: u8,
+}
+
+impl Chain {
+    const LITERAL: Chain = Chain {
+        layers: [Encoding::Hex; 2],
+        len: 0,
+    };
+
+    fn one(layer: Encoding) -> Chain {
+        Chain {
+            layers: [layer, layer],
+            len: 1,
+        }
+    }
+
+    fn two(outer: Encoding, inner: Encoding) -> Chain {
+        Chain {
+            layers: [outer, inner],
+            len: 2,
+        }
+    }
+}
+
+impl std::ops::Deref for Chain {
+    type Target = [Encoding];
+
+    fn deref(&self) -> &[Encoding] {
+        &self.layers[..usize::from(self.len)]
+    }
+}
+
+impl std::ops::DerefMut for Chain {
+    fn deref_mut(&mut self) -> &mut [Encoding] {
+        &mut self.layers[..usize::from(self.len)]
+    }
+}
+
+impl PartialEq for Chain {
+    fn eq(&self, other: &Chain) -> bool {
+        self[..] == other[..]
+    }
+}
+
+impl Eq for Chain {}
+
+impl PartialOrd for Chain {
+    fn partial_cmp(&self, other: &Chain) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// As the layers' list orders (the literal first).
+impl Ord for Chain {
+    fn cmp(&self, other: &Chain) -> std::cmp::Ordering {
+        self[..].cmp(&other[..])
+    }
 }
 
 /// Every fixed encoding of an anchor block, with its chain: the block itself, each one-layer
 /// encoding of it ([`inner_layers`]), and each of those inside hex, UTF-16 or base64 (two deep,
 /// any order: base64 of UTF-16LE as PowerShell writes it, hex of hex, base64 of percent…).
 /// Escapes inside escapes (`%5Cu0041`) are found by views of views instead.
-fn encoded_blocks(block: &[u8], two_deep: bool) -> Vec<(Vec<u8>, Vec<Encoding>)> {
+fn encoded_blocks(block: &[u8], two_deep: bool) -> Vec<(Vec<u8>, Chain)> {
     use Encoding::*;
-    let mut out: Vec<(Vec<u8>, Vec<Encoding>)> = vec![(block.to_vec(), vec![])];
+    let mut out: Vec<(Vec<u8>, Chain)> = vec![(block.to_vec(), Chain::LITERAL)];
     for (text, enc) in inner_layers(block) {
         if matches!(enc, Hex | Utf16Le | Utf16Be | Base64 | Base64Url) {
-            out.push((text.clone(), vec![enc]));
+            out.push((text.clone(), Chain::one(enc)));
         }
         // Every block, so that partial leaks are found in them too: the two chains met most
         // (hex of base64, base64 of escaped JSON). Every other two-deep chain: the first and
@@ -295,20 +359,20 @@ fn encoded_blocks(block: &[u8], two_deep: bool) -> Vec<(Vec<u8>, Vec<Encoding>)>
         let wanted = |outer: Encoding| two_deep || every_block(outer);
         if wanted(Hex) {
             for upper in [false, true] {
-                out.push((encoding::hex(&text, upper), vec![Hex, enc]));
+                out.push((encoding::hex(&text, upper), Chain::two(Hex, enc)));
             }
         }
         for (little, outer) in [(true, Utf16Le), (false, Utf16Be)] {
             if wanted(outer)
                 && let Some(wide) = encoding::utf16(&text, little)
             {
-                out.push((wide, vec![outer, enc]));
+                out.push((wide, Chain::two(outer, enc)));
             }
         }
         for (url, outer) in [(false, Base64), (true, Base64Url)] {
             if wanted(outer) {
                 for (core, _) in encoding::base64_cores(&text, url) {
-                    out.push((core, vec![outer, enc]));
+                    out.push((core, Chain::two(outer, enc)));
                 }
             }
         }
@@ -901,7 +965,7 @@ impl Scanner {
     /// The finding of a verified match: the secret's fingerprint and the encoding chain, with
     /// the base64 alphabet the text in `input` uses.
     fn name(&self, input: &[u8], m: Match, pattern: &Pattern) -> Finding {
-        let mut chain = pattern.chain.clone();
+        let mut chain = pattern.chain;
         // Both base64 alphabets decode alike; name the one the encoded text actually uses.
         if let Some(first) = chain.first_mut()
             && matches!(first, Encoding::Base64 | Encoding::Base64Url)

@@ -182,3 +182,66 @@ fn a_reader_is_scanned_to_its_end_with_lines_counted_across_windows() {
         assert!(found.iter().all(|(_, p)| p.column == 1));
     }
 }
+
+/// A reader that gives whole chunks (as a file does) except at the reads listed, which come back
+/// short (as a pipe's do).
+struct Reads {
+    text: std::io::Cursor<Vec<u8>>,
+    count: usize,
+    short: Vec<usize>,
+}
+
+impl std::io::Read for Reads {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        self.count += 1;
+        let len = if self.short.contains(&self.count) {
+            buf.len().min(1000 + self.count)
+        } else {
+            buf.len()
+        };
+        self.text.read(&mut buf[..len])
+    }
+}
+
+/// The reader thread's scan: whole chunks (a file) wait for the next one rather than scanning
+/// the windows buffered, short reads (a pipe) are scanned at once. Over segments of several
+/// chunks, with short reads between, the findings, offsets and lines are those of one scan of
+/// the whole input.
+#[test]
+fn a_file_read_in_whole_chunks_is_scanned_as_the_whole_scan_finds_it() {
+    use sealprobe::leak::stream::{Event, scan_reader};
+    let secret = "cutover-key-7f3a9c2b1d4e5f60-Zk3pQ8vX2mN7tR4wY9bC";
+    let scanner = scanner(secret);
+    let mut text = Vec::new();
+    let mut i = 0usize;
+    while text.len() < 7 << 20 {
+        text.extend_from_slice(format!("line {i} of the log, nothing to see\n").as_bytes());
+        if i % 5_000 == 17 {
+            text.extend_from_slice(format!("key={secret} grant=spg1.cutover.3f9a0c1d2e4b5a69.1893456000.Zk3pQ8vX2mN7tR4wY9bC1dF6gH0jK5lA8sE3uI7oP2q\n").as_bytes());
+        }
+        i += 1;
+    }
+    let reference = whole(&scanner, &text);
+    assert!(reference.len() > 20, "{}", reference.len());
+    for (window, pieces, short) in [
+        (256 << 10, 6, vec![]),
+        (300 << 10, 5, vec![3, 4, 9]),
+        (1 << 20, 2, vec![2]),
+    ] {
+        let reader = Reads {
+            text: std::io::Cursor::new(text.clone()),
+            count: 0,
+            short,
+        };
+        let mut found = Vec::new();
+        let size = scan_reader(&scanner, Windows { window, pieces }, reader, &mut |e| {
+            if let Event::Found(f, p) = e {
+                found.push((f, p));
+            }
+            true
+        })
+        .unwrap();
+        assert_eq!(size, text.len());
+        assert_eq!(found, reference, "windows of {window}, {pieces} at a time");
+    }
+}

@@ -416,7 +416,15 @@ mod tests {
     use proptest::prelude::*;
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(400))]
+        #![proptest_config(ProptestConfig {
+            cases: 400,
+            failure_persistence: Some(Box::new(
+                proptest::test_runner::FileFailurePersistence::Direct(
+                    "tests/proptest-regressions/index.txt",
+                ),
+            )),
+            ..ProptestConfig::default()
+        })]
         /// Patterns of every length the scanner makes (8 bytes, searched one by one; 9 and 10,
         /// probed every second byte; 11 and more, every fourth), over a small alphabet so they
         /// overlap and repeat (a pattern may be given twice): every occurrence that starts in

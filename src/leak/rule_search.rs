@@ -294,6 +294,14 @@ mod tests {
     }
 
     proptest! {
+        #![proptest_config(ProptestConfig {
+            failure_persistence: Some(Box::new(
+                proptest::test_runner::FileFailurePersistence::Direct(
+                    "tests/proptest-regressions/rule_search.txt",
+                ),
+            )),
+            ..ProptestConfig::default()
+        })]
         #[test]
         fn one_pass_finds_what_each_rule_finds_alone(hay in text(), a in 0usize..64, b in 0usize..512) {
             let rules = crate::leak::rules::builtin();

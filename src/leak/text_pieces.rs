@@ -533,7 +533,15 @@ mod tests {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(300))]
+        #![proptest_config(ProptestConfig {
+            cases: 300,
+            failure_persistence: Some(Box::new(
+                proptest::test_runner::FileFailurePersistence::Direct(
+                    "tests/proptest-regressions/text_pieces.txt",
+                ),
+            )),
+            ..ProptestConfig::default()
+        })]
         /// The vector search finds exactly the streaks the lookup-per-unit search found, at
         /// every phase, for hex pairs and base64 groups, in any sub-range.
         #[test]

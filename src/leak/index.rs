@@ -1,9 +1,9 @@
 //! The multi-pattern matcher of the scanner: every pattern is at least 8 bytes long. A pattern of
 //! 11 bytes or more is indexed by its first four 8-byte windows (at its offsets 0 to 3), so the
-//! input is probed at every fourth position only: an occurrence shows the probe at or after its
-//! start the window at that distance. Patterns of 9 and 10 bytes (only the raw text of a short
-//! secret) are indexed the same way at offsets 0 and 1 and probed every second byte; the few of
-//! exactly 8 bytes are searched for one by one.
+//! input is probed at every fourth position only: the probe at an occurrence's start or up to
+//! three bytes after it sees the occurrence's window at that distance. Patterns of 9 and 10
+//! bytes (only the raw text of a short secret) are indexed the same way at offsets 0 and 1 and
+//! probed every second byte; the few of exactly 8 bytes are searched for one by one.
 //!
 //! Why not an Aho-Corasick automaton? The scanner holds tens of thousands of patterns (every
 //! anchor of every secret in every encoding) whose first bytes cover the whole base64 alphabet,
@@ -40,8 +40,9 @@ const STRIDE: usize = 4;
 /// overlaps them (one at a time, each probe waited for its load from the L2 cache).
 const BATCH: usize = 32;
 
-/// Hashes the 8-byte keys of the exact table with the same multiply as the filter: the keys are
-/// input bytes, not attacker-chosen table sizes, and SipHash cost a tenth of the scan.
+/// Hashes the 8-byte keys of the exact table with the same multiply as the filter (and the
+/// patterns' bytes, eight at a time, when the distinct ones are found): the keys are input
+/// bytes, not attacker-chosen table sizes, and SipHash cost a tenth of the scan.
 #[derive(Default, Clone, Copy)]
 struct KeyHasher(u64);
 

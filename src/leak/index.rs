@@ -84,7 +84,9 @@ pub struct Index {
     /// there are patterns): the anchors of a periodic secret (`AAAA…`) are one string, compared
     /// once per probe, not once per anchor that has it.
     bytes: Vec<u8>,
-    starts: Vec<u32>,
+    /// Offsets into `bytes`: `usize`, since a large secrets file makes gigabytes of patterns,
+    /// and an offset that wrapped would compare the wrong bytes.
+    starts: Vec<usize>,
     /// The ids of the patterns that have each distinct string, end to end, and where each
     /// distinct string's ids start.
     owners: Vec<u32>,
@@ -107,7 +109,7 @@ struct Probes {
 }
 
 impl Probes {
-    /// Indexes the distinct patterns `ids` (with their bytes) at every offset below `stride`.
+    /// Indexes the distinct `patterns` (id and bytes) at every offset below `stride`.
     fn new<'a>(stride: usize, patterns: impl ExactSizeIterator<Item = (u32, &'a [u8])>) -> Probes {
         let mut filter: Box<[u64; FILTER_WORDS]> = vec![0u64; FILTER_WORDS]
             .into_boxed_slice()
@@ -216,10 +218,10 @@ impl Index {
         let mut bytes = Vec::with_capacity(order.iter().map(|p| p.len()).sum());
         let mut starts = Vec::with_capacity(order.len() + 1);
         for p in &order {
-            starts.push(bytes.len() as u32);
+            starts.push(bytes.len());
             bytes.extend_from_slice(p);
         }
-        starts.push(bytes.len() as u32);
+        starts.push(bytes.len());
         // The owners of each distinct string, in order of id, by counting.
         let mut owner_starts = vec![0u32; order.len() + 1];
         for &d in of.iter().filter(|&&d| d != u32::MAX) {
@@ -259,7 +261,7 @@ impl Index {
     /// The bytes of distinct pattern `id`.
     fn distinct(&self, id: u32) -> &[u8] {
         let i = id as usize;
-        &self.bytes[self.starts[i] as usize..self.starts[i + 1] as usize]
+        &self.bytes[self.starts[i]..self.starts[i + 1]]
     }
 
     /// The ids of the patterns whose string is distinct pattern `id`.
@@ -346,10 +348,11 @@ impl Index {
                 let Some(key) = window_at(hay, p) else {
                     continue;
                 };
-                let Some(&(first, count)) = index.by_window.get(&key) else {
+                let Some(&(start, count)) = index.by_window.get(&key) else {
                     continue;
                 };
-                let entries = &index.entries[first as usize..(first + count) as usize];
+                let (start, count) = (start as usize, count as usize);
+                let entries = &index.entries[start..start + count];
                 for &(id, shift) in entries {
                     let Some(at) = p.checked_sub(usize::from(shift)) else {
                         continue;

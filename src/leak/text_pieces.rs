@@ -82,8 +82,11 @@ fn find(enc: Encoding, text: &[u8], from: usize, to: usize, out: &mut Vec<(usize
                     let (a, b) = (text[at(u)], text[at(u) + 1]);
                     // Two NUL characters in a row are no text (UTF-16 of UTF-16 has one
                     // every other character).
-                    (if little { ascii(a, b) } else { ascii(b, a) })
-                        && text.get(at(u)..at(u) + 4).is_none_or(|q| q != [0, 0, 0, 0])
+                    (if little {
+                        text_unit(a, b)
+                    } else {
+                        text_unit(b, a)
+                    }) && text.get(at(u)..at(u) + 4).is_none_or(|q| q != [0, 0, 0, 0])
                 };
                 streaks(n, limit, MIN_TEXT, unit, |f, e| out.push((at(f), at(e))));
             }
@@ -172,11 +175,11 @@ const BLOCK: usize = 2048;
 /// last, partial, vector of positions.
 const SPAN: usize = 64;
 
-/// Calls `found(phase, start, end)` for every maximal streak of at least `min` units of `step`
+/// Calls `found(phase, start, end)` for every maximal streak of at least `MIN` units of `STEP`
 /// bytes that `flags` accepts, at every phase, that starts in `[from, to)` (offsets in `text`;
-/// a streak may run past `to`). The phase of a unit is its offset from `from`, modulo `step`.
+/// a streak may run past `to`). The phase of a unit is its offset from `from`, modulo `STEP`.
 ///
-/// `flags(bytes, out)` sets `out[i]` to 1 where the unit at `bytes[i..]` is accepted, else 0,
+/// `flags(bytes, out, _)` sets `out[i]` to 1 where the unit at `bytes[i..]` is accepted, else 0,
 /// for every position of `bytes` (units that run past its end are not accepted). It is written
 /// with comparisons only, over a block at a time, so the compiler turns it into vector code:
 /// every position of every phase is checked at a fraction of a cycle, where a check per unit
@@ -233,13 +236,7 @@ fn phased_streaks<const STEP: usize, const MIN: usize>(
 /// holds two units in a row, that with itself `2 × step` later four, and the runs of the
 /// powers of two that make up `min` are ANDed at their offsets. Nine units take five passes.
 /// `ok` must reach `(min - 1) × step` positions past `run`.
-fn all_of(
-    ok: &[u8; BLOCK + SPAN],
-    step: usize,
-    min: usize,
-    run: &mut [u8],
-    scratch: &mut [[u8; BLOCK + SPAN]; 2],
-) {
+fn all_of(ok: &[u8; BLOCK + SPAN], step: usize, min: usize, run: &mut [u8], scratch: &mut Scratch) {
     let n = run.len();
     // The positions of `ok` ever read.
     let need = n + (min - 1) * step;
@@ -393,9 +390,9 @@ fn streaks(
     }
 }
 
-/// A UTF-16 unit (`low`, `high`) that is printable ASCII, a tab, a line break or NUL (UTF-16 of
-/// UTF-16 holds a NUL every other character).
-fn ascii(low: u8, high: u8) -> bool {
+/// A UTF-16 unit (`low`, `high`) that is a text byte (UTF-16 of UTF-16 holds a NUL every other
+/// character).
+fn text_unit(low: u8, high: u8) -> bool {
     high == 0 && text_byte(low)
 }
 
@@ -413,7 +410,7 @@ mod tests {
 
     // The reference: each unit decoded and its bytes checked one by one, one phase at a time,
     // through `streaks`.
-    fn ascii_group(g: &[u8]) -> bool {
+    fn text_group(g: &[u8]) -> bool {
         let v: Option<Vec<u8>> = g
             .iter()
             .map(|&c| super::super::encoding::base64_value(c))
@@ -454,7 +451,7 @@ mod tests {
                 if step == 2 {
                     hex_byte(unit)
                 } else {
-                    ascii_group(unit) && unit != b"AAAA"
+                    text_group(unit) && unit != b"AAAA"
                 }
             };
             streaks(n, limit, min, ok, |f, e| all.push((phase, at(f), at(e))));

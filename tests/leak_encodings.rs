@@ -285,3 +285,52 @@ fn whole_secret_after_a_partial_lookalike_is_reported_whole() {
         (1, 17, false)
     );
 }
+
+/// A JSON line whose only escape is a character beyond ASCII (`ensure_ascii` output) is left
+/// undecoded when no secret or rule can hold that character's bytes; a secret that holds the
+/// character must still be found through the escape. The `ü` lies in both of this 17-byte
+/// secret's anchor blocks, so no anchor occurs in the input as it is and only the decoded view
+/// finds it.
+#[test]
+fn a_secret_beyond_ascii_is_found_where_json_escapes_only_that_character() {
+    let secret = "Zugangss\u{fc}chl-7f3";
+    assert_eq!(secret.len(), 17);
+    let planted = secret.replace('\u{fc}', "\\u00fc");
+    let text = format!(
+        "{{\"msg\":\"M\\u00fcnchen r\\u00e9sum\\u00e9\",\"key\":\"{planted}\"}}\n{{\"msg\":\"Gr\\u00fc\\u00dfe\"}}\n"
+    );
+    let found: Vec<Finding> = ScannerBuilder::new()
+        .secret(secret)
+        .build()
+        .unwrap()
+        .scan(text.as_bytes())
+        .into_iter()
+        .filter(|f| f.kind == Kind::Secret)
+        .collect();
+    let at = text.find(&planted).unwrap();
+    assert_eq!(found.len(), 1, "{found:?}");
+    let f = &found[0];
+    assert_eq!(f.encoding, "json-escape");
+    assert!(!f.partial, "{f:?}");
+    assert_eq!((f.offset, f.length), (at, planted.len()));
+}
+
+/// The grant-token rule is case-insensitive, so `ſ` (U+017F, which folds to `s`) starts a
+/// match: written as `\u017f` in JSON, only the decoded view shows it, and the rule's own bytes
+/// keep that view read.
+#[test]
+fn a_rule_match_through_an_escaped_character_beyond_ascii_is_found() {
+    let text = "{\"msg\":\"M\\u00fcnchen\",\"grant\":\"\\u017fpg1.cutover.Zk3pQ8vX2mN7\"}\n";
+    let found: Vec<Finding> = ScannerBuilder::new()
+        .rules(sealprobe::leak::rules::builtin())
+        .build()
+        .unwrap()
+        .scan(text.as_bytes())
+        .into_iter()
+        .filter(|f| f.encoding == "json-escape")
+        .collect();
+    let at = text.find("\\u017fpg1").unwrap();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].id, "grant-token");
+    assert_eq!(found[0].offset, at);
+}

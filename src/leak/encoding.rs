@@ -43,6 +43,36 @@ impl Encoding {
     }
 }
 
+/// A set of byte values.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ByteSet([u64; 4]);
+
+impl ByteSet {
+    pub const ALL: ByteSet = ByteSet([u64::MAX; 4]);
+
+    pub fn insert(&mut self, b: u8) {
+        self.0[usize::from(b >> 6)] |= 1 << (b & 63);
+    }
+
+    pub fn insert_range(&mut self, lo: u8, hi: u8) {
+        for b in lo..=hi {
+            self.insert(b);
+        }
+    }
+
+    pub fn contains(&self, b: u8) -> bool {
+        self.0[usize::from(b >> 6)] & (1 << (b & 63)) != 0
+    }
+
+    pub fn union(self, other: ByteSet) -> ByteSet {
+        ByteSet(std::array::from_fn(|i| self.0[i] | other.0[i]))
+    }
+
+    pub fn intersects(&self, other: &ByteSet) -> bool {
+        self.0.iter().zip(&other.0).any(|(a, b)| a & b != 0)
+    }
+}
+
 /// Bytes decoded from an input region, with the input offset of each decoded byte and, at the
 /// end, the offset just past the last input byte consumed.
 #[derive(Debug, Clone, Default)]
@@ -50,12 +80,17 @@ pub struct Decoded {
     pub bytes: Vec<u8>,
     /// `offsets[i]` is where `bytes[i]` starts in the input; `offsets[bytes.len()]` is the end.
     pub offsets: Vec<usize>,
+    /// The values of the bytes written one at a time (what escapes decoded to, and the odd
+    /// byte a decoder passed through on its own); runs copied as they are do not count. A
+    /// match in the decoded text that holds none of them reads the same in the input.
+    pub escaped: ByteSet,
 }
 
 impl Decoded {
     fn push(&mut self, b: u8, at: usize) {
         self.bytes.push(b);
         self.offsets.push(at);
+        self.escaped.insert(b);
     }
 
     /// Copies a run of bytes that decode to themselves, starting at input offset `at`.
@@ -71,6 +106,7 @@ impl Decoded {
     fn clear(&mut self) {
         self.bytes.clear();
         self.offsets.clear();
+        self.escaped = ByteSet::default();
     }
 
     /// Maps offsets of `self` (decoded from `outer`) back through `outer`'s offsets.

@@ -160,7 +160,7 @@ impl Probes {
 fn slot(window: u64) -> (usize, u64) {
     let h = window.wrapping_mul(MULTIPLIER);
     let word = (h >> (64 - FILTER_WORD_BITS)) as usize;
-    let bits = (1u64 << ((h >> 20) & 63)) | (1u64 << ((h >> 26) & 63));
+    let bits = (1u64 << ((h >> 20) & 63)) | (1u64 << ((h >> 26) & 63)) | (1u64 << ((h >> 32) & 63));
     (word, bits)
 }
 

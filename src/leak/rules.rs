@@ -22,6 +22,7 @@ use std::sync::Arc;
 
 use regex::bytes::Regex;
 
+use super::encoding::ByteSet;
 use crate::escape;
 use crate::token::shapes;
 
@@ -37,6 +38,65 @@ pub struct Rule {
     /// What a match must pass to be reported (a gitleaks rule's entropy, secret group and
     /// allowlists); `None`: every match is reported.
     check: Option<Arc<Check>>,
+}
+
+impl Rule {
+    /// Every byte a match of this rule may hold, read from its regex's syntax tree: the bytes
+    /// of its literals and classes, with the UTF-8 bytes of the characters beyond ASCII a class
+    /// holds (every byte from 0x80 up for a class of thousands of them). A regex that cannot be read again (it compiled, so this is not expected)
+    /// may hold any byte.
+    pub fn bytes_matched(&self) -> ByteSet {
+        let parsed = regex_syntax::ParserBuilder::new()
+            .utf8(false)
+            .build()
+            .parse(self.regex.as_str());
+        match parsed {
+            Ok(hir) => {
+                let mut set = ByteSet::default();
+                hir_bytes(&hir, &mut set);
+                set
+            }
+            Err(_) => ByteSet::ALL,
+        }
+    }
+}
+
+fn hir_bytes(hir: &regex_syntax::hir::Hir, set: &mut ByteSet) {
+    use regex_syntax::hir::{Class, HirKind};
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => {}
+        HirKind::Literal(lit) => lit.0.iter().for_each(|&b| set.insert(b)),
+        HirKind::Class(Class::Bytes(class)) => {
+            for r in class.ranges() {
+                set.insert_range(r.start(), r.end());
+            }
+        }
+        HirKind::Class(Class::Unicode(class)) => {
+            for r in class.ranges() {
+                let (lo, hi) = (u32::from(r.start()), u32::from(r.end()));
+                if lo < 0x80 {
+                    set.insert_range(lo as u8, hi.min(0x7f) as u8);
+                }
+                // The UTF-8 bytes of a short range's characters (`(?i)s` holds U+017F, `ſ`),
+                // every byte from 0x80 for a long one.
+                let lo = lo.max(0x80);
+                if hi >= lo && hi - lo < 4096 {
+                    for c in (lo..=hi).filter_map(char::from_u32) {
+                        c.encode_utf8(&mut [0; 4])
+                            .bytes()
+                            .for_each(|b| set.insert(b));
+                    }
+                } else if hi >= lo {
+                    set.insert_range(0x80, 0xff);
+                }
+            }
+        }
+        HirKind::Repetition(rep) => hir_bytes(&rep.sub, set),
+        HirKind::Capture(cap) => hir_bytes(&cap.sub, set),
+        HirKind::Concat(subs) | HirKind::Alternation(subs) => {
+            subs.iter().for_each(|sub| hir_bytes(sub, set))
+        }
+    }
 }
 
 /// Why a rule file was refused. Names the rule (its id as shown by [`crate::escape::name`], so a
@@ -592,6 +652,32 @@ mod tests {
                 .is_match(b"cutover.3f9a0c1d2e4b5a69.1893456000.Zk3pQ8vX2mN7tR4wY9")
         );
         assert!(!rules[0].regex.is_match(b"spg is a word"));
+    }
+
+    #[test]
+    fn the_bytes_a_rule_may_match_come_from_its_regex() {
+        let bytes = |regex: &str| {
+            let file =
+                format!("[[rule]]\nid = \"r\"\nregex = '''{regex}'''\ndescription = \"x\"\n");
+            from_toml(&file).unwrap()[0].bytes_matched()
+        };
+        let ascii = bytes("AKIA[0-9A-Z]{16}");
+        assert!(ascii.contains(b'K') && ascii.contains(b'7') && !ascii.contains(b'a'));
+        assert!((0x80..=0xff).all(|b| !ascii.contains(b)));
+        // Case-insensitive `s` holds U+017F (`ſ`, C5 BF) and `k` the Kelvin sign (E2 84 AA),
+        // not every byte beyond ASCII.
+        let folded = bytes("(?i)sk[0-9]+");
+        assert!(
+            [b's', b'S', b'k', b'K', 0xc5, 0xbf, 0xe2, 0x84, 0xaa]
+                .iter()
+                .all(|&b| folded.contains(b))
+        );
+        assert!(!folded.contains(0xc3) && !folded.contains(b'a'));
+        // A class of thousands of characters, or any character, may hold any byte.
+        for wide in [r"\w+", ".+", "[^a]+"] {
+            assert!((0x80..=0xff).all(|b| bytes(wide).contains(b)), "{wide}");
+        }
+        assert!(bytes(r"(?-u:\xff)x").contains(0xff));
     }
 
     #[test]

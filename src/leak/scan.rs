@@ -33,7 +33,7 @@ use std::sync::LazyLock;
 
 use rayon::prelude::*;
 
-use super::encoding::{self, Decoded, Encoding};
+use super::encoding::{self, ByteSet, Decoded, Encoding};
 use super::index::Index;
 use super::rule_search::RuleSearch;
 use super::rules::Rule;
@@ -208,6 +208,7 @@ impl ScannerBuilder {
             .max()
             .unwrap_or(0);
         let automaton = Index::new(patterns);
+        let view_bytes = view_bytes(&secrets, &self.rules);
         Ok(Scanner {
             secrets,
             automaton,
@@ -215,8 +216,25 @@ impl ScannerBuilder {
             rule_search: RuleSearch::new(&self.rules),
             rules: self.rules,
             window,
+            view_bytes,
         })
     }
+}
+
+/// Every byte a finding in a view of an escape encoding may hold: any ASCII byte (every encoded
+/// form of a secret is ASCII, and so are the markers of a view nested inside), each secret's own
+/// bytes, and every byte a rule's regex may match. A view region where every escape decoded to
+/// other bytes (`\u00fc` in JSON written with `ensure_ascii`, when no secret or rule holds
+/// `ü`'s bytes) has no finding that the input itself does not show.
+fn view_bytes(secrets: &[Secret], rules: &[Rule]) -> ByteSet {
+    let mut set = ByteSet::default();
+    set.insert_range(0, 0x7f);
+    for secret in secrets {
+        secret.bytes.iter().for_each(|&b| set.insert(b));
+    }
+    rules
+        .iter()
+        .fold(set, |set, rule| set.union(rule.bytes_matched()))
 }
 
 /// Where an anchor block starts in `secret`: every [`STEP`] bytes, plus the last block, except inside a run
@@ -435,6 +453,8 @@ pub struct Scanner {
     rule_search: RuleSearch,
     /// How far around a candidate the verifier decodes.
     window: usize,
+    /// Every byte a finding in a view may hold ([`Scanner::view_bytes`]).
+    view_bytes: ByteSet,
 }
 
 /// The longest rule match reported: a match that runs on is cut here (it is still a finding, at
@@ -639,6 +659,13 @@ impl Scanner {
             batch.clear();
             for (rs, re) in view_regions(view, input, start, end, around) {
                 encoding::decode_into(view, &input[rs..re], rs, &mut decoded);
+                // A finding in the view is kept only where it holds a byte an escape decoded
+                // to (the scan of the input reports the rest): none can where every such byte
+                // is one no finding holds. Removed characters decode to no byte, so invisible
+                // views are always read.
+                if view != Encoding::Invisible && !decoded.escaped.intersects(&self.view_bytes) {
+                    continue;
+                }
                 self.scan_view(input, &decoded, None, view.name(), &mut hits, out);
                 self.scan_nested_views(&decoded, view, around, &mut hits, out);
                 if !self.rules.is_empty() {

@@ -236,6 +236,7 @@ fn phased_streaks<const STEP: usize, const MIN: usize>(
 /// holds two units in a row, that with itself `2 × step` later four, and the runs of the
 /// powers of two that make up `min` are ANDed at their offsets. Nine units take five passes.
 /// `ok` must reach `(min - 1) × step` positions past `run`.
+#[multiversion::multiversion(targets("x86_64+avx2"))]
 fn all_of(ok: &[u8; BLOCK + SPAN], step: usize, min: usize, run: &mut [u8], scratch: &mut Scratch) {
     let n = run.len();
     // The positions of `ok` ever read.
@@ -287,6 +288,7 @@ fn all_of(ok: &[u8; BLOCK + SPAN], step: usize, min: usize, run: &mut [u8], scra
 
 /// [`phased_streaks`]' check for base64: the group of four characters at each position decodes
 /// to three text bytes and is not `AAAA` (three NUL bytes: a run of `A` is no text).
+#[multiversion::multiversion(targets("x86_64+avx2"))]
 fn base64_flags(bytes: &[u8], out: &mut [u8], scratch: &mut Scratch) {
     if bytes.len() < 4 {
         out.fill(0);
@@ -334,11 +336,13 @@ fn text_lane(b: u8) -> bool {
 /// [`phased_streaks`]' check for hex: the pair at each position is the hex of a text byte.
 /// (Skipping the stretches with no run of 18 hex digits first, as a prefilter, cost as much as
 /// it saved: 20 ms for 32 MiB of the bench's logs either way.)
+#[multiversion::multiversion(targets("x86_64+avx2"))]
 fn hex_flags(bytes: &[u8], out: &mut [u8], _: &mut Scratch) {
     hex_pairs(bytes, out);
 }
 
 /// `out[i]` is 1 when `bytes[i..i + 2]` is the hex of a text byte.
+#[multiversion::multiversion(targets("x86_64+avx2"))]
 fn hex_pairs(bytes: &[u8], out: &mut [u8]) {
     if bytes.len() < 2 {
         out.fill(0);

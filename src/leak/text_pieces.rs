@@ -642,32 +642,3 @@ mod tests {
         );
     }
 }
-
-#[cfg(test)]
-mod timing {
-    #[test]
-    #[ignore]
-    fn time_pieces() {
-        let text = std::fs::read("/tmp/logs32.txt").unwrap();
-        for enc in [
-            super::Encoding::Hex,
-            super::Encoding::Utf16Le,
-            super::Encoding::Base64,
-        ] {
-            let mut out = Vec::new();
-            let mut best = std::time::Duration::MAX;
-            for _ in 0..5 {
-                out.clear();
-                let t = std::time::Instant::now();
-                super::pieces(enc, &text, 0, text.len(), &mut out);
-                best = best.min(t.elapsed());
-            }
-            let bytes: usize = out.iter().map(|(s, e)| e - s).sum();
-            eprintln!(
-                "{enc:?}: {best:?} (best of 5), {} pieces, {} bytes",
-                out.len(),
-                bytes
-            );
-        }
-    }
-}

@@ -84,3 +84,66 @@ fn the_reviewers_two_deep_cases_are_found() {
         assert!(!all.contains(&pair.to_owned()), "{pair} is missed");
     }
 }
+
+/// A second layer is found by decoding the first as a text piece; the chain still names the
+/// base64 alphabet the finding's text uses, and the finding covers the encoded secret. (`?`,
+/// `>` and `~` make base64 of UTF-16 write `-` and `_`.)
+#[test]
+fn a_two_deep_finding_names_the_outer_alphabet_and_covers_the_encoded_text() {
+    const PUNCTUATED: &str = "sk_live_51Hx?Q2eZ>vKYlo~2C0aBc?>D~";
+    let scanner = ScannerBuilder::new().secret(PUNCTUATED).build().unwrap();
+    let mut urls = 0;
+    for align in 0..3 {
+        for (outer, inner) in [
+            ("base64url", "utf16le"),
+            ("base64", "utf16le"),
+            ("base64url", "hex"),
+            ("hex", "base64"),
+        ] {
+            let nested = encode(
+                outer,
+                &encode(inner, PUNCTUATED.as_bytes(), align),
+                align + 1,
+            );
+            let mut text = b"2026-12-05 job output: ".to_vec();
+            let at = text.len();
+            text.extend_from_slice(&nested);
+            text.extend_from_slice(b" done\n");
+            let found: Vec<_> = scanner
+                .scan(&text)
+                .into_iter()
+                .filter(|f| f.kind == Kind::Secret && !f.partial)
+                .collect();
+            assert_eq!(found.len(), 1, "{outer}>{inner} at {align}: {found:?}");
+            let f = &found[0];
+            let span = &text[f.offset..f.offset + f.length];
+            let url = span.iter().any(|c| matches!(c, b'-' | b'_'));
+            urls += usize::from(url && outer == "base64url");
+            let named = match outer {
+                "hex" => "hex",
+                _ if url => "base64url",
+                _ => "base64",
+            };
+            assert!(
+                f.encoding == format!("{named}>{inner}")
+                    || (inner == "base64" && f.encoding == format!("{named}>base64url")),
+                "{outer}>{inner} at {align}: {}",
+                f.encoding
+            );
+            // Inside the encoded text, and most of it (base64 groups at the edges may be cut).
+            assert!(
+                f.offset >= at && f.offset + f.length <= at + nested.len(),
+                "{f:?}"
+            );
+            assert!(
+                f.length * 10 >= nested.len() * 8,
+                "{f:?} of {}",
+                nested.len()
+            );
+        }
+    }
+    assert!(
+        urls >= 3,
+        "base64url's own characters were not exercised ({urls})"
+    );
+}

@@ -6,10 +6,11 @@
 //!    11 bytes). Any run of 16 bytes of the secret contains a whole block, so finding blocks is
 //!    enough to find every partial leak.
 //! 2. **One index.** Every block is encoded in every fixed encoding (raw, UTF-16LE/BE, hex in
-//!    both cases, base64 and base64url at the three alignments, hex of base64, base64 of
-//!    `\u`-escaped text), the first and last blocks also in every two-deep chain of them
-//!    (`encoded_blocks`), and all of these patterns go into one multi-pattern index
-//!    ([`super::index`]), scanned once over the input.
+//!    both cases, base64 and base64url at the three alignments: `encoded_blocks`), and all of
+//!    these patterns go into one multi-pattern index ([`super::index`]), scanned once over the
+//!    input. A second fixed layer (base64 of UTF-16LE, hex of base64) writes the first as text:
+//!    the input's text pieces in hex, UTF-16 and base64 ([`super::text_pieces`]) are decoded
+//!    and searched with the same index (`Scanner::scan_encoded_pieces`).
 //! 3. **Verification.** A hit is only a candidate. The region around it is decoded with the hit's
 //!    encoding chain, the block is located in the decoded bytes, and the match is extended left
 //!    and right against the secret. Sixteen matching bytes (or the whole secret, if shorter) make
@@ -175,16 +176,10 @@ impl ScannerBuilder {
             .par_iter()
             .enumerate()
             .map(|(si, secret)| {
-                let offsets = anchor_offsets(&secret.bytes);
-                let last = offsets.last().copied();
                 let mut out = Vec::new();
-                for at in offsets {
+                for at in anchor_offsets(&secret.bytes) {
                     let block = &secret.bytes[at..at + anchor_len(&secret.bytes)];
-                    // Two-deep chains are indexed for the first and last blocks only: every
-                    // whole occurrence holds both, and indexing every block in ~170 two-deep
-                    // forms made the index five times larger and the scan four times slower.
-                    let two_deep = at == 0 || Some(at) == last;
-                    for (bytes, chain) in encoded_blocks(block, two_deep) {
+                    for (bytes, chain) in encoded_blocks(block) {
                         let pattern = Pattern {
                             secret: si,
                             anchor_at: at,
@@ -200,8 +195,9 @@ impl ScannerBuilder {
         let (patterns, meta): (Vec<Vec<u8>>, Vec<Pattern>) =
             per_secret.into_iter().flatten().unzip();
         let longest = secrets.iter().map(|s| s.bytes.len()).max().unwrap_or(0);
-        // The widest any chain writes the longest secret (twelve bytes a byte: hex of `\u`
-        // escapes), so a stream's context holds every encoded match.
+        // The widest any chain writes the longest secret (two bytes a byte: hex, UTF-16), so a
+        // stream's context holds every encoded match (a second layer lies in a text piece, read
+        // as far as the rules' reach).
         let window = meta
             .iter()
             .map(|p| chain_window(&p.chain, longest))
@@ -290,31 +286,26 @@ struct Pattern {
     unit: Option<Unit>,
 }
 
-/// An encoding chain of at most two layers, outermost first, held in place: a vector for each
-/// of the tens of thousands of patterns was megabytes of a scan's memory (bounded at 64 MiB).
+/// A pattern's encoding chain: none (the raw anchor) or one fixed layer, held in place (a
+/// vector for each of the tens of thousands of patterns was megabytes of a scan's memory,
+/// bounded at 64 MiB) and read as a slice. A second layer is found by decoding the input's
+/// text pieces ([`Scanner::scan_encoded_pieces`]), not by a pattern.
 #[derive(Debug, Clone, Copy)]
 struct Chain {
-    layers: [Encoding; 2],
+    layers: [Encoding; 1],
     len: u8,
 }
 
 impl Chain {
     const LITERAL: Chain = Chain {
-        layers: [Encoding::Hex; 2],
+        layers: [Encoding::Hex],
         len: 0,
     };
 
     fn one(layer: Encoding) -> Chain {
         Chain {
-            layers: [layer, layer],
+            layers: [layer],
             len: 1,
-        }
-    }
-
-    fn two(outer: Encoding, inner: Encoding) -> Chain {
-        Chain {
-            layers: [outer, inner],
-            len: 2,
         }
     }
 }
@@ -354,77 +345,29 @@ impl Ord for Chain {
     }
 }
 
-/// Every fixed encoding of an anchor block, with its chain: the block itself, each one-layer
-/// encoding of it ([`inner_layers`]), and each of those inside hex, UTF-16 or base64 (two deep,
-/// any order: base64 of UTF-16LE as PowerShell writes it, hex of hex, base64 of percent…).
-/// Escapes inside escapes (`%5Cu0041`) are found by views of views instead.
-fn encoded_blocks(block: &[u8], two_deep: bool) -> Vec<(Vec<u8>, Chain)> {
+/// Every fixed encoding of an anchor block the index holds, with its chain: the block itself,
+/// its hex (both cases), UTF-16 (both byte orders) and base64 cores (both alphabets, three
+/// alignments). A block two deep (base64 of UTF-16LE as PowerShell writes it, hex of base64) is
+/// found by decoding the input's text pieces and searching them for these
+/// ([`Scanner::scan_encoded_pieces`]); escapes, and escapes inside a fixed encoding, by views.
+fn encoded_blocks(block: &[u8]) -> Vec<(Vec<u8>, Chain)> {
     use Encoding::*;
     let mut out: Vec<(Vec<u8>, Chain)> = vec![(block.to_vec(), Chain::LITERAL)];
-    for (text, enc) in inner_layers(block) {
-        if matches!(enc, Hex | Utf16Le | Utf16Be | Base64 | Base64Url) {
-            out.push((text.clone(), Chain::one(enc)));
-        }
-        // Every block, so that partial leaks are found in them too: the two chains met most
-        // (hex of base64, base64 of escaped JSON). Every other two-deep chain: the first and
-        // last blocks only.
-        let every_block = |outer: Encoding| {
-            matches!(
-                (outer, enc),
-                (Hex, Base64 | Base64Url) | (Base64 | Base64Url, JsonEscape)
-            )
-        };
-        let wanted = |outer: Encoding| two_deep || every_block(outer);
-        if wanted(Hex) {
-            for upper in [false, true] {
-                out.push((encoding::hex(&text, upper), Chain::two(Hex, enc)));
-            }
-        }
-        for (little, outer) in [(true, Utf16Le), (false, Utf16Be)] {
-            if wanted(outer)
-                && let Some(wide) = encoding::utf16(&text, little)
-            {
-                out.push((wide, Chain::two(outer, enc)));
-            }
-        }
-        for (url, outer) in [(false, Base64), (true, Base64Url)] {
-            if wanted(outer) {
-                for (core, _) in encoding::base64_cores(&text, url) {
-                    out.push((core, Chain::two(outer, enc)));
-                }
-            }
+    for upper in [false, true] {
+        out.push((encoding::hex(block, upper), Chain::one(Hex)));
+    }
+    for (little, enc) in [(true, Utf16Le), (false, Utf16Be)] {
+        out.extend(encoding::utf16(block, little).map(|t| (t, Chain::one(enc))));
+    }
+    for (url, enc) in [(false, Base64), (true, Base64Url)] {
+        for (core, _) in encoding::base64_cores(block, url) {
+            out.push((core, Chain::one(enc)));
         }
     }
     out.retain(|(bytes, _)| bytes.len() > super::index::PREFIX);
     out.sort();
     out.dedup_by(|a, b| a.0 == b.0);
     out
-}
-
-/// The one-layer encodings of a block that another layer may wrap: hex and UTF-16 (both
-/// cases, both byte orders), base64 cores (both alphabets, three alignments), and every byte
-/// escaped as `\u`, `%XX` or an HTML entity.
-fn inner_layers(block: &[u8]) -> Vec<(Vec<u8>, Encoding)> {
-    use Encoding::*;
-    let mut layers = Vec::new();
-    for upper in [false, true] {
-        layers.push((encoding::hex(block, upper), Hex));
-        layers.extend(encoding::json_escape_all(block, upper).map(|t| (t, JsonEscape)));
-        layers.push((encoding::percent_all(block, upper), Percent));
-        layers.push((encoding::html_all(block, Some(upper)), HtmlEntity));
-    }
-    layers.push((encoding::html_all(block, None), HtmlEntity));
-    for (little, enc) in [(true, Utf16Le), (false, Utf16Be)] {
-        layers.extend(encoding::utf16(block, little).map(|t| (t, enc)));
-    }
-    for (url, enc) in [(false, Base64), (true, Base64Url)] {
-        for (core, _) in encoding::base64_cores(block, url) {
-            layers.push((core, enc));
-        }
-    }
-    layers.sort();
-    layers.dedup();
-    layers
 }
 
 /// Encodings whose escapes mix with raw text, found through views around their markers.
@@ -506,7 +449,8 @@ impl Scanner {
     /// the range it owns finds exactly what a scan of the whole input finds there
     /// ([`super::stream`]).
     pub fn reach(&self) -> usize {
-        let rules = if self.rules.is_empty() {
+        // Text pieces are read this far for rules and secrets alike.
+        let rules = if self.rules.is_empty() && self.automaton.is_empty() {
             0
         } else {
             ENCODED_RULE_REACH
@@ -526,7 +470,7 @@ impl Scanner {
         let mut out = Folder::new(self.secrets.len() + self.rules.len());
         self.scan_piece(input, start, end, &mut out);
         self.apply_rules(input, start, end, &mut out);
-        self.apply_rules_in_encodings(input, start, end, &mut out);
+        self.scan_encoded_pieces(input, start, end, &mut out);
         out.finish()
     }
 
@@ -549,13 +493,18 @@ impl Scanner {
             });
     }
 
-    /// Rule matches written in hex, UTF-16 or base64, or two deep in those and the escapes
-    /// (base64 of UTF-16 as PowerShell writes it, hex of base64, base64 of `\u` escapes): the
-    /// pieces of the input that decode to text ([`super::text_pieces`]) are decoded and
-    /// the rules run on them, and on the pieces and escape views inside them. A match is
-    /// reported when its encoded form starts in `[start, end)`.
-    fn apply_rules_in_encodings(&self, input: &[u8], start: usize, end: usize, out: &mut Folder) {
-        if self.rules.is_empty() {
+    /// Rule matches and secrets written in hex, UTF-16 or base64 with one more layer inside
+    /// (base64 of UTF-16 as PowerShell writes it, hex of base64, base64 of `\u` escapes), and
+    /// rule matches in one layer of them: the pieces of the input that decode to text
+    /// ([`super::text_pieces`]) are decoded, and the rules run on them and on the pieces and
+    /// escape views inside them; the index searches them for the fixed encodings of the
+    /// secrets' anchors, and their escape views for the anchors themselves. (The index finds
+    /// one layer in the input itself; a secret's second layer is text, which is what makes it a
+    /// piece.) A finding is reported when its encoded form starts in `[start, end)`.
+    fn scan_encoded_pieces(&self, input: &[u8], start: usize, end: usize, out: &mut Folder) {
+        let rules = !self.rules.is_empty();
+        let secrets = !self.automaton.is_empty();
+        if !rules && !secrets {
             return;
         }
         // Pieces that start in the range, give or take two base64 groups (a clipped piece is
@@ -564,9 +513,16 @@ impl Scanner {
         // it. A match is reported by the range it starts in.
         let lo = start.saturating_sub(8);
         let hi = end.saturating_add(ENCODED_RULE_REACH).min(input.len());
+        let around = if rules {
+            self.window.max(RULE_REACH)
+        } else {
+            self.window
+        };
         let mut pieces = Vec::new();
         let mut inner_pieces = Vec::new();
         let mut first = Decoded::default();
+        let mut view = Decoded::default();
+        let mut hits = Vec::new();
         // UTF-16 of ASCII holds zero bytes: one search rules out both byte orders.
         let zeros = memchr::memchr(0, &input[lo..hi]).is_some();
         for enc in TEXT_ENCODINGS {
@@ -577,31 +533,62 @@ impl Scanner {
             text_pieces::pieces(enc, &input[..hi], lo, end.saturating_add(8), &mut pieces);
             for &(s, e) in &pieces {
                 encoding::decode_into(enc, &input[s..e], s, &mut first);
-                self.rules_in_decoded(&first, enc.name(), start, end, out);
-                for inner in TEXT_ENCODINGS {
-                    inner_pieces.clear();
-                    text_pieces::pieces(
-                        inner,
-                        &first.bytes,
-                        0,
-                        first.bytes.len(),
-                        &mut inner_pieces,
-                    );
-                    for &(is, ie) in &inner_pieces {
-                        let second =
-                            encoding::decode(inner, &first.bytes[is..ie], is).through(&first);
-                        let name = format!("{}>{}", enc.name(), inner.name());
-                        self.rules_in_decoded(&second, &name, start, end, out);
+                let placed = Placed {
+                    input,
+                    outer: enc,
+                    range: (start, end),
+                    literal: false,
+                };
+                if secrets {
+                    let at = ViewAt {
+                        parent: input,
+                        outer: None,
+                        name: enc.name(),
+                        placed: Some(placed),
+                    };
+                    self.scan_view(&first, at, &mut hits, out);
+                }
+                if rules {
+                    self.rules_in_decoded(&first, enc.name(), start, end, out);
+                    for inner in TEXT_ENCODINGS {
+                        inner_pieces.clear();
+                        text_pieces::pieces(
+                            inner,
+                            &first.bytes,
+                            0,
+                            first.bytes.len(),
+                            &mut inner_pieces,
+                        );
+                        for &(is, ie) in &inner_pieces {
+                            let second =
+                                encoding::decode(inner, &first.bytes[is..ie], is).through(&first);
+                            let name = format!("{}>{}", enc.name(), inner.name());
+                            self.rules_in_decoded(&second, &name, start, end, out);
+                        }
                     }
                 }
-                for view in NESTED_VIEWS {
-                    for (rs, re) in
-                        view_regions(view, &first.bytes, 0, first.bytes.len(), RULE_REACH)
+                for nested in NESTED_VIEWS {
+                    for (rs, re) in view_regions(nested, &first.bytes, 0, first.bytes.len(), around)
                     {
-                        let second =
-                            encoding::decode(view, &first.bytes[rs..re], rs).through(&first);
-                        let name = format!("{}>{}", enc.name(), view.name());
-                        self.rules_in_decoded(&second, &name, start, end, out);
+                        encoding::decode_into(nested, &first.bytes[rs..re], rs, &mut view);
+                        let name = format!("{}>{}", enc.name(), nested.name());
+                        if secrets {
+                            let placed = Some(Placed {
+                                literal: true,
+                                ..placed
+                            });
+                            let at = ViewAt {
+                                parent: &first.bytes,
+                                outer: Some(&first),
+                                name: &name,
+                                placed,
+                            };
+                            self.scan_view(&view, at, &mut hits, out);
+                        }
+                        if rules {
+                            let second = view.clone().through(&first);
+                            self.rules_in_decoded(&second, &name, start, end, out);
+                        }
                     }
                 }
             }
@@ -666,7 +653,13 @@ impl Scanner {
                 if view != Encoding::Invisible && !decoded.escaped.intersects(&self.view_bytes) {
                     continue;
                 }
-                self.scan_view(input, &decoded, None, view.name(), &mut hits, out);
+                let at = ViewAt {
+                    parent: input,
+                    outer: None,
+                    name: view.name(),
+                    placed: None,
+                };
+                self.scan_view(&decoded, at, &mut hits, out);
                 self.scan_nested_views(&decoded, view, around, &mut hits, out);
                 if !self.rules.is_empty() {
                     batch.append(&decoded.bytes, (rs, re));
@@ -720,18 +713,19 @@ impl Scanner {
     }
 
     /// Scans a decoded view with the automaton; keeps findings that really needed the decoding.
-    ///
-    /// `parent` is the text the view was decoded from; `outer`, for a view of a view, maps
-    /// offsets in `parent` to the input.
     fn scan_view(
         &self,
-        parent: &[u8],
         view: &Decoded,
-        outer: Option<&Decoded>,
-        name: &str,
+        at: ViewAt,
         hits: &mut Vec<(usize, u32)>,
         out: &mut Folder,
     ) {
+        let ViewAt {
+            parent,
+            outer,
+            name,
+            placed,
+        } = at;
         hits.clear();
         if self.automaton.is_empty() {
             return;
@@ -744,6 +738,9 @@ impl Scanner {
             });
         for &(at, id) in hits.iter() {
             let pattern = &self.patterns[id as usize];
+            if placed.is_some_and(|p| !p.literal) && pattern.chain.is_empty() {
+                continue;
+            }
             let Some(m) = self.verify(&view.bytes, at, pattern, &mut cache) else {
                 continue;
             };
@@ -757,10 +754,24 @@ impl Scanner {
             if let Some(outer) = outer {
                 (is, ie) = (outer.offsets[is], outer.offsets[ie]);
             }
+            let mut name = std::borrow::Cow::Borrowed(name);
+            if let Some(p) = placed {
+                if !(p.range.0..p.range.1).contains(&is) {
+                    continue;
+                }
+                // Both base64 alphabets decode alike; name the one the input uses.
+                if matches!(p.outer, Encoding::Base64 | Encoding::Base64Url)
+                    && p.input[is..ie].iter().any(|c| matches!(c, b'-' | b'_'))
+                {
+                    name = name
+                        .replacen(p.outer.name(), Encoding::Base64Url.name(), 1)
+                        .into();
+                }
+            }
             f.offset = is;
             f.length = ie - is;
             f.encoding = if f.encoding == "literal" {
-                name.to_owned()
+                name.into_owned()
             } else {
                 format!("{name}>{}", f.encoding)
             };
@@ -789,7 +800,13 @@ impl Scanner {
             for (rs, re) in regions {
                 encoding::decode_into(second, &first.bytes[rs..re], rs, &mut inner);
                 let name = format!("{}>{}", enc.name(), second.name());
-                self.scan_view(&first.bytes, &inner, Some(first), &name, hits, out);
+                let at = ViewAt {
+                    parent: &first.bytes,
+                    outer: Some(first),
+                    name: &name,
+                    placed: None,
+                };
+                self.scan_view(&inner, at, hits, out);
             }
         }
     }
@@ -834,10 +851,7 @@ impl Scanner {
     ///   `runs` holds, per secret, unit and phase, the start of the last whole match.
     ///
     /// Both are exact for raw text and one layer of hex or UTF-16: what is folded is what
-    /// verifying every candidate would fold. In two layers (hex of UTF-16) the verifier may pick
-    /// the inner layer's other alignment when both hold the anchor; the shortcut takes the one
-    /// the units imply, a true occurrence too, so a leak is never lost, only its reported start
-    /// may differ by a unit.
+    /// verifying every candidate would fold.
     fn candidate(
         &self,
         input: &[u8],
@@ -932,16 +946,8 @@ impl Scanner {
             let window = chain_window(&pattern.chain, secret.len()).min(self.window);
             let lo = region_start(outer, input, at, window);
             let hi = (at + window).min(input.len());
-            let first = cache.view(input, lo, hi, pattern.chain[0]);
-            let nested;
-            let (view, q) = match pattern.chain[1..] {
-                [] => (first, locate(first, anchor, at)?),
-                [inner] => {
-                    nested = decode_inner(first, inner, anchor, at, window)?;
-                    (&nested.0, nested.1)
-                }
-                _ => return None,
-            };
+            let view = cache.view(input, lo, hi, outer);
+            let q = locate(view, anchor, at)?;
             let extend = |q: usize| {
                 if view.bytes.get(q..q + alen) != Some(anchor) {
                     return None;
@@ -956,13 +962,7 @@ impl Scanner {
             // occurrence need not be the one the core was cut from: each alignment is
             // extended, and the one a fold ranks first wins (most complete, then longest, then
             // earliest), so that verifying every candidate reaches every occurrence.
-            let (left, right, q) = if matches!(
-                pattern.chain.last(),
-                Some(Encoding::Base64 | Encoding::Base64Url)
-            ) && matches!(
-                pattern.chain[..],
-                [_] | [Encoding::Hex | Encoding::Utf16Le | Encoding::Utf16Be, _]
-            ) {
+            let (left, right, q) = if matches!(outer, Encoding::Base64 | Encoding::Base64Url) {
                 let core = view.offsets[..view.bytes.len()].partition_point(|&o| o < at);
                 let rank = |&(left, right, q): &(usize, usize, usize)| {
                     let (s, e) = (view.offsets[q - left], view.offsets[q + alen + right]);
@@ -1166,29 +1166,30 @@ impl ViewCache {
     }
 }
 
-/// Decodes the inner layer of a two-deep chain from `view` (the outer layer, decoded) and
-/// locates `anchor` in it. Where the inner text starts in the outer one is not known (base64
-/// of a JSON document holding a base64 token), so each alignment of the inner encoding's units
-/// around the hit is tried: four for base64, two for hex and UTF-16.
-fn decode_inner(
-    view: &Decoded,
-    inner: Encoding,
-    anchor: &[u8],
-    at: usize,
-    window: usize,
-) -> Option<(Decoded, usize)> {
-    let p0 = view.offsets[..view.bytes.len()].partition_point(|&o| o < at);
-    let base = region_start(inner, &view.bytes, p0, window);
-    let units = match inner {
-        Encoding::Base64 | Encoding::Base64Url => 4,
-        Encoding::Hex | Encoding::Utf16Le | Encoding::Utf16Be => 2,
-        _ => 1,
-    };
-    (base..(base + units).min(view.bytes.len())).find_map(|s| {
-        let decoded = encoding::decode(inner, &view.bytes[s..], s).through(view);
-        let q = locate(&decoded, anchor, at)?;
-        Some((decoded, q))
-    })
+/// Where a decoded view lies, and how its findings are named ([`Scanner::scan_view`]).
+#[derive(Debug, Clone, Copy)]
+struct ViewAt<'a> {
+    /// The text the view was decoded from.
+    parent: &'a [u8],
+    /// For a view of a view: the first view, whose offsets map `parent` to the input.
+    outer: Option<&'a Decoded>,
+    /// The view's encoding in a finding's chain.
+    name: &'a str,
+    /// For a view of a text piece: where the piece lies.
+    placed: Option<Placed<'a>>,
+}
+
+/// Where a view of a text piece lies ([`Scanner::scan_encoded_pieces`]).
+#[derive(Debug, Clone, Copy)]
+struct Placed<'a> {
+    input: &'a [u8],
+    /// The piece's encoding; of base64's two alphabets, the one the input uses is named.
+    outer: Encoding,
+    /// The range a finding must start in to be reported by this scan.
+    range: (usize, usize),
+    /// Whether a match of the raw anchor is kept: in the piece itself it is the one layer the
+    /// index finds in the input; in an escape view inside the piece it is the second layer.
+    literal: bool,
 }
 
 /// A verified candidate before it is named: where it lies in the text it was verified in.
@@ -1573,11 +1574,13 @@ fn view_regions(
     // searcher for each was a fiftieth of a scan.
     static MARKERS: LazyLock<[memchr::memmem::Finder<'static>; 4]> =
         LazyLock::new(|| [&b"\\u"[..], b"%", b"&#", b""].map(memchr::memmem::Finder::new));
-    let finder = match enc {
-        Encoding::JsonEscape => &MARKERS[0],
-        Encoding::Percent => &MARKERS[1],
-        Encoding::HtmlEntity => &MARKERS[2],
-        Encoding::Invisible => &MARKERS[3],
+    static LAST_MARKERS: LazyLock<[memchr::memmem::FinderRev<'static>; 3]> =
+        LazyLock::new(|| [&b"\\u"[..], b"%", b"&#"].map(memchr::memmem::FinderRev::new));
+    let (finder, last_marker) = match enc {
+        Encoding::JsonEscape => (&MARKERS[0], Some(&LAST_MARKERS[0])),
+        Encoding::Percent => (&MARKERS[1], Some(&LAST_MARKERS[1])),
+        Encoding::HtmlEntity => (&MARKERS[2], Some(&LAST_MARKERS[2])),
+        Encoding::Invisible => (&MARKERS[3], None),
         _ => return Vec::new(),
     };
     let mut regions: Vec<(usize, usize)> = Vec::new();
@@ -1601,8 +1604,30 @@ fn view_regions(
         }
         let lo_floor = m.saturating_sub(window);
         let lo = memchr::memrchr(b'\n', &input[lo_floor..m]).map_or(lo_floor, |n| lo_floor + n + 1);
-        let hi_cap = (m + window).min(input.len());
-        let hi = memchr::memchr(b'\n', &input[m..hi_cap]).map_or(hi_cap, |n| m + n);
+        // The region's end, `window` bytes after `from` or at the line break before, and
+        // whether it stopped short of a line break and of the end.
+        let reach = |from: usize| {
+            let cap = (from + window).min(input.len());
+            match memchr::memchr(b'\n', &input[from..cap]) {
+                Some(n) => (from + n, false),
+                None => (cap, cap < input.len()),
+            }
+        };
+        let (mut hi, mut open) = reach(m);
+        // The markers after `m` inside the region are not searched for one by one (a run of
+        // escapes holds one every few bytes): a region cut at `window` reaches that far past
+        // the last of them, so an escape that starts inside is decoded whole, and so is a
+        // finding that starts at it.
+        while open
+            && let Some(last_marker) = last_marker
+            && let Some(last) = last_marker.rfind(&input[m..hi]).map(|i| m + i)
+        {
+            let further = reach(last);
+            if further.0 <= hi {
+                break;
+            }
+            (hi, open) = further;
+        }
         match regions.last_mut() {
             // A region grows no longer than REGION_CAP (a run of escapes with no line break
             // would be decoded whole, nine bytes of memory per input byte); the next one
@@ -1676,6 +1701,36 @@ impl Iterator for Invisibles<'_> {
                 .and_then(|chunk| chunk.valid().chars().next());
             if first.is_some_and(crate::token::shapes::is_default_ignorable) {
                 return Some(at);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A run of escapes longer than the window is one region that holds its last escape whole
+    /// and reaches `window` bytes past it (or the line break), whatever the run's length: the
+    /// markers inside a region are not searched for one by one, and a region that ended
+    /// `window` bytes after the marker that opened it cut the run's last escape in two.
+    #[test]
+    fn a_view_region_reaches_past_the_last_escape_of_a_run() {
+        for window in 8..40 {
+            for run in 1..80 {
+                let mut input = b"key: ".to_vec();
+                for _ in 0..run {
+                    input.extend_from_slice(b"\\u0041");
+                }
+                let last = input.len() - 6;
+                input.extend_from_slice(&[b'x'; 100]);
+                input.push(b'\n');
+                let regions = view_regions(Encoding::JsonEscape, &input, 0, input.len(), window);
+                let want = (last + window).min(input.len() - 1);
+                assert!(
+                    regions.iter().any(|&(s, e)| s <= 5 && e >= want),
+                    "window {window}, run {run}: {regions:?}, want 0..{want}"
+                );
             }
         }
     }

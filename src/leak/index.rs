@@ -1,9 +1,9 @@
 //! The multi-pattern matcher of the scanner: every pattern is at least 8 bytes long. A pattern of
-//! 11 bytes or more is indexed by its first four 8-byte windows (at its offsets 0 to 3), so the
-//! input is probed at every fourth position only: the probe at an occurrence's start or up to
-//! three bytes after it sees the occurrence's window at that distance. Patterns of 9 and 10
-//! bytes (only the raw text of a short secret) are indexed the same way at offsets 0 and 1 and
-//! probed every second byte; the few of exactly 8 bytes are searched for one by one.
+//! 14 bytes or more is indexed by its first seven 8-byte windows (at its offsets 0 to 6), so the
+//! input is probed at every seventh position only: the probe at an occurrence's start or up to
+//! six bytes after it sees the occurrence's window at that distance. Shorter patterns (the
+//! anchors of a secret shorter than 14 bytes) go to indexes probed every fourth byte (11 to 13
+//! bytes) or every second (9 and 10); the few of exactly 8 bytes are searched for one by one.
 //!
 //! Why not an Aho-Corasick automaton? The scanner holds tens of thousands of patterns (every
 //! anchor of every secret in every encoding) whose first bytes cover the whole base64 alphabet,
@@ -30,11 +30,12 @@ const MULTIPLIER: u64 = 0x9E37_79B9_7F4A_7C15;
 /// Length of an indexed window; every pattern is at least this long.
 pub const PREFIX: usize = 8;
 
-/// Probes are this many bytes apart in the main index; a pattern is indexed at this many
-/// offsets, so it must be at least `PREFIX + STRIDE - 1` bytes long. Shorter ones (only the raw
-/// text of a secret of 8 to 10 bytes) go to a second index probed every second byte, and those
-/// of exactly [`PREFIX`] bytes are searched for one by one.
-const STRIDE: usize = 4;
+/// How many bytes apart the probes of each index are, widest first: a pattern is indexed at
+/// that many offsets, so it goes to the first index whose stride is at most its length less
+/// `PREFIX - 1`. Every anchor of a secret of 14 bytes or more is 14 bytes or more in every
+/// encoding, so only the first index is probed for it; those of exactly [`PREFIX`] bytes are
+/// searched for one by one.
+const STRIDES: [usize; 3] = [7, 4, 2];
 
 /// Probes tested together: their filter loads are independent and branch-free, so the core
 /// overlaps them (one at a time, each probe waited for its load from the L2 cache).
@@ -74,10 +75,8 @@ type Table = HashMap<u64, (u32, u32), BuildHasherDefault<KeyHasher>>;
 /// Patterns indexed by their first windows.
 #[derive(Debug, Clone)]
 pub struct Index {
-    probes: Probes,
-    /// Patterns too short for `probes`' stride, probed every second byte (`None` when there
-    /// are none).
-    rest: Option<Probes>,
+    /// One index per stride of [`STRIDES`] that holds a pattern.
+    probes: Vec<Probes>,
     /// Distinct patterns of exactly [`PREFIX`] bytes, searched for one by one.
     short: Vec<(memchr::memmem::Finder<'static>, u32)>,
     /// The distinct patterns' bytes, end to end, and where each starts (one more entry than
@@ -241,15 +240,18 @@ impl Index {
             .filter(|(_, p)| p.len() == PREFIX)
             .map(|(id, p)| (memchr::memmem::Finder::new(p).into_owned(), id))
             .collect();
-        let too_short = |p: &[u8]| p.len() < PREFIX + STRIDE - 1;
-        let (medium, long): (Vec<Distinct>, Vec<Distinct>) = ids()
-            .filter(|(_, p)| p.len() > PREFIX)
-            .partition(|(_, p)| too_short(p));
-        let rest = (!medium.is_empty()).then(|| Probes::new(2, medium.into_iter()));
-        let probes = Probes::new(STRIDE, long.into_iter());
+        let stride_of = |p: &[u8]| STRIDES.into_iter().find(|&s| p.len() >= PREFIX + s - 1);
+        let probes = STRIDES
+            .into_iter()
+            .filter_map(|stride| {
+                let tier: Vec<Distinct> = ids()
+                    .filter(|(_, p)| p.len() > PREFIX && stride_of(p) == Some(stride))
+                    .collect();
+                (!tier.is_empty()).then(|| Probes::new(stride, tier.into_iter()))
+            })
+            .collect();
         Index {
             probes,
-            rest,
             short,
             bytes,
             starts,
@@ -287,16 +289,13 @@ impl Index {
         if from >= to {
             return;
         }
-        if self.short.is_empty() && self.rest.is_none() {
-            self.probe(&self.probes, hay, from, to, &mut on);
+        if let ([only], []) = (&self.probes[..], &self.short[..]) {
+            self.probe(only, hay, from, to, &mut on);
             return;
         }
         let mut hits = Vec::new();
-        self.probe(&self.probes, hay, from, to, &mut |at, id| {
-            hits.push((at, id))
-        });
-        if let Some(rest) = &self.rest {
-            self.probe(rest, hay, from, to, &mut |at, id| hits.push((at, id)));
+        for index in &self.probes {
+            self.probe(index, hay, from, to, &mut |at, id| hits.push((at, id)));
         }
         for (finder, id) in &self.short {
             let region = &hay[from..(to + PREFIX - 1).min(hay.len())];
@@ -430,7 +429,8 @@ mod tests {
             ..ProptestConfig::default()
         })]
         /// Patterns of every length the scanner makes (8 bytes, searched one by one; 9 and 10,
-        /// probed every second byte; 11 and more, every fourth), over a small alphabet so they
+        /// probed every second byte; 11 to 13, every fourth; 14 and more, every seventh; one
+        /// index or several at once), over a small alphabet so they
         /// overlap and repeat (a pattern may be given twice): every occurrence that starts in
         /// the range, in order of position, as a plain search of each pattern finds them.
         #[test]

@@ -2,8 +2,8 @@
 //!
 //! How a secret is found in any encoding without decoding everything:
 //!
-//! 1. **Anchors.** Each secret is cut into 11-byte blocks at offsets 0, 6, 12, … (plus its last
-//!    11 bytes). Any run of 16 bytes of the secret contains a whole block, so finding blocks is
+//! 1. **Anchors.** Each secret is cut into 14-byte blocks at offsets 0, 3, 6, … (plus its last
+//!    14 bytes). Any run of 16 bytes of the secret contains a whole block, so finding blocks is
 //!    enough to find every partial leak.
 //! 2. **One index.** Every block is encoded in every fixed encoding (raw, UTF-16LE/BE, hex in
 //!    both cases, base64 and base64url at the three alignments: `encoded_blocks`), and all of
@@ -42,13 +42,15 @@ use super::text_pieces;
 use crate::digest::{Digest, hex_value};
 
 /// Anchor blocks start this many bytes apart in a secret.
-pub const STEP: usize = 6;
+pub const STEP: usize = 3;
 
-/// Length of an anchor block. Every encoding of an 11-byte block is at least 9 bytes long (its
-/// base64 at the worst alignment is 12 characters), so the index can probe every second input
+/// Length of an anchor block. Every encoding of a 14-byte block is at least 14 bytes long (its
+/// base64 at the worst alignment is 16 characters), so the index probes every seventh input
 /// byte ([`super::index`]). A run of [`PARTIAL`] bytes of a secret still holds a whole block:
 /// the first block starting in it starts within `STEP - 1` bytes, and `STEP - 1 + ANCHOR` is 16.
-pub const ANCHOR: usize = 11;
+/// (Blocks of 11 bytes every 6 made half as many patterns, but the index had to probe every
+/// fourth byte: BENCHMARKS.md.)
+pub const ANCHOR: usize = 14;
 
 const _: () = assert!(STEP - 1 + ANCHOR <= PARTIAL);
 
@@ -1618,7 +1620,9 @@ fn view_regions(
         // escapes holds one every few bytes): a region cut at `window` reaches that far past
         // the last of them, so an escape that starts inside is decoded whole, and so is a
         // finding that starts at it.
+        // (Up to a region's cap: past it, the next marker's region is merged or split below.)
         while open
+            && hi - m < REGION_CAP.max(4 * window)
             && let Some(last_marker) = last_marker
             && let Some(last) = last_marker.rfind(&input[m..hi]).map(|i| m + i)
         {

@@ -147,3 +147,31 @@ fn a_two_deep_finding_names_the_outer_alphabet_and_covers_the_encoded_text() {
         "base64url's own characters were not exercised ({urls})"
     );
 }
+
+/// A partial leak two deep: 20 bytes from the middle of the secret (neither its first nor its
+/// last 14 bytes) in fixed encodings and escapes inside them, found as a partial finding.
+#[test]
+fn a_partial_leak_two_deep_is_found_in_every_chain_of_fixed_encodings() {
+    let scanner = ScannerBuilder::new().secret(SECRET).build().unwrap();
+    let id = sealprobe::leak::scan::fingerprint(SECRET.as_bytes());
+    let middle = &SECRET.as_bytes()[7..27];
+    let mut missed = Vec::new();
+    for align in 0..3 {
+        for outer in ["base64", "base64url", "hex", "utf16le", "utf16be"] {
+            for inner in ["base64", "hex", "utf16le", "json", "percent", "html-dec"] {
+                let nested = encode(outer, &encode(inner, middle, align), align + 1);
+                let mut text = b"2026-12-05 job output: ".to_vec();
+                text.extend_from_slice(&nested);
+                text.extend_from_slice(b" done\n");
+                if !scanner
+                    .scan(&text)
+                    .iter()
+                    .any(|f| f.kind == Kind::Secret && f.id == id && f.partial)
+                {
+                    missed.push(format!("{outer}>{inner} at {align}"));
+                }
+            }
+        }
+    }
+    assert!(missed.is_empty(), "missed: {missed:?}");
+}

@@ -734,18 +734,51 @@ impl Scanner {
         }
         // One cache per region: the buffer of decoded bytes is reused for the next region.
         let mut cache = ViewCache::default();
+        // In a piece, the raw anchors are the one layer the index finds in the input itself.
+        let skip_raw = placed.is_some_and(|p| !p.literal);
         self.automaton
             .for_each_match(&view.bytes, 0, view.bytes.len(), |at, id| {
-                hits.push((at, id))
+                if !(skip_raw && self.patterns[id as usize].chain.is_empty()) {
+                    hits.push((at, id))
+                }
             });
+        // The last whole match of each secret in each fixed-width chain, in a piece of hex or
+        // UTF-16 itself (two input bytes a decoded byte): a hit inside it (a low-entropy run
+        // holds the anchor at every position) would find another whole match of the same
+        // length in the input overlapping it, which folds into it and loses to it (the earlier
+        // wins), so it is not verified.
+        let fixed = outer.is_none()
+            && placed.is_some_and(|p| {
+                matches!(
+                    p.outer,
+                    Encoding::Hex | Encoding::Utf16Le | Encoding::Utf16Be
+                )
+            });
+        let mut whole: Vec<(usize, Unit, usize, usize)> = Vec::new();
         for &(at, id) in hits.iter() {
             let pattern = &self.patterns[id as usize];
-            if placed.is_some_and(|p| !p.literal) && pattern.chain.is_empty() {
+            let held = pattern.unit.filter(|_| fixed).and_then(|unit| {
+                whole
+                    .iter()
+                    .position(|&(s, u, _, _)| s == pattern.secret && u == unit)
+            });
+            if let Some(i) = held
+                && (whole[i].2..whole[i].3).contains(&at)
+            {
                 continue;
             }
             let Some(m) = self.verify(&view.bytes, at, pattern, &mut cache) else {
                 continue;
             };
+            if let Some(unit) = pattern.unit.filter(|_| fixed)
+                && !m.partial
+            {
+                let span = (pattern.secret, unit, m.offset, m.offset + m.length);
+                match held {
+                    Some(i) => whole[i] = span,
+                    None => whole.push(span),
+                }
+            }
             let mut f = self.name(&view.bytes, m, pattern);
             let (s, e) = (f.offset, f.offset + f.length);
             let (mut is, mut ie) = (view.offsets[s], view.offsets[e]);

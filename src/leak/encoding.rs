@@ -43,7 +43,8 @@ impl Encoding {
     }
 }
 
-/// A set of byte values.
+/// A set of byte values: the bytes escapes decoded to in a region ([`Decoded::escaped`]), and
+/// the bytes a finding may hold (the scanner's check of whether a view region can matter).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ByteSet([u64; 4]);
 
@@ -82,7 +83,9 @@ pub struct Decoded {
     pub offsets: Vec<usize>,
     /// The values of the bytes written one at a time (what escapes decoded to, and the odd
     /// byte a decoder passed through on its own); runs copied as they are do not count. A
-    /// match in the decoded text that holds none of them reads the same in the input.
+    /// match in the decoded text that holds none of them reads the same in the input, unless
+    /// the decoder dropped characters inside it (the invisible view, which writes no byte for
+    /// what it removes).
     pub escaped: ByteSet,
 }
 

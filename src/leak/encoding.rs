@@ -391,43 +391,6 @@ fn decode_base64(input: &[u8], base: usize, out: &mut Decoded) {
 
 // --- encoders, for the search patterns ---------------------------------------------------------
 
-/// `\u00xx` for every byte (ASCII input), in lower or upper case hex.
-pub fn json_escape_all(raw: &[u8], upper: bool) -> Option<Vec<u8>> {
-    if !raw.is_ascii() {
-        return None;
-    }
-    let mut out = Vec::with_capacity(raw.len() * 6);
-    for &b in raw {
-        out.extend_from_slice(b"\\u00");
-        out.extend_from_slice(&hex(&[b], upper));
-    }
-    Some(out)
-}
-
-/// `%XX` for every byte, in lower or upper case hex.
-pub fn percent_all(raw: &[u8], upper: bool) -> Vec<u8> {
-    let digits = hex(raw, upper);
-    digits
-        .chunks_exact(2)
-        .flat_map(|pair| [b'%', pair[0], pair[1]])
-        .collect()
-}
-
-/// An HTML numeric entity for every byte: decimal (`&#65;`) when `hex_upper` is `None`, else
-/// hexadecimal (`&#x41;`) in that case.
-pub fn html_all(raw: &[u8], hex_upper: Option<bool>) -> Vec<u8> {
-    let mut out = Vec::with_capacity(raw.len() * 6);
-    for &b in raw {
-        let entity = match hex_upper {
-            None => format!("&#{b};"),
-            Some(false) => format!("&#x{b:x};"),
-            Some(true) => format!("&#x{b:X};"),
-        };
-        out.extend_from_slice(entity.as_bytes());
-    }
-    out
-}
-
 pub fn hex(raw: &[u8], upper: bool) -> Vec<u8> {
     crate::digest::hex(raw, upper).into_bytes()
 }

@@ -1058,14 +1058,13 @@ impl Scanner {
 }
 
 /// An encoding chain that writes each byte of a secret as the same number of input bytes, in
-/// step: raw text, and up to two layers of hex or UTF-16 of ASCII (hex of UTF-16LE is four
-/// bytes a byte). A match in one of these covers exactly `width` input bytes per secret byte,
-/// which [`Scanner::candidate`] uses to skip repeated work.
+/// step: raw text, and one layer of hex or UTF-16 of ASCII (two bytes a byte). A match in one of
+/// these covers exactly `width` input bytes per secret byte, which [`Scanner::candidate`] uses
+/// to skip repeated work.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Unit {
-    /// The layers, outermost first; `depth` of them are used.
-    steps: [Step; 2],
-    depth: usize,
+    /// The layer; `None` for raw text.
+    step: Option<Step>,
 }
 
 /// One fixed-width layer.
@@ -1094,52 +1093,35 @@ impl Step {
 }
 
 impl Unit {
-    /// Slots per secret in [`Scanner::candidate`]'s `runs`: one per unit (raw, three one-layer,
-    /// nine two-layer) and phase (hex of zeros reads as hex at every offset, odd and even).
-    const SLOTS: usize = 13 * 4;
+    /// Slots per secret in [`Scanner::candidate`]'s `runs`: one per unit (raw and three
+    /// layers) and phase (hex of zeros reads as hex at every offset, odd and even).
+    const SLOTS: usize = 4 * 2;
 
     /// The slot of the last whole match of `secret` in this unit, at `t`'s phase.
     fn slot(self, secret: usize, t: usize) -> usize {
-        let [a, b] = self.steps.map(|s| s as usize);
-        let id = match self.depth {
-            0 => 0,
-            1 => 1 + a,
-            _ => 4 + 3 * a + b,
-        };
-        secret * Unit::SLOTS + 4 * id + t % self.width()
+        let id = self.step.map_or(0, |s| 1 + s as usize);
+        secret * Unit::SLOTS + 2 * id + t % self.width()
     }
 
     fn of(chain: &[Encoding], secret: &[u8]) -> Option<Unit> {
-        let step = |e: &Encoding| match e {
-            Encoding::Hex => Some(Step::Hex),
-            Encoding::Utf16Le => Some(Step::Utf16Le),
-            Encoding::Utf16Be => Some(Step::Utf16Be),
-            _ => None,
-        };
-        // UTF-16 of a non-ASCII secret is not two bytes a byte.
-        let inner_ok = match chain.last() {
-            Some(Encoding::Utf16Le | Encoding::Utf16Be) => secret.is_ascii(),
-            _ => true,
-        };
         match chain {
-            [] => Some(Unit {
-                steps: [Step::Hex; 2],
-                depth: 0,
+            [] => Some(Unit { step: None }),
+            [Encoding::Hex] => Some(Unit {
+                step: Some(Step::Hex),
             }),
-            [a] if inner_ok => Some(Unit {
-                steps: [step(a)?, Step::Hex],
-                depth: 1,
+            // UTF-16 of a non-ASCII secret is not two bytes a byte.
+            [Encoding::Utf16Le] if secret.is_ascii() => Some(Unit {
+                step: Some(Step::Utf16Le),
             }),
-            [a, b] if inner_ok => Some(Unit {
-                steps: [step(a)?, step(b)?],
-                depth: 2,
+            [Encoding::Utf16Be] if secret.is_ascii() => Some(Unit {
+                step: Some(Step::Utf16Be),
             }),
             _ => None,
         }
     }
 
     fn width(self) -> usize {
-        1 << self.depth
+        if self.step.is_some() { 2 } else { 1 }
     }
 
     /// Whether `encoded` (`width` bytes per byte) is `plain` in this chain, as the decoders
@@ -1148,17 +1130,10 @@ impl Unit {
         if encoded.len() != plain.len() * self.width() {
             return false;
         }
-        if self.depth == 0 {
-            return encoded == plain;
+        match self.step {
+            None => encoded == plain,
+            Some(step) => step.decode(encoded).is_some_and(|text| text == plain),
         }
-        let mut text = encoded.to_vec();
-        for step in &self.steps[..self.depth] {
-            match step.decode(&text) {
-                Some(inner) => text = inner,
-                None => return false,
-            }
-        }
-        text == plain
     }
 }
 

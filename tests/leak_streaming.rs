@@ -29,24 +29,40 @@ fn whole(scanner: &Scanner, text: &[u8]) -> Vec<(Finding, Position)> {
 }
 
 /// The windowed scan, fed in chunks of the given sizes (cycled), flushing after each when
-/// `flush` is set, as the reader thread does when its writer is slow.
+/// `flush` is set, as the reader thread does when its writer is slow. With `head`, each chunk is
+/// handed over whole with that many bytes of room in front ([`StreamScan::push_chunk`]), in the
+/// buffer the last hand-over gave back, whose old bytes are left in place (as the reader thread
+/// does); the room is filled with junk first, so a byte read from it that the scan did not
+/// write there shows.
 fn windowed(
     scanner: &Scanner,
     windows: Windows,
     text: &[u8],
     chunks: &[usize],
     flush: bool,
+    head: Option<usize>,
 ) -> Vec<(Finding, Position)> {
     let mut found = Vec::new();
     let mut out = |f: Finding, p: Position| found.push((f, p));
     let mut stream = StreamScan::new(scanner, windows);
+    let mut spare: Vec<u8> = Vec::new();
     let mut at = 0;
     for size in chunks.iter().cycle() {
         if at >= text.len() {
             break;
         }
         let end = (at + size.max(&1)).min(text.len());
-        stream.push(&text[at..end], &mut out);
+        match head {
+            Some(head) => {
+                let mut chunk = std::mem::take(&mut spare);
+                chunk.resize(head.max(chunk.len()), 0);
+                chunk[..head].fill(b'Z');
+                chunk.truncate(head);
+                chunk.extend_from_slice(&text[at..end]);
+                spare = stream.push_chunk(chunk, head, &mut out);
+            }
+            None => stream.push(&text[at..end], &mut out),
+        }
         if flush {
             stream.flush(&mut out);
         }
@@ -109,7 +125,7 @@ proptest! {
                 text.push(b' ');
                 text.extend_from_slice(&after);
                 let reference = whole(&scanner, &text);
-                let ours = windowed(&scanner, windows, &text, &[text.len()], false);
+                let ours = windowed(&scanner, windows, &text, &[text.len()], false, None);
                 prop_assert_eq!(&ours, &reference, "{} at {} (edge {})", encoding, start, edge);
                 let secrets: Vec<_> = ours
                     .iter()
@@ -131,6 +147,7 @@ proptest! {
         align in 0usize..3,
         seed in any::<u64>(),
         at in 0usize..12_000,
+        head in 0usize..8_000,
     ) {
         let scanner = scanner(&secret);
         let planted = plant(&secret, ENCODINGS[which], align);
@@ -142,8 +159,10 @@ proptest! {
         let reference = whole(&scanner, &text);
         prop_assert!(reference.iter().any(|(f, _)| f.kind == Kind::Rule));
         for flush in [false, true] {
-            let ours = windowed(&scanner, Windows { window, pieces }, &text, &chunks, flush);
-            prop_assert_eq!(&ours, &reference, "flush {}", flush);
+            for head in [None, Some(head)] {
+                let ours = windowed(&scanner, Windows { window, pieces }, &text, &chunks, flush, head);
+                prop_assert_eq!(&ours, &reference, "flush {}, head {:?}", flush, head);
+            }
         }
     }
 }

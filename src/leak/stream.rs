@@ -12,9 +12,9 @@
 //! property test in `tests/leak_streaming.rs` plants a secret in every encoding at every offset
 //! around a window edge and checks the findings against a scan of the whole input.
 //!
-//! Memory: the buffer (a segment of [`Windows::pieces`] windows plus twice the reach), the chunks
-//! the reader thread has read ahead (at most [`QUEUE`] of [`CHUNK`] bytes), and the findings of
-//! clusters not yet settled. The windows of a segment are scanned in parallel.
+//! Memory: the buffer (a segment of [`Windows::pieces`] windows plus twice the reach), the
+//! segment the reader thread reads meanwhile (and at most [`QUEUE`] more waiting), and the
+//! findings of clusters not yet settled. The windows of a segment are scanned in parallel.
 //!
 //! Lag: a finding is handed over once the `2 × reach` bytes after it have been read, or the
 //! input ends, so a slow writer's leak is reported a few KiB of output later, not at the end.
@@ -28,11 +28,13 @@ use rayon::prelude::*;
 use super::scan::{Clusters, Finding, Fold, Scanner};
 use crate::strict_json::Position;
 
-/// Bytes a reader thread asks for in one read.
+/// Bytes [`scan_inline`] asks for in one read.
 pub const CHUNK: usize = 1 << 20;
 
-/// Chunks read ahead of the scan, at most.
-pub const QUEUE: usize = 4;
+/// Segments read and waiting for the scan, at most, besides the one being read: none, so the
+/// reader thread reads the next segment while this one is scanned, and a segment is scanned
+/// soon after it was read (still in the cache; reading further ahead was slower).
+pub const QUEUE: usize = 0;
 
 /// The smallest window: smaller ones work, but spend their time re-reading context.
 pub const MIN_WINDOW: usize = 64;
@@ -45,12 +47,13 @@ pub struct Windows {
 }
 
 impl Default for Windows {
-    /// 1 MiB windows, 8 at a time: a segment of 8 MiB keeps both cores busy and the resident
-    /// memory near 16 MiB whatever the input's size.
+    /// 256 KiB windows, 16 at a time: a window and what is decoded from it stay in a core's
+    /// L2 cache, a segment of 4 MiB keeps both cores busy, and the resident memory stays near
+    /// 40 MiB whatever the input's size (BENCHMARKS.md).
     fn default() -> Windows {
         Windows {
-            window: 1 << 20,
-            pieces: 8,
+            window: 256 << 10,
+            pieces: 16,
         }
     }
 }
@@ -121,12 +124,17 @@ pub struct StreamScan<'s> {
     scanner: &'s Scanner,
     windows: Windows,
     reach: usize,
+    /// The bytes held are `buf[front..]` (the buffer, below): bytes let go move `front` on
+    /// rather than the rest of the buffer back, and a chunk handed over whole
+    /// ([`StreamScan::push_chunk`]) becomes the buffer with the bytes held before it written
+    /// in front of its data.
     buf: Vec<u8>,
-    /// Input offset of `buf[0]`.
+    front: usize,
+    /// Input offset of the buffer's first byte.
     base: usize,
-    /// Index in `buf` before which every candidate has been scanned.
+    /// Index in the buffer before which every candidate has been scanned.
     scanned: usize,
-    /// The count at `buf[0]`.
+    /// The count at the buffer's first byte.
     lines: Lines,
     clusters: Clusters,
     /// Where each finding not yet handed over starts, in lines (found while its bytes were in
@@ -145,6 +153,7 @@ impl<'s> StreamScan<'s> {
             windows,
             reach: scanner.reach(),
             buf: Vec::new(),
+            front: 0,
             base: 0,
             scanned: 0,
             lines: Lines {
@@ -161,23 +170,72 @@ impl<'s> StreamScan<'s> {
         self.windows.window.saturating_mul(self.windows.pieces)
     }
 
+    /// The bytes held: the context before the part not yet scanned, that part, and the
+    /// context after it.
+    fn held(&self) -> &[u8] {
+        &self.buf[self.front..]
+    }
+
     /// Bytes fed so far.
     pub fn bytes(&self) -> usize {
-        self.base + self.buf.len()
+        self.base + self.held().len()
     }
 
     /// Adds input; scans every full segment whose context after it has arrived.
     pub fn push(&mut self, bytes: &[u8], out: &mut dyn FnMut(Finding, Position)) {
+        // The bytes let go are dropped from the buffer only when it would grow otherwise.
+        if self.front > 0 && self.buf.len() + bytes.len() > self.buf.capacity() {
+            self.buf.drain(..self.front);
+            self.front = 0;
+        }
         self.buf.extend_from_slice(bytes);
-        while self.buf.len() >= self.scanned + self.segment() + self.reach {
-            let end = self.scanned + self.segment();
-            self.step(end, false, out);
+        self.scan_ready(out);
+    }
+
+    /// Adds the input in `chunk[head..]` without copying it when the bytes held fit in the
+    /// `head` bytes before it (a reader thread reads a segment at a time into chunks with room
+    /// in front for the context: copying every byte into the buffer was a tenth of a scan's
+    /// time, on the one thread while the others waited). Returns a buffer to read into again.
+    pub fn push_chunk(
+        &mut self,
+        mut chunk: Vec<u8>,
+        head: usize,
+        out: &mut dyn FnMut(Finding, Position),
+    ) -> Vec<u8> {
+        let held = self.held().len();
+        if held > head || head > chunk.len() {
+            self.push(chunk.get(head..).unwrap_or_default(), out);
+            return chunk;
+        }
+        chunk[head - held..head].copy_from_slice(self.held());
+        let old = std::mem::replace(&mut self.buf, chunk);
+        self.front = head - held;
+        self.scan_ready(out);
+        old
+    }
+
+    /// Scans the segments whose context after them has arrived: one segment at a time, the
+    /// last step taking all that is ready if that is less than two segments, so that what is
+    /// held after a push is only the context on either side (and fits in front of the next
+    /// chunk).
+    fn scan_ready(&mut self, out: &mut dyn FnMut(Finding, Position)) {
+        loop {
+            let ready = self.held().len().saturating_sub(self.reach + self.scanned);
+            if ready < self.segment() {
+                return;
+            }
+            let take = if ready < self.segment().saturating_mul(2) {
+                ready
+            } else {
+                self.segment()
+            };
+            self.step(self.scanned + take, false, out);
         }
     }
 
     /// Scans what can be scanned before more input comes (called when the reader is waiting).
     pub fn flush(&mut self, out: &mut dyn FnMut(Finding, Position)) {
-        let end = self.buf.len().saturating_sub(self.reach);
+        let end = self.held().len().saturating_sub(self.reach);
         if end > self.scanned {
             self.step(end, false, out);
         }
@@ -185,7 +243,7 @@ impl<'s> StreamScan<'s> {
 
     /// The input ended: scans the rest and hands over every finding. Returns the input's size.
     pub fn finish(mut self, out: &mut dyn FnMut(Finding, Position)) -> usize {
-        let end = self.buf.len();
+        let end = self.held().len();
         self.step(end, true, out);
         self.bytes()
     }
@@ -199,7 +257,7 @@ impl<'s> StreamScan<'s> {
             .map(|s| (s, (s + window).min(end)))
             .collect();
         let start_of_step = self.scanned;
-        let (scanner, buf) = (self.scanner, &self.buf);
+        let (scanner, buf) = (self.scanner, &self.buf[self.front..]);
         // Each window's folds, each fold with the line breaks between the window's start and
         // its offset (None for a fold that starts before its window), and the window's breaks.
         type Scanned = (Vec<(Fold, Option<Breaks>)>, Breaks);
@@ -302,15 +360,15 @@ impl<'s> StreamScan<'s> {
                 if e <= drop {
                     at.skip(*breaks, e - s);
                 } else if s < drop {
-                    at.skip(Breaks::before(*breaks, &self.buf[s..e], drop - s), drop - s);
+                    at.skip(Breaks::before(*breaks, &buf[s..e], drop - s), drop - s);
                 }
             }
             if drop < start_of_step {
                 at = self.lines;
-                at.advance(&self.buf[..drop]);
+                at.advance(&buf[..drop]);
             }
             self.lines = at;
-            self.buf.drain(..drop);
+            self.front += drop;
             self.base += drop;
             self.scanned -= drop;
         }
@@ -360,26 +418,41 @@ pub fn scan_reader(
     mut reader: impl Read + Send + 'static,
     events: &mut dyn FnMut(Event) -> bool,
 ) -> io::Result<usize> {
+    let mut stream = StreamScan::new(scanner, windows);
+    // Each read asks for a segment, into a chunk with room in front for the context the scan
+    // holds between segments (twice its reach), so the chunk becomes the scan's buffer as it is
+    // ([`StreamScan::push_chunk`]).
+    let head = stream.reach.saturating_mul(2);
+    let want = stream.segment();
+    let size = head.saturating_add(want);
     let (full_tx, full_rx) = mpsc::sync_channel::<io::Result<(Vec<u8>, usize)>>(QUEUE);
     let (empty_tx, empty_rx) = mpsc::channel::<Vec<u8>>();
     std::thread::Builder::new()
         .name("sealprobe-scan-reader".into())
         .spawn(move || {
             loop {
-                let mut chunk = empty_rx.try_recv().unwrap_or_else(|_| vec![0u8; CHUNK]);
+                let mut chunk = empty_rx.try_recv().unwrap_or_default();
+                // A buffer given back is read into as it is (its bytes are overwritten, not
+                // cleared first); only a new or shorter one is grown.
+                if chunk.len() < size {
+                    chunk.resize(size, 0);
+                }
                 let got = loop {
-                    match reader.read(&mut chunk) {
+                    match reader.read(&mut chunk[head..size]) {
                         Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                         other => break other,
                     }
                 };
                 let end = matches!(got, Ok(0) | Err(_));
-                if full_tx.send(got.map(|n| (chunk, n))).is_err() || end {
+                let got = got.map(|n| {
+                    chunk.truncate(head + n);
+                    (chunk, n)
+                });
+                if full_tx.send(got).is_err() || end {
                     return;
                 }
             }
         })?;
-    let mut stream = StreamScan::new(scanner, windows);
     let mut found: Vec<(Finding, Position)> = Vec::new();
     let mut tell = |found: &mut Vec<(Finding, Position)>, scanned: usize| {
         let mut go = true;
@@ -412,16 +485,16 @@ pub fn scan_reader(
             Err(TryRecvError::Disconnected) => return Err(reader_gone()),
         };
         let (chunk, n) = next?;
-        flowing = n == chunk.len();
+        flowing = n == want;
         if n == 0 {
             let size = stream.finish(&mut |f, p| found.push((f, p)));
             tell(&mut found, size)?;
             return Ok(size);
         }
-        stream.push(&chunk[..n], &mut |f, p| found.push((f, p)));
+        let spare = stream.push_chunk(chunk, head, &mut |f, p| found.push((f, p)));
         tell(&mut found, stream.scanned_to())?;
-        // The reader thread may have ended after its last send; then the chunk is not reused.
-        let _ = empty_tx.send(chunk);
+        // The reader thread may have ended after its last send; then the buffer is not reused.
+        let _ = empty_tx.send(spare);
     }
 }
 

@@ -632,6 +632,8 @@ impl Scanner {
             });
         }
         let mut decoded = Decoded::default();
+        let mut located = Decoded::default();
+        let mut nested = Vec::new();
         let mut hits = Vec::new();
         // A view region reaches as far as a finding in it may: a rule match runs up to
         // RULE_REACH bytes, a secret's encoding up to the verifier's window.
@@ -647,7 +649,7 @@ impl Scanner {
         for view in VIEWS {
             batch.clear();
             for (rs, re) in view_regions(view, input, start, end, around) {
-                encoding::decode_into(view, &input[rs..re], rs, &mut decoded);
+                encoding::decode_bytes_into(view, &input[rs..re], &mut decoded);
                 // A finding in the view is kept only where it holds a byte an escape decoded
                 // to (the scan of the input reports the rest): none can where every such byte
                 // is one no finding holds. Removed characters decode to no byte, so invisible
@@ -655,14 +657,28 @@ impl Scanner {
                 if view != Encoding::Invisible && !decoded.escaped.intersects(&self.view_bytes) {
                     continue;
                 }
-                let at = ViewAt {
-                    parent: input,
-                    outer: None,
-                    name: view.name(),
-                    placed: None,
-                };
-                self.scan_view(&decoded, at, &mut hits, out);
-                self.scan_nested_views(&decoded, view, around, &mut hits, out);
+                // The region is decoded again with its offsets only where the index or a view
+                // nested inside finds something in its bytes (a region in hundreds).
+                let mut anchored = false;
+                self.automaton
+                    .for_each_match(&decoded.bytes, 0, decoded.bytes.len(), |_, _| {
+                        anchored = true
+                    });
+                self.nested_regions(&decoded.bytes, view, around, &mut nested);
+                if anchored || !nested.is_empty() {
+                    encoding::decode_into(view, &input[rs..re], rs, &mut located);
+                    debug_assert_eq!(located.bytes, decoded.bytes);
+                    let at = ViewAt {
+                        parent: input,
+                        outer: None,
+                        name: view.name(),
+                        placed: None,
+                    };
+                    if anchored {
+                        self.scan_view(&located, at, &mut hits, out);
+                    }
+                    self.scan_nested_views(&located, view, &nested, &mut hits, out);
+                }
                 if !self.rules.is_empty() {
                     batch.append(&decoded.bytes, (rs, re));
                 }
@@ -815,34 +831,48 @@ impl Scanner {
     }
 
     /// Views of a view: escapes inside escapes (`%5Cu0041`, percent of `\u`; `\u0025`, `\u` of
-    /// percent; entities of either), found where the decoded text of the first view holds the
-    /// second view's markers. Only the mixed-escape views nest here: a fixed encoding inside
-    /// a view is found by the automaton in the view itself.
+    /// percent; entities of either), in the `regions` where the decoded text of the first view
+    /// holds the second view's markers ([`Scanner::nested_regions`]). Only the mixed-escape
+    /// views nest here: a fixed encoding inside a view is found by the automaton in the view
+    /// itself.
     fn scan_nested_views(
         &self,
         first: &Decoded,
         enc: Encoding,
-        around: usize,
+        regions: &[(Encoding, usize, usize)],
         hits: &mut Vec<(usize, u32)>,
         out: &mut Folder,
     ) {
+        let mut inner = Decoded::default();
+        for &(second, rs, re) in regions {
+            encoding::decode_into(second, &first.bytes[rs..re], rs, &mut inner);
+            let name = format!("{}>{}", enc.name(), second.name());
+            let at = ViewAt {
+                parent: &first.bytes,
+                outer: Some(first),
+                name: &name,
+                placed: None,
+            };
+            self.scan_view(&inner, at, hits, out);
+        }
+    }
+
+    /// The regions of the views nested in a view of `enc` whose decoded bytes are `first`
+    /// ([`Scanner::scan_nested_views`]), into `out`: none when no secret is looked for.
+    fn nested_regions(
+        &self,
+        first: &[u8],
+        enc: Encoding,
+        around: usize,
+        out: &mut Vec<(Encoding, usize, usize)>,
+    ) {
+        out.clear();
         if self.automaton.is_empty() || enc == Encoding::Invisible {
             return;
         }
-        let mut inner = Decoded::default();
         for second in NESTED_VIEWS {
-            let regions = view_regions(second, &first.bytes, 0, first.bytes.len(), around);
-            for (rs, re) in regions {
-                encoding::decode_into(second, &first.bytes[rs..re], rs, &mut inner);
-                let name = format!("{}>{}", enc.name(), second.name());
-                let at = ViewAt {
-                    parent: &first.bytes,
-                    outer: Some(first),
-                    name: &name,
-                    placed: None,
-                };
-                self.scan_view(&inner, at, hits, out);
-            }
+            let regions = view_regions(second, first, 0, first.len(), around);
+            out.extend(regions.into_iter().map(|(rs, re)| (second, rs, re)));
         }
     }
 

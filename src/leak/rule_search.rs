@@ -1,10 +1,11 @@
-//! Every rule's matches in a text, from one pass over all rules' literal prefixes.
+//! Every rule's matches in a text, from one or two passes over all rules' literal prefixes.
 //!
 //! Searching a text once per rule (each regex with its own prefilter) made the token rules a
 //! third of a scan with thirteen rules, and a team's rule file holds hundreds. Most rules start
 //! with one of a few fixed strings (`ghp_`, `AKIA`, `-----BEGIN `, `spg` in any case), which
-//! `regex-syntax` can list: one Aho-Corasick search finds every place any of those strings
-//! occurs, and a rule is tried only there, anchored. A rule whose matches need not start with a
+//! `regex-syntax` can list: an Aho-Corasick search finds every place any of those strings
+//! occurs (one search for the prefixes of four bytes or more, one for the shorter ones, see
+//! [`searches`]), and a rule is tried only there, anchored. A rule whose matches need not start with a
 //! listed string (an unbounded class first, a match that may be empty) is searched on its own, as
 //! before.
 //!
@@ -31,8 +32,9 @@ const MAX_PREFIXES: usize = 64;
 pub struct RuleSearch {
     /// Per rule: the anchored form of its regex, when its prefixes are listed.
     anchored: Vec<Option<meta::Regex>>,
-    /// All listed prefixes of all rules; `owners[i]` are the rules prefix `i` starts.
-    prefixes: Option<AhoCorasick>,
+    /// All listed prefixes of all rules, in one or two searches ([`searches`]), each with the
+    /// index in `literals` of its first pattern; `owners[i]` are the rules prefix `i` starts.
+    prefixes: Option<Vec<(AhoCorasick, usize)>>,
     owners: Vec<Vec<usize>>,
     /// The prefixes themselves, and per prefix every prefix that is a prefix of it or has it as
     /// one (both may occur at one place; the search reports only one of them).
@@ -71,6 +73,36 @@ fn prefixes(pattern: &str) -> Option<Vec<Vec<u8>>> {
     Some(out)
 }
 
+/// The searches for the prefixes: the prefixes of four bytes or more in one, the shorter ones
+/// in another (reordered in `literals` and `owners` so each search's patterns are together).
+/// The vector search compares as many leading bytes as the shortest pattern has, up to four: in
+/// one search, three-byte prefixes (`spg` in any case, `eyJ`) made every pattern's filter
+/// looser, and the search of a log took 110 ms; apart, 57 ms and 30 ms (BENCHMARKS.md). None
+/// when there is no prefix, or a search cannot be built.
+fn searches(
+    literals: &mut Vec<Vec<u8>>,
+    owners: &mut Vec<Vec<usize>>,
+) -> Option<Vec<(AhoCorasick, usize)>> {
+    let mut paired: Vec<(Vec<u8>, Vec<usize>)> = literals.drain(..).zip(owners.drain(..)).collect();
+    // Stable: the order within each group is kept.
+    paired.sort_by_key(|(l, _)| l.len() < 4);
+    let long = paired.iter().filter(|(l, _)| l.len() >= 4).count();
+    (*literals, *owners) = paired.into_iter().unzip();
+    let build = |patterns: &[Vec<u8>]| {
+        AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostFirst)
+            .build(patterns)
+            .ok()
+    };
+    let mut out = Vec::new();
+    for (lo, hi) in [(0, long), (long, literals.len())] {
+        if lo < hi {
+            out.push((build(&literals[lo..hi])?, lo));
+        }
+    }
+    (!out.is_empty()).then_some(out)
+}
+
 impl RuleSearch {
     pub fn new(rules: &[Rule]) -> RuleSearch {
         let mut anchored = Vec::with_capacity(rules.len());
@@ -101,6 +133,9 @@ impl RuleSearch {
                 None => anchored.push(None),
             }
         }
+        // A search that cannot be built (more prefixes than the automaton takes) is no reason
+        // to panic: every rule is then searched on its own, as a rule without prefixes is.
+        let prefixes = searches(&mut literals, &mut owners);
         let longest = literals.iter().map(Vec::len).max().unwrap_or(0);
         let related = literals
             .iter()
@@ -110,16 +145,6 @@ impl RuleSearch {
                     .collect()
             })
             .collect();
-        // A search that cannot be built (more prefixes than the automaton takes) is no reason
-        // to panic: every rule is then searched on its own, as a rule without prefixes is.
-        let prefixes = if literals.is_empty() {
-            None
-        } else {
-            AhoCorasick::builder()
-                .match_kind(MatchKind::LeftmostFirst)
-                .build(&literals)
-                .ok()
-        };
         if prefixes.is_none() {
             anchored.iter_mut().for_each(|a| *a = None);
         }
@@ -165,7 +190,7 @@ impl RuleSearch {
                 at = found(r, m.start(), m.end()).max(m.start() + 1);
             }
         }
-        let Some(ac) = &self.prefixes else {
+        let Some(searches) = &self.prefixes else {
             return;
         };
         // Where each prefix occurs, in order of start. A search reports one prefix per place
@@ -174,20 +199,22 @@ impl RuleSearch {
         // of the other) are tried there too.
         let mut starts: Vec<(usize, usize)> = Vec::new();
         let scope = &hay[..to.saturating_add(self.longest).min(hay.len())];
-        let mut at = from;
-        while at < to {
-            let Some(m) = ac.find(aho_corasick::Input::new(scope).range(at..)) else {
-                break;
-            };
-            if m.start() >= to {
-                break;
-            }
-            for &p in &self.related[m.pattern().as_usize()] {
-                if scope[m.start()..].starts_with(&self.literals[p]) {
-                    starts.extend(self.owners[p].iter().map(|&r| (m.start(), r)));
+        for (ac, first) in searches {
+            let mut at = from;
+            while at < to {
+                let Some(m) = ac.find(aho_corasick::Input::new(scope).range(at..)) else {
+                    break;
+                };
+                if m.start() >= to {
+                    break;
                 }
+                for &p in &self.related[first + m.pattern().as_usize()] {
+                    if scope[m.start()..].starts_with(&self.literals[p]) {
+                        starts.extend(self.owners[p].iter().map(|&r| (m.start(), r)));
+                    }
+                }
+                at = m.start() + 1;
             }
-            at = m.start() + 1;
         }
         starts.sort_unstable();
         starts.dedup();

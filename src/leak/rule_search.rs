@@ -5,9 +5,9 @@
 //! with one of a few fixed strings (`ghp_`, `AKIA`, `-----BEGIN `, `spg` in any case), which
 //! `regex-syntax` can list: an Aho-Corasick search finds every place any of those strings
 //! occurs (one search for the prefixes of four bytes or more, one for the shorter ones, see
-//! [`searches`]), and a rule is tried only there, anchored. A rule whose matches need not start with a
-//! listed string (an unbounded class first, a match that may be empty) is searched on its own, as
-//! before.
+//! [`searches`]), and a rule is tried only there, anchored. A rule whose matches need not start
+//! with a listed string (an unbounded class first, a match that may be empty) is searched on its
+//! own, as before.
 //!
 //! The matches are exactly those of searching each rule from `from` on with
 //! [`regex::bytes::Regex::find_at`]: the leftmost match of a rule starts at the first place one

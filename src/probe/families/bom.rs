@@ -4,34 +4,12 @@
 //! were sealed.
 
 use super::ProbeFamily;
-use super::text::{BOM, with_bom};
+use super::text::{BOM, wide, with_bom};
 use crate::probe::case::Family;
 use crate::probe::draft::{Cases, Draft, Seeded};
 use crate::seal::Drift;
 
 pub struct Bom;
-
-/// `text` (ASCII) in UTF-16 or UTF-32, little or big endian, with its byte-order mark.
-fn wide(text: &str, width: usize, little: bool) -> Vec<u8> {
-    let mut out = Vec::new();
-    for c in std::iter::once('\u{feff}').chain(text.chars()) {
-        let n = u32::from(c);
-        let bytes = if width == 2 {
-            let unit = u16::try_from(n).unwrap_or(0xFFFD);
-            if little {
-                unit.to_le_bytes().to_vec()
-            } else {
-                unit.to_be_bytes().to_vec()
-            }
-        } else if little {
-            n.to_le_bytes().to_vec()
-        } else {
-            n.to_be_bytes().to_vec()
-        };
-        out.extend(bytes);
-    }
-    out
-}
 
 impl ProbeFamily for Bom {
     fn family(&self) -> Family {
@@ -161,7 +139,7 @@ impl ProbeFamily for Bom {
                     "text re-encoded as UTF-16/32 with a BOM: a validator that decodes before comparing sees the same text",
                 )
                 .file("docs/notes.md", notes.clone())
-                .write("docs/notes.md", wide(&text, width, little))
+                .write("docs/notes.md", wide(&text, width, little, true))
                 .expect([Drift::Content]),
             );
         }

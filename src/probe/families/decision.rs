@@ -12,6 +12,7 @@ use serde_json::{Value, json};
 
 use super::ProbeFamily;
 use super::packets::*;
+use super::text::wide;
 use crate::decide::ReasonClass as R;
 use crate::probe::case::Family;
 use crate::probe::draft::{self, Cases, Draft, Seeded};
@@ -1148,7 +1149,7 @@ fn syntax(cases: &mut Cases, dry_doc: &[u8]) {
             1,
         )
     };
-    let utf16: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    let utf16 = wide(&text, 2, true, false);
     let docs: Vec<(&str, &str, Vec<u8>)> = vec![
         (
             "syntax-truncated",

@@ -15,6 +15,7 @@
 use std::collections::BTreeMap;
 
 use super::ProbeFamily;
+use super::text;
 use crate::decide::ReasonClass;
 use crate::probe::case::{Class, Family};
 use crate::probe::draft::{
@@ -37,36 +38,14 @@ fn sub(doc: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
     }
 }
 
+/// The document re-encoded as UTF-16 or UTF-32, little or big endian, with or without a BOM.
+fn wide(doc: &[u8], width: usize, little: bool, bom: bool) -> Vec<u8> {
+    text::wide(&String::from_utf8_lossy(doc), width, little, bom)
+}
+
 /// Inserts `text` before the first `anchor`.
 fn before(doc: &[u8], anchor: &[u8], text: &[u8]) -> Vec<u8> {
     sub(doc, anchor, &[text, anchor].concat())
-}
-
-/// The document re-encoded as UTF-16 or UTF-32, little or big endian, with or without a BOM.
-fn wide(doc: &[u8], width: usize, little: bool, bom: bool) -> Vec<u8> {
-    let text = String::from_utf8_lossy(doc);
-    let chars = bom.then_some('\u{feff}').into_iter().chain(text.chars());
-    let mut out = Vec::new();
-    for c in chars {
-        if width == 2 {
-            let mut units = [0u16; 2];
-            for u in c.encode_utf16(&mut units) {
-                out.extend(if little {
-                    u.to_le_bytes()
-                } else {
-                    u.to_be_bytes()
-                });
-            }
-        } else {
-            let n = u32::from(c);
-            out.extend(if little {
-                n.to_le_bytes()
-            } else {
-                n.to_be_bytes()
-            });
-        }
-    }
-    out
 }
 
 /// No whitespace between tokens (the documents here hold no string with `": ` or `, `).

@@ -10,6 +10,7 @@
 //! grew the file past the diagnosis bound (twice the sealed length plus 64 KiB).
 
 use super::ProbeFamily;
+use super::text::{u_escape, wide};
 use crate::probe::case::Family;
 use crate::probe::draft::{Cases, Draft, Seeded};
 use crate::seal::Drift;
@@ -94,14 +95,6 @@ const MINI: Style = Style {
     ..CANON
 };
 
-fn hex4(out: &mut String, unit: u32, upper: bool) {
-    if upper {
-        out.push_str(&format!("\\u{unit:04X}"));
-    } else {
-        out.push_str(&format!("\\u{unit:04x}"));
-    }
-}
-
 fn escape(v: &str, st: &Style, out: &mut String) {
     out.push('"');
     for c in v.chars() {
@@ -112,14 +105,9 @@ fn escape(v: &str, st: &Style, out: &mut String) {
             '\n' if !st.long_controls => out.push_str("\\n"),
             '\t' if !st.long_controls => out.push_str("\\t"),
             '\r' if !st.long_controls => out.push_str("\\r"),
-            c if (c as u32) < 0x20 => hex4(out, c as u32, st.upper_hex),
-            c if st.letters && c.is_ascii_alphabetic() => hex4(out, c as u32, st.upper_hex),
-            c if st.ascii && !c.is_ascii() => {
-                let mut units = [0u16; 2];
-                for u in c.encode_utf16(&mut units) {
-                    hex4(out, u32::from(*u), st.upper_hex);
-                }
-            }
+            c if (c as u32) < 0x20 => out.push_str(&u_escape(c, st.upper_hex)),
+            c if st.letters && c.is_ascii_alphabetic() => out.push_str(&u_escape(c, st.upper_hex)),
+            c if st.ascii && !c.is_ascii() => out.push_str(&u_escape(c, st.upper_hex)),
             c => out.push(c),
         }
     }
@@ -616,10 +604,7 @@ impl ProbeFamily for JsonReencode {
             reencoded(
                 "utf16-reencoded",
                 "the JSON re-encoded as UTF-16LE with a BOM: a loader that sniffs the encoding reads the same value, the bytes are not even UTF-8",
-                std::iter::once(0xFEFF_u16)
-                    .chain(text(&canon).encode_utf16())
-                    .flat_map(u16::to_le_bytes)
-                    .collect(),
+                wide(&text(&canon), 2, true, true),
             )
             .expect([Drift::Content]),
         );

@@ -18,6 +18,7 @@ use super::packets::{
     BLOCKERS, DRYRUN, doc, fix7, grant, granted, keyed, packet_name, replace_once, selecting,
     with_grants,
 };
+use super::text::u_escape;
 use crate::decide::ReasonClass as R;
 use crate::probe::case::Family;
 use crate::probe::draft::{Cases, Draft, LATER, Seeded};
@@ -72,7 +73,7 @@ fn digits(rng: &mut Seeded, n: usize) -> String {
 
 /// Every character of `s` as a JSON `\u` escape.
 fn u_escaped(s: &str) -> String {
-    s.encode_utf16().map(|u| format!("\\u{u:04x}")).collect()
+    s.chars().map(|c| u_escape(c, false)).collect()
 }
 
 /// `s` as a JSON string literal.

@@ -7,7 +7,7 @@
 //! line separator) is `content` too, and a file that is not UTF-8 has no text layer at all.
 
 use super::ProbeFamily;
-use super::text::{drift, with_bom, word, words};
+use super::text::{drift, wide, with_bom, word, words};
 use crate::probe::case::Family;
 use crate::probe::draft::{Cases, Draft, Seeded};
 use crate::seal::Drift;
@@ -714,13 +714,7 @@ impl ProbeFamily for LineEndings {
             )
             .expect([Content]),
         );
-        let utf16 = |text: &str| {
-            let mut out = vec![0xFF, 0xFE];
-            for u in text.encode_utf16() {
-                out.extend_from_slice(&u.to_le_bytes());
-            }
-            out
-        };
+        let utf16 = |text: &str| wide(text, 2, true, true);
         let text16 = String::from_utf8_lossy(&lf).into_owned();
         cases.add(
             drift(

@@ -5,6 +5,7 @@
 
 use serde_json::{Value, json};
 
+use super::text::u_escape;
 use crate::probe::draft::{self, Draft};
 use crate::token::key::Key;
 use crate::token::mac::Tag;
@@ -160,10 +161,7 @@ pub fn emit_string(s: &str, st: &Style, out: &mut String) {
             c if (!c.is_ascii() && st.escape_non_ascii)
                 || (c.is_ascii_uppercase() && st.escape_upper) =>
             {
-                let mut units = [0u16; 2];
-                for u in c.encode_utf16(&mut units) {
-                    out.push_str(&format!("\\u{u:04X}"));
-                }
+                out.push_str(&u_escape(c, true))
             }
             c => out.push(c),
         }

@@ -15,6 +15,7 @@
 use std::collections::BTreeMap;
 
 use super::ProbeFamily;
+use super::text::{u_escape, wide};
 use crate::probe::case::Family;
 use crate::probe::draft::{Cases, Draft, Seeded, honest_seal, other_key, probe_key};
 use crate::seal::{Drift, SEAL_SIZE_LIMIT, SealErrorClass};
@@ -257,14 +258,7 @@ fn ensure_ascii(s: &str, upper: bool) -> String {
         if c.is_ascii() {
             out.push(c);
         } else {
-            let mut units = [0u16; 2];
-            for u in c.encode_utf16(&mut units) {
-                if upper {
-                    out.push_str(&format!("\\u{:04X}", u));
-                } else {
-                    out.push_str(&format!("\\u{:04x}", u));
-                }
-            }
+            out.push_str(&u_escape(c, upper));
         }
     }
     out
@@ -287,14 +281,6 @@ fn minify(s: &str) -> String {
         .map(str::trim_start)
         .collect::<String>()
         .replace("\": ", "\":")
-}
-
-fn utf16le(s: &str, bom: bool) -> Vec<u8> {
-    let mut out = if bom { vec![0xFF, 0xFE] } else { Vec::new() };
-    for u in s.encode_utf16() {
-        out.extend_from_slice(&u.to_le_bytes());
-    }
-    out
 }
 
 // --- the family ------------------------------------------------------------------------------
@@ -1546,7 +1532,7 @@ fn reencoded(cases: &mut Cases, fx: &Fixture) {
             "reencoded-utf16le",
             "the seal re-encoded as UTF-16LE with a BOM (PowerShell's old default): a reader that decodes by BOM sees the canonical text",
         ))
-        .edit_seal(|h| utf16le(&String::from_utf8_lossy(&h), true))
+        .edit_seal(|h| wide(&String::from_utf8_lossy(&h), 2, true, true))
         .expect([SealErrorClass::NonCanonical]),
     );
     cases.add(
@@ -2028,7 +2014,7 @@ fn precedence(cases: &mut Cases, fx: &Fixture, notes_sha: &str, notes_bytes: &st
             "precedence-utf16-before-version",
             "a version-2 seal re-encoded as UTF-16LE: the strict loader refuses UTF-16 before it reads the document, so the seal is reported re-encoded (non-canonical), not by its version",
         ))
-        .edit_seal(move |h| utf16le(&v2(&String::from_utf8_lossy(&h)), true))
+        .edit_seal(move |h| wide(&v2(&String::from_utf8_lossy(&h)), 2, true, true))
         .expect([SealErrorClass::NonCanonical]),
     );
     cases.add(

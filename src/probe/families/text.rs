@@ -1,6 +1,7 @@
-//! Text helpers shared by the families that draw text files (`bytes`, `unicode`,
-//! `line-endings`, `bom`): filler words that no UTS #39 skeleton can confuse with each other,
-//! a BOM in front, and the one-file drift every such case starts from.
+//! Text helpers shared by the families: filler words that no UTS #39 skeleton can confuse with
+//! each other, a BOM in front, text in UTF-16 or UTF-32, JSON `\u` escapes, and the one-file
+//! drift every text case starts from. Each is written here once (issue #24: UTF-16 was written
+//! seven times, `\u` escaping five).
 
 use crate::probe::draft::{Draft, Seeded};
 
@@ -27,6 +28,49 @@ pub fn words(rng: &mut Seeded, n: usize) -> String {
 /// `text` with a UTF-8 BOM in front.
 pub fn with_bom(text: &[u8]) -> Vec<u8> {
     [BOM, text].concat()
+}
+
+/// `text` in UTF-16 (`width` 2, a character beyond the BMP as a surrogate pair) or UTF-32
+/// (`width` 4), little or big endian, with a byte-order mark in front when `bom` is set.
+pub fn wide(text: &str, width: usize, little: bool, bom: bool) -> Vec<u8> {
+    let chars = bom.then_some('\u{feff}').into_iter().chain(text.chars());
+    let mut out = Vec::new();
+    for c in chars {
+        if width == 2 {
+            let mut units = [0u16; 2];
+            for u in c.encode_utf16(&mut units) {
+                out.extend(if little {
+                    u.to_le_bytes()
+                } else {
+                    u.to_be_bytes()
+                });
+            }
+        } else {
+            let n = u32::from(c);
+            out.extend(if little {
+                n.to_le_bytes()
+            } else {
+                n.to_be_bytes()
+            });
+        }
+    }
+    out
+}
+
+/// `c` as JSON `\u` escapes (two, a surrogate pair, beyond the BMP), with upper- or lowercase
+/// hex digits.
+pub fn u_escape(c: char, upper: bool) -> String {
+    let mut units = [0u16; 2];
+    c.encode_utf16(&mut units)
+        .iter()
+        .map(|u| {
+            if upper {
+                format!("\\u{u:04X}")
+            } else {
+                format!("\\u{u:04x}")
+            }
+        })
+        .collect()
 }
 
 /// A tree case of one file at `path`, sealed as `sealed` and found as `now`.

@@ -470,13 +470,19 @@ pub fn sums_of_seal(seal: &[u8]) -> Result<Vec<u8>, String> {
 
 /// `<64 lowercase hex>  <path>` lines, in the order given.
 fn sums_lines<'a>(entries: impl IntoIterator<Item = (&'a str, Digest)>) -> Vec<u8> {
-    let mut out = Vec::new();
-    for (path, digest) in entries {
-        out.extend_from_slice(digest.to_hex().as_bytes());
-        out.extend_from_slice(b"  ");
-        out.extend_from_slice(path.as_bytes());
-        out.push(b'\n');
-    }
+    entries
+        .into_iter()
+        .flat_map(|(path, digest)| sums_line(path, digest))
+        .collect()
+}
+
+/// One manifest line, `<64 lowercase hex>  <path>` and a line feed: the one writer of the
+/// format's lines for every family and the honest manifests.
+pub fn sums_line(path: &str, digest: Digest) -> Vec<u8> {
+    let mut out = digest.to_hex().into_bytes();
+    out.extend_from_slice(b"  ");
+    out.extend_from_slice(path.as_bytes());
+    out.push(b'\n');
     out
 }
 

@@ -29,13 +29,7 @@ pub struct JsonHostile;
 
 /// `doc` with the first `from` replaced by `to` (unchanged when `from` is absent).
 fn sub(doc: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
-    if from.is_empty() {
-        return doc.to_vec();
-    }
-    match doc.windows(from.len()).position(|w| w == from) {
-        Some(i) => [&doc[..i], to, &doc[i + from.len()..]].concat(),
-        None => doc.to_vec(),
-    }
+    text::replace_first(doc, from, to).unwrap_or_else(|| doc.to_vec())
 }
 
 /// The document re-encoded as UTF-16 or UTF-32, little or big endian, with or without a BOM.

@@ -10,7 +10,7 @@
 //! grew the file past the diagnosis bound (twice the sealed length plus 64 KiB).
 
 use super::ProbeFamily;
-use super::text::{u_escape, wide};
+use super::text::{replace_first, u_escape, wide};
 use crate::probe::case::Family;
 use crate::probe::draft::{Cases, Draft, Seeded};
 use crate::seal::Drift;
@@ -187,7 +187,7 @@ fn text(b: &[u8]) -> String {
 
 /// Replaces the first `from` in `doc` (which must be there) with `to`.
 fn replace_once(doc: &[u8], from: &str, to: &str) -> Vec<u8> {
-    text(doc).replacen(from, to, 1).into_bytes()
+    replace_first(doc, from.as_bytes(), to.as_bytes()).unwrap_or_else(|| doc.to_vec())
 }
 
 /// The release manifest every case starts from: nested objects, arrays, non-ASCII text (inside

@@ -18,7 +18,7 @@ use super::packets::{
     BLOCKERS, DRYRUN, doc, fix7, grant, granted, keyed, packet_name, replace_once, selecting,
     with_grants,
 };
-use super::text::u_escape;
+use super::text::{replace_first, u_escape};
 use crate::decide::ReasonClass as R;
 use crate::probe::case::Family;
 use crate::probe::draft::{Cases, Draft, LATER, Seeded};
@@ -83,9 +83,8 @@ fn lit(s: &str) -> String {
 
 /// Replaces the first occurrence of `from` in the seal text.
 fn swap(seal: Vec<u8>, from: &str, to: &str) -> Vec<u8> {
-    let s = String::from_utf8_lossy(&seal).into_owned();
-    assert!(s.contains(from), "the seal holds {from:?}");
-    s.replacen(from, to, 1).into_bytes()
+    replace_first(&seal, from.as_bytes(), to.as_bytes())
+        .unwrap_or_else(|| panic!("the seal holds {from:?}"))
 }
 
 /// Replaces the value of the first member `key` of the seal text with the JSON text `value`.

@@ -5,7 +5,7 @@
 
 use serde_json::{Value, json};
 
-use super::text::u_escape;
+use super::text::{replace_first, u_escape};
 use crate::probe::draft::{self, Draft};
 use crate::token::key::Key;
 use crate::token::mac::Tag;
@@ -157,7 +157,7 @@ pub fn emit_string(s: &str, st: &Style, out: &mut String) {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
             '/' if st.escape_slash => out.push_str("\\/"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c if (c as u32) < 0x20 => out.push_str(&u_escape(c, false)),
             c if (!c.is_ascii() && st.escape_non_ascii)
                 || (c.is_ascii_uppercase() && st.escape_upper) =>
             {
@@ -267,7 +267,7 @@ pub fn rfc8785(v: &Value, out: &mut String) {
                     '\n' => out.push_str("\\n"),
                     '\u{c}' => out.push_str("\\f"),
                     '\r' => out.push_str("\\r"),
-                    c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+                    c if (c as u32) < 0x20 => out.push_str(&u_escape(c, false)),
                     c => out.push(c),
                 }
             }
@@ -304,9 +304,8 @@ pub fn push(v: &mut Value, item: Value) {
 
 /// Replaces the first occurrence of `from` in `bytes` (which must occur).
 pub fn replace_once(bytes: &[u8], from: &str, to: &str) -> Vec<u8> {
-    let s = String::from_utf8_lossy(bytes);
-    assert!(s.contains(from), "the packet holds {from:?}");
-    s.replacen(from, to, 1).into_bytes()
+    replace_first(bytes, from.as_bytes(), to.as_bytes())
+        .unwrap_or_else(|| panic!("the packet holds {from:?}"))
 }
 
 /// An edit of a packet value.

@@ -15,7 +15,7 @@
 use std::collections::BTreeMap;
 
 use super::ProbeFamily;
-use super::text::{u_escape, wide};
+use super::text::{replace_first, u_escape, wide};
 use crate::probe::case::Family;
 use crate::probe::draft::{Cases, Draft, Seeded, honest_seal, other_key, probe_key};
 use crate::seal::{Drift, SEAL_SIZE_LIMIT, SealErrorClass};
@@ -69,7 +69,10 @@ fn as_text(edit: impl FnOnce(String) -> String + 'static) -> impl FnOnce(Vec<u8>
 
 /// `s` with the first `from` replaced by `to`.
 fn sub(s: &str, from: &str, to: &str) -> String {
-    s.replacen(from, to, 1)
+    replace_first(s.as_bytes(), from.as_bytes(), to.as_bytes()).map_or_else(
+        || s.to_owned(),
+        |b| String::from_utf8_lossy(&b).into_owned(),
+    )
 }
 
 const BLOCK_SEP: &str = "\n    },\n    {\n";

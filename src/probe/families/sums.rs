@@ -12,7 +12,7 @@
 use std::collections::BTreeMap;
 
 use crate::digest::Digest;
-use crate::probe::draft::{Cases, Draft, Seeded, honest_sums};
+use crate::probe::draft::{Cases, Draft, Seeded, honest_sums, sums_line};
 use crate::seal::Drift;
 
 const APP: &str = "release/app.bin";
@@ -20,8 +20,9 @@ const NOTES: &str = "release/notes.md";
 const CONFIG: &str = "release/config.json";
 const GUIDE: &str = "docs/guide.md";
 
+/// The manifest line of `bytes` at `path`.
 fn line(path: &str, bytes: &[u8]) -> Vec<u8> {
-    format!("{}  {path}\n", Digest::of(bytes).to_hex()).into_bytes()
+    sums_line(path, Digest::of(bytes))
 }
 
 /// The manifest of `files`, with the line of `path` replaced by `replacement`.

@@ -73,9 +73,55 @@ pub fn u_escape(c: char, upper: bool) -> String {
         .collect()
 }
 
+/// `doc` with the first `from` replaced by `to`, byte for byte; `None` when `from` is empty or
+/// not in `doc`. The families' replace-first edits (on seals, packets, JSON documents) all come
+/// here; each says what an edit that finds nothing does.
+pub fn replace_first(doc: &[u8], from: &[u8], to: &[u8]) -> Option<Vec<u8>> {
+    if from.is_empty() {
+        return None;
+    }
+    let i = memchr::memmem::find(doc, from)?;
+    Some([&doc[..i], to, &doc[i + from.len()..]].concat())
+}
+
 /// A tree case of one file at `path`, sealed as `sealed` and found as `now`.
 pub fn drift(name: &str, why: &str, path: &str, sealed: &[u8], now: Vec<u8>) -> Draft {
     Draft::tree(name, why)
         .file(path, sealed.to_vec())
         .write(path, now)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wide_text_has_its_mark_and_surrogate_pairs() {
+        assert_eq!(
+            wide("a\u{1F600}", 2, true, true),
+            [0xFF, 0xFE, b'a', 0, 0x3D, 0xD8, 0x00, 0xDE]
+        );
+        assert_eq!(wide("a", 2, false, false), [0, b'a']);
+        assert_eq!(wide("a", 4, true, true), [0xFF, 0xFE, 0, 0, b'a', 0, 0, 0]);
+        assert_eq!(wide("a", 4, false, false), [0, 0, 0, b'a']);
+    }
+
+    #[test]
+    fn a_character_is_one_escape_or_a_surrogate_pair() {
+        assert_eq!(u_escape('\u{e9}', true), "\\u00E9");
+        assert_eq!(u_escape('\u{e9}', false), "\\u00e9");
+        assert_eq!(u_escape('\u{1F600}', false), "\\ud83d\\ude00");
+        assert_eq!(u_escape('\n', false), "\\u000a");
+    }
+
+    #[test]
+    fn only_the_first_occurrence_is_replaced_and_a_missing_one_is_none() {
+        assert_eq!(replace_first(b"abab", b"b", b"XY"), Some(b"aXYab".to_vec()));
+        assert_eq!(replace_first(b"abab", b"c", b"X"), None);
+        assert_eq!(replace_first(b"abab", b"", b"X"), None);
+        assert_eq!(
+            replace_first(b"\xFFab", b"a", b"c"),
+            Some(b"\xFFcb".to_vec())
+        );
+    }
 }

@@ -197,3 +197,47 @@ fn emit_refuses_to_write_over_a_case_folder() {
     assert_eq!(again.code, 1);
     assert!(again.stderr.contains("already exists"), "{}", again.stderr);
 }
+
+/// The cases of each family, `(family, hostile, control)`, the same for every seed. A family
+/// that loses cases fails here, not only below a floor (issue #24: the tests asked for 600 cases
+/// in all, so a family could lose 200 and stay green). A change that adds or removes cases
+/// updates this table in the same commit, and says why the case-set digest changed.
+const PINNED: [(&str, usize, usize); 12] = [
+    ("bom", 15, 3),
+    ("bytes", 72, 4),
+    ("decision", 138, 11),
+    ("filesystem", 72, 5),
+    ("forged-tokens", 91, 6),
+    ("json-hostile", 158, 13),
+    ("json-reencode", 79, 4),
+    ("leak-bait", 104, 7),
+    ("line-endings", 80, 6),
+    ("resource", 50, 8),
+    ("seal-tamper", 203, 8),
+    ("unicode", 105, 5),
+];
+
+#[test]
+fn every_family_holds_its_pinned_number_of_hostile_cases_and_controls() {
+    let pinned: BTreeMap<&str, (usize, usize)> =
+        PINNED.iter().map(|&(f, h, c)| (f, (h, c))).collect();
+    for seed in [0, 1, 0x5eed] {
+        let mut counts: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+        for case in cases(seed) {
+            let (hostile, control) = counts.entry(case.family.name()).or_default();
+            if case.expect.is_control() {
+                *control += 1;
+            } else {
+                *hostile += 1;
+            }
+        }
+        assert_eq!(
+            counts, pinned,
+            "seed {seed}: the cases per family (hostile, control) are not the pinned ones"
+        );
+    }
+    let (hostile, control) = PINNED
+        .iter()
+        .fold((0, 0), |(h, c), &(_, fh, fc)| (h + fh, c + fc));
+    assert_eq!((hostile, control), (1167, 80));
+}

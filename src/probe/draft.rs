@@ -346,7 +346,16 @@ impl Draft {
             let honest = honest_seal(&self.files, &self.complete, self.sign.as_ref())
                 .map_err(|e| format!("{id}: {e}"))?;
             let seal = match self.seal_edit {
-                Some(edit) => edit(honest),
+                // An edit that finds nothing to change would make a hostile case an honest one
+                // without a word (issue #24): it is a problem of the family, found when the
+                // suite is drawn.
+                Some(edit) => {
+                    let edited = edit(honest.clone());
+                    if edited == honest {
+                        return Err(format!("{id}: its seal edit changed nothing"));
+                    }
+                    edited
+                }
                 None => honest,
             };
             if let Some(len) = self.seal_pad_to {
@@ -581,5 +590,39 @@ impl Cases {
         } else {
             Err(self.problems)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::seal::SealErrorClass;
+
+    /// A seal edit that finds nothing to change (a replace whose target is not in the seal)
+    /// would turn a hostile case into an honest one without a word: the family's cases are
+    /// refused, naming the case.
+    #[test]
+    fn a_seal_edit_that_changes_nothing_is_a_problem_of_the_family() {
+        let draft = |from: &'static str| {
+            Draft::seal("renamed-field", "a field renamed")
+                .file("a.txt", b"a\n".to_vec())
+                .edit_seal(move |s| {
+                    String::from_utf8_lossy(&s)
+                        .replacen(from, "\"format_\"", 1)
+                        .into_bytes()
+                })
+                .expect([SealErrorClass::Schema])
+        };
+        let mut cases = Cases::new(Family::SealTamper);
+        cases.add(draft("\"format\""));
+        assert!(cases.finish().is_ok());
+        let mut cases = Cases::new(Family::SealTamper);
+        cases.add(draft("\"no-such-field\""));
+        let problems = cases.finish().expect_err("a no-op edit is refused");
+        assert!(
+            problems[0].contains("seal-tamper/renamed-field")
+                && problems[0].contains("changed nothing"),
+            "{problems:?}"
+        );
     }
 }

@@ -27,6 +27,8 @@ pub const PACKET: &str = "packet.json";
 pub const KEY: &str = "key";
 pub const SUMS: &str = "SHA256SUMS";
 pub const ROOT: &str = "root";
+/// Honest copies of the sealed files, beside `root/` (SPEC 7.1).
+pub const OUTSIDE: &str = "outside";
 /// The tree's folder in the static case form.
 pub const TREE: &str = "tree";
 /// The expectation file of the static case form.
@@ -90,6 +92,11 @@ impl Workspace {
         self.base.join(self.root_name)
     }
 
+    /// `outside/`, beside `root/`.
+    pub fn outside(&self) -> PathBuf {
+        self.base.join(OUTSIDE)
+    }
+
     pub fn seal_path(&self) -> PathBuf {
         self.base.join(SEAL)
     }
@@ -133,6 +140,20 @@ impl Workspace {
             }
             other => other?,
         }
+        Ok(path)
+    }
+
+    /// Writes an honest copy below `outside/` (parents created).
+    pub fn outside_file(
+        &self,
+        rel: impl AsRef<[u8]>,
+        bytes: impl AsRef<[u8]>,
+    ) -> io::Result<PathBuf> {
+        let path = self.outside().join(OsStr::from_bytes(rel.as_ref()));
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        fs::write(&path, bytes)?;
         Ok(path)
     }
 
@@ -233,7 +254,12 @@ impl Workspace {
 
     /// Writes `SHA256SUMS` as given.
     pub fn sums(&self, bytes: impl AsRef<[u8]>) -> io::Result<PathBuf> {
-        let path = self.sums_path();
+        self.beside(SUMS, bytes)
+    }
+
+    /// Writes a record beside `root/` (`file` is a record format's file name).
+    pub fn beside(&self, file: &str, bytes: impl AsRef<[u8]>) -> io::Result<PathBuf> {
+        let path = self.base.join(file);
         fs::write(&path, bytes)?;
         Ok(path)
     }

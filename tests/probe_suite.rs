@@ -206,14 +206,14 @@ const PINNED: [(&str, usize, usize); 12] = [
     ("bom", 15, 3),
     ("bytes", 72, 4),
     ("decision", 138, 11),
-    ("filesystem", 72, 5),
+    ("filesystem", 73, 5),
     ("forged-tokens", 91, 6),
     ("json-hostile", 158, 13),
     ("json-reencode", 79, 4),
     ("leak-bait", 104, 7),
     ("line-endings", 80, 6),
     ("resource", 50, 8),
-    ("seal-tamper", 203, 8),
+    ("seal-tamper", 205, 8),
     ("unicode", 105, 5),
 ];
 
@@ -239,5 +239,5 @@ fn every_family_holds_its_pinned_number_of_hostile_cases_and_controls() {
     let (hostile, control) = PINNED
         .iter()
         .fold((0, 0), |(h, c), &(_, fh, fc)| (h + fh, c + fc));
-    assert_eq!((hostile, control), (1167, 80));
+    assert_eq!((hostile, control), (1170, 80));
 }

@@ -25,6 +25,8 @@ use super::reaper::{self, Ended};
 use super::validator::{Ending, Leak, Observation, Validator};
 use crate::leak::{self, Scanner};
 use crate::probe::case::{Carrier, Case, Class, Need};
+use crate::probe::features::Feature;
+use crate::probe::record::{self, FORMATS, RecordFormat};
 use crate::workspace::Workspace;
 
 /// Bytes of stdout and of stderr kept per run.
@@ -34,8 +36,14 @@ pub const CAPTURE_LIMIT: usize = 1024 * 1024;
 /// found: far longer than any encoded canary.
 const OVERLAP: usize = 64 * 1024;
 
-/// The placeholders of SPEC 7.5.
-pub const PLACEHOLDERS: [&str; 6] = ["{seal}", "{root}", "{packet}", "{key}", "{sums}", "{now}"];
+/// The placeholders of SPEC 7.5 other than the record formats' (which come from
+/// [`crate::probe::record::FORMATS`]).
+const INPUTS: [&str; 4] = ["{root}", "{packet}", "{key}", "{now}"];
+
+/// Whether `word` holds a placeholder.
+fn holds_placeholder(word: &str) -> bool {
+    INPUTS.iter().any(|p| word.contains(p)) || FORMATS.iter().any(|f| word.contains(f.placeholder))
+}
 
 /// A validator run as a command.
 #[derive(Debug, Clone)]
@@ -81,17 +89,23 @@ impl CommandValidator {
         if words.is_empty() {
             return Err("--validator: the template is empty".into());
         }
-        if PLACEHOLDERS.iter().any(|p| words[0].contains(p)) {
+        if holds_placeholder(&words[0]) {
             return Err(format!(
                 "--validator '{shown}': the program itself cannot be a placeholder"
             ));
         }
-        if !["{seal}", "{sums}", "{packet}"]
+        let documents: Vec<&str> = FORMATS
+            .iter()
+            .map(|f| f.placeholder)
+            .chain(["{packet}"])
+            .collect();
+        if !documents
             .iter()
             .any(|p| words.iter().any(|w| w.contains(p)))
         {
             return Err(format!(
-                "--validator '{shown}': names none of {{seal}}, {{sums}}, {{packet}}, so it meets no case"
+                "--validator '{shown}': names none of {}, so it meets no case",
+                documents.join(", ")
             ));
         }
         let argv0 = words[0].clone();
@@ -123,14 +137,15 @@ impl CommandValidator {
         self.words.iter().any(|w| w.contains(placeholder))
     }
 
+    /// The record formats the template names a placeholder of.
+    fn formats(&self) -> impl Iterator<Item = &'static RecordFormat> {
+        FORMATS.iter().filter(|f| self.has(f.placeholder))
+    }
+
     /// The arguments for `case` in `ws`: placeholders filled in, words for absent inputs left out.
     pub fn arguments(&self, case: &Case, ws: &Workspace) -> Vec<String> {
         let path = |p: &Path| p.to_string_lossy().into_owned();
-        let values: [(&str, Option<String>); 6] = [
-            (
-                "{seal}",
-                case.inputs.seal.as_ref().map(|_| path(&ws.seal_path())),
-            ),
+        let mut values: Vec<(&str, Option<String>)> = vec![
             ("{root}", Some(path(&ws.root()))),
             (
                 "{packet}",
@@ -140,12 +155,19 @@ impl CommandValidator {
                 "{key}",
                 case.inputs.key.as_ref().map(|_| path(&ws.key_path())),
             ),
-            (
-                "{sums}",
-                case.inputs.sums.as_ref().map(|_| path(&ws.sums_path())),
-            ),
             ("{now}", case.now.map(|n| n.to_string())),
         ];
+        for f in FORMATS {
+            let present = if f.name == record::SEAL.name {
+                case.inputs.seal.is_some()
+            } else {
+                case.inputs.records.contains_key(f.name)
+            };
+            values.push((
+                f.placeholder,
+                present.then(|| path(&ws.base().join(f.file))),
+            ));
+        }
         self.words
             .iter()
             .filter_map(|word| {
@@ -206,7 +228,7 @@ fn file_in(word: &str, caller: &Path) -> Option<String> {
         || !(word.contains('/') || word.contains('.'))
         || word.starts_with('-')
         || word.starts_with('/')
-        || PLACEHOLDERS.iter().any(|p| word.contains(p))
+        || holds_placeholder(word)
     {
         return None;
     }
@@ -285,7 +307,7 @@ impl Validator for CommandValidator {
 
     fn meets(&self, case: &Case) -> bool {
         let carried = match case.carrier {
-            Carrier::Tree => self.has("{seal}") || self.has("{sums}"),
+            Carrier::Tree => self.formats().any(|f| f.expresses(&case.features)),
             Carrier::Seal => self.has("{seal}"),
             Carrier::Sums => self.has("{sums}"),
             Carrier::Packet => self.has("{packet}"),
@@ -400,6 +422,26 @@ impl Validator for CommandValidator {
 
     fn rerun_arg(&self) -> Option<String> {
         Some(self.template.clone())
+    }
+
+    fn beyond_format(&self, case: &Case) -> Vec<Feature> {
+        if case.carrier != Carrier::Tree || self.formats().any(|f| f.expresses(&case.features)) {
+            return Vec::new();
+        }
+        let known: Vec<Feature> = self.formats().flat_map(|f| f.features).copied().collect();
+        let missing: Vec<Feature> = case
+            .features
+            .iter()
+            .filter(|f| !known.contains(f))
+            .copied()
+            .collect();
+        if missing.is_empty() && self.formats().next().is_some() {
+            case.features.clone()
+        } else if self.formats().next().is_some() {
+            missing
+        } else {
+            Vec::new()
+        }
     }
 
     fn source(&self) -> Option<std::path::PathBuf> {

@@ -163,6 +163,7 @@ mod tests {
             detail: String::new(),
             exit: None,
             classes: Vec::new(),
+            beyond: Vec::new(),
             ms: 0,
         }
     }

@@ -25,6 +25,9 @@ pub mod sarif;
 pub mod selftest;
 pub mod validator;
 
+#[cfg(test)]
+mod toy_format;
+
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};

@@ -213,6 +213,15 @@ pub fn markdown(run: &GateRun) -> Vec<u8> {
     }
     let _ = writeln!(out, "{row}");
 
+    let beyond = super::render::beyond_lines(run);
+    if !beyond.is_empty() {
+        let _ = writeln!(out);
+        let _ = writeln!(out, "## Beyond the format");
+        let _ = writeln!(out);
+        for line in beyond {
+            let _ = writeln!(out, "- {}", md_text(&line));
+        }
+    }
     let failures = not_held(run);
     if !failures.is_empty() {
         let _ = writeln!(out);
@@ -426,6 +435,15 @@ pub fn html(run: &GateRun) -> Vec<u8> {
     }
     let _ = writeln!(out, "</tr></tfoot>");
     let _ = writeln!(out, "</table>");
+    let beyond = super::render::beyond_lines(run);
+    if !beyond.is_empty() {
+        let _ = writeln!(out, "<section class=\"beyond\" id=\"beyond\">");
+        let _ = writeln!(out, "<h2>Beyond the format</h2>");
+        for line in beyond {
+            let _ = writeln!(out, "<p>{}</p>", h(&line));
+        }
+        let _ = writeln!(out, "</section>");
+    }
 
     let failures = not_held(run);
     for (i, v) in run.validators.iter().enumerate() {

@@ -11,6 +11,8 @@ use super::GateRun;
 use super::judge::Verdict;
 use super::runner::CaseResult;
 use crate::probe::case::{Case, Family};
+use crate::probe::features::Feature;
+use crate::probe::record::feature_words;
 use crate::strict_json::canonical::{build, file_form};
 use crate::strict_json::{Node, Value};
 
@@ -30,6 +32,8 @@ pub struct Tally {
     pub controls: usize,
     pub controls_passed: usize,
     pub not_applicable: usize,
+    /// The not-applicable cases whose drift the validator's record cannot express.
+    pub beyond_format: usize,
     pub known_failures: usize,
 }
 
@@ -49,7 +53,12 @@ impl Tally {
             Verdict::Crash => self.crashes += 1,
             Verdict::Timeout => self.timeouts += 1,
             Verdict::ControlFailed => {}
-            Verdict::NotApplicable => self.not_applicable += 1,
+            Verdict::NotApplicable => {
+                self.not_applicable += 1;
+                if !r.beyond.is_empty() {
+                    self.beyond_format += 1;
+                }
+            }
             Verdict::KnownFailure => self.known_failures += 1,
         }
     }
@@ -313,16 +322,52 @@ pub fn table(run: &GateRun) -> String {
             .filter(|r| r.verdict != Verdict::NotApplicable)
             .count()
     );
-    if total.not_applicable > 0 {
+    if total.not_applicable > total.beyond_format {
         let _ = writeln!(
             out,
             "{} runs not applicable: the validator cannot be given the case's inputs (never counted as passed)",
-            total.not_applicable
+            total.not_applicable - total.beyond_format
         );
+    }
+    for line in beyond_lines(run) {
+        let _ = writeln!(out, "{line}");
     }
     let (word, rest) = verdict(run);
     let _ = writeln!(out, "{word}{rest}");
     out
+}
+
+/// One line per validator that met cases beyond its record format (SPEC 7.1): "beyond the
+/// format of `sha256sum -c {sums}`: 59 cases need complete folders (37), file types (10) or
+/// sizes (12), which its record cannot express (not counted, neither failed nor passed)". The
+/// table, the Markdown and the HTML all print these lines.
+pub(crate) fn beyond_lines(run: &GateRun) -> Vec<String> {
+    let mut per: BTreeMap<&str, (usize, BTreeMap<Feature, usize>)> = BTreeMap::new();
+    for r in &run.results {
+        if r.verdict != Verdict::NotApplicable || r.beyond.is_empty() {
+            continue;
+        }
+        let entry = per.entry(r.validator.as_str()).or_default();
+        entry.0 += 1;
+        for f in &r.beyond {
+            *entry.1.entry(*f).or_default() += 1;
+        }
+    }
+    run.validators
+        .iter()
+        .filter_map(|v| {
+            let (cases, features) = per.get(v.as_str())?;
+            let words: Vec<String> = features
+                .iter()
+                .map(|(f, n)| format!("{} ({n})", feature_words(*f)))
+                .collect();
+            Some(format!(
+                "beyond the format of {}: {cases} cases need {}, which its record cannot express (not counted, neither failed nor passed)",
+                crate::escape::name(v.as_bytes()),
+                words.join(", ")
+            ))
+        })
+        .collect()
 }
 
 /// The gate's verdict: `PASS` or `FAIL`, and the rest of the last line (from `: ` or ` with`).
@@ -427,6 +472,14 @@ pub fn json(run: &GateRun) -> Vec<u8> {
                     "classes",
                     build::array(r.classes.iter().map(|k| build::string(k.name())).collect()),
                 ),
+                (
+                    "features",
+                    build::array(c.features.iter().map(|f| build::string(f.name())).collect()),
+                ),
+                (
+                    "beyond",
+                    build::array(r.beyond.iter().map(|f| build::string(f.name())).collect()),
+                ),
                 ("ms", build::uint(r.ms)),
                 ("why", build::string(c.why.clone())),
                 ("detail", build::string(r.detail.clone())),
@@ -449,6 +502,7 @@ pub fn json(run: &GateRun) -> Vec<u8> {
             ("controls", build::uint(t.controls as u64)),
             ("controls_passed", build::uint(t.controls_passed as u64)),
             ("not_applicable", build::uint(t.not_applicable as u64)),
+            ("beyond_format", build::uint(t.beyond_format as u64)),
             ("known_failures", build::uint(t.known_failures as u64)),
         ])
     };

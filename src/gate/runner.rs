@@ -20,7 +20,9 @@ use super::reaper;
 use super::validator::{Leak, Observation, Validator};
 use crate::leak;
 use crate::probe::case::{Case, Class};
+use crate::probe::features::Feature;
 use crate::probe::materialize::materialize;
+use crate::probe::record;
 use crate::workspace::Workspace;
 
 /// How cases are run.
@@ -83,6 +85,9 @@ pub struct CaseResult {
     pub exit: Option<i32>,
     /// The classes the validator named (first run that named any).
     pub classes: Vec<Class>,
+    /// For a `not-applicable` tree case: the features its drift depends on that the validator's
+    /// record formats cannot express ("beyond the format"); empty otherwise.
+    pub beyond: Vec<Feature>,
     pub ms: u64,
 }
 
@@ -102,14 +107,28 @@ pub fn run_case(
         detail: judged.detail,
         exit,
         classes,
+        beyond: Vec::new(),
         ms: u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX),
     };
     if !validator.meets(case) {
-        let j = Judged::held(
-            Verdict::NotApplicable,
-            "the validator cannot be given this case's inputs",
-        );
-        return result(j, None, Vec::new());
+        let beyond = validator.beyond_format(case);
+        let detail = if beyond.is_empty() {
+            "the validator cannot be given this case's inputs".to_owned()
+        } else {
+            format!(
+                "beyond the format: the drift can only be seen in a record of {}",
+                beyond
+                    .iter()
+                    .map(|f| record::feature_words(*f))
+                    .collect::<Vec<_>>()
+                    .join(" and ")
+            )
+        };
+        let j = Judged::held(Verdict::NotApplicable, detail);
+        return CaseResult {
+            beyond,
+            ..result(j, None, Vec::new())
+        };
     }
     let crash = |detail: String| Judged::failed(Verdict::Crash, detail);
     // The workspace is made and removed here, not on the validator's thread: a validator that

@@ -116,6 +116,13 @@ pub trait Validator: Send + Sync {
     /// `not-applicable`, never passed.
     fn meets(&self, case: &Case) -> bool;
 
+    /// When the validator does not meet a `tree` case because its record formats cannot express
+    /// what the case's drift depends on: those features ("beyond the format", SPEC 7.1). Empty
+    /// otherwise.
+    fn beyond_format(&self, _case: &Case) -> Vec<crate::probe::Feature> {
+        Vec::new()
+    }
+
     /// Runs the case, materialized in `ws`.
     fn run(&self, case: &Case, ws: &Workspace) -> Vec<Observation>;
 

@@ -9,6 +9,8 @@
 
 use std::fmt;
 
+use super::features::{self, Feature, Honest};
+use super::record;
 use crate::decide::ReasonClass;
 use crate::digest::Digest;
 use crate::seal::{Drift, SealErrorClass};
@@ -230,8 +232,14 @@ pub struct Inputs {
     pub packet: Option<Vec<u8>>,
     /// `key` (written with mode 0600).
     pub key: Option<Vec<u8>>,
-    /// `SHA256SUMS`.
-    pub sums: Option<Vec<u8>>,
+    /// The records beside `root/` other than the seal, by format name (SPEC 7.8): every tree
+    /// case has the honest record of every format ([`super::record::fill_honest`]); a record
+    /// case has its hostile one.
+    pub records: std::collections::BTreeMap<String, Vec<u8>>,
+    /// `outside/`: honest copies of the sealed files, beside `root/` (SPEC 7.1), so a path that
+    /// escapes the root (`../`, absolute, a symlink) lands on honest bytes and a validator that
+    /// follows it passes, and fails the case, instead of failing by accident. Files only.
+    pub outside: Vec<Entry>,
 }
 
 /// One probe case.
@@ -250,6 +258,9 @@ pub struct Case {
     pub canaries: Vec<Vec<u8>>,
     /// The clock, when the case needs one.
     pub now: Option<u64>,
+    /// The record features a `tree` case's drift depends on (SPEC 7.1), derived from the case by
+    /// [`super::features`]; empty for other carriers, whose record is their own format.
+    pub features: Vec<Feature>,
     pub inputs: Inputs,
 }
 
@@ -315,15 +326,27 @@ impl Case {
         }
         let has = match self.carrier {
             Carrier::Tree | Carrier::Seal => self.inputs.seal.is_some(),
-            Carrier::Sums => self.inputs.sums.is_some(),
+            Carrier::Sums => self.inputs.records.contains_key(record::SUMS.name),
             Carrier::Packet => self.inputs.packet.is_some(),
         };
         if !has {
             return fail("the carrier's document is missing");
         }
         // No template word is ever dropped because a tree case lacks a record it should have.
-        if self.carrier == Carrier::Tree && self.inputs.sums.is_none() {
-            return fail("a tree case has no SHA256SUMS of its honest state");
+        if self.carrier == Carrier::Tree
+            && record::FORMATS
+                .iter()
+                .any(|f| f.honest.is_some() && !self.inputs.records.contains_key(f.name))
+        {
+            return fail("a tree case lacks the honest record of a format");
+        }
+        if self
+            .inputs
+            .records
+            .keys()
+            .any(|name| record::by_name(name).is_none())
+        {
+            return fail("a record of no known format");
         }
         // A hostile manifest may name no class: no validator that reports classes reads one.
         // Nor may an honest packet that selects its own default: nothing in it is wrong, and
@@ -350,7 +373,65 @@ impl Case {
         if paths.len() != before {
             return fail("two tree entries share a path");
         }
-        Ok(())
+        if self
+            .inputs
+            .outside
+            .iter()
+            .any(|e| !matches!(e, Entry::File { .. }))
+        {
+            return fail("outside/ holds something other than files");
+        }
+        match self.derive_features() {
+            Ok(f) if f == self.features => Ok(()),
+            Ok(_) => fail("its features are not the ones its drift depends on"),
+            Err(problem) => fail(&problem),
+        }
+    }
+
+    /// The record features this case depends on (see [`super::features`]): for a `tree` case,
+    /// what its drift from its honest seal needs a record to say; none for other carriers. A
+    /// hostile tree case that does not drift, or a control that does, is refused: its verdict
+    /// would say nothing about any validator.
+    pub fn derive_features(&self) -> Result<Vec<Feature>, String> {
+        if self.carrier != Carrier::Tree {
+            return Ok(Vec::new());
+        }
+        let seal = self
+            .inputs
+            .seal
+            .as_deref()
+            .ok_or("a tree case has no seal")?;
+        let honest = Honest::of_seal(seal)?;
+        let mut beside: Vec<(&str, &[u8])> = [
+            (crate::workspace::SEAL, &self.inputs.seal),
+            (crate::workspace::PACKET, &self.inputs.packet),
+            (crate::workspace::KEY, &self.inputs.key),
+        ]
+        .into_iter()
+        .filter_map(|(name, bytes)| Some((name, bytes.as_deref()?)))
+        .collect();
+        beside.extend(
+            self.inputs
+                .records
+                .iter()
+                .filter_map(|(name, bytes)| Some((record::by_name(name)?.file, bytes.as_slice()))),
+        );
+        match (
+            features::required(&honest, &self.inputs.tree, &self.inputs.outside, &beside),
+            &self.expect,
+        ) {
+            (None, Expect::FailClosed(_)) => {
+                Err("a hostile tree case whose tree does not drift from its seal".into())
+            }
+            (Some(_), Expect::Pass) => Err("a control whose tree drifts from its seal".into()),
+            (found, _) => Ok(found.unwrap_or_default()),
+        }
+    }
+
+    /// The case with its features derived (see [`Case::derive_features`]).
+    pub fn with_features(mut self) -> Result<Case, String> {
+        self.features = self.derive_features()?;
+        Ok(self)
     }
 
     /// True when the case's packet loads and selects exactly its default option.
@@ -370,29 +451,29 @@ impl Case {
             b.as_deref()
                 .map_or_else(|| build::node(crate::strict_json::Value::Null), sha)
         };
-        let tree = self
-            .inputs
-            .tree
-            .iter()
-            .map(|e| {
-                let mut m = vec![
-                    ("kind", build::string(e.kind())),
-                    ("path", build::string(crate::digest::hex(e.path(), false))),
-                ];
-                match e {
-                    Entry::File { bytes, .. } => m.push(("sha256", sha(bytes))),
-                    Entry::Symlink { target, .. } => {
-                        m.push(("target", build::string(crate::digest::hex(target, false))))
+        let entries = |entries: &[Entry]| -> Vec<Node> {
+            entries
+                .iter()
+                .map(|e| {
+                    let mut m = vec![
+                        ("kind", build::string(e.kind())),
+                        ("path", build::string(crate::digest::hex(e.path(), false))),
+                    ];
+                    match e {
+                        Entry::File { bytes, .. } => m.push(("sha256", sha(bytes))),
+                        Entry::Symlink { target, .. } => {
+                            m.push(("target", build::string(crate::digest::hex(target, false))))
+                        }
+                        Entry::Sparse { head, len, .. } => {
+                            m.push(("sha256", sha(head)));
+                            m.push(("len", build::uint(*len)));
+                        }
+                        Entry::Folder { .. } | Entry::Fifo { .. } => {}
                     }
-                    Entry::Sparse { head, len, .. } => {
-                        m.push(("sha256", sha(head)));
-                        m.push(("len", build::uint(*len)));
-                    }
-                    Entry::Folder { .. } | Entry::Fifo { .. } => {}
-                }
-                build::object(m)
-            })
-            .collect();
+                    build::object(m)
+                })
+                .collect()
+        };
         let mut members = vec![
             ("id", build::string(self.id.clone())),
             ("carrier", build::string(self.carrier.name())),
@@ -420,11 +501,30 @@ impl Case {
                 "canaries",
                 build::array(self.canaries.iter().map(|c| sha(c)).collect()),
             ),
-            ("tree", build::array(tree)),
+            ("tree", build::array(entries(&self.inputs.tree))),
+            ("outside", build::array(entries(&self.inputs.outside))),
+            (
+                "features",
+                build::array(
+                    self.features
+                        .iter()
+                        .map(|f| build::string(f.name()))
+                        .collect(),
+                ),
+            ),
             ("seal", opt(&self.inputs.seal)),
             ("packet", opt(&self.inputs.packet)),
             ("key", opt(&self.inputs.key)),
-            ("sums", opt(&self.inputs.sums)),
+            (
+                "records",
+                build::object(
+                    self.inputs
+                        .records
+                        .iter()
+                        .map(|(name, bytes)| (name.clone(), sha(bytes)))
+                        .collect::<Vec<_>>(),
+                ),
+            ),
         ];
         // Only a padded seal has it, so that the other cases' entries keep their digest.
         if let Some(pad) = self.inputs.seal_padding {

@@ -16,6 +16,9 @@ use rand_chacha::ChaCha8Rng;
 use rand_core::{Rng as _, SeedableRng as _};
 
 use super::case::{Carrier, Case, Class, Entry, Expect, Family, Inputs, Need, Padding};
+use super::features::Honest;
+use super::record;
+pub use super::record::sums_line;
 use crate::decide::packet::digest_without_grants;
 use crate::digest::Digest;
 use crate::seal::fingerprint::fingerprints_of;
@@ -339,9 +342,11 @@ impl Draft {
         let mut inputs = Inputs {
             key: self.key,
             packet: self.packet,
-            sums: self.sums,
             ..Inputs::default()
         };
+        if let Some(sums) = self.sums {
+            inputs.records.insert(record::SUMS.name.to_owned(), sums);
+        }
         if matches!(self.carrier, Carrier::Tree | Carrier::Seal) || !self.files.is_empty() {
             let honest = honest_seal(&self.files, &self.complete, self.sign.as_ref())
                 .map_err(|e| format!("{id}: {e}"))?;
@@ -366,10 +371,22 @@ impl Draft {
                 inputs.seal_padding = Some(Padding { at, spaces });
             }
             inputs.seal = Some(seal);
-            if self.carrier == Carrier::Tree && inputs.sums.is_none() {
-                inputs.sums = Some(honest_sums(&self.files));
+            if self.carrier == Carrier::Tree {
+                let state = Honest::of_files(&self.files, &self.complete);
+                record::fill_honest(&state, &mut inputs.records);
             }
         }
+        // outside/ holds an honest copy of every sealed file (SPEC 7.1) whose name a file
+        // system can hold (the cases about names too long for one have none).
+        inputs.outside = self
+            .files
+            .iter()
+            .filter(|(p, _)| fits_a_file_system(p.as_bytes()))
+            .map(|(p, bytes)| Entry::File {
+                path: p.clone().into_bytes(),
+                bytes: bytes.clone(),
+            })
+            .collect();
         let mut tree: BTreeMap<Vec<u8>, Entry> = self
             .files
             .into_iter()
@@ -410,8 +427,8 @@ impl Draft {
         canaries.extend(secrets_of(&inputs));
         canaries.sort();
         canaries.dedup();
-        Ok(Case {
-            id,
+        Case {
+            id: id.clone(),
             family,
             why: self.why,
             carrier: self.carrier,
@@ -419,9 +436,18 @@ impl Draft {
             expect,
             canaries,
             now: self.now,
+            features: Vec::new(),
             inputs,
-        })
+        }
+        .with_features()
+        .map_err(|e| format!("{id}: {e}"))
     }
+}
+
+/// Whether Linux can hold `path` below a workspace: no name over 255 bytes (`NAME_MAX`), and the
+/// whole well under 4,096 (`PATH_MAX`, with room for the workspace's own folder).
+fn fits_a_file_system(path: &[u8]) -> bool {
+    path.len() < 3_072 && path.split(|b| *b == b'/').all(|name| name.len() <= 255)
 }
 
 fn moved(entry: Entry, path: Vec<u8>) -> Entry {
@@ -462,37 +488,10 @@ pub fn honest_seal(
     Ok(seal.to_file_form())
 }
 
-/// The honest `SHA256SUMS` of these files: `<64 lowercase hex>  <path>` lines, sorted by path.
+/// The honest `SHA256SUMS` of these files, as the format's writer renders it.
 pub fn honest_sums(files: &BTreeMap<String, Vec<u8>>) -> Vec<u8> {
-    sums_lines(files.iter().map(|(p, b)| (p.as_str(), Digest::of(b))))
-}
-
-/// The honest `SHA256SUMS` of the state a seal records (a static case states its honest state
-/// as its seal): the same lines as [`honest_sums`] for the files the seal lists.
-pub fn sums_of_seal(seal: &[u8]) -> Result<Vec<u8>, String> {
-    let seal = crate::seal::Seal::load(seal, usize::MAX)
-        .map_err(|e| format!("its seal does not load ({})", e.class.name()))?;
-    Ok(sums_lines(
-        seal.artifacts().iter().map(|a| (a.path.as_str(), a.sha256)),
-    ))
-}
-
-/// `<64 lowercase hex>  <path>` lines, in the order given.
-fn sums_lines<'a>(entries: impl IntoIterator<Item = (&'a str, Digest)>) -> Vec<u8> {
-    entries
-        .into_iter()
-        .flat_map(|(path, digest)| sums_line(path, digest))
-        .collect()
-}
-
-/// One manifest line, `<64 lowercase hex>  <path>` and a line feed: the one writer of the
-/// format's lines for every family and the honest manifests.
-pub fn sums_line(path: &str, digest: Digest) -> Vec<u8> {
-    let mut out = digest.to_hex().into_bytes();
-    out.extend_from_slice(b"  ");
-    out.extend_from_slice(path.as_bytes());
-    out.push(b'\n');
-    out
+    let write = record::SUMS.honest.unwrap_or(|_| Vec::new());
+    write(&Honest::of_files(files, &[]))
 }
 
 /// What a case holds that is secret by nature: the key, the seal MAC, the grant tokens.

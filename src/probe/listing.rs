@@ -129,12 +129,16 @@ fn show(c: &Case, seed: u64) -> String {
         let _ = writeln!(out, "{}", line.trim_end());
     }
     let len = |b: &Option<Vec<u8>>| b.as_ref().map(|b| b.len() as u64);
-    let inputs = [
+    let mut inputs = vec![
         ("seal.json", c.seal_len()),
         ("packet.json", len(&c.inputs.packet)),
         ("key", len(&c.inputs.key)),
-        ("SHA256SUMS", len(&c.inputs.sums)),
     ];
+    for (name, bytes) in &c.inputs.records {
+        if let Some(f) = crate::probe::record::by_name(name) {
+            inputs.push((f.file, Some(bytes.len() as u64)));
+        }
+    }
     for (name, bytes) in inputs {
         if let Some(n) = bytes {
             let _ = writeln!(out, "{name:<12} {n} bytes");

@@ -9,6 +9,7 @@ use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
 use super::case::{Case, Entry};
+use super::record;
 use super::static_cases::ExpectFile;
 use crate::workspace::{EXPECT, Workspace};
 
@@ -26,6 +27,11 @@ pub fn materialize(case: &Case, ws: &Workspace) -> io::Result<()> {
         }
     }
     let inputs = &case.inputs;
+    for entry in &inputs.outside {
+        if let Entry::File { path, bytes } = entry {
+            ws.outside_file(path, bytes)?;
+        }
+    }
     if let Some(seal) = &inputs.seal {
         match inputs.seal_padding {
             Some(pad) => ws.seal_padded(seal, pad.at, pad.spaces).map(drop)?,
@@ -38,8 +44,10 @@ pub fn materialize(case: &Case, ws: &Workspace) -> io::Result<()> {
     if let Some(key) = &inputs.key {
         ws.key(key)?;
     }
-    if let Some(sums) = &inputs.sums {
-        ws.sums(sums)?;
+    for (name, bytes) in &inputs.records {
+        let format =
+            record::by_name(name).ok_or_else(|| io::Error::other("a record of no known format"))?;
+        ws.beside(format.file, bytes)?;
     }
     Ok(())
 }

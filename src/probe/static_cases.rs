@@ -14,9 +14,12 @@ use include_dir::{Dir, include_dir};
 use serde::{Deserialize, Serialize};
 
 use super::case::{Carrier, Case, Class, Entry, Expect, Family, Inputs, Need};
-use super::draft::{secrets_of, sums_of_seal};
+use super::draft::secrets_of;
+use super::features::Honest;
+use super::record;
+use crate::digest::Digest;
 use crate::digest::{hex, unhex};
-use crate::workspace::{EXPECT, KEY, PACKET, SEAL, SUMS, TREE};
+use crate::workspace::{EXPECT, KEY, OUTSIDE, PACKET, SEAL, TREE};
 
 /// The `probes/` folder, as it was when the binary was built.
 static PROBES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/probes");
@@ -105,6 +108,7 @@ impl ExpectFile {
             expect,
             canaries,
             now: self.now,
+            features: Vec::new(),
             inputs,
         })
     }
@@ -200,24 +204,39 @@ fn load_case(dir: &Folder, family: &str) -> Result<Case, String> {
             SEAL => inputs.seal = Some(bytes),
             PACKET => inputs.packet = Some(bytes),
             KEY => inputs.key = Some(bytes),
-            SUMS => inputs.sums = Some(bytes),
-            _ => return Err(format!("unexpected file {name:?} beside the tree")),
+            name => match record::by_file(name) {
+                Some(format) => {
+                    inputs.records.insert(format.name.to_owned(), bytes);
+                }
+                None => return Err(format!("unexpected file {name:?} beside the tree")),
+            },
         }
     }
+    let mut outside = None;
     for sub in &dir.folders {
-        if sub.name != TREE {
-            return Err("unexpected folder beside the tree".into());
-        }
+        let into = match sub.name.as_str() {
+            TREE => &mut inputs.tree,
+            OUTSIDE => outside.insert(Vec::new()),
+            _ => return Err("unexpected folder beside the tree".into()),
+        };
         let mut files = Vec::new();
         sub.files_below("", &mut files);
-        for (path, bytes) in files {
-            inputs.tree.push(Entry::File {
-                path: path.into_bytes(),
-                bytes,
-            });
-        }
+        into.extend(files.into_iter().map(|(path, bytes)| Entry::File {
+            path: path.into_bytes(),
+            bytes,
+        }));
     }
     inputs.tree.sort_by(|a, b| a.path().cmp(b.path()));
+    // outside/ holds honest copies of the sealed files (SPEC 7.1): a folder that does not give
+    // it gets the files of its tree that still hold their sealed bytes (the honest bytes of a
+    // drifted file are not known).
+    inputs.outside = match outside {
+        Some(mut files) => {
+            files.sort_by(|a, b| a.path().cmp(b.path()));
+            files
+        }
+        None => honest_copies(&inputs),
+    };
     let expect = expect.ok_or("no expect.toml")?;
     let folder_id = format!("{family}/{}", dir.name);
     if expect.id != folder_id {
@@ -227,16 +246,36 @@ fn load_case(dir: &Folder, family: &str) -> Result<Case, String> {
     // Every tree case comes as every record its honest state can be rendered to: a static tree
     // case states that state as its seal, so its `SHA256SUMS` is derived from it (a template
     // with `{sums}` is never run with the word dropped).
-    if case.carrier == Carrier::Tree && case.inputs.sums.is_none() {
+    if case.carrier == Carrier::Tree {
         let seal = case
             .inputs
             .seal
             .as_deref()
             .ok_or("a tree case without a seal")?;
-        case.inputs.sums = Some(sums_of_seal(seal)?);
+        record::fill_honest(&Honest::of_seal(seal)?, &mut case.inputs.records);
     }
+    let case = case.with_features()?;
     case.check().map_err(|e| e.problem)?;
     Ok(case)
+}
+
+/// The files of the tree that hold the bytes the case's seal records for their path.
+fn honest_copies(inputs: &Inputs) -> Vec<Entry> {
+    let Some(honest) = inputs.seal.as_deref().and_then(|s| Honest::of_seal(s).ok()) else {
+        return Vec::new();
+    };
+    inputs
+        .tree
+        .iter()
+        .filter(|e| match e {
+            Entry::File { path, bytes } => honest
+                .files
+                .get(path)
+                .is_some_and(|(len, sha)| *len == bytes.len() as u64 && *sha == Digest::of(bytes)),
+            _ => false,
+        })
+        .cloned()
+        .collect()
 }
 
 /// Every case below `root` (family folders holding case folders), or every problem found.

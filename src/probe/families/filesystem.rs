@@ -384,6 +384,14 @@ impl ProbeFamily for Filesystem {
             .expect([Drift::NotRegular]),
         );
         cases.add(
+            base(
+                "symlink-to-honest-copy-outside",
+                "a sealed file replaced by a symlink to its honest copy outside the root (../../outside/...): a validator that follows links out of the root hashes the right bytes and passes",
+            )
+            .symlink("notes/release.md", "../../outside/notes/release.md")
+            .expect([Drift::NotRegular]),
+        );
+        cases.add(
             Draft::tree(
                 "symlink-to-identical-outside",
                 "a symlink to the key file beside the root, whose bytes are the sealed bytes: a validator that follows it hashes a file outside the root",

@@ -810,6 +810,29 @@ fn paths(cases: &mut Cases, fx: &Fixture) {
                 .expect([SealErrorClass::Path]),
         );
     }
+    // Paths out of the root to the honest copy in outside/ (SPEC 7.1) while the file drifted: a
+    // validator that follows them checks the copy and passes.
+    for (name, to, why) in [
+        (
+            "path-dotdot-to-honest-copy",
+            super::sums::DOTDOT,
+            "the drifted file's entry points at ../outside/, where an honest copy lies: a validator that follows `..` hashes the copy and passes",
+        ),
+        (
+            "path-absolute-to-honest-copy",
+            super::sums::ABSOLUTE,
+            "the drifted file's entry is an absolute path to an honest copy outside the root: a validator that follows it hashes the copy and passes",
+        ),
+    ] {
+        let line = path_line(&format!("{to}{NOTES}"));
+        let drifted = [fx.files[NOTES].as_slice(), b"drifted after sealing\n"].concat();
+        cases.add(
+            fx.on(Draft::seal(name, why))
+                .write(NOTES, drifted)
+                .edit_seal(as_text(move |s| sub(&s, &path_line(NOTES), &line)))
+                .expect([SealErrorClass::Path]),
+        );
+    }
     // Two paths that are equal after NFC and case folding (each valid alone).
     let twins: &[(&str, &str, &str, &str)] = &[
         (

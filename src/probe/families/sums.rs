@@ -20,6 +20,13 @@ const NOTES: &str = "release/notes.md";
 const CONFIG: &str = "release/config.json";
 const GUIDE: &str = "docs/guide.md";
 
+/// `../` from the validator's working folder (`root/`) into the honest copies.
+pub const DOTDOT: &str = "../outside/";
+
+/// An absolute path to the honest copies: Linux's name of the working folder (`root/`), then
+/// `../outside/`.
+pub const ABSOLUTE: &str = "/proc/self/cwd/../outside/";
+
 /// The manifest line of `bytes` at `path`.
 fn line(path: &str, bytes: &[u8]) -> Vec<u8> {
     sums_line(path, Digest::of(bytes))
@@ -133,20 +140,20 @@ pub fn draw(cases: &mut Cases, rng: &mut Seeded) {
         ),
         Some(NOTES),
     ));
+    // The honest copies in outside/ (SPEC 7.1): a reader that follows a path out of the root
+    // lands on the sealed bytes, passes the line, and never checks the drifted file. The
+    // absolute path names outside/ through the validator's working folder (`root/`), so it is
+    // the same bytes wherever the case is materialized.
     cases.add(case(
         "sums-dotdot-path",
-        "the drifted file is listed as ../root/release/notes.md: a reader that refuses to leave the folder and skips the line never checks it",
-        with_line(&files, NOTES, format!("{}  ../root/{NOTES}\n", hex(NOTES)).as_bytes()),
+        "the drifted file is listed as ../outside/release/notes.md, where an honest copy lies: a reader that follows the path out of the folder checks the copy, never the file",
+        with_line(&files, NOTES, format!("{}  {DOTDOT}{NOTES}\n", hex(NOTES)).as_bytes()),
         Some(NOTES),
     ));
     cases.add(case(
         "sums-absolute-path",
-        "the drifted file is listed under an absolute path elsewhere: a reader that skips absolute paths, or ignores files it cannot find, never checks the file in the tree",
-        with_line(
-            &files,
-            NOTES,
-            format!("{}  /nonexistent/sealprobe/{NOTES}\n", hex(NOTES)).as_bytes(),
-        ),
+        "the drifted file is listed under an absolute path to an honest copy outside the root: a reader that follows absolute paths checks the copy, never the file",
+        with_line(&files, NOTES, format!("{}  {ABSOLUTE}{NOTES}\n", hex(NOTES)).as_bytes()),
         Some(NOTES),
     ));
     cases.add(case(

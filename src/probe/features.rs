@@ -1,0 +1,523 @@
+//! Record features (SPEC 7.1, 7.4): what a record must be able to say for a tree case's drift to
+//! be seen at all, found from the case itself.
+//!
+//! A checker of `SHA256SUMS` cannot fail a case whose only drift is an unsealed file in a
+//! complete folder (the format cannot say a folder is complete), a symlink to a copy of the
+//! sealed bytes (it cannot say a path is a regular file), or an endless file (it gives no length
+//! to stop at). Counting those against the checker is a false verdict about it: they are facts
+//! about the format. So every tree case carries the features its drift depends on, and a
+//! validator whose record format lacks one of them meets the case as `not-applicable`.
+//!
+//! The features are derived, never declared by hand, so a family cannot get them wrong: the
+//! honest record (the case's own seal) is compared with what a reader that follows every path
+//! would find in the workspace (`root/`, the honest copies in `outside/`, the files beside
+//! them). Each drifted sealed path, missing complete folder or unsealed entry in a complete
+//! folder is one drift, with the features a record needs to show it:
+//!
+//! - a sealed path that is missing, unreadable, or holds other bytes: none (every format shows it);
+//! - the sealed bytes reached through a symlink, or a FIFO or device standing there: `file-type`;
+//! - an endless file (a huge sparse file, `/dev/zero`): `size`;
+//! - an unsealed entry other than a folder in a complete folder, or a complete folder gone:
+//!   `complete`.
+//!
+//! A case is applicable to a format when one of its drifts is: so its features are none when
+//! one drift needs none, and otherwise the union of what its drifts need (a smaller set that
+//! still shows the case would be "any of", and the union only ever leaves a case unjudged,
+//! never judges it wrongly). A hostile tree case with no drift at all, or a control with one, is
+//! a defect of its family, found when the suite is drawn.
+
+use std::collections::BTreeMap;
+
+use super::case::Entry;
+use crate::digest::Digest;
+
+crate::vocabulary! {
+    /// What a record format can say (SPEC 7.1).
+    pub enum Feature {
+        /// The record says a folder holds nothing else.
+        Complete => "complete",
+        /// The record says each path is a regular file.
+        FileType => "file-type",
+        /// The record gives each file's length, so a reader can stop an endless file.
+        Size => "size",
+        /// The record is authenticated.
+        Keyed => "keyed",
+        /// The record knows a file is JSON.
+        Json => "json",
+    }
+}
+
+/// A sparse file longer than this is endless to a reader without a length to stop at: hashing it
+/// takes longer than any case may run.
+pub const ENDLESS: u64 = 64 * 1024 * 1024;
+
+/// Symlinks followed on one path before it is a loop (Linux's limit).
+const MAX_HOPS: u32 = 40;
+
+/// The honest state as a record states it: each sealed file's length and digest, and the
+/// complete folders (`.` is the root).
+#[derive(Debug, Clone, Default)]
+pub struct Honest {
+    pub files: BTreeMap<Vec<u8>, (u64, Digest)>,
+    pub complete: Vec<Vec<u8>>,
+}
+
+impl Honest {
+    /// The honest state of these files and complete folders.
+    pub fn of_files(files: &BTreeMap<String, Vec<u8>>, complete: &[String]) -> Honest {
+        Honest {
+            files: files
+                .iter()
+                .map(|(p, b)| (p.as_bytes().to_vec(), (b.len() as u64, Digest::of(b))))
+                .collect(),
+            complete: complete.iter().map(|c| c.as_bytes().to_vec()).collect(),
+        }
+    }
+
+    /// The honest state a seal records.
+    pub fn of_seal(seal: &[u8]) -> Result<Honest, String> {
+        let seal = crate::seal::Seal::load(seal, usize::MAX)
+            .map_err(|e| format!("its seal does not load ({})", e.class.name()))?;
+        Ok(Honest {
+            files: seal
+                .artifacts()
+                .iter()
+                .map(|a| (a.path.as_str().as_bytes().to_vec(), (a.bytes, a.sha256)))
+                .collect(),
+            complete: seal
+                .complete()
+                .iter()
+                .map(|c| c.as_str().as_bytes().to_vec())
+                .collect(),
+        })
+    }
+}
+
+/// What a reader that follows every path finds at one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Found {
+    /// Nothing, a dangling or looping link, a path through a file.
+    Missing,
+    Folder,
+    /// A regular file's bytes, as their length and digest.
+    Bytes(u64, Digest),
+    /// A file too long to read to its end.
+    Endless,
+    /// A FIFO or a device that is not a file of bytes.
+    Special,
+    /// Something outside the workspace, or beside `root/`, whose bytes are not a sealed file's.
+    Other,
+}
+
+/// The workspace as a reader finds it: `root/` (the tree), `outside/` (honest copies) and the
+/// inputs beside them.
+struct Workspace<'a> {
+    root: BTreeMap<&'a [u8], &'a Entry>,
+    outside: BTreeMap<&'a [u8], &'a Entry>,
+    beside: &'a [(&'a str, &'a [u8])],
+}
+
+enum Node<'a> {
+    Folder,
+    Entry(&'a Entry),
+    /// A file beside `root/` (the seal, the key...), with its bytes.
+    Beside(&'a [u8]),
+    Other,
+    Missing,
+}
+
+fn has_below(map: &BTreeMap<&[u8], &Entry>, folder: &[u8]) -> bool {
+    let mut prefix = folder.to_vec();
+    prefix.push(b'/');
+    map.range(prefix.as_slice()..)
+        .next()
+        .is_some_and(|(p, _)| p.starts_with(&prefix))
+}
+
+impl<'a> Workspace<'a> {
+    fn node(&self, at: &[Vec<u8>]) -> Node<'a> {
+        let Some((first, rest)) = at.split_first() else {
+            return Node::Folder;
+        };
+        let map = match first.as_slice() {
+            b"root" => &self.root,
+            b"outside" => &self.outside,
+            name if rest.is_empty() => {
+                return self
+                    .beside
+                    .iter()
+                    .find(|(n, _)| n.as_bytes() == name)
+                    .map_or(Node::Other, |(_, bytes)| Node::Beside(bytes));
+            }
+            _ => return Node::Missing,
+        };
+        if rest.is_empty() {
+            return Node::Folder;
+        }
+        let path = rest.join(&b'/');
+        match map.get(path.as_slice()) {
+            Some(e) => Node::Entry(e),
+            None if has_below(map, &path) => Node::Folder,
+            None => Node::Missing,
+        }
+    }
+
+    /// What a reader finds at `path` below `root/`, and whether it went through a symlink.
+    fn follow(&self, path: &[u8]) -> (Found, bool) {
+        let mut queue: Vec<Vec<u8>> = components(path).rev().map(<[u8]>::to_vec).collect();
+        queue.push(b"root".to_vec());
+        let mut at: Vec<Vec<u8>> = Vec::new();
+        let mut hops = 0;
+        let mut linked = false;
+        while let Some(c) = queue.pop() {
+            match c.as_slice() {
+                b"" | b"." => continue,
+                b".." => {
+                    if at.pop().is_none() {
+                        // Above the workspace: the rest of the system.
+                        return (Found::Other, true);
+                    }
+                    continue;
+                }
+                _ => {}
+            }
+            at.push(c);
+            let last = queue.is_empty();
+            match self.node(&at) {
+                Node::Folder => {
+                    if last {
+                        return (Found::Folder, linked);
+                    }
+                }
+                Node::Missing => return (Found::Missing, linked),
+                Node::Other => return (if last { Found::Other } else { Found::Missing }, linked),
+                Node::Beside(bytes) if last => {
+                    return (Found::Bytes(bytes.len() as u64, Digest::of(bytes)), linked);
+                }
+                Node::Beside(_) => return (Found::Missing, linked),
+                Node::Entry(Entry::Symlink { target, .. }) => {
+                    hops += 1;
+                    linked = true;
+                    if hops > MAX_HOPS {
+                        return (Found::Missing, linked);
+                    }
+                    at.pop();
+                    if target.starts_with(b"/") {
+                        let rest: Vec<u8> = queue
+                            .iter()
+                            .rev()
+                            .flat_map(|c| [b"/".as_slice(), c].concat())
+                            .collect();
+                        return (system([target.as_slice(), &rest].concat()), linked);
+                    }
+                    queue.extend(components(target).rev().map(<[u8]>::to_vec));
+                }
+                Node::Entry(Entry::Folder { .. }) => {
+                    if last {
+                        return (Found::Folder, linked);
+                    }
+                }
+                Node::Entry(_) if !last => return (Found::Missing, linked),
+                Node::Entry(Entry::File { bytes, .. }) => {
+                    return (Found::Bytes(bytes.len() as u64, Digest::of(bytes)), linked);
+                }
+                Node::Entry(Entry::Sparse { head, len, .. }) => {
+                    return (sparse(head, *len), linked);
+                }
+                Node::Entry(Entry::Fifo { .. }) => return (Found::Special, linked),
+            }
+        }
+        (Found::Folder, linked)
+    }
+}
+
+/// A sparse file as a reader finds it: its bytes when short, endless when not.
+fn sparse(head: &[u8], len: u64) -> Found {
+    match usize::try_from(len) {
+        Ok(n) if len <= ENDLESS => {
+            let mut bytes = head.to_vec();
+            bytes.resize(n.max(head.len()), 0);
+            Found::Bytes(bytes.len() as u64, Digest::of(&bytes))
+        }
+        _ => Found::Endless,
+    }
+}
+
+/// A path outside the workspace, as a link names it: the devices a case points at, or other
+/// bytes.
+fn system(path: Vec<u8>) -> Found {
+    match path.as_slice() {
+        b"/dev/null" => Found::Bytes(0, Digest::of(b"")),
+        b"/dev/zero" | b"/dev/urandom" | b"/dev/random" => Found::Endless,
+        _ => Found::Other,
+    }
+}
+
+fn components(path: &[u8]) -> impl DoubleEndedIterator<Item = &[u8]> {
+    path.split(|b| *b == b'/')
+}
+
+/// The features a tree case depends on (see the module doc): `None` when the tree is the honest
+/// state, nothing drifted.
+///
+/// `beside` are the files next to `root/` (`seal.json`, `key`...), which a link may point at.
+pub fn required(
+    honest: &Honest,
+    tree: &[Entry],
+    outside: &[Entry],
+    beside: &[(&str, &[u8])],
+) -> Option<Vec<Feature>> {
+    let ws = Workspace {
+        root: tree.iter().map(|e| (e.path(), e)).collect(),
+        outside: outside.iter().map(|e| (e.path(), e)).collect(),
+        beside,
+    };
+    let mut drifts: Vec<Vec<Feature>> = Vec::new();
+    for (path, (len, sha)) in &honest.files {
+        let (found, linked) = ws.follow(path);
+        match found {
+            Found::Bytes(l, d) if l == *len && d == *sha => {
+                if linked {
+                    drifts.push(vec![Feature::FileType]);
+                }
+            }
+            Found::Endless => drifts.push(vec![Feature::Size]),
+            Found::Special => drifts.push(vec![Feature::FileType]),
+            Found::Bytes(..) | Found::Missing | Found::Folder | Found::Other => {
+                drifts.push(Vec::new())
+            }
+        }
+    }
+    let mut sealed_or_above: std::collections::BTreeSet<&[u8]> = std::collections::BTreeSet::new();
+    for f in honest.files.keys() {
+        sealed_or_above.insert(f);
+        for (i, b) in f.iter().enumerate() {
+            if *b == b'/' {
+                sealed_or_above.insert(&f[..i]);
+            }
+        }
+    }
+    let in_complete = |p: &[u8]| {
+        honest.complete.iter().any(|c| {
+            c.as_slice() == b"." || (p.len() > c.len() && p.starts_with(c) && p[c.len()] == b'/')
+        })
+    };
+    for c in &honest.complete {
+        if c.as_slice() == b"." {
+            continue;
+        }
+        let (found, linked) = ws.follow(c);
+        if found != Found::Folder || linked {
+            drifts.push(vec![Feature::Complete]);
+        }
+    }
+    for entry in tree {
+        let p = entry.path();
+        // A complete folder may hold other folders: every entry but a folder must be sealed.
+        if sealed_or_above.contains(p) || matches!(entry, Entry::Folder { .. }) {
+            continue;
+        }
+        if in_complete(p) {
+            drifts.push(vec![Feature::Complete]);
+        }
+    }
+    if drifts.is_empty() {
+        return None;
+    }
+    if drifts.iter().any(Vec::is_empty) {
+        return Some(Vec::new());
+    }
+    let mut all: Vec<Feature> = drifts.into_iter().flatten().collect();
+    all.sort();
+    all.dedup();
+    Some(all)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(path: &str, bytes: &[u8]) -> Entry {
+        Entry::File {
+            path: path.as_bytes().to_vec(),
+            bytes: bytes.to_vec(),
+        }
+    }
+
+    fn link(path: &str, target: &str) -> Entry {
+        Entry::Symlink {
+            path: path.as_bytes().to_vec(),
+            target: target.as_bytes().to_vec(),
+        }
+    }
+
+    /// `docs/a.md` ("a\n") and `b.md` ("b\n") sealed, `docs` complete.
+    fn honest() -> (Honest, Vec<Entry>) {
+        let files = [file("b.md", b"b\n"), file("docs/a.md", b"a\n")];
+        let honest = Honest {
+            files: files
+                .iter()
+                .map(|e| match e {
+                    Entry::File { path, bytes } => {
+                        (path.clone(), (bytes.len() as u64, Digest::of(bytes)))
+                    }
+                    _ => unreachable!(),
+                })
+                .collect(),
+            complete: vec![b"docs".to_vec()],
+        };
+        (honest, files.to_vec())
+    }
+
+    /// The features of the honest state with `edit` applied to its tree (outside/ holds the
+    /// honest copies, `key` beside the root holds "a\n").
+    fn of(edit: impl FnOnce(&mut Vec<Entry>)) -> Option<Vec<Feature>> {
+        let (honest, files) = honest();
+        let mut tree = files.clone();
+        edit(&mut tree);
+        tree.sort_by(|a, b| a.path().cmp(b.path()));
+        required(&honest, &tree, &files, &[("key", b"a\n")])
+    }
+
+    fn put(tree: &mut Vec<Entry>, entry: Entry) {
+        tree.retain(|e| e.path() != entry.path());
+        tree.push(entry);
+    }
+
+    #[test]
+    fn the_honest_tree_does_not_drift() {
+        assert_eq!(of(|_| {}), None);
+        // An empty folder in a complete folder is allowed; a file outside it is not sealed.
+        assert_eq!(
+            of(|t| t.push(Entry::Folder {
+                path: b"docs/new".to_vec()
+            })),
+            None
+        );
+        assert_eq!(of(|t| t.push(file("loose.md", b"x"))), None);
+    }
+
+    #[test]
+    fn drift_every_format_shows_needs_no_feature() {
+        assert_eq!(of(|t| put(t, file("b.md", b"B\n"))), Some(vec![]));
+        assert_eq!(of(|t| t.retain(|e| e.path() != b"b.md")), Some(vec![]));
+        assert_eq!(of(|t| put(t, link("b.md", "b.md"))), Some(vec![]), "a loop");
+        assert_eq!(of(|t| put(t, link("b.md", "nowhere"))), Some(vec![]));
+        assert_eq!(of(|t| put(t, link("b.md", "/etc/hostname"))), Some(vec![]));
+        assert_eq!(
+            of(|t| put(
+                t,
+                Entry::Folder {
+                    path: b"b.md".to_vec()
+                }
+            )),
+            Some(vec![])
+        );
+        // One drift any format shows is enough, whatever else drifted.
+        assert_eq!(
+            of(|t| {
+                put(t, file("b.md", b"B\n"));
+                t.push(file("docs/new.md", b"new"));
+            }),
+            Some(vec![])
+        );
+    }
+
+    #[test]
+    fn the_sealed_bytes_through_a_link_need_file_types() {
+        for target in [
+            "../../outside/docs/a.md",
+            "../docs/../../root/docs/../../outside/docs/a.md",
+            "../../key",
+        ] {
+            assert_eq!(
+                of(|t| put(t, link("docs/a.md", target))),
+                Some(vec![Feature::FileType]),
+                "{target}"
+            );
+        }
+        assert_eq!(
+            of(|t| put(t, link("docs", "../outside/docs"))),
+            Some(vec![Feature::FileType, Feature::Complete]).map(|mut v| {
+                v.sort();
+                v
+            }),
+            "a complete folder that is a link is also a complete folder gone"
+        );
+        assert_eq!(
+            of(|t| put(
+                t,
+                Entry::Fifo {
+                    path: b"b.md".to_vec()
+                }
+            )),
+            Some(vec![Feature::FileType])
+        );
+    }
+
+    #[test]
+    fn endless_files_need_sizes() {
+        assert_eq!(
+            of(|t| put(t, link("b.md", "/dev/zero"))),
+            Some(vec![Feature::Size])
+        );
+        let sparse = |len| Entry::Sparse {
+            path: b"b.md".to_vec(),
+            head: b"b\n".to_vec(),
+            len,
+        };
+        assert_eq!(of(|t| put(t, sparse(8 << 30))), Some(vec![Feature::Size]));
+        assert_eq!(
+            of(|t| put(t, sparse(ENDLESS + 1))),
+            Some(vec![Feature::Size])
+        );
+        // A short sparse file is read to its end: other bytes, or the sealed ones.
+        assert_eq!(of(|t| put(t, sparse(ENDLESS))), Some(vec![]));
+        assert_eq!(of(|t| put(t, sparse(2))), None);
+    }
+
+    #[test]
+    fn unsealed_entries_and_lost_complete_folders_need_complete() {
+        for entry in [
+            file("docs/new.md", b"new"),
+            file("docs/deep/er/new.md", b"new"),
+            link("docs/link", "a.md"),
+            Entry::Fifo {
+                path: b"docs/pipe".to_vec(),
+            },
+        ] {
+            assert_eq!(
+                of(|t| t.push(entry.clone())),
+                Some(vec![Feature::Complete]),
+                "{entry:?}"
+            );
+        }
+        let (mut honest, files) = honest();
+        honest.complete.push(b"spool".to_vec());
+        assert_eq!(
+            required(&honest, &files, &files, &[]),
+            Some(vec![Feature::Complete])
+        );
+        // The root as a complete folder holds every entry.
+        honest.complete = vec![b".".to_vec()];
+        let mut tree = files.clone();
+        tree.push(file("top.md", b"x"));
+        assert_eq!(
+            required(&honest, &tree, &files, &[]),
+            Some(vec![Feature::Complete])
+        );
+    }
+
+    #[test]
+    fn drifts_that_each_need_a_feature_need_them_all() {
+        let mut both = vec![Feature::Complete, Feature::FileType];
+        both.sort();
+        assert_eq!(
+            of(|t| {
+                put(t, link("b.md", "../outside/b.md"));
+                t.push(file("docs/new.md", b"new"));
+            }),
+            Some(both)
+        );
+    }
+}

@@ -1,0 +1,128 @@
+//! Record formats (SPEC 7.8): the documents a validator reads to learn the honest state, each
+//! with its name, its template placeholder, the file it is written to beside `root/`, and the
+//! features (SPEC 7.1) it can express.
+//!
+//! This registry is the one place that knows them: which cases a command template meets, which
+//! files a case is materialized as, and what "beyond the format" means for a validator all come
+//! from here.
+
+use std::collections::BTreeMap;
+
+use super::features::{Feature, Honest};
+use crate::digest::Digest;
+
+/// One record format.
+#[derive(Debug, Clone, Copy)]
+pub struct RecordFormat {
+    /// `seal`, `sums`.
+    pub name: &'static str,
+    /// `{seal}`, `{sums}`.
+    pub placeholder: &'static str,
+    /// The file beside `root/`.
+    pub file: &'static str,
+    /// What the format can say about the honest state.
+    pub features: &'static [Feature],
+    /// How a person names the format.
+    pub title: &'static str,
+    /// Writes the honest record of a state. `None` for the seal: a case carries its own seal,
+    /// the source of its honest state, written as `sealprobe seal` writes it.
+    pub honest: Option<fn(&Honest) -> Vec<u8>>,
+}
+
+impl RecordFormat {
+    /// Whether a record of this format can show a drift that depends on `features`.
+    pub fn expresses(&self, features: &[Feature]) -> bool {
+        features.iter().all(|f| self.features.contains(f))
+    }
+}
+
+/// `sealprobe-seal/1` (SPEC 3.1).
+pub const SEAL: RecordFormat = RecordFormat {
+    name: "seal",
+    placeholder: "{seal}",
+    file: crate::workspace::SEAL,
+    features: &[
+        Feature::Complete,
+        Feature::FileType,
+        Feature::Size,
+        Feature::Keyed,
+        Feature::Json,
+    ],
+    title: "a seal",
+    honest: None,
+};
+
+/// GNU `SHA256SUMS`: `<hex>  <path>` lines.
+pub const SUMS: RecordFormat = RecordFormat {
+    name: "sums",
+    placeholder: "{sums}",
+    file: crate::workspace::SUMS,
+    features: &[],
+    title: "SHA256SUMS",
+    honest: Some(sums_of),
+};
+
+/// Every record format, in the order reports list them. Adding one is its own file and a line
+/// here: placeholders, workspace files, honest records and applicability all come from this list.
+pub const FORMATS: &[RecordFormat] = &[
+    SEAL,
+    SUMS,
+    #[cfg(test)]
+    toy::TOY,
+];
+
+#[cfg(test)]
+mod toy;
+
+/// The format named `name`.
+pub fn by_name(name: &str) -> Option<&'static RecordFormat> {
+    FORMATS.iter().find(|f| f.name == name)
+}
+
+/// The format written to the file `file` beside `root/`.
+pub fn by_file(file: &str) -> Option<&'static RecordFormat> {
+    FORMATS.iter().find(|f| f.file == file)
+}
+
+/// Puts the honest record of every format that has a writer into `records` (by format name),
+/// where the case has not given its own: every tree case comes as every record its honest state
+/// can be rendered to, so no template word is ever dropped for want of one (SPEC 7.4).
+pub fn fill_honest(honest: &Honest, records: &mut BTreeMap<String, Vec<u8>>) {
+    for f in FORMATS {
+        if let Some(write) = f.honest {
+            records
+                .entry(f.name.to_owned())
+                .or_insert_with(|| write(honest));
+        }
+    }
+}
+
+/// The honest `SHA256SUMS` of a state: `<64 lowercase hex>  <path>` lines, sorted by path.
+fn sums_of(honest: &Honest) -> Vec<u8> {
+    honest
+        .files
+        .iter()
+        .flat_map(|(path, (_, digest))| sums_line(path, *digest))
+        .collect()
+}
+
+/// One manifest line, `<64 lowercase hex>  <path>` and a line feed: the one writer of the
+/// format's lines, for the honest records and the families' hostile manifests.
+pub fn sums_line(path: impl AsRef<[u8]>, digest: Digest) -> Vec<u8> {
+    let mut out = digest.to_hex().into_bytes();
+    out.extend_from_slice(b"  ");
+    out.extend_from_slice(path.as_ref());
+    out.push(b'\n');
+    out
+}
+
+/// How a person names a feature a format lacks: "complete folders".
+pub fn feature_words(feature: Feature) -> &'static str {
+    match feature {
+        Feature::Complete => "complete folders",
+        Feature::FileType => "file types",
+        Feature::Size => "sizes",
+        Feature::Keyed => "authentication",
+        Feature::Json => "JSON",
+    }
+}

@@ -1,0 +1,171 @@
+//! Verdicts about other people's checkers (issue #24): a case whose drift the checker's record
+//! format cannot express is "beyond the format", never counted against it; and the escapes every
+//! checker of `SHA256SUMS` has (`../`, absolute paths to honest copies in `outside/`) are
+//! failures the gate shows. Runs the real `sealprobe gate` against GNU `sha256sum -c`, perl
+//! `shasum -c` and, when installed (CI installs it), busybox, as a team would.
+
+mod common;
+
+use std::process::{Command, Stdio};
+
+use serde_json::Value;
+
+/// The checkers of `SHA256SUMS` this machine has. GNU coreutils and perl are part of every
+/// system the tests run on; busybox is required under `CI` (`.ci/run` installs it).
+fn checkers() -> Vec<&'static str> {
+    let has = |program: &str| {
+        Command::new("sh")
+            .args(["-c", &format!("command -v {program}")])
+            .stdout(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    let mut out = vec!["sha256sum -c {sums}", "shasum -a 256 -c {sums}"];
+    if has("busybox") {
+        out.push("busybox sha256sum -c {sums}");
+    } else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "busybox is not installed, and CI must test it"
+        );
+        eprintln!("busybox is not installed: its verdicts are not checked here");
+    }
+    out
+}
+
+/// `sealprobe gate ARGS --json gate.json --markdown gate.md --html gate.html` in a temporary
+/// folder; the JSON report, and the Markdown and HTML pages in `pages`.
+fn gate_with_pages(args: &[&str], pages: &mut Vec<String>) -> (common::Run, Value) {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let out = Command::new(common::bin())
+        .arg("gate")
+        .args(args)
+        .args(["--timeout", "5", "--json", "gate.json"])
+        .args(["--markdown", "gate.md", "--html", "gate.html"])
+        .current_dir(dir.path())
+        .stdin(Stdio::null())
+        .env_remove("CI")
+        .output()
+        .expect("run sealprobe gate");
+    let run = common::Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    };
+    let report = std::fs::read(dir.path().join("gate.json")).expect("gate.json");
+    for page in ["gate.md", "gate.html"] {
+        pages.push(std::fs::read_to_string(dir.path().join(page)).expect("the page"));
+    }
+    (
+        run,
+        serde_json::from_slice(&report).expect("gate.json is JSON"),
+    )
+}
+
+fn gate(args: &[&str]) -> (common::Run, Value) {
+    gate_with_pages(args, &mut Vec::new())
+}
+
+fn names(v: &Value) -> Vec<&str> {
+    v.as_array()
+        .expect("an array")
+        .iter()
+        .map(|f| f.as_str().expect("a name"))
+        .collect()
+}
+
+#[test]
+fn sums_checkers_fail_open_on_escapes_and_nothing_beyond_their_format_counts() {
+    let checkers = checkers();
+    let mut args = vec![
+        "--case",
+        "filesystem/*",
+        "--case",
+        "resource/*unsealed*",
+        "--case",
+        "resource/sparse-*",
+        "--case",
+        "seal-tamper/sums-*",
+    ];
+    for c in &checkers {
+        args.extend(["--validator", c]);
+    }
+    let mut pages = Vec::new();
+    let (run, report) = gate_with_pages(&args, &mut pages);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    let cases = report["cases"].as_array().expect("cases");
+    let mut beyond = 0;
+    for c in cases {
+        let (id, outcome) = (c["id"].as_str().unwrap(), c["outcome"].as_str().unwrap());
+        let features = names(&c["features"]);
+        if id.starts_with("seal-tamper/sums-") && id.ends_with("-path") {
+            // `../outside/...` and `/proc/self/cwd/../outside/...`: every one of them follows the
+            // path to the honest copy, and the drifted file is never checked.
+            assert_eq!(outcome, "failed-open", "{c}");
+        }
+        if features.is_empty() {
+            assert!(names(&c["beyond"]).is_empty(), "{c}");
+        } else {
+            // SHA256SUMS says nothing of complete folders, file types or sizes.
+            assert_eq!(outcome, "not-applicable", "{c}");
+            assert_eq!(names(&c["beyond"]), features, "{c}");
+            beyond += 1;
+        }
+    }
+    for id in [
+        "filesystem/unsealed-file-in-complete-folder",
+        "filesystem/symlink-to-honest-copy-outside",
+        "filesystem/fifo-at-path",
+        "resource/sparse-8-gib-sealed-small",
+    ] {
+        let of_id: Vec<&Value> = cases.iter().filter(|c| c["id"] == id).collect();
+        assert_eq!(of_id.len(), checkers.len(), "{id}");
+        assert!(
+            of_id.iter().all(|c| c["outcome"] == "not-applicable"),
+            "{id}: {of_id:?}"
+        );
+    }
+    // Every checker's line says what was left out and why.
+    for c in &checkers {
+        let line = format!(
+            "beyond the format of {c}: {} cases need complete folders",
+            beyond / checkers.len()
+        );
+        assert!(run.stdout.contains(&line), "{line}\n{}", run.stdout);
+    }
+    // And the Markdown and HTML pages show them apart.
+    for page in &pages {
+        assert!(page.contains("Beyond the format"), "{page}");
+        assert!(page.contains("cases need complete folders"), "{page}");
+    }
+    let tally = &report["summary"];
+    assert!(tally.to_string().contains("\"beyond_format\""), "{tally}");
+}
+
+#[test]
+fn the_built_in_validator_holds_the_escapes_and_meets_every_feature() {
+    let (run, report) = gate(&[
+        "--case",
+        "seal-tamper/*-path",
+        "--case",
+        "seal-tamper/path-*-to-honest-copy",
+        "--case",
+        "filesystem/*",
+    ]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let cases = report["cases"].as_array().expect("cases");
+    for c in cases {
+        // The built-in validator reads seals: a hostile manifest is not for it.
+        let manifest = c["id"].as_str().unwrap().starts_with("seal-tamper/sums-");
+        let expected = if manifest { "not-applicable" } else { "ok" };
+        assert_eq!(c["outcome"], expected, "{c}");
+    }
+    for id in [
+        "seal-tamper/path-dotdot-to-honest-copy",
+        "seal-tamper/path-absolute-to-honest-copy",
+        "filesystem/symlink-to-honest-copy-outside",
+    ] {
+        assert!(cases.iter().any(|c| c["id"] == id), "{id} ran");
+    }
+    assert!(!run.stdout.contains("beyond the format"), "{}", run.stdout);
+}

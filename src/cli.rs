@@ -161,9 +161,14 @@ enum Command {
         /// Write one self-contained HTML page here (the matrix, each cell linked to its cases).
         #[arg(long, value_name = "FILE")]
         html: Option<PathBuf>,
-        /// Only this family (repeatable).
-        #[arg(long, value_parser = vocabulary::<Family>())]
+        /// Only this family (repeatable): a built-in one, or a data family of --probes.
+        #[arg(long, value_parser = family_name)]
         family: Vec<Family>,
+        /// Also load the data families in this folder (`<family>.toml` recipe tables and
+        /// `<family>/<case>/` folders with `case.json`; repeatable). They count in the case-set
+        /// digest.
+        #[arg(long, value_name = "DIR")]
+        probes: Vec<PathBuf>,
         /// Only cases whose id matches this glob (repeatable; `*` matches across `/`).
         #[arg(long = "case", value_name = "GLOB")]
         cases: Vec<String>,
@@ -197,9 +202,12 @@ enum Command {
         /// Seed for the families that draw at random.
         #[arg(long, default_value_t = 0, global = true)]
         seed: u64,
-        /// Only this family (repeatable).
-        #[arg(long, value_parser = vocabulary::<Family>(), global = true)]
+        /// Only this family (repeatable): a built-in one, or a data family of --probes.
+        #[arg(long, value_parser = family_name, global = true)]
         family: Vec<Family>,
+        /// Also load the data families in this folder (repeatable).
+        #[arg(long, value_name = "DIR", global = true)]
+        probes: Vec<PathBuf>,
         /// Only cases whose id matches this glob (repeatable).
         #[arg(long = "case", value_name = "GLOB", global = true)]
         cases: Vec<String>,
@@ -249,6 +257,16 @@ enum ProbesAction {
 /// A value parser for a closed set: its names are the possible values (shown in `--help`).
 fn vocabulary<V: Vocabulary + Clone + Send + Sync>() -> impl TypedValueParser<Value = V> {
     PossibleValuesParser::new(V::names()).try_map(|s| V::from_name(&s).ok_or("unknown value"))
+}
+
+/// A `--family` value: a built-in family, or the name a data family may have.
+fn family_name(s: &str) -> Result<Family, String> {
+    Family::named(s).ok_or_else(|| {
+        format!(
+            "not a family name (one of {}, or a data family's plain name)",
+            Family::ALL.iter().map(|f| f.name()).collect::<Vec<_>>().join(", ")
+        )
+    })
 }
 
 /// Parses the command line, runs the command, writes what it printed.
@@ -321,6 +339,7 @@ pub fn run() -> ExitCode {
             markdown,
             html,
             family,
+            probes,
             cases,
             seed,
             jobs,
@@ -376,14 +395,17 @@ pub fn run() -> ExitCode {
                 known_failures,
                 partition,
                 self_test,
+                probes,
             }))
         }
         Command::Probes {
             action,
             seed,
             family,
+            probes,
             cases,
         } => emit(listing::run(&listing::Options {
+            probes,
             action: match action {
                 ProbesAction::List => listing::Action::List,
                 ProbesAction::Show { id } => listing::Action::Show(id),

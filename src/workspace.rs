@@ -29,10 +29,8 @@ pub const SUMS: &str = "SHA256SUMS";
 pub const ROOT: &str = "root";
 /// Honest copies of the sealed files, beside `root/` (SPEC 7.1).
 pub const OUTSIDE: &str = "outside";
-/// The tree's folder in the static case form.
-pub const TREE: &str = "tree";
-/// The expectation file of the static case form.
-pub const EXPECT: &str = "expect.toml";
+/// The case file of the folder form (`sealprobe-case/1`).
+pub const CASE: &str = "case.json";
 
 /// One case's folder: `root/` and the inputs beside it.
 #[derive(Debug)]
@@ -67,11 +65,6 @@ impl Workspace {
     /// A workspace at `base` (created, with `root/`, when missing), kept after use.
     pub fn at(base: &Path) -> io::Result<Workspace> {
         Workspace::at_with_root(base, ROOT)
-    }
-
-    /// A case in the static form at `base`: the tree in `tree/` instead of `root/` (SPEC 7.3).
-    pub fn static_form(base: &Path) -> io::Result<Workspace> {
-        Workspace::at_with_root(base, TREE)
     }
 
     fn at_with_root(base: &Path, root_name: &'static str) -> io::Result<Workspace> {

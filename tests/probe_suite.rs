@@ -161,7 +161,7 @@ fn emit_makes_symlinks_fifos_folders_and_sparse_files_as_such() {
             .path()
             .join(case.family.name())
             .join(case.name())
-            .join("tree");
+            .join("root");
         for e in &case.inputs.tree {
             let p = tree.join(std::ffi::OsStr::from_bytes(e.path()));
             let meta = std::fs::symlink_metadata(&p)

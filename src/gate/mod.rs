@@ -35,7 +35,7 @@ use std::time::{Duration, Instant};
 use crate::command::{Exit, Ran};
 use crate::digest::Digest;
 use crate::probe::case::{Case, case_set_digest};
-use crate::probe::{Filter, shell_quote, suite};
+use crate::probe::{Filter, SuiteError, shell_quote, suite_with};
 pub use command::CommandValidator;
 pub use judge::Verdict;
 pub use runner::{CaseResult, Progress, RunOptions, default_work_dir, run_cases};
@@ -60,6 +60,8 @@ pub struct Options {
     pub partition: Option<(usize, usize)>,
     /// The negative control: run the weakened built-in validators instead (SPEC 7.7).
     pub self_test: bool,
+    /// Folders of data families and case folders loaded besides the suite (`--probes`).
+    pub probes: Vec<PathBuf>,
 }
 
 /// One gate run: the cases it was to run, what became of each, and the suite's identity.
@@ -358,9 +360,15 @@ pub fn run(opts: &Options) -> Ran<GateRun> {
             Err(e) => return Ran::usage("gate", e),
         }
     }
-    let all = match suite(opts.seed) {
+    let all = match suite_with(opts.seed, &opts.probes) {
         Ok(c) => c,
-        Err(problems) => {
+        Err(SuiteError::Usage(problems)) => {
+            return Ran::usage(
+                "gate",
+                format!("a --probes folder is malformed:\n  {}", problems.join("\n  ")),
+            );
+        }
+        Err(SuiteError::Broken(problems)) => {
             let mut text = String::from("sealprobe gate: the probe suite is broken:\n");
             for p in problems {
                 text.push_str(&format!("  {p}\n"));
@@ -373,7 +381,7 @@ pub fn run(opts: &Options) -> Ran<GateRun> {
             };
         }
     };
-    let selection = match opts.filter.compile() {
+    let selection = match opts.filter.compile_for(&all) {
         Ok(s) => s,
         Err(e) => return Ran::usage("gate", e),
     };
@@ -433,6 +441,10 @@ pub fn run(opts: &Options) -> Ran<GateRun> {
     }
     if opts.validator_report {
         run.rerun_options.push("--validator-report".to_owned());
+    }
+    for dir in &opts.probes {
+        let dir = std::path::absolute(dir).unwrap_or_else(|_| dir.clone());
+        run.rerun_options.extend(["--probes".to_owned(), dir.to_string_lossy().into_owned()]);
     }
     conclude(run, &opts.reports)
 }

@@ -91,6 +91,10 @@ pub fn family_description(family: Family) -> &'static str {
             "Canaries and token-shaped values placed where validators echo input: no output may \
              contain them, in any encoding."
         }
+        Family::Data(_) => {
+            "A case of a data family (a team's own probes, loaded with --probes): it must hold \
+             as its recipe says."
+        }
         Family::Resource => {
             "Huge entry counts, deep nesting, long paths and endless files: the validator must \
              answer in bounded time and memory."

@@ -17,21 +17,79 @@ use crate::seal::{Drift, SealErrorClass};
 use crate::strict_json::Node;
 use crate::strict_json::canonical::{build, jcs};
 
-crate::vocabulary! {
-    /// The probe families of SPEC 7.2.
-    pub enum Family {
-        Bytes => "bytes",
-        Unicode => "unicode",
-        LineEndings => "line-endings",
-        Bom => "bom",
-        JsonReencode => "json-reencode",
-        Filesystem => "filesystem",
-        SealTamper => "seal-tamper",
-        JsonHostile => "json-hostile",
-        ForgedTokens => "forged-tokens",
-        Decision => "decision",
-        LeakBait => "leak-bait",
-        Resource => "resource",
+/// A probe family: one of the twelve of SPEC 7.2, or a data family (`probes/<family>.toml`,
+/// `sealprobe gate --probes DIR`) with a name of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Family {
+    Bytes,
+    Unicode,
+    LineEndings,
+    Bom,
+    JsonReencode,
+    Filesystem,
+    SealTamper,
+    JsonHostile,
+    ForgedTokens,
+    Decision,
+    LeakBait,
+    Resource,
+    /// A data family whose name is none of the above (a plain case name, see [`is_case_name`]).
+    Data(&'static str),
+}
+
+impl Family {
+    /// The twelve built-in families, in report order.
+    pub const ALL: &'static [Family] = &[
+        Family::Bytes,
+        Family::Unicode,
+        Family::LineEndings,
+        Family::Bom,
+        Family::JsonReencode,
+        Family::Filesystem,
+        Family::SealTamper,
+        Family::JsonHostile,
+        Family::ForgedTokens,
+        Family::Decision,
+        Family::LeakBait,
+        Family::Resource,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Family::Bytes => "bytes",
+            Family::Unicode => "unicode",
+            Family::LineEndings => "line-endings",
+            Family::Bom => "bom",
+            Family::JsonReencode => "json-reencode",
+            Family::Filesystem => "filesystem",
+            Family::SealTamper => "seal-tamper",
+            Family::JsonHostile => "json-hostile",
+            Family::ForgedTokens => "forged-tokens",
+            Family::Decision => "decision",
+            Family::LeakBait => "leak-bait",
+            Family::Resource => "resource",
+            Family::Data(name) => name,
+        }
+    }
+
+    /// The built-in family with exactly this name.
+    pub fn from_name(name: &str) -> Option<Family> {
+        Family::ALL.iter().copied().find(|f| f.name() == name)
+    }
+
+    /// The family a data file or folder named `name` belongs to: a built-in one, or a data
+    /// family of that name (the name is kept for the rest of the process; a run loads a handful).
+    pub fn named(name: &str) -> Option<Family> {
+        if let Some(f) = Family::from_name(name) {
+            return Some(f);
+        }
+        is_case_name(name).then(|| Family::Data(Box::leak(name.to_owned().into_boxed_str())))
+    }
+}
+
+impl fmt::Display for Family {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
     }
 }
 

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use super::case::{Case, Entry};
-use super::{Filter, case_set_digest, materialize, shell_quote, suite};
+use super::{Filter, case_set_digest, materialize, shell_quote};
 use crate::command::{Exit, Ran};
 use crate::escape;
 
@@ -24,6 +24,8 @@ pub struct Options {
     pub action: Action,
     pub seed: u64,
     pub filter: Filter,
+    /// Folders of data families and case folders loaded besides the suite (`--probes`).
+    pub probes: Vec<std::path::PathBuf>,
 }
 
 fn problems_ran(problems: Vec<String>) -> Ran<()> {
@@ -40,11 +42,17 @@ fn problems_ran(problems: Vec<String>) -> Ran<()> {
 }
 
 pub fn run(opts: &Options) -> Ran<()> {
-    let cases = match suite(opts.seed) {
+    let cases = match super::suite_with(opts.seed, &opts.probes) {
         Ok(c) => c,
-        Err(p) => return problems_ran(p),
+        Err(super::SuiteError::Broken(p)) => return problems_ran(p),
+        Err(super::SuiteError::Usage(p)) => {
+            return Ran::usage(
+                "probes",
+                format!("a --probes folder is malformed:\n  {}", p.join("\n  ")),
+            );
+        }
     };
-    let selection = match opts.filter.compile() {
+    let selection = match opts.filter.compile_for(&cases) {
         Ok(s) => s,
         Err(e) => return Ran::usage("probes", e),
     };

@@ -1,6 +1,6 @@
-//! Writing a case to disk: into a [`Workspace`] to run it (`root/` and the inputs beside it), or
-//! in the static form (`tree/`, the inputs, `expect.toml`) for `sealprobe probes emit`, which
-//! other tools can run and which `probes/` can hold. Special entries are made as such: symlinks,
+//! Writing a case to disk: into a [`Workspace`] to run it (`root/`, `outside/` and the inputs
+//! beside them), or in the folder form (the same, plus `case.json`) for `sealprobe probes emit`,
+//! which other tools can run and which `probes/` and `--probes DIR` read back. Special entries are made as such: symlinks,
 //! FIFOs, sparse files.
 
 use std::ffi::OsStr;
@@ -10,8 +10,8 @@ use std::path::Path;
 
 use super::case::{Case, Entry};
 use super::record;
-use super::static_cases::ExpectFile;
-use crate::workspace::{EXPECT, Workspace};
+use super::static_cases::CaseFile;
+use crate::workspace::{CASE, Workspace};
 
 /// Writes the case's tree and inputs into `ws`.
 pub fn materialize(case: &Case, ws: &Workspace) -> io::Result<()> {
@@ -52,12 +52,10 @@ pub fn materialize(case: &Case, ws: &Workspace) -> io::Result<()> {
     Ok(())
 }
 
-/// Writes the case in the static form at `dir/<family>/<name>/`.
+/// Writes the case in the folder form at `dir/<family>/<name>/`.
 pub fn emit(case: &Case, dir: &Path) -> io::Result<()> {
     let base = dir.join(case.family.name()).join(case.name());
-    let ws = Workspace::static_form(&base)?;
+    let ws = Workspace::at(&base)?;
     materialize(case, &ws)?;
-    let expect = ExpectFile::of(case);
-    let text = toml::to_string(&expect).map_err(io::Error::other)?;
-    std::fs::write(base.join(EXPECT), text)
+    std::fs::write(base.join(CASE), CaseFile::of(case).to_json())
 }

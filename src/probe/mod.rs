@@ -12,6 +12,7 @@
 //! (well-formed, ids unique), in id order. Judging what a validator did is the gate's job.
 
 pub mod case;
+pub mod data;
 pub mod draft;
 pub mod families;
 pub mod features;
@@ -71,6 +72,46 @@ pub fn suite(seed: u64) -> Result<Vec<Case>, Vec<String>> {
     }
 }
 
+/// Why a suite with data folders could not be drawn.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SuiteError {
+    /// The built-in suite is broken (a defect of sealprobe).
+    Broken(Vec<String>),
+    /// A `--probes` folder is malformed: each problem names its file (and line), a usage error.
+    Usage(Vec<String>),
+}
+
+/// [`suite`], with the data families and case folders of `dirs` (`--probes DIR`, SPEC 7.3)
+/// loaded and held to the same rules; an id they share with another case is a problem of the
+/// folder.
+pub fn suite_with(seed: u64, dirs: &[std::path::PathBuf]) -> Result<Vec<Case>, SuiteError> {
+    let mut extra = Vec::new();
+    let mut problems = Vec::new();
+    for dir in dirs {
+        match static_cases::load_dir(dir) {
+            Ok(c) => extra.extend(c),
+            Err(p) => problems.extend(p),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(SuiteError::Usage(problems));
+    }
+    let mut cases = suite(seed).map_err(SuiteError::Broken)?;
+    let known: std::collections::BTreeSet<String> = cases.iter().map(|c| c.id.clone()).collect();
+    let mut seen = std::collections::BTreeSet::new();
+    for case in &extra {
+        if known.contains(&case.id) || !seen.insert(case.id.clone()) {
+            problems.push(format!("probe case {}: the id is used twice", case.id));
+        }
+    }
+    if !problems.is_empty() {
+        return Err(SuiteError::Usage(problems));
+    }
+    cases.extend(extra);
+    cases.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(cases)
+}
+
 /// Which cases to run: the families (none means all) and id globs (none means all; `*` matches
 /// across `/`, so `bom/*` and `*/control-*` both work).
 #[derive(Debug, Clone, Default)]
@@ -104,6 +145,20 @@ impl Filter {
             families: self.families.clone(),
             globs,
         })
+    }
+
+    /// [`Filter::compile`], refusing a `--family` that no case of `cases` belongs to (a data
+    /// family's name misspelt, or its folder not given with `--probes`).
+    pub fn compile_for(&self, cases: &[Case]) -> Result<Selection, String> {
+        for f in &self.families {
+            if !cases.iter().any(|c| c.family == *f) {
+                return Err(format!(
+                    "--family {}: no case belongs to it (a data family needs its --probes folder)",
+                    f.name()
+                ));
+            }
+        }
+        self.compile()
     }
 
     /// The filter as `sealprobe gate` arguments (for rerun commands).

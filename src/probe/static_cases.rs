@@ -19,15 +19,21 @@ use super::features::Honest;
 use super::record;
 use crate::digest::Digest;
 use crate::digest::{hex, unhex};
-use crate::workspace::{EXPECT, KEY, OUTSIDE, PACKET, SEAL, TREE};
+use crate::workspace::{CASE, KEY, OUTSIDE, PACKET, ROOT, SEAL};
 
 /// The `probes/` folder, as it was when the binary was built.
 static PROBES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/probes");
 
-/// `expect.toml`.
+/// The format of `case.json`.
+pub const CASE_FORMAT: &str = "sealprobe-case/1";
+
+/// `case.json` (`sealprobe-case/1`, schema `schemas/sealprobe-case-1.json`): a case's identity,
+/// expectation and features, beside its `root/`, `outside/` and inputs. `probes emit` writes it;
+/// `probes/` and `--probes DIR` read it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ExpectFile {
+pub struct CaseFile {
+    pub format: String,
     pub id: String,
     pub why: String,
     /// `fail-closed` or `pass`.
@@ -39,6 +45,9 @@ pub struct ExpectFile {
     /// `key`, `now`.
     #[serde(default)]
     pub needs: Vec<String>,
+    /// The record features the case depends on (derived; when given, checked).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub features: Option<Vec<String>>,
     /// The planted strings, hex-encoded.
     #[serde(default)]
     pub canaries: Vec<String>,
@@ -47,10 +56,11 @@ pub struct ExpectFile {
     pub now: Option<u64>,
 }
 
-impl ExpectFile {
-    /// The expectation file of `case`.
-    pub fn of(case: &Case) -> ExpectFile {
-        ExpectFile {
+impl CaseFile {
+    /// The case file of `case`.
+    pub fn of(case: &Case) -> CaseFile {
+        CaseFile {
+            format: CASE_FORMAT.to_owned(),
             id: case.id.clone(),
             why: case.why.clone(),
             expect: case.expect.name().to_owned(),
@@ -62,9 +72,29 @@ impl ExpectFile {
                 .collect(),
             carrier: case.carrier.name().to_owned(),
             needs: case.needs.iter().map(|n| n.name().to_owned()).collect(),
+            features: Some(case.features.iter().map(|f| f.name().to_owned()).collect()),
             canaries: case.canaries.iter().map(|c| hex(c, false)).collect(),
             now: case.now,
         }
+    }
+
+    /// `case.json` as written: pretty JSON and a final newline.
+    pub fn to_json(&self) -> Vec<u8> {
+        let mut out = serde_json::to_vec_pretty(self).unwrap_or_default();
+        out.push(b'\n');
+        out
+    }
+
+    /// Reads `case.json` strictly (SPEC 2: no repeated key, no unknown field) in its format.
+    pub fn parse(bytes: &[u8]) -> Result<CaseFile, String> {
+        crate::strict_json::parse(bytes)
+            .map_err(|_| "case.json is not strict JSON (SPEC 2)".to_owned())?;
+        let file: CaseFile = serde_json::from_slice(bytes)
+            .map_err(|e| format!("case.json does not match {CASE_FORMAT} (line {})", e.line()))?;
+        if file.format != CASE_FORMAT {
+            return Err(format!("case.json is not {CASE_FORMAT}"));
+        }
+        Ok(file)
     }
 
     /// The case this file describes, with the inputs found beside it.
@@ -73,7 +103,7 @@ impl ExpectFile {
             .id
             .split_once('/')
             .ok_or_else(|| "the id is not <family>/<name>".to_owned())?;
-        let family = Family::from_name(family).ok_or_else(|| "unknown family".to_owned())?;
+        let family = Family::named(family).ok_or_else(|| "not a family name".to_owned())?;
         let classes = self
             .classes
             .iter()
@@ -114,19 +144,29 @@ impl ExpectFile {
     }
 }
 
-/// A folder of case files in memory, from the compiled-in `probes/` or from disk.
+/// A folder of case files in memory, from the compiled-in `probes/` or from disk. Names are
+/// bytes: a tree may hold names that are not UTF-8 (family and case folders may not).
 #[derive(Debug, Default)]
 struct Folder {
-    name: String,
-    files: Vec<(String, Vec<u8>)>,
+    name: Vec<u8>,
+    files: Vec<(Vec<u8>, Vec<u8>)>,
+    /// Symlinks, FIFOs and sparse files (on disk only; git stores none of them), each with its
+    /// name as its path.
+    specials: Vec<Entry>,
     folders: Vec<Folder>,
 }
+
+/// A regular file larger than this whose blocks cover less than half of it is read back as a
+/// sparse file: its first [`SPARSE_HEAD`] bytes (trailing zeros trimmed) and its length, never
+/// read whole.
+const SPARSE_FROM: u64 = 1024 * 1024;
+const SPARSE_HEAD: u64 = 64 * 1024;
 
 impl Folder {
     fn included(dir: &Dir<'_>) -> Folder {
         let name_of = |p: &std::path::Path| {
             p.file_name()
-                .map(|n| n.to_string_lossy().into_owned())
+                .map(|n| n.as_encoded_bytes().to_vec())
                 .unwrap_or_default()
         };
         Folder {
@@ -135,40 +175,69 @@ impl Folder {
                 .files()
                 .map(|f| (name_of(f.path()), f.contents().to_vec()))
                 .collect(),
+            specials: Vec::new(),
             folders: dir.dirs().map(Folder::included).collect(),
         }
     }
 
-    /// Reads a folder from disk: regular files and folders only, names in UTF-8.
+    /// The folder's name as text (family and case folders).
+    fn text_name(&self) -> Result<&str, String> {
+        std::str::from_utf8(&self.name).map_err(|_| "a folder name that is not UTF-8".to_owned())
+    }
+
+    /// Reads a folder from disk as it is: files, folders, symlinks (as links, never followed),
+    /// FIFOs (never opened) and sparse files (see [`SPARSE_FROM`]). A socket or device is an
+    /// error.
     fn on_disk(path: &Path) -> Result<Folder, String> {
-        let name = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .ok_or("a name that is not UTF-8")?
-            .to_owned();
+        use std::io::Read as _;
+        use std::os::unix::ffi::OsStrExt as _;
+        use std::os::unix::fs::{FileTypeExt as _, MetadataExt as _};
         let mut folder = Folder {
-            name,
+            name: path
+                .file_name()
+                .map(|n| n.as_bytes().to_vec())
+                .unwrap_or_default(),
             ..Folder::default()
         };
         let entries = std::fs::read_dir(path).map_err(|e| format!("cannot list: {}", e.kind()))?;
         for entry in entries {
             let entry = entry.map_err(|e| format!("cannot list: {}", e.kind()))?;
-            let kind = entry
-                .file_type()
+            let meta = std::fs::symlink_metadata(entry.path())
                 .map_err(|e| format!("cannot stat: {}", e.kind()))?;
+            let kind = meta.file_type();
             let child = entry.path();
+            let name = entry.file_name().as_bytes().to_vec();
             if kind.is_dir() {
                 folder.folders.push(Folder::on_disk(&child)?);
+            } else if kind.is_symlink() {
+                let target = std::fs::read_link(&child)
+                    .map_err(|e| format!("cannot read a link: {}", e.kind()))?;
+                folder.specials.push(Entry::Symlink {
+                    path: name,
+                    target: target.as_os_str().as_bytes().to_vec(),
+                });
+            } else if kind.is_fifo() {
+                folder.specials.push(Entry::Fifo { path: name });
+            } else if kind.is_file() && meta.len() > SPARSE_FROM && meta.blocks() * 512 < meta.len() / 2
+            {
+                let mut head = Vec::new();
+                std::fs::File::open(&child)
+                    .and_then(|f| f.take(SPARSE_HEAD).read_to_end(&mut head))
+                    .map_err(|e| format!("cannot read: {}", e.kind()))?;
+                while head.last() == Some(&0) {
+                    head.pop();
+                }
+                folder.specials.push(Entry::Sparse {
+                    path: name,
+                    head,
+                    len: meta.len(),
+                });
             } else if kind.is_file() {
-                let name = entry
-                    .file_name()
-                    .into_string()
-                    .map_err(|_| "a name that is not UTF-8")?;
                 let bytes =
                     std::fs::read(&child).map_err(|e| format!("cannot read: {}", e.kind()))?;
                 folder.files.push((name, bytes));
             } else {
-                return Err("a symlink, FIFO or device in a static case".into());
+                return Err("a socket or device in a case folder".into());
             }
         }
         folder.files.sort();
@@ -176,31 +245,49 @@ impl Folder {
         Ok(folder)
     }
 
-    /// Every file below, with its `/`-joined path relative to this folder.
-    fn files_below(&self, prefix: &str, out: &mut Vec<(String, Vec<u8>)>) {
+    /// Every entry below, with its `/`-joined path relative to this folder; an empty folder is
+    /// an entry of its own.
+    fn entries_below(&self, prefix: &[u8], out: &mut Vec<Entry>) {
+        let joined = |name: &[u8]| [prefix, name].concat();
         for (name, bytes) in &self.files {
-            out.push((format!("{prefix}{name}"), bytes.clone()));
+            out.push(Entry::File {
+                path: joined(name),
+                bytes: bytes.clone(),
+            });
+        }
+        for special in &self.specials {
+            let mut e = special.clone();
+            match &mut e {
+                Entry::Symlink { path, .. } | Entry::Fifo { path } | Entry::Sparse { path, .. } => {
+                    *path = joined(path)
+                }
+                Entry::File { .. } | Entry::Folder { .. } => {}
+            }
+            out.push(e);
         }
         for sub in &self.folders {
-            sub.files_below(&format!("{prefix}{}/", sub.name), out);
+            let path = joined(&sub.name);
+            if sub.files.is_empty() && sub.specials.is_empty() && sub.folders.is_empty() {
+                out.push(Entry::Folder { path });
+            } else {
+                sub.entries_below(&[path.as_slice(), b"/"].concat(), out);
+            }
         }
     }
 }
 
 /// Loads one case folder, whose id must be `family/<folder name>`.
 fn load_case(dir: &Folder, family: &str) -> Result<Case, String> {
-    let mut expect = None;
+    let mut file = None;
     let mut inputs = Inputs::default();
+    if !dir.specials.is_empty() {
+        return Err("a symlink, FIFO or sparse file beside the tree".into());
+    }
     for (name, bytes) in &dir.files {
         let bytes = bytes.clone();
-        match name.as_str() {
-            EXPECT => {
-                let text = std::str::from_utf8(&bytes).map_err(|_| "expect.toml is not UTF-8")?;
-                expect = Some(
-                    toml::from_str::<ExpectFile>(text)
-                        .map_err(|_| "expect.toml does not match the expectation format")?,
-                );
-            }
+        let name = std::str::from_utf8(name).map_err(|_| "a file name that is not UTF-8")?;
+        match name {
+            CASE => file = Some(CaseFile::parse(&bytes)?),
             SEAL => inputs.seal = Some(bytes),
             PACKET => inputs.packet = Some(bytes),
             KEY => inputs.key = Some(bytes),
@@ -214,17 +301,12 @@ fn load_case(dir: &Folder, family: &str) -> Result<Case, String> {
     }
     let mut outside = None;
     for sub in &dir.folders {
-        let into = match sub.name.as_str() {
-            TREE => &mut inputs.tree,
-            OUTSIDE => outside.insert(Vec::new()),
-            _ => return Err("unexpected folder beside the tree".into()),
+        let into = match sub.name.as_slice() {
+            n if n == ROOT.as_bytes() => &mut inputs.tree,
+            n if n == OUTSIDE.as_bytes() => outside.insert(Vec::new()),
+            _ => return Err("unexpected folder beside root/".into()),
         };
-        let mut files = Vec::new();
-        sub.files_below("", &mut files);
-        into.extend(files.into_iter().map(|(path, bytes)| Entry::File {
-            path: path.into_bytes(),
-            bytes,
-        }));
+        sub.entries_below(b"", into);
     }
     inputs.tree.sort_by(|a, b| a.path().cmp(b.path()));
     // outside/ holds honest copies of the sealed files (SPEC 7.1): a folder that does not give
@@ -237,15 +319,18 @@ fn load_case(dir: &Folder, family: &str) -> Result<Case, String> {
         }
         None => honest_copies(&inputs),
     };
-    let expect = expect.ok_or("no expect.toml")?;
-    let folder_id = format!("{family}/{}", dir.name);
-    if expect.id != folder_id {
-        return Err(format!("expect.toml names id {:?}", expect.id));
+    let file = file.ok_or("no case.json")?;
+    let folder_id = format!("{family}/{}", dir.text_name()?);
+    if file.id != folder_id {
+        return Err(format!(
+            "case.json names another id than <family>/<folder> ({folder_id})"
+        ));
     }
-    let mut case = expect.into_case(inputs)?;
-    // Every tree case comes as every record its honest state can be rendered to: a static tree
-    // case states that state as its seal, so its `SHA256SUMS` is derived from it (a template
-    // with `{sums}` is never run with the word dropped).
+    let stated = file.features.clone();
+    let mut case = file.into_case(inputs)?;
+    // Every tree case comes as every record its honest state can be rendered to: a case folder
+    // states that state as its seal, so the other records are derived from it (a template with
+    // `{sums}` is never run with the word dropped).
     if case.carrier == Carrier::Tree {
         let seal = case
             .inputs
@@ -255,6 +340,14 @@ fn load_case(dir: &Folder, family: &str) -> Result<Case, String> {
         record::fill_honest(&Honest::of_seal(seal)?, &mut case.inputs.records);
     }
     let case = case.with_features()?;
+    if let Some(stated) = stated {
+        let derived: Vec<&str> = case.features.iter().map(|f| f.name()).collect();
+        if stated != derived {
+            return Err(format!(
+                "case.json states the features {stated:?}, but its drift depends on {derived:?}"
+            ));
+        }
+    }
     case.check().map_err(|e| e.problem)?;
     Ok(case)
 }
@@ -278,20 +371,49 @@ fn honest_copies(inputs: &Inputs) -> Vec<Entry> {
         .collect()
 }
 
-/// Every case below `root` (family folders holding case folders), or every problem found.
+/// Every case below `root`, or every problem found: the data families (`<family>.toml`, see
+/// [`super::data`]) and the family folders holding case folders. `README.md` may stand beside
+/// them; any other file is a problem, never skipped.
 fn load_from(root: &Folder, shown: &str) -> Result<Vec<Case>, Vec<String>> {
     let mut cases = Vec::new();
     let mut problems = Vec::new();
+    for (name, bytes) in &root.files {
+        let name = crate::escape::name(name);
+        let Some(stem) = name.strip_suffix(".toml") else {
+            if name != "README.md" && name != "build.rs" {
+                problems.push(format!(
+                    "{shown}/{name}: not a data family (<family>.toml) nor a family folder"
+                ));
+            }
+            continue;
+        };
+        let file = format!("{shown}/{name}");
+        let Some(family) = Family::named(stem) else {
+            problems.push(format!("{file}: {stem:?} is not a family name"));
+            continue;
+        };
+        let Ok(text) = std::str::from_utf8(bytes) else {
+            problems.push(format!("{file}: not UTF-8"));
+            continue;
+        };
+        match super::data::load(text, &file, family) {
+            Ok(c) => cases.extend(c),
+            Err(p) => problems.extend(p),
+        }
+    }
     for family_dir in &root.folders {
-        let family = &family_dir.name;
-        if Family::from_name(family).is_none() {
-            problems.push(format!("{shown}/{family}: not a family"));
+        let family = crate::escape::name(&family_dir.name);
+        if Family::named(&family).is_none() {
+            problems.push(format!("{shown}/{family}: not a family name"));
             continue;
         }
         for case_dir in &family_dir.folders {
-            match load_case(case_dir, family) {
+            match load_case(case_dir, &family) {
                 Ok(case) => cases.push(case),
-                Err(p) => problems.push(format!("{shown}/{family}/{}: {p}", case_dir.name)),
+                Err(p) => problems.push(format!(
+                    "{shown}/{family}/{}: {p}",
+                    crate::escape::name(&case_dir.name)
+                )),
             }
         }
     }
@@ -304,8 +426,10 @@ fn load_from(root: &Folder, shown: &str) -> Result<Vec<Case>, Vec<String>> {
 
 /// Every case in the static form below `dir` on disk (what `sealprobe probes emit` wrote).
 pub fn load_dir(dir: &Path) -> Result<Vec<Case>, Vec<String>> {
-    let root = Folder::on_disk(dir).map_err(|e| vec![e])?;
-    load_from(&root, &dir.display().to_string())
+    use std::os::unix::ffi::OsStrExt as _;
+    let shown = crate::escape::name(dir.as_os_str().as_bytes());
+    let root = Folder::on_disk(dir).map_err(|e| vec![format!("{shown}: {e}")])?;
+    load_from(&root, &shown)
 }
 
 /// Every static case of `probes/`, or every problem found loading them (each naming its folder).

@@ -24,7 +24,7 @@ mod packets;
 mod resource;
 mod seal_tamper;
 mod sums;
-mod text;
+pub(crate) mod text;
 mod unicode;
 
 /// A family of cases.

@@ -1,0 +1,303 @@
+//! Data families (SPEC 7.3): `<family>.toml`, a table of tree cases written as recipes (the
+//! honest files, the edits made after sealing, the expectation), loaded at build time from
+//! `probes/` and at run time from `sealprobe gate --probes DIR`.
+//!
+//! A recipe is drawn exactly as a family's Rust code draws a case ([`Draft`]): the honest files
+//! are sealed in memory as `sealprobe seal` would seal them, the edits come from one closed
+//! vocabulary, and the case is held to the same rules ([`super::case::Case::check`]: a hostile
+//! case must drift, a control must not, an edit must find what it edits). So a team's own family
+//! is as trustworthy as a built-in one, and counts in the case-set digest.
+//!
+//! ```toml
+//! format = "sealprobe-family/1"
+//!
+//! [[case]]
+//! name = "utf8-bom-added"
+//! why = "an editor added a UTF-8 BOM: the bytes differ from the sealed ones"
+//! expect = ["bom"]                       # the classes; or `control = true`
+//! files = { "docs/notes.md" = "Release notes\n" }
+//! edits = [{ op = "reencode", path = "docs/notes.md", encoding = "utf-8-bom" }]
+//! ```
+//!
+//! Anything wrong in a file (TOML syntax, an unknown field or edit, a class that does not exist,
+//! an edit that finds nothing, a case that breaks the rules) is an error naming the file and the
+//! line of the case; the caller makes it a usage error.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::case::{Case, Class, Family};
+use super::draft::{Cases, Draft};
+use super::families::text::wide;
+use crate::digest::unhex;
+
+/// The `format` every data family file declares.
+pub const FAMILY_FORMAT: &str = "sealprobe-family/1";
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FamilyFile {
+    format: String,
+    #[serde(rename = "case", default)]
+    cases: Vec<Spanned<Recipe>>,
+}
+
+/// Bytes as text (UTF-8) or as `{ hex = "..." }`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+enum Bytes {
+    Text(String),
+    Hex { hex: String },
+}
+
+impl Bytes {
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        match self {
+            Bytes::Text(t) => Ok(t.as_bytes().to_vec()),
+            Bytes::Hex { hex } => unhex(hex).ok_or_else(|| "hex is not lower-case hex".into()),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Recipe {
+    name: String,
+    why: String,
+    /// The classes the built-in validator must name (a hostile case).
+    #[serde(default)]
+    expect: Vec<String>,
+    /// A control: every validator must accept it.
+    #[serde(default)]
+    control: bool,
+    /// Sealed with the probe key, and the key handed over.
+    #[serde(default)]
+    keyed: bool,
+    /// Folders the seal declares complete (`.` is the root).
+    #[serde(default)]
+    complete: Vec<String>,
+    /// Strings that must never come back in any output.
+    #[serde(default)]
+    canaries: Vec<String>,
+    /// The honest tree: path to bytes.
+    files: BTreeMap<String, Bytes>,
+    /// What changed after sealing, in order.
+    #[serde(default)]
+    edits: Vec<Edit>,
+}
+
+/// One tree edit (SPEC 7.1). `op` names it; each takes the fields it needs and no others.
+#[derive(Debug, Deserialize)]
+#[serde(tag = "op", rename_all = "kebab-case", deny_unknown_fields)]
+enum Edit {
+    /// Replace (or add) a file.
+    Write {
+        path: String,
+        text: Option<String>,
+        hex: Option<String>,
+    },
+    /// Add bytes at the end of a file.
+    Append {
+        path: String,
+        text: Option<String>,
+        hex: Option<String>,
+    },
+    /// Cut a file to `len` bytes.
+    Truncate { path: String, len: usize },
+    /// Flip bit `bit` (0 to 7) of the byte at `at`.
+    Flip { path: String, at: usize, bit: u8 },
+    /// Re-encode a UTF-8 file: `utf-8-bom`, `no-bom`, `crlf`, `lf`, `utf-16le`, `utf-16be`,
+    /// `utf-32le`, `utf-32be` (the wide ones with a BOM).
+    Reencode { path: String, encoding: String },
+    Remove { path: String },
+    Rename { path: String, to: String },
+    Symlink { path: String, target: String },
+    Fifo { path: String },
+    Folder { path: String },
+    /// A sparse file of apparent size `len` starting with `head`.
+    Sparse { path: String, len: u64, head: String },
+}
+
+/// The bytes of an edit that writes: exactly one of `text = "..."` and `hex = "..."`.
+fn edit_bytes(text: &Option<String>, hex: &Option<String>) -> Result<Vec<u8>, String> {
+    match (text, hex) {
+        (Some(t), None) => Ok(t.as_bytes().to_vec()),
+        (None, Some(h)) => Bytes::Hex { hex: h.clone() }.bytes(),
+        _ => Err("an edit gives its bytes as exactly one of text or hex".into()),
+    }
+}
+
+/// The 1-based line of byte `offset` in `text`.
+fn line_of(text: &str, offset: usize) -> usize {
+    text.as_bytes()[..offset.min(text.len())]
+        .iter()
+        .filter(|b| **b == b'\n')
+        .count()
+        + 1
+}
+
+/// The cases of the data family file `shown` (its name, for messages), whose family is
+/// `family`; or every problem, each naming the file and line.
+pub fn load(text: &str, shown: &str, family: Family) -> Result<Vec<Case>, Vec<String>> {
+    let file: FamilyFile = toml::from_str(text).map_err(|e| {
+        let line = e.span().map_or(1, |s| line_of(text, s.start));
+        vec![format!("{shown}:{line}: {}", e.message())]
+    })?;
+    if file.format != FAMILY_FORMAT {
+        return Err(vec![format!(
+            "{shown}:1: format is not \"{FAMILY_FORMAT}\""
+        )]);
+    }
+    let mut problems = Vec::new();
+    let mut drafted = Vec::new();
+    for recipe in file.cases {
+        let line = line_of(text, recipe.span().start);
+        match draft(recipe.into_inner()) {
+            Ok(d) => drafted.push((line, d)),
+            Err(p) => problems.push(format!("{shown}:{line}: {p}")),
+        }
+    }
+    let mut cases = Vec::new();
+    for (line, d) in drafted {
+        let mut one = Cases::new(family);
+        one.add(d);
+        match one.finish() {
+            Ok(c) => cases.extend(c),
+            Err(p) => problems.extend(p.into_iter().map(|p| format!("{shown}:{line}: {p}"))),
+        }
+    }
+    for case in &cases {
+        if let Err(e) = case.check() {
+            problems.push(format!("{shown}: {e}"));
+        }
+    }
+    if problems.is_empty() {
+        Ok(cases)
+    } else {
+        Err(problems)
+    }
+}
+
+/// The draft a recipe describes.
+fn draft(r: Recipe) -> Result<Draft, String> {
+    let mut d = Draft::tree(&r.name, &r.why);
+    let mut now: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    for (path, bytes) in &r.files {
+        let b = bytes.bytes()?;
+        now.insert(path.clone(), b.clone());
+        d = d.file(path, b);
+    }
+    for folder in &r.complete {
+        d = d.complete(folder);
+    }
+    if r.keyed {
+        d = d.keyed();
+    }
+    for (i, edit) in r.edits.iter().enumerate() {
+        d = apply(d, edit, &mut now).map_err(|e| format!("edit {}: {e}", i + 1))?;
+    }
+    for c in &r.canaries {
+        d = d.canary(c.as_bytes().to_vec());
+    }
+    match (r.control, r.expect.is_empty()) {
+        (true, true) => Ok(d.control()),
+        (false, false) => {
+            let classes = r
+                .expect
+                .iter()
+                .map(|c| Class::from_name(c).ok_or_else(|| format!("unknown class {c:?}")))
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(d.expect(classes))
+        }
+        (true, false) => Err("a control names classes".into()),
+        (false, true) => Err("neither expect (the classes) nor control = true".into()),
+    }
+}
+
+/// Applies one edit to the draft, keeping `now` (the files' bytes after the edits so far).
+fn apply(d: Draft, edit: &Edit, now: &mut BTreeMap<String, Vec<u8>>) -> Result<Draft, String> {
+    let current = |now: &BTreeMap<String, Vec<u8>>, path: &str| {
+        now.get(path)
+            .cloned()
+            .ok_or_else(|| format!("no file at {path:?} to edit"))
+    };
+    let written = |d: Draft, now: &mut BTreeMap<String, Vec<u8>>, path: &str, b: Vec<u8>| {
+        now.insert(path.to_owned(), b.clone());
+        d.write(path, b)
+    };
+    Ok(match edit {
+        Edit::Write { path, text, hex } => written(d, now, path, edit_bytes(text, hex)?),
+        Edit::Append { path, text, hex } => {
+            let b = [current(now, path)?, edit_bytes(text, hex)?].concat();
+            written(d, now, path, b)
+        }
+        Edit::Truncate { path, len } => {
+            let mut b = current(now, path)?;
+            if *len >= b.len() {
+                return Err(format!("truncating {path:?} to {len} bytes changes nothing"));
+            }
+            b.truncate(*len);
+            written(d, now, path, b)
+        }
+        Edit::Flip { path, at, bit } => {
+            let mut b = current(now, path)?;
+            let byte = b
+                .get_mut(*at)
+                .ok_or_else(|| format!("{path:?} has no byte {at}"))?;
+            if *bit > 7 {
+                return Err("bit is 0 to 7".into());
+            }
+            *byte ^= 1 << bit;
+            written(d, now, path, b)
+        }
+        Edit::Reencode { path, encoding } => {
+            let b = current(now, path)?;
+            let text = std::str::from_utf8(&b)
+                .map_err(|_| format!("{path:?} is not UTF-8 text to re-encode"))?;
+            let bare = text.strip_prefix('\u{feff}').unwrap_or(text);
+            let out = match encoding.as_str() {
+                "utf-8-bom" => format!("\u{feff}{bare}").into_bytes(),
+                "no-bom" => bare.as_bytes().to_vec(),
+                "crlf" => text.replace("\r\n", "\n").replace('\n', "\r\n").into_bytes(),
+                "lf" => text.replace("\r\n", "\n").into_bytes(),
+                "utf-16le" => wide(bare, 2, true, true),
+                "utf-16be" => wide(bare, 2, false, true),
+                "utf-32le" => wide(bare, 4, true, true),
+                "utf-32be" => wide(bare, 4, false, true),
+                other => return Err(format!("unknown encoding {other:?}")),
+            };
+            if out == b {
+                return Err(format!("re-encoding {path:?} as {encoding} changes nothing"));
+            }
+            written(d, now, path, out)
+        }
+        Edit::Remove { path } => {
+            now.remove(path);
+            d.remove(path)
+        }
+        Edit::Rename { path, to } => {
+            if let Some(b) = now.remove(path) {
+                now.insert(to.clone(), b);
+            }
+            d.rename(path, to)
+        }
+        Edit::Symlink { path, target } => {
+            now.remove(path);
+            d.symlink(path, target)
+        }
+        Edit::Fifo { path } => {
+            now.remove(path);
+            d.fifo(path)
+        }
+        Edit::Folder { path } => {
+            now.remove(path);
+            d.folder(path)
+        }
+        Edit::Sparse { path, len, head } => {
+            now.remove(path);
+            d.sparse(path, head.as_bytes().to_vec(), *len)
+        }
+    })
+}

@@ -31,6 +31,9 @@ pub struct Cli {
     command: Command,
 }
 
+// The command is parsed once per process; boxing the gate's options would only make the
+// match below harder to read.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Seal files and folders under a root: path, byte length, SHA-256 and layered fingerprints.
@@ -264,7 +267,11 @@ fn family_name(s: &str) -> Result<Family, String> {
     Family::named(s).ok_or_else(|| {
         format!(
             "not a family name (one of {}, or a data family's plain name)",
-            Family::ALL.iter().map(|f| f.name()).collect::<Vec<_>>().join(", ")
+            Family::ALL
+                .iter()
+                .map(|f| f.name())
+                .collect::<Vec<_>>()
+                .join(", ")
         )
     })
 }

@@ -365,7 +365,10 @@ pub fn run(opts: &Options) -> Ran<GateRun> {
         Err(SuiteError::Usage(problems)) => {
             return Ran::usage(
                 "gate",
-                format!("a --probes folder is malformed:\n  {}", problems.join("\n  ")),
+                format!(
+                    "a --probes folder is malformed:\n  {}",
+                    problems.join("\n  ")
+                ),
             );
         }
         Err(SuiteError::Broken(problems)) => {
@@ -444,7 +447,8 @@ pub fn run(opts: &Options) -> Ran<GateRun> {
     }
     for dir in &opts.probes {
         let dir = std::path::absolute(dir).unwrap_or_else(|_| dir.clone());
-        run.rerun_options.extend(["--probes".to_owned(), dir.to_string_lossy().into_owned()]);
+        run.rerun_options
+            .extend(["--probes".to_owned(), dir.to_string_lossy().into_owned()]);
     }
     conclude(run, &opts.reports)
 }

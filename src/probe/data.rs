@@ -105,19 +105,45 @@ enum Edit {
         hex: Option<String>,
     },
     /// Cut a file to `len` bytes.
-    Truncate { path: String, len: usize },
+    Truncate {
+        path: String,
+        len: usize,
+    },
     /// Flip bit `bit` (0 to 7) of the byte at `at`.
-    Flip { path: String, at: usize, bit: u8 },
+    Flip {
+        path: String,
+        at: usize,
+        bit: u8,
+    },
     /// Re-encode a UTF-8 file: `utf-8-bom`, `no-bom`, `crlf`, `lf`, `utf-16le`, `utf-16be`,
     /// `utf-32le`, `utf-32be` (the wide ones with a BOM).
-    Reencode { path: String, encoding: String },
-    Remove { path: String },
-    Rename { path: String, to: String },
-    Symlink { path: String, target: String },
-    Fifo { path: String },
-    Folder { path: String },
+    Reencode {
+        path: String,
+        encoding: String,
+    },
+    Remove {
+        path: String,
+    },
+    Rename {
+        path: String,
+        to: String,
+    },
+    Symlink {
+        path: String,
+        target: String,
+    },
+    Fifo {
+        path: String,
+    },
+    Folder {
+        path: String,
+    },
     /// A sparse file of apparent size `len` starting with `head`.
-    Sparse { path: String, len: u64, head: String },
+    Sparse {
+        path: String,
+        len: u64,
+        head: String,
+    },
 }
 
 /// The bytes of an edit that writes: exactly one of `text = "..."` and `hex = "..."`.
@@ -236,7 +262,9 @@ fn apply(d: Draft, edit: &Edit, now: &mut BTreeMap<String, Vec<u8>>) -> Result<D
         Edit::Truncate { path, len } => {
             let mut b = current(now, path)?;
             if *len >= b.len() {
-                return Err(format!("truncating {path:?} to {len} bytes changes nothing"));
+                return Err(format!(
+                    "truncating {path:?} to {len} bytes changes nothing"
+                ));
             }
             b.truncate(*len);
             written(d, now, path, b)
@@ -260,7 +288,10 @@ fn apply(d: Draft, edit: &Edit, now: &mut BTreeMap<String, Vec<u8>>) -> Result<D
             let out = match encoding.as_str() {
                 "utf-8-bom" => format!("\u{feff}{bare}").into_bytes(),
                 "no-bom" => bare.as_bytes().to_vec(),
-                "crlf" => text.replace("\r\n", "\n").replace('\n', "\r\n").into_bytes(),
+                "crlf" => text
+                    .replace("\r\n", "\n")
+                    .replace('\n', "\r\n")
+                    .into_bytes(),
                 "lf" => text.replace("\r\n", "\n").into_bytes(),
                 "utf-16le" => wide(bare, 2, true, true),
                 "utf-16be" => wide(bare, 2, false, true),
@@ -269,7 +300,9 @@ fn apply(d: Draft, edit: &Edit, now: &mut BTreeMap<String, Vec<u8>>) -> Result<D
                 other => return Err(format!("unknown encoding {other:?}")),
             };
             if out == b {
-                return Err(format!("re-encoding {path:?} as {encoding} changes nothing"));
+                return Err(format!(
+                    "re-encoding {path:?} as {encoding} changes nothing"
+                ));
             }
             written(d, now, path, out)
         }

@@ -27,6 +27,8 @@ pub fn materialize(case: &Case, ws: &Workspace) -> io::Result<()> {
         }
     }
     let inputs = &case.inputs;
+    // Every case has outside/ (SPEC 7.1), empty when nothing is sealed.
+    std::fs::create_dir_all(ws.outside())?;
     for entry in &inputs.outside {
         if let Entry::File { path, bytes } = entry {
             ws.outside_file(path, bytes)?;

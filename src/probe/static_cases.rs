@@ -218,7 +218,9 @@ impl Folder {
                 });
             } else if kind.is_fifo() {
                 folder.specials.push(Entry::Fifo { path: name });
-            } else if kind.is_file() && meta.len() > SPARSE_FROM && meta.blocks() * 512 < meta.len() / 2
+            } else if kind.is_file()
+                && meta.len() > SPARSE_FROM
+                && meta.blocks() * 512 < meta.len() / 2
             {
                 let mut head = Vec::new();
                 std::fs::File::open(&child)

@@ -1,0 +1,334 @@
+//! Data families and the folder form (issue #24, SPEC 7.3): a team's own family written as a
+//! TOML recipe table runs in the gate with `--probes` and changes the case-set digest; a
+//! malformed one is a usage error naming the file and line; a case written by `probes emit`,
+//! moved to a family of its own name, loads back with `--probes` and runs (emit and load are
+//! one format); emitted `case.json` files and real gate reports are valid against the JSON
+//! Schemas in `docs/schemas/`.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use serde_json::Value;
+
+const TEAM: &str = r#"format = "sealprobe-family/1"
+
+[[case]]
+name = "notes-bom-added"
+why = "an editor added a UTF-8 BOM to the release notes"
+expect = ["bom"]
+files = { "docs/notes.md" = "Release notes\n", "bin/app" = { hex = "7f454c46" } }
+edits = [{ op = "reencode", path = "docs/notes.md", encoding = "utf-8-bom" }]
+
+[[case]]
+name = "app-bit-flipped"
+why = "one bit of the binary flipped after sealing"
+expect = ["content"]
+files = { "bin/app" = { hex = "7f454c460201" } }
+edits = [{ op = "flip", path = "bin/app", at = 4, bit = 0 }]
+
+[[case]]
+name = "notes-now-a-link-to-the-honest-copy"
+why = "the notes replaced by a symlink to their honest copy outside the root"
+expect = ["not-regular"]
+files = { "docs/notes.md" = "Release notes\n" }
+edits = [{ op = "symlink", path = "docs/notes.md", target = "../../outside/docs/notes.md" }]
+
+[[case]]
+name = "control-untouched"
+why = "the honest tree must pass"
+control = true
+files = { "docs/notes.md" = "Release notes\n" }
+"#;
+
+fn run(dir: &Path, args: &[&str]) -> common::Run {
+    let out = Command::new(common::bin())
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .env_remove("CI")
+        .output()
+        .expect("run sealprobe");
+    common::Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+fn case_set(run: &common::Run) -> String {
+    run.stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("case set "))
+        .and_then(|l| l.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no case set line: {}", run.stdout))
+        .to_owned()
+}
+
+fn schema(name: &str) -> jsonschema::Validator {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("docs/schemas")
+        .join(name);
+    let text = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let schema: Value = serde_json::from_slice(&text).expect("the schema is JSON");
+    jsonschema::validator_for(&schema).expect("the schema compiles")
+}
+
+fn assert_valid(schema: &jsonschema::Validator, doc: &Value, what: &str) {
+    let errors: Vec<String> = schema
+        .iter_errors(doc)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{what}: {errors:#?}");
+}
+
+fn json(path: &Path) -> Value {
+    serde_json::from_slice(&std::fs::read(path).expect("the file")).expect("JSON")
+}
+
+#[test]
+fn a_toml_family_runs_in_the_gate_and_changes_the_case_set() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("mine")).unwrap();
+    std::fs::write(dir.path().join("mine/team.toml"), TEAM).unwrap();
+    let base = run(dir.path(), &["gate", "--family", "bom"]);
+    assert_eq!(base.code, 0, "{}{}", base.stdout, base.stderr);
+    let with = run(
+        dir.path(),
+        &[
+            "gate",
+            "--probes",
+            "mine",
+            "--family",
+            "team",
+            "--json",
+            "gate.json",
+        ],
+    );
+    assert_eq!(with.code, 0, "{}{}", with.stdout, with.stderr);
+    assert!(
+        with.stdout.contains("(3 hostile, 1 controls)"),
+        "{}",
+        with.stdout
+    );
+    assert_ne!(
+        case_set(&base),
+        case_set(&with),
+        "the data family counts in the digest"
+    );
+    let report = json(&dir.path().join("gate.json"));
+    assert_valid(&schema("sealprobe-gate-1.json"), &report, "gate.json");
+    let ids: Vec<&str> = report["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 4, "{ids:?}");
+    assert!(ids.iter().all(|id| id.starts_with("team/")), "{ids:?}");
+    // The link to the honest copy is beyond SHA256SUMS, and its report says so.
+    let sums = run(
+        dir.path(),
+        &[
+            "gate",
+            "--probes",
+            "mine",
+            "--family",
+            "team",
+            "--validator",
+            "sha256sum -c {sums}",
+            "--json",
+            "sums.json",
+        ],
+    );
+    assert_eq!(sums.code, 0, "{}{}", sums.stdout, sums.stderr);
+    let report = json(&dir.path().join("sums.json"));
+    assert_valid(&schema("sealprobe-gate-1.json"), &report, "sums.json");
+    assert!(
+        report["cases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["beyond"][0] == "file-type" && c["exit"].is_null())
+    );
+    assert!(
+        sums.stdout.contains("1 cases need file types"),
+        "{}",
+        sums.stdout
+    );
+    // Without the folder, the family is unknown: a usage error, never an empty pass.
+    let missing = run(dir.path(), &["gate", "--family", "team"]);
+    assert_eq!(missing.code, 2, "{}{}", missing.stdout, missing.stderr);
+    assert!(
+        missing.stderr.contains("--family team"),
+        "{}",
+        missing.stderr
+    );
+}
+
+#[test]
+fn a_malformed_family_is_a_usage_error_naming_the_file_and_line() {
+    for (broken, line, says) in [
+        (
+            TEAM.replace("[\"content\"]", "[\"contnet\"]"),
+            10,
+            "unknown class",
+        ),
+        (
+            TEAM.replace("op = \"flip\"", "op = \"explode\""),
+            15,
+            "unknown variant",
+        ),
+        (
+            TEAM.replace("[[case]]\nname = \"app", "[[case]\nname = \"app"),
+            10,
+            "expected",
+        ),
+        (TEAM.replace("at = 4", "at = 40"), 10, "has no byte 40"),
+        (
+            TEAM.replace("expect = [\"content\"]", "control = true"),
+            10,
+            "drifts from its seal",
+        ),
+        (
+            TEAM.replace("why = \"the honest", "whyy = \"the honest"),
+            26,
+            "unknown field",
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("team.toml"), &broken).unwrap();
+        for cmd in [
+            &["gate", "--probes", "."][..],
+            &["probes", "list", "--probes", "."],
+        ] {
+            let r = run(dir.path(), cmd);
+            assert_eq!(r.code, 2, "{says}: {}{}", r.stdout, r.stderr);
+            assert!(
+                r.stderr.contains(&format!("./team.toml:{line}: ")) && r.stderr.contains(says),
+                "{says} at line {line}: {}",
+                r.stderr
+            );
+            assert_eq!(r.stdout, "", "nothing ran");
+        }
+    }
+}
+
+#[test]
+fn an_emitted_case_loads_back_under_a_family_of_its_own_and_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let ids = [
+        "bom/utf8-bom-added",
+        "filesystem/symlink-to-honest-copy-outside",
+        "filesystem/fifo-at-path",
+        "resource/sparse-8-gib-sealed-small",
+        "seal-tamper/sums-dotdot-path",
+        "forged-tokens/mac-flipped-middle-char",
+    ];
+    let mut args = vec!["probes", "emit", "--out", "raw"];
+    for id in ids {
+        args.extend(["--case", id]);
+    }
+    let emitted = run(dir.path(), &args);
+    assert_eq!(emitted.code, 0, "{}", emitted.stderr);
+    let case_schema = schema("sealprobe-case-1.json");
+    std::fs::create_dir_all(dir.path().join("mine/own")).unwrap();
+    for id in ids {
+        let (family, name) = id.split_once('/').unwrap();
+        let from = dir.path().join("raw").join(family).join(name);
+        assert!(from.join("outside").is_dir(), "{id}: outside/ written");
+        let mut case = json(&from.join("case.json"));
+        assert_valid(&case_schema, &case, id);
+        // Moved to the family `own`: folder and id.
+        case["id"] = Value::String(format!("own/{name}"));
+        std::fs::write(
+            from.join("case.json"),
+            serde_json::to_vec_pretty(&case).unwrap(),
+        )
+        .unwrap();
+        std::fs::rename(&from, dir.path().join("mine/own").join(name)).unwrap();
+    }
+    let r = run(
+        dir.path(),
+        &[
+            "gate",
+            "--probes",
+            "mine",
+            "--family",
+            "own",
+            "--json",
+            "gate.json",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let report = json(&dir.path().join("gate.json"));
+    assert_valid(&schema("sealprobe-gate-1.json"), &report, "gate.json");
+    let cases = report["cases"].as_array().unwrap();
+    // The manifest case is not for the built-in validator; every other one held.
+    assert_eq!(cases.len(), ids.len());
+    for c in cases {
+        let expected = if c["id"] == "own/sums-dotdot-path" {
+            "not-applicable"
+        } else {
+            "ok"
+        };
+        assert_eq!(c["outcome"], expected, "{c}");
+    }
+    // And a case.json that states features its drift does not have is refused.
+    let path = dir.path().join("mine/own/fifo-at-path/case.json");
+    let mut case = json(&path);
+    case["features"] = serde_json::json!([]);
+    std::fs::write(&path, serde_json::to_vec(&case).unwrap()).unwrap();
+    let r = run(dir.path(), &["probes", "list", "--probes", "mine"]);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr
+            .contains("fifo-at-path: case.json states the features"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn every_emitted_case_of_a_family_is_a_valid_case_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = run(
+        dir.path(),
+        &[
+            "probes",
+            "emit",
+            "--family",
+            "filesystem",
+            "--family",
+            "decision",
+            "--out",
+            "all",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let case_schema = schema("sealprobe-case-1.json");
+    let mut n = 0;
+    for family in std::fs::read_dir(dir.path().join("all")).unwrap() {
+        for case in std::fs::read_dir(family.unwrap().path()).unwrap() {
+            let path = case.unwrap().path().join("case.json");
+            assert_valid(&case_schema, &json(&path), &path.display().to_string());
+            n += 1;
+        }
+    }
+    assert!(n > 200, "{n} cases");
+    // The schema is not a rubber stamp.
+    let mut bad = json(
+        &dir.path()
+            .join("all/decision")
+            .read_dir()
+            .unwrap()
+            .next()
+            .unwrap()
+            .unwrap()
+            .path()
+            .join("case.json"),
+    );
+    bad["expect"] = Value::String("maybe".into());
+    assert!(!case_schema.is_valid(&bad));
+}

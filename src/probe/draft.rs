@@ -10,7 +10,8 @@
 //! nature: its key, its seal MAC and the tokens of its grants. So a validator that prints a MAC
 //! or a token leaks, whether or not the family thought of planting it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Mutex, OnceLock};
 
 use rand_chacha::ChaCha8Rng;
 use rand_core::{Rng as _, SeedableRng as _};
@@ -21,7 +22,7 @@ use super::record;
 pub use super::record::sums_line;
 use crate::decide::packet::digest_without_grants;
 use crate::digest::Digest;
-use crate::seal::fingerprint::fingerprints_of;
+use crate::seal::fingerprint::{Fingerprints, fingerprints_of};
 use crate::seal::model::{CompleteFolder, Seal};
 use crate::seal::path::SealPath;
 use crate::strict_json::{self, Node, Value};
@@ -471,7 +472,7 @@ pub fn honest_seal(
         .iter()
         .map(|(p, bytes)| {
             let path = SealPath::parse(p).map_err(|e| format!("{e:?} is not a seal path"))?;
-            Ok(fingerprints_of(bytes).into_artifact(path))
+            Ok(fingerprints_once(bytes).into_artifact(path))
         })
         .collect::<Result<Vec<_>, String>>()?;
     let complete = complete
@@ -486,6 +487,24 @@ pub fn honest_seal(
         seal.sign(key);
     }
     Ok(seal.to_file_form())
+}
+
+/// The fingerprints of `bytes`, computed once per process: families seal the same fixture files
+/// for case after case, and the text layer (NFC, confusable skeletons) is most of the cost of
+/// drawing the suite. Keyed by the bytes' SHA-256, so equal bytes share one entry and nothing
+/// else does.
+fn fingerprints_once(bytes: &[u8]) -> Fingerprints {
+    static SEEN: OnceLock<Mutex<HashMap<Digest, Fingerprints>>> = OnceLock::new();
+    let seen = SEEN.get_or_init(Mutex::default);
+    let key = Digest::of(bytes);
+    if let Some(f) = seen.lock().ok().and_then(|m| m.get(&key).cloned()) {
+        return f;
+    }
+    let f = fingerprints_of(bytes);
+    if let Ok(mut m) = seen.lock() {
+        m.insert(key, f.clone());
+    }
+    f
 }
 
 /// The honest `SHA256SUMS` of these files, as the format's writer renders it.

@@ -87,6 +87,18 @@ fn json(path: &Path) -> Value {
     serde_json::from_slice(&std::fs::read(path).expect("the file")).expect("JSON")
 }
 
+/// `sealprobe gate ARGS --json report.json` in `dir`: the run, and its report, which must be
+/// valid against the `sealprobe-gate/1` schema.
+fn gate_report(dir: &Path, args: &[&str]) -> (common::Run, Value) {
+    let mut all = vec!["gate"];
+    all.extend_from_slice(args);
+    all.extend(["--json", "report.json"]);
+    let r = run(dir, &all);
+    let report = json(&dir.join("report.json"));
+    assert_valid(&schema("sealprobe-gate-1.json"), &report, "report.json");
+    (r, report)
+}
+
 #[test]
 fn a_toml_family_runs_in_the_gate_and_changes_the_case_set() {
     let dir = tempfile::tempdir().unwrap();
@@ -94,18 +106,7 @@ fn a_toml_family_runs_in_the_gate_and_changes_the_case_set() {
     std::fs::write(dir.path().join("mine/team.toml"), TEAM).unwrap();
     let base = run(dir.path(), &["gate", "--family", "bom"]);
     assert_eq!(base.code, 0, "{}{}", base.stdout, base.stderr);
-    let with = run(
-        dir.path(),
-        &[
-            "gate",
-            "--probes",
-            "mine",
-            "--family",
-            "team",
-            "--json",
-            "gate.json",
-        ],
-    );
+    let (with, report) = gate_report(dir.path(), &["--probes", "mine", "--family", "team"]);
     assert_eq!(with.code, 0, "{}{}", with.stdout, with.stderr);
     assert!(
         with.stdout.contains("(3 hostile, 1 controls)"),
@@ -117,8 +118,6 @@ fn a_toml_family_runs_in_the_gate_and_changes_the_case_set() {
         case_set(&with),
         "the data family counts in the digest"
     );
-    let report = json(&dir.path().join("gate.json"));
-    assert_valid(&schema("sealprobe-gate-1.json"), &report, "gate.json");
     let ids: Vec<&str> = report["cases"]
         .as_array()
         .unwrap()
@@ -128,23 +127,18 @@ fn a_toml_family_runs_in_the_gate_and_changes_the_case_set() {
     assert_eq!(ids.len(), 4, "{ids:?}");
     assert!(ids.iter().all(|id| id.starts_with("team/")), "{ids:?}");
     // The link to the honest copy is beyond SHA256SUMS, and its report says so.
-    let sums = run(
+    let (sums, report) = gate_report(
         dir.path(),
         &[
-            "gate",
             "--probes",
             "mine",
             "--family",
             "team",
             "--validator",
             "sha256sum -c {sums}",
-            "--json",
-            "sums.json",
         ],
     );
     assert_eq!(sums.code, 0, "{}{}", sums.stdout, sums.stderr);
-    let report = json(&dir.path().join("sums.json"));
-    assert_valid(&schema("sealprobe-gate-1.json"), &report, "sums.json");
     assert!(
         report["cases"]
             .as_array()
@@ -249,21 +243,8 @@ fn an_emitted_case_loads_back_under_a_family_of_its_own_and_runs() {
         .unwrap();
         std::fs::rename(&from, dir.path().join("mine/own").join(name)).unwrap();
     }
-    let r = run(
-        dir.path(),
-        &[
-            "gate",
-            "--probes",
-            "mine",
-            "--family",
-            "own",
-            "--json",
-            "gate.json",
-        ],
-    );
+    let (r, report) = gate_report(dir.path(), &["--probes", "mine", "--family", "own"]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
-    let report = json(&dir.path().join("gate.json"));
-    assert_valid(&schema("sealprobe-gate-1.json"), &report, "gate.json");
     let cases = report["cases"].as_array().unwrap();
     // The manifest case is not for the built-in validator; every other one held.
     assert_eq!(cases.len(), ids.len());

@@ -209,6 +209,35 @@ fn a_malformed_family_is_a_usage_error_naming_the_file_and_line() {
     }
 }
 
+/// A grant token's shape (the scanner's `grant-token` rule); no key ever minted it.
+const TOKEN: &str =
+    "spg1.cutover.0123456789abcdef.1893456000.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+
+#[test]
+fn an_error_in_a_family_file_never_echoes_what_it_refused() {
+    for broken in [
+        // A token-shaped field name, an unknown class, an unknown edit, a path with no file.
+        TEAM.replace(
+            "why = \"the honest",
+            &format!("\"{TOKEN}\" = 1\nwhy = \"the honest"),
+        ),
+        TEAM.replace("[\"content\"]", &format!("[\"{TOKEN}\"]")),
+        TEAM.replace("op = \"flip\"", &format!("op = \"{TOKEN}\"")),
+        TEAM.replace("path = \"bin/app\", at", &format!("path = \"{TOKEN}\", at")),
+        TEAM.replace(
+            "encoding = \"utf-8-bom\"",
+            &format!("encoding = \"{TOKEN}\""),
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("team.toml"), &broken).unwrap();
+        let r = run(dir.path(), &["gate", "--probes", "."]);
+        assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+        assert!(r.stderr.contains("./team.toml:"), "{}", r.stderr);
+        common::assert_nothing_leaked(&r, &[TOKEN]);
+    }
+}
+
 #[test]
 fn an_emitted_case_loads_back_under_a_family_of_its_own_and_runs() {
     let dir = tempfile::tempdir().unwrap();
@@ -264,8 +293,9 @@ fn an_emitted_case_loads_back_under_a_family_of_its_own_and_runs() {
     let r = run(dir.path(), &["probes", "list", "--probes", "mine"]);
     assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
     assert!(
-        r.stderr
-            .contains("fifo-at-path: case.json states the features"),
+        r.stderr.contains(
+            "fifo-at-path: case.json states other features than its drift depends on (file-type)"
+        ),
         "{}",
         r.stderr
     );

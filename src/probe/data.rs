@@ -155,6 +155,24 @@ fn edit_bytes(text: &Option<String>, hex: &Option<String>) -> Result<Vec<u8>, St
     }
 }
 
+/// A TOML or serde message with the file's own words taken out (SPEC 6.1: an error carries
+/// classes and positions, never an excerpt of what it refused): "unknown field `x`, expected one
+/// of `name`, ..." becomes "unknown field, expected one of `name`, ...". What follows "expected"
+/// is sealprobe's own vocabulary and stays.
+fn without_values(message: &str) -> String {
+    let (head, tail) = match message.find(", expected") {
+        Some(i) => message.split_at(i),
+        None => (message, ""),
+    };
+    let cut = head.find(['`', '"', '\'', ':']).unwrap_or(head.len());
+    format!("{}{tail}", head[..cut].trim_end())
+}
+
+/// A path of the file, as an error shows it (escaped; redacted when token-shaped).
+fn shown(path: &str) -> String {
+    crate::escape::name(path.as_bytes())
+}
+
 /// The 1-based line of byte `offset` in `text`.
 fn line_of(text: &str, offset: usize) -> usize {
     text.as_bytes()[..offset.min(text.len())]
@@ -169,7 +187,7 @@ fn line_of(text: &str, offset: usize) -> usize {
 pub fn load(text: &str, shown: &str, family: Family) -> Result<Vec<Case>, Vec<String>> {
     let file: FamilyFile = toml::from_str(text).map_err(|e| {
         let line = e.span().map_or(1, |s| line_of(text, s.start));
-        vec![format!("{shown}:{line}: {}", e.message())]
+        vec![format!("{shown}:{line}: {}", without_values(e.message()))]
     })?;
     if file.format != FAMILY_FORMAT {
         return Err(vec![format!(
@@ -233,7 +251,10 @@ fn draft(r: Recipe) -> Result<Draft, String> {
             let classes = r
                 .expect
                 .iter()
-                .map(|c| Class::from_name(c).ok_or_else(|| format!("unknown class {c:?}")))
+                .map(|c| {
+                    Class::from_name(c)
+                        .ok_or_else(|| "unknown class (SPEC 3.3, 3.1 or 5.2)".to_owned())
+                })
                 .collect::<Result<Vec<_>, _>>()?;
             Ok(d.expect(classes))
         }
@@ -247,7 +268,7 @@ fn apply(d: Draft, edit: &Edit, now: &mut BTreeMap<String, Vec<u8>>) -> Result<D
     let current = |now: &BTreeMap<String, Vec<u8>>, path: &str| {
         now.get(path)
             .cloned()
-            .ok_or_else(|| format!("no file at {path:?} to edit"))
+            .ok_or_else(|| format!("no file at {} to edit", shown(path)))
     };
     let written = |d: Draft, now: &mut BTreeMap<String, Vec<u8>>, path: &str, b: Vec<u8>| {
         now.insert(path.to_owned(), b.clone());
@@ -263,7 +284,8 @@ fn apply(d: Draft, edit: &Edit, now: &mut BTreeMap<String, Vec<u8>>) -> Result<D
             let mut b = current(now, path)?;
             if *len >= b.len() {
                 return Err(format!(
-                    "truncating {path:?} to {len} bytes changes nothing"
+                    "truncating {} to {len} bytes changes nothing",
+                    shown(path)
                 ));
             }
             b.truncate(*len);
@@ -273,7 +295,7 @@ fn apply(d: Draft, edit: &Edit, now: &mut BTreeMap<String, Vec<u8>>) -> Result<D
             let mut b = current(now, path)?;
             let byte = b
                 .get_mut(*at)
-                .ok_or_else(|| format!("{path:?} has no byte {at}"))?;
+                .ok_or_else(|| format!("{} has no byte {at}", shown(path)))?;
             if *bit > 7 {
                 return Err("bit is 0 to 7".into());
             }
@@ -283,7 +305,7 @@ fn apply(d: Draft, edit: &Edit, now: &mut BTreeMap<String, Vec<u8>>) -> Result<D
         Edit::Reencode { path, encoding } => {
             let b = current(now, path)?;
             let text = std::str::from_utf8(&b)
-                .map_err(|_| format!("{path:?} is not UTF-8 text to re-encode"))?;
+                .map_err(|_| format!("{} is not UTF-8 text to re-encode", shown(path)))?;
             let bare = text.strip_prefix('\u{feff}').unwrap_or(text);
             let out = match encoding.as_str() {
                 "utf-8-bom" => format!("\u{feff}{bare}").into_bytes(),
@@ -297,12 +319,12 @@ fn apply(d: Draft, edit: &Edit, now: &mut BTreeMap<String, Vec<u8>>) -> Result<D
                 "utf-16be" => wide(bare, 2, false, true),
                 "utf-32le" => wide(bare, 4, true, true),
                 "utf-32be" => wide(bare, 4, false, true),
-                other => return Err(format!("unknown encoding {other:?}")),
+                _ => {
+                    return Err("unknown encoding (utf-8-bom, no-bom, crlf, lf, utf-16le, utf-16be, utf-32le or utf-32be)".into());
+                }
             };
             if out == b {
-                return Err(format!(
-                    "re-encoding {path:?} as {encoding} changes nothing"
-                ));
+                return Err(format!("re-encoding {} changes nothing", shown(path)));
             }
             written(d, now, path, out)
         }

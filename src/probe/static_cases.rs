@@ -107,7 +107,9 @@ impl CaseFile {
         let classes = self
             .classes
             .iter()
-            .map(|c| Class::from_name(c).ok_or_else(|| format!("unknown class {c:?}")))
+            .map(|c| {
+                Class::from_name(c).ok_or_else(|| "unknown class (SPEC 3.3, 3.1 or 5.2)".to_owned())
+            })
             .collect::<Result<Vec<_>, _>>()?;
         let expect = match self.expect.as_str() {
             "fail-closed" => Expect::FailClosed(classes),
@@ -119,7 +121,7 @@ impl CaseFile {
         let needs = self
             .needs
             .iter()
-            .map(|n| Need::from_name(n).ok_or_else(|| format!("unknown need {n:?}")))
+            .map(|n| Need::from_name(n).ok_or_else(|| "unknown need (key or now)".to_owned()))
             .collect::<Result<Vec<_>, _>>()?;
         let mut canaries = self
             .canaries
@@ -297,7 +299,12 @@ fn load_case(dir: &Folder, family: &str) -> Result<Case, String> {
                 Some(format) => {
                     inputs.records.insert(format.name.to_owned(), bytes);
                 }
-                None => return Err(format!("unexpected file {name:?} beside the tree")),
+                None => {
+                    return Err(format!(
+                        "unexpected file {} beside root/",
+                        crate::escape::name(name.as_bytes())
+                    ));
+                }
             },
         }
     }
@@ -346,7 +353,8 @@ fn load_case(dir: &Folder, family: &str) -> Result<Case, String> {
         let derived: Vec<&str> = case.features.iter().map(|f| f.name()).collect();
         if stated != derived {
             return Err(format!(
-                "case.json states the features {stated:?}, but its drift depends on {derived:?}"
+                "case.json states other features than its drift depends on ({})",
+                derived.join(", ")
             ));
         }
     }

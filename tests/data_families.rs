@@ -343,3 +343,35 @@ fn every_emitted_case_of_a_family_is_a_valid_case_file() {
     bad["expect"] = Value::String("maybe".into());
     assert!(!case_schema.is_valid(&bad));
 }
+
+#[test]
+fn a_data_family_has_its_own_sarif_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("team.toml"), TEAM).unwrap();
+    // Accepts everything: the team's hostile cases fail open and become SARIF results.
+    let r = run(
+        dir.path(),
+        &[
+            "gate",
+            "--probes",
+            ".",
+            "--family",
+            "team",
+            "--validator",
+            "true {seal}",
+            "--sarif",
+            "gate.sarif",
+        ],
+    );
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    let sarif = json(&dir.path().join("gate.sarif"));
+    let run0 = &sarif["runs"][0];
+    let rules = run0["tool"]["driver"]["rules"].as_array().unwrap();
+    let results = run0["results"].as_array().unwrap();
+    assert!(!results.is_empty());
+    for result in results {
+        let i = result["ruleIndex"].as_u64().expect("a rule index") as usize;
+        assert_eq!(rules[i]["id"], "team", "{result}");
+        assert_eq!(result["ruleId"], "team");
+    }
+}

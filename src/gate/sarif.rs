@@ -132,11 +132,24 @@ fn level(l: impl serde::Serialize) -> Result<Value, String> {
     serde_json::to_value(l).map_err(|_| "a SARIF level cannot be serialized".to_owned())
 }
 
-/// The rules: one per family, in the order of SPEC 7.2 (a result's `ruleIndex` is its family's
-/// place in [`Family::ALL`]).
-fn rules() -> Result<Vec<ReportingDescriptor>, String> {
+/// The families that have a rule: the twelve of SPEC 7.2 in their order, then the data families
+/// of the run (`--probes`) by name. A result's `ruleIndex` is its family's place here.
+fn rule_families(run: &GateRun) -> Vec<Family> {
+    let mut data: Vec<Family> = run
+        .cases
+        .iter()
+        .map(|c| c.family)
+        .filter(|f| matches!(f, Family::Data(_)))
+        .collect();
+    data.sort();
+    data.dedup();
+    Family::ALL.iter().copied().chain(data).collect()
+}
+
+/// The rules: one per family of [`rule_families`].
+fn rules(run: &GateRun) -> Result<Vec<ReportingDescriptor>, String> {
     let error = level(ResultLevel::Error)?;
-    Ok(Family::ALL
+    Ok(rule_families(run)
         .iter()
         .map(|f| {
             ReportingDescriptor::builder()
@@ -213,7 +226,7 @@ fn result(run: &GateRun, r: &CaseResult, case: &Case) -> SarifResult {
         r.detail,
         case.why
     );
-    let rule = Family::ALL
+    let rule = rule_families(run)
         .iter()
         .position(|f| *f == case.family)
         .and_then(|i| i64::try_from(i).ok());
@@ -300,7 +313,7 @@ fn validator_run(run: &GateRun, validator: &str, placed: &mut usize) -> Result<R
         .name("sealprobe")
         .version(env!("CARGO_PKG_VERSION"))
         .semantic_version(env!("CARGO_PKG_VERSION"))
-        .rules(rules()?)
+        .rules(rules(run)?)
         .build();
     let automation = RunAutomationDetails::builder()
         .id(format!(

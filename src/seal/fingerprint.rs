@@ -276,6 +276,12 @@ impl TextState {
             }
         };
         let piece: String = self.n2_pending.drain(..cut).collect();
+        if let Some(fast) = ascii_n2(&piece) {
+            for b in piece.bytes() {
+                self.n2.update(fast[usize::from(b)].as_bytes());
+            }
+            return;
+        }
         let folded: String = piece.nfkc().map(fold_lookalike).collect();
         let mut buf = [0u8; 4];
         for c in unicode_security::skeleton(&folded) {
@@ -306,6 +312,30 @@ impl TextState {
             skeleton_sha256: Digest(self.n2.finalize().into()),
         })
     }
+}
+
+/// The N2 text of each ASCII character, for a piece that can be done one character at a time:
+/// most text is ASCII, and the full path (NFKC, folding, the UTS #39 skeleton's two NFDs and a
+/// prototype search per character) was a quarter of the gate's time. The table is made with
+/// that same full path, one character at a time, and is used only when every character of the
+/// piece has an ASCII result: NFKC and NFD leave ASCII alone and only reorder combining marks,
+/// which ASCII has none of, so the skeleton of such a piece is the concatenation of its
+/// characters' skeletons (`tests::ascii_n2_is_the_full_n2` checks it on random text).
+fn ascii_n2(piece: &str) -> Option<&'static [String; 128]> {
+    static TABLE: std::sync::OnceLock<([String; 128], [bool; 128])> = std::sync::OnceLock::new();
+    let (n2, local) = TABLE.get_or_init(|| {
+        let full = |c: char| -> String {
+            let folded: String = c.to_string().nfkc().map(fold_lookalike).collect();
+            unicode_security::skeleton(&folded).collect()
+        };
+        let n2: [String; 128] = std::array::from_fn(|i| full(char::from(i as u8)));
+        let local: [bool; 128] = std::array::from_fn(|i| n2[i].is_ascii());
+        (n2, local)
+    });
+    piece
+        .bytes()
+        .all(|b| b.is_ascii() && local[usize::from(b)])
+        .then_some(n2)
 }
 
 /// Folds characters people read as the same punctuation: every Unicode dash to `-`, quotation
@@ -359,5 +389,48 @@ fn fold_lookalike(c: char) -> char {
         | '\u{205F}'
         | '\u{3000}' => ' ',
         other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// N2 of `text` by the full path only.
+    fn full_n2(text: &str) -> Digest {
+        let folded: String = text.nfkc().map(fold_lookalike).collect();
+        let mut h = Sha256::new();
+        let mut buf = [0u8; 4];
+        for c in unicode_security::skeleton(&folded) {
+            h.update(c.encode_utf8(&mut buf).as_bytes());
+        }
+        Digest(h.finalize().into())
+    }
+
+    fn n2(text: &[u8]) -> Option<Digest> {
+        fingerprints_of(text).text.map(|t| t.skeleton_sha256)
+    }
+
+    proptest! {
+        /// The ASCII table gives the N2 the full path gives, on ASCII text of every kind
+        /// (confusable digits and letters, `rn`, quotes, dashes, control characters).
+        #[test]
+        fn ascii_n2_is_the_full_n2(text in "[\\x00-\\x7f]{0,300}") {
+            // N1 first: CR and CRLF become LF and trailing newlines go; N2 reads N1.
+            let n1 = text.replace("\r\n", "\n").replace('\r', "\n");
+            let n1 = n1.trim_end_matches('\n');
+            prop_assert_eq!(n2(text.as_bytes()), Some(full_n2(n1)));
+        }
+    }
+
+    #[test]
+    fn ascii_n2_is_used_only_where_it_is_exact() {
+        assert!(ascii_n2("plain text 0O1lI rn m").is_some());
+        assert!(ascii_n2("caf\u{e9}").is_none());
+        // Every ASCII character has a result of its own; the table covers them all or says no.
+        let table = ascii_n2("a").expect("ASCII");
+        assert_eq!(table[usize::from(b'a')], "a");
+        assert_eq!(n2(b"rn"), n2(b"m"), "the skeleton still folds rn to m");
     }
 }

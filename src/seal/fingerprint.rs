@@ -413,6 +413,14 @@ mod tests {
     }
 
     proptest! {
+        #![proptest_config(ProptestConfig {
+            failure_persistence: Some(Box::new(
+                proptest::test_runner::FileFailurePersistence::Direct(
+                    "tests/proptest-regressions/fingerprint.txt",
+                ),
+            )),
+            ..ProptestConfig::default()
+        })]
         /// The ASCII table gives the N2 the full path gives, on ASCII text of every kind
         /// (confusable digits and letters, `rn`, quotes, dashes, control characters).
         #[test]

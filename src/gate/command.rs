@@ -425,9 +425,14 @@ impl Validator for CommandValidator {
     }
 
     fn beyond_format(&self, case: &Case) -> Vec<Feature> {
-        if case.carrier != Carrier::Tree || self.formats().any(|f| f.expresses(&case.features)) {
+        if case.carrier != Carrier::Tree
+            || self.formats().next().is_none()
+            || self.formats().any(|f| f.expresses(&case.features))
+        {
             return Vec::new();
         }
+        // The features none of the template's formats expresses; when each is expressed by one
+        // of them but no one format expresses them all, every feature of the case.
         let known: Vec<Feature> = self.formats().flat_map(|f| f.features).copied().collect();
         let missing: Vec<Feature> = case
             .features
@@ -435,12 +440,10 @@ impl Validator for CommandValidator {
             .filter(|f| !known.contains(f))
             .copied()
             .collect();
-        if missing.is_empty() && self.formats().next().is_some() {
+        if missing.is_empty() {
             case.features.clone()
-        } else if self.formats().next().is_some() {
-            missing
         } else {
-            Vec::new()
+            missing
         }
     }
 

@@ -78,12 +78,28 @@ impl Family {
     }
 
     /// The family a data file or folder named `name` belongs to: a built-in one, or a data
-    /// family of that name (the name is kept for the rest of the process; a run loads a handful).
+    /// family of that name. Each name is kept once for the rest of the process (interned, so
+    /// loading the same folder again keeps nothing more).
     pub fn named(name: &str) -> Option<Family> {
+        use std::collections::BTreeSet;
+        use std::sync::{Mutex, OnceLock};
+        static NAMES: OnceLock<Mutex<BTreeSet<&'static str>>> = OnceLock::new();
         if let Some(f) = Family::from_name(name) {
             return Some(f);
         }
-        is_case_name(name).then(|| Family::Data(Box::leak(name.to_owned().into_boxed_str())))
+        if !is_case_name(name) {
+            return None;
+        }
+        let mut names = NAMES.get_or_init(Mutex::default).lock().ok()?;
+        let kept = match names.get(name) {
+            Some(kept) => *kept,
+            None => {
+                let kept: &'static str = Box::leak(name.to_owned().into_boxed_str());
+                names.insert(kept);
+                kept
+            }
+        };
+        Some(Family::Data(kept))
     }
 }
 

@@ -59,5 +59,6 @@ pub fn emit(case: &Case, dir: &Path) -> io::Result<()> {
     let base = dir.join(case.family.name()).join(case.name());
     let ws = Workspace::at(&base)?;
     materialize(case, &ws)?;
-    std::fs::write(base.join(CASE), CaseFile::of(case).to_json())
+    let json = CaseFile::of(case).to_json().map_err(io::Error::other)?;
+    std::fs::write(base.join(CASE), json)
 }

@@ -79,10 +79,10 @@ impl CaseFile {
     }
 
     /// `case.json` as written: pretty JSON and a final newline.
-    pub fn to_json(&self) -> Vec<u8> {
-        let mut out = serde_json::to_vec_pretty(self).unwrap_or_default();
+    pub fn to_json(&self) -> Result<Vec<u8>, serde_json::Error> {
+        let mut out = serde_json::to_vec_pretty(self)?;
         out.push(b'\n');
-        out
+        Ok(out)
     }
 
     /// Reads `case.json` strictly (SPEC 2: no repeated key, no unknown field) in its format.
@@ -158,11 +158,53 @@ struct Folder {
     folders: Vec<Folder>,
 }
 
-/// A regular file larger than this whose blocks cover less than half of it is read back as a
-/// sparse file: its first [`SPARSE_HEAD`] bytes (trailing zeros trimmed) and its length, never
-/// read whole.
+/// A regular file larger than this whose only data is at its start (the file system reports a
+/// hole there and no data after it, `SEEK_HOLE`/`SEEK_DATA`) is read back as a sparse file: its
+/// data and its length, never read whole.
 const SPARSE_FROM: u64 = 1024 * 1024;
-const SPARSE_HEAD: u64 = 64 * 1024;
+
+/// The most bytes of data a case folder's file may hold (a sparse file's holes do not count):
+/// a bigger one is refused, never read into memory.
+const FILE_LIMIT: u64 = 256 * 1024 * 1024;
+
+/// A regular file of a case folder as an entry named `name`: a file of its bytes, or a sparse
+/// file when its only data is at its start; refused above [`FILE_LIMIT`] bytes of data.
+fn read_file(path: &Path, name: Vec<u8>, len: u64) -> Result<Entry, String> {
+    use rustix::fs::{SeekFrom, seek};
+    use std::io::{Read as _, Seek as _};
+    let cannot = |e: std::io::Error| format!("cannot read: {}", e.kind());
+    let file = std::fs::File::open(path).map_err(cannot)?;
+    let mut data_len = len;
+    if len > SPARSE_FROM
+        && let Ok(hole) = seek(&file, SeekFrom::Hole(0))
+        && hole < len
+        && seek(&file, SeekFrom::Data(hole)) == Err(rustix::io::Errno::NXIO)
+    {
+        data_len = hole;
+    }
+    if data_len > FILE_LIMIT {
+        return Err(format!("a file with more than {FILE_LIMIT} bytes of data"));
+    }
+    let mut bytes = Vec::new();
+    let mut file = file;
+    file.rewind().map_err(cannot)?;
+    (&mut file)
+        .take(data_len)
+        .read_to_end(&mut bytes)
+        .map_err(cannot)?;
+    if data_len == len {
+        return Ok(Entry::File { path: name, bytes });
+    }
+    // The data region ends at a block boundary: the zeros before the hole are holes too.
+    while bytes.last() == Some(&0) {
+        bytes.pop();
+    }
+    Ok(Entry::Sparse {
+        path: name,
+        head: bytes,
+        len,
+    })
+}
 
 impl Folder {
     fn included(dir: &Dir<'_>) -> Folder {
@@ -191,9 +233,8 @@ impl Folder {
     /// FIFOs (never opened) and sparse files (see [`SPARSE_FROM`]). A socket or device is an
     /// error.
     fn on_disk(path: &Path) -> Result<Folder, String> {
-        use std::io::Read as _;
         use std::os::unix::ffi::OsStrExt as _;
-        use std::os::unix::fs::{FileTypeExt as _, MetadataExt as _};
+        use std::os::unix::fs::FileTypeExt as _;
         let mut folder = Folder {
             name: path
                 .file_name()
@@ -220,26 +261,11 @@ impl Folder {
                 });
             } else if kind.is_fifo() {
                 folder.specials.push(Entry::Fifo { path: name });
-            } else if kind.is_file()
-                && meta.len() > SPARSE_FROM
-                && meta.blocks() * 512 < meta.len() / 2
-            {
-                let mut head = Vec::new();
-                std::fs::File::open(&child)
-                    .and_then(|f| f.take(SPARSE_HEAD).read_to_end(&mut head))
-                    .map_err(|e| format!("cannot read: {}", e.kind()))?;
-                while head.last() == Some(&0) {
-                    head.pop();
-                }
-                folder.specials.push(Entry::Sparse {
-                    path: name,
-                    head,
-                    len: meta.len(),
-                });
             } else if kind.is_file() {
-                let bytes =
-                    std::fs::read(&child).map_err(|e| format!("cannot read: {}", e.kind()))?;
-                folder.files.push((name, bytes));
+                match read_file(&child, name, meta.len())? {
+                    Entry::File { path, bytes } => folder.files.push((path, bytes)),
+                    sparse => folder.specials.push(sparse),
+                }
             } else {
                 return Err("a socket or device in a case folder".into());
             }
@@ -445,4 +471,45 @@ pub fn load_dir(dir: &Path) -> Result<Vec<Case>, Vec<String>> {
 /// Every static case of `probes/`, or every problem found loading them (each naming its folder).
 pub fn load() -> Result<Vec<Case>, Vec<String>> {
     load_from(&Folder::included(&PROBES), "probes")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::{Seek as _, SeekFrom, Write as _};
+
+    /// A file with data, a hole of `hole` bytes, and then `tail`.
+    fn holey(dir: &Path, name: &str, hole: u64, tail: &[u8]) -> std::path::PathBuf {
+        let path = dir.join(name);
+        let mut f = std::fs::File::create(&path).unwrap();
+        f.write_all(b"head").unwrap();
+        f.seek(SeekFrom::Current(hole as i64)).unwrap();
+        f.write_all(tail).unwrap();
+        if tail.is_empty() {
+            f.set_len(4 + hole).unwrap();
+        }
+        path
+    }
+
+    #[test]
+    fn only_a_file_whose_data_is_all_at_its_start_reads_back_as_sparse() {
+        let dir = tempfile::tempdir().unwrap();
+        let hole = 8 * SPARSE_FROM;
+        let sparse = holey(dir.path(), "sparse", hole, b"");
+        assert_eq!(
+            read_file(&sparse, b"s".to_vec(), 4 + hole).unwrap(),
+            Entry::Sparse {
+                path: b"s".to_vec(),
+                head: b"head".to_vec(),
+                len: 4 + hole
+            }
+        );
+        // Data after the hole: read whole, never cut to its head.
+        let tailed = holey(dir.path(), "tailed", hole, b"tail");
+        let Entry::File { bytes, .. } = read_file(&tailed, b"t".to_vec(), 8 + hole).unwrap() else {
+            panic!("read as sparse");
+        };
+        assert_eq!(bytes.len() as u64, 8 + hole);
+        assert!(bytes.ends_with(b"tail"));
+    }
 }

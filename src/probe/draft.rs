@@ -19,6 +19,7 @@ use rand_core::{Rng as _, SeedableRng as _};
 use super::case::{Carrier, Case, Class, Entry, Expect, Family, Inputs, Need, Padding};
 use super::features::Honest;
 use super::record;
+use super::seal_doc::{self, Layout, Miss, SealDoc};
 pub use super::record::sums_line;
 use crate::decide::packet::digest_without_grants;
 use crate::digest::Digest;
@@ -113,7 +114,7 @@ enum Change {
     Put(Entry),
 }
 
-type SealEdit = Box<dyn FnOnce(Vec<u8>) -> Vec<u8>>;
+type SealEdit = Box<dyn FnOnce(Vec<u8>) -> Result<Vec<u8>, Miss>>;
 
 /// One case being drawn. Finish it with [`Cases::add`].
 pub struct Draft {
@@ -277,8 +278,38 @@ impl Draft {
         self
     }
 
-    /// Edits the honest seal's bytes (a seal case).
-    pub fn edit_seal(mut self, edit: impl FnOnce(Vec<u8>) -> Vec<u8> + 'static) -> Draft {
+    /// Edits the honest seal as a parsed document, written back by the canonical writer (a seal
+    /// case): see [`seal_doc`]. An edit that finds nothing it names is a problem of the family.
+    pub fn edit_doc(self, edit: impl FnOnce(&mut SealDoc) -> Result<(), Miss> + 'static) -> Draft {
+        self.edit_doc_as(Layout::Canonical, edit)
+    }
+
+    /// Edits the honest seal as a parsed document and writes it in `layout`, a named
+    /// non-canonical writer (the cases about layout).
+    pub fn edit_doc_as(
+        self,
+        layout: Layout,
+        edit: impl FnOnce(&mut SealDoc) -> Result<(), Miss> + 'static,
+    ) -> Draft {
+        self.try_edit_seal(move |honest| seal_doc::edited(&honest, layout, edit))
+    }
+
+    /// The honest seal written in `layout`: the same value, other bytes.
+    pub fn relayout(self, layout: Layout) -> Draft {
+        self.edit_doc_as(layout, |_| Ok(()))
+    }
+
+    /// Edits the honest seal's bytes: only for the cases whose point is bytes no JSON value
+    /// describes (broken syntax, a cut-off document). Prefer [`Draft::edit_doc`].
+    pub fn edit_seal(self, edit: impl FnOnce(Vec<u8>) -> Vec<u8> + 'static) -> Draft {
+        self.try_edit_seal(move |honest| Ok(edit(honest)))
+    }
+
+    /// [`Draft::edit_seal`] with an edit that says when it found nothing to change.
+    pub fn try_edit_seal(
+        mut self,
+        edit: impl FnOnce(Vec<u8>) -> Result<Vec<u8>, Miss> + 'static,
+    ) -> Draft {
         self.seal_edit = Some(Box::new(edit));
         self
     }
@@ -356,7 +387,8 @@ impl Draft {
                 // without a word (issue #24): it is a problem of the family, found when the
                 // suite is drawn.
                 Some(edit) => {
-                    let edited = edit(honest.clone());
+                    let edited = edit(honest.clone())
+                        .map_err(|miss| format!("{id}: its seal edit found nothing: {miss}"))?;
                     if edited == honest {
                         return Err(format!("{id}: its seal edit changed nothing"));
                     }
@@ -598,6 +630,20 @@ impl Cases {
         match draft.finish(self.family) {
             Ok(case) => self.cases.push(case),
             Err(problem) => self.problems.push(problem),
+        }
+    }
+
+    /// A value a family draws its cases from (the honest seal's digest, another seal's MAC), or
+    /// `None` with the problem recorded against the family when it cannot be had: the suite then
+    /// refuses to run rather than draw cases from a default.
+    pub fn value<T, E: std::fmt::Display>(&mut self, what: &str, got: Result<T, E>) -> Option<T> {
+        match got {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.problems
+                    .push(format!("{}: {what}: {e}", self.family.name()));
+                None
+            }
         }
     }
 

@@ -19,6 +19,7 @@ pub mod features;
 pub mod listing;
 pub mod materialize;
 pub mod record;
+pub mod seal_doc;
 pub mod static_cases;
 
 use globset::{Glob, GlobSet, GlobSetBuilder};

@@ -16,9 +16,43 @@ use super::{Node, Number, Value};
 
 /// Serializes `node` in the file form, with the final LF.
 pub fn file_form(node: &Node) -> Vec<u8> {
+    styled(node, &Style::FILE_FORM)
+}
+
+/// How [`styled`] lays a document out. [`Style::FILE_FORM`] is the file form; every other style
+/// is a named non-canonical writer, for the probe cases about layout (a seal re-indented, saved
+/// with CRLF, minified, with its keys in another order): the same value, other bytes, written by
+/// this writer so that a change to the file form carries over to them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Style {
+    /// Members sorted by key bytes (else written in the order the value holds them).
+    pub sorted: bool,
+    /// Written once per level of nesting after each line break.
+    pub indent: &'static str,
+    /// The line break between members and items (empty: all on one line).
+    pub newline: &'static str,
+    /// Between a key and its value.
+    pub colon: &'static str,
+    /// After the document.
+    pub end: &'static str,
+}
+
+impl Style {
+    /// The file form: keys sorted, two-space indent, LF, `": "`, one final LF.
+    pub const FILE_FORM: Style = Style {
+        sorted: true,
+        indent: "  ",
+        newline: "\n",
+        colon: ": ",
+        end: "\n",
+    };
+}
+
+/// Serializes `node` in `style`, with its `end`.
+pub fn styled(node: &Node, style: &Style) -> Vec<u8> {
     let mut out = Vec::new();
-    write_pretty(&node.value, 0, &mut out);
-    out.push(b'\n');
+    write_pretty(&node.value, 0, style, &mut out);
+    out.extend_from_slice(style.end.as_bytes());
     out
 }
 
@@ -26,7 +60,7 @@ pub fn file_form(node: &Node) -> Vec<u8> {
 /// newline): the pieces of a document written as it is made, one member at a time.
 pub fn pretty_at(node: &Node, indent: usize) -> Vec<u8> {
     let mut out = Vec::new();
-    write_pretty(&node.value, indent, &mut out);
+    write_pretty(&node.value, indent, &Style::FILE_FORM, &mut out);
     out
 }
 
@@ -37,7 +71,7 @@ pub fn jcs(node: &Node) -> Vec<u8> {
     out
 }
 
-fn write_pretty(value: &Value, indent: usize, out: &mut Vec<u8>) {
+fn write_pretty(value: &Value, indent: usize, style: &Style, out: &mut Vec<u8>) {
     match value {
         Value::Array(items) if !items.is_empty() => {
             out.push(b'[');
@@ -45,35 +79,39 @@ fn write_pretty(value: &Value, indent: usize, out: &mut Vec<u8>) {
                 if i > 0 {
                     out.push(b',');
                 }
-                newline(indent + 1, out);
-                write_pretty(&item.value, indent + 1, out);
+                newline(indent + 1, style, out);
+                write_pretty(&item.value, indent + 1, style, out);
             }
-            newline(indent, out);
+            newline(indent, style, out);
             out.push(b']');
         }
         Value::Object(members) if !members.is_empty() => {
             let mut sorted: Vec<_> = members.iter().collect();
-            sorted.sort_by(|a, b| a.key.as_bytes().cmp(b.key.as_bytes()));
+            if style.sorted {
+                sorted.sort_by(|a, b| a.key.as_bytes().cmp(b.key.as_bytes()));
+            }
             out.push(b'{');
             for (i, m) in sorted.iter().enumerate() {
                 if i > 0 {
                     out.push(b',');
                 }
-                newline(indent + 1, out);
+                newline(indent + 1, style, out);
                 write_string(&m.key, out);
-                out.extend_from_slice(b": ");
-                write_pretty(&m.value.value, indent + 1, out);
+                out.extend_from_slice(style.colon.as_bytes());
+                write_pretty(&m.value.value, indent + 1, style, out);
             }
-            newline(indent, out);
+            newline(indent, style, out);
             out.push(b'}');
         }
         other => write_scalar(other, out),
     }
 }
 
-fn newline(indent: usize, out: &mut Vec<u8>) {
-    out.push(b'\n');
-    out.resize(out.len() + 2 * indent, b' ');
+fn newline(indent: usize, style: &Style, out: &mut Vec<u8>) {
+    out.extend_from_slice(style.newline.as_bytes());
+    for _ in 0..indent {
+        out.extend_from_slice(style.indent.as_bytes());
+    }
 }
 
 fn write_jcs(value: &Value, out: &mut Vec<u8>) {

@@ -8,17 +8,20 @@
 //! several problems, the class is the first by the README's precedence (size, syntax, version,
 //! schema, MAC shape, digest, path, non-canonical).
 //!
-//! Edits work on the canonical file form as text: one member per line, artifacts as blocks of
-//! lines. A helper that cannot find what it edits leaves the seal honest, so a broken edit shows
-//! up at once as a hostile case that was accepted.
+//! Edits work on the parsed seal ([`SealDoc`]) and are written back by the canonical writer, or
+//! by a named [`Layout`] for the cases about layout; an edit that finds nothing it names is a
+//! problem of the family, reported when the suite is drawn. Only the cases whose point is bytes
+//! no JSON value describes (a cut-off document) edit bytes.
 
 use std::collections::BTreeMap;
 
 use super::ProbeFamily;
-use super::text::{replace_first, u_escape, wide};
 use crate::probe::case::Family;
 use crate::probe::draft::{Cases, Draft, Seeded, honest_seal, other_key, probe_key};
+use crate::probe::seal_doc::{At, Layout, Miss, SealDoc};
 use crate::seal::{Drift, SEAL_SIZE_LIMIT, SealErrorClass};
+use crate::strict_json::Value;
+use crate::strict_json::canonical::{self, build};
 use crate::token::key::Key;
 use crate::token::mac::SealMac;
 
@@ -43,10 +46,9 @@ impl Fixture {
         d
     }
 
-    /// The honest seal of the fixture as text, signed with `key` when given.
-    fn seal(&self, key: Option<&Key>) -> String {
-        let bytes = honest_seal(&self.files, &self.complete, key).unwrap_or_default();
-        String::from_utf8(bytes).unwrap_or_default()
+    /// The honest seal of the fixture, signed with `key` when given.
+    fn seal(&self, key: Option<&Key>) -> Result<Vec<u8>, String> {
+        honest_seal(&self.files, &self.complete, key)
     }
 
     /// The fixture without the file at `path`.
@@ -57,145 +59,21 @@ impl Fixture {
     }
 }
 
-// --- text edits of a canonical seal ------------------------------------------------------
+// --- edits -------------------------------------------------------------------------------------
 
-/// An edit of the seal as text (the honest seal is always UTF-8).
-fn as_text(edit: impl FnOnce(String) -> String + 'static) -> impl FnOnce(Vec<u8>) -> Vec<u8> {
-    move |honest| match String::from_utf8(honest) {
-        Ok(s) => edit(s).into_bytes(),
-        Err(e) => e.into_bytes(),
-    }
+/// A seal edit that replaces the seal by the honest seal of another tree (written by the seal
+/// writer, as `sealprobe seal` would have written it for that tree).
+fn seal_of(
+    files: BTreeMap<String, Vec<u8>>,
+    complete: Vec<String>,
+    key: Option<Key>,
+) -> impl FnOnce(Vec<u8>) -> Result<Vec<u8>, Miss> {
+    move |_| honest_seal(&files, &complete, key.as_ref()).map_err(Miss::new)
 }
 
-/// `s` with the first `from` replaced by `to`.
-fn sub(s: &str, from: &str, to: &str) -> String {
-    replace_first(s.as_bytes(), from.as_bytes(), to.as_bytes()).map_or_else(
-        || s.to_owned(),
-        |b| String::from_utf8_lossy(&b).into_owned(),
-    )
-}
-
-const BLOCK_SEP: &str = "\n    },\n    {\n";
-
-/// The artifact blocks of a canonical seal: the text before the first block, each block (from
-/// `    {` to `    }`), and the text after the last one.
-fn blocks(seal: &str) -> Option<(String, Vec<String>, String)> {
-    const OPEN: &str = "\"artifacts\": [\n";
-    let start = seal.find(OPEN)? + OPEN.len();
-    let end = start + seal[start..].find("\n  ]")?;
-    let pieces: Vec<&str> = seal[start..end].split(BLOCK_SEP).collect();
-    let n = pieces.len();
-    let blocks = pieces
-        .iter()
-        .enumerate()
-        .map(|(i, p)| {
-            let head = if i > 0 { "    {\n" } else { "" };
-            let tail = if i + 1 < n { "\n    }" } else { "" };
-            format!("{head}{p}{tail}")
-        })
-        .collect();
-    Some((seal[..start].to_owned(), blocks, seal[end..].to_owned()))
-}
-
-fn join(head: &str, blocks: &[String], tail: &str) -> String {
-    format!("{head}{}{tail}", blocks.join(",\n"))
-}
-
-/// Rewrites the list of artifact blocks.
-fn with_blocks(seal: String, edit: impl FnOnce(&mut Vec<String>)) -> String {
-    match blocks(&seal) {
-        Some((head, mut b, tail)) => {
-            edit(&mut b);
-            join(&head, &b, &tail)
-        }
-        None => seal,
-    }
-}
-
-fn path_line(path: &str) -> String {
-    format!("\"path\": \"{path}\",")
-}
-
-/// Index of the block of the artifact at `path`.
-fn block_of(blocks: &[String], path: &str) -> Option<usize> {
-    let line = path_line(path);
-    blocks.iter().position(|b| b.contains(&line))
-}
-
-/// Replaces the value of member `field` inside the block of `path` (the first line whose
-/// trimmed text starts with `"field": `), keeping the line's trailing comma.
-fn set_field(seal: String, path: &str, field: &str, value: &str) -> String {
-    let path = path.to_owned();
-    let field = format!("\"{field}\": ");
-    let value = value.to_owned();
-    with_blocks(seal, move |b| {
-        if let Some(i) = block_of(b, &path) {
-            let mut done = false;
-            let lines: Vec<String> = b[i]
-                .split('\n')
-                .map(|line| {
-                    let trimmed = line.trim_start();
-                    match trimmed.strip_prefix(&field) {
-                        Some(rest) if !done => {
-                            done = true;
-                            let indent = &line[..line.len() - trimmed.len()];
-                            let comma = if rest.ends_with(',') { "," } else { "" };
-                            format!("{indent}{field}{value}{comma}")
-                        }
-                        _ => line.to_owned(),
-                    }
-                })
-                .collect();
-            b[i] = lines.join("\n");
-        }
-    })
-}
-
-/// The string value of member `field` in the block of `path`.
-fn get_field(seal: &str, path: &str, field: &str) -> Option<String> {
-    let (_, b, _) = blocks(seal)?;
-    let block = &b[block_of(&b, path)?];
-    let key = format!("\"{field}\": ");
-    let line = block
-        .split('\n')
-        .find(|l| l.trim_start().starts_with(&key))?;
-    let value = line.trim_start()[key.len()..].trim_end_matches(',');
-    Some(value.trim_matches('"').to_owned())
-}
-
-/// Inserts `member` (a `"key": value` text) as a new line, with its comma, right before the
-/// line that holds `anchor` (a member line).
-fn insert_before(seal: &str, anchor: &str, member: &str) -> String {
-    let Some(at) = seal.find(anchor) else {
-        return seal.to_owned();
-    };
-    let line_start = seal[..at].rfind('\n').map_or(0, |i| i + 1);
-    let indent: String = seal[line_start..]
-        .chars()
-        .take_while(|c| *c == ' ')
-        .collect();
-    format!(
-        "{}{indent}{member},\n{}",
-        &seal[..line_start],
-        &seal[line_start..]
-    )
-}
-
-/// The block with the first digit of its `sha256` changed.
-fn flip_block_sha(block: &str) -> String {
-    let key = "\"sha256\": \"";
-    match block.find(key) {
-        Some(i) => {
-            let at = i + key.len();
-            let c = if block[at..].starts_with('f') {
-                "0"
-            } else {
-                "f"
-            };
-            format!("{}{c}{}", &block[..at], &block[at + 1..])
-        }
-        None => block.to_owned(),
-    }
+/// A whole document written by the canonical writer (a seal that is not one).
+fn whole(node: crate::strict_json::Node) -> Vec<u8> {
+    canonical::file_form(&node)
 }
 
 /// The first `n` bytes of an ASCII string (all of it when shorter).
@@ -203,42 +81,61 @@ fn pre(s: &str, n: usize) -> &str {
     s.get(..n).unwrap_or(s)
 }
 
-/// The seal's `mac` value (with its `hmac-sha256:` prefix).
-fn mac_of(seal: &str) -> Option<String> {
-    let key = "\"mac\": \"";
-    let start = seal.find(key)? + key.len();
-    let end = start + seal[start..].find('"')?;
-    Some(seal[start..end].to_owned())
+/// The MAC (with its `hmac-sha256:` prefix) of a seal.
+fn mac_of(seal: &[u8]) -> Result<String, Miss> {
+    SealDoc::parse(seal)?.string(At::Top, "mac")
 }
 
-fn set_mac(seal: String, mac: &str) -> String {
-    match mac_of(&seal) {
-        Some(old) => sub(&seal, &format!("\"{old}\""), &format!("\"{mac}\"")),
-        None => seal,
-    }
+/// The position of member `key` among `members`.
+fn position(members: &[crate::strict_json::Member], key: &str) -> Result<usize, Miss> {
+    members
+        .iter()
+        .position(|m| m.key == key)
+        .ok_or_else(|| Miss::new(format!("no member `{key}`")))
 }
 
-/// Removes the `mac` member (the last one: the comma before it goes too).
-fn strip_mac(seal: String) -> String {
-    match mac_of(&seal) {
-        Some(old) => sub(&seal, &format!(",\n  \"mac\": \"{old}\""), ""),
-        None => seal,
-    }
+/// The members of the object at `at` with `a` and `b` swapped: keys out of byte order once
+/// written in [`Layout::GivenOrder`].
+fn swap_members(d: &mut SealDoc, at: At<'_>, a: &str, b: &str) -> Result<(), Miss> {
+    let members = d.object_at(at)?;
+    let (i, j) = (position(members, a)?, position(members, b)?);
+    members.swap(i, j);
+    Ok(())
+}
+
+/// A copy of the artifact at `path`, edited by `edit`, inserted at the index `place` gives from
+/// the original's index (`i`, before it; `i + 1`, after it; `usize::MAX`, at the end).
+fn repeat_artifact(
+    d: &mut SealDoc,
+    path: &str,
+    place: fn(usize) -> usize,
+    edit: impl FnOnce(&mut SealDoc, usize) -> Result<(), Miss>,
+) -> Result<(), Miss> {
+    let i = d.index_of(path)?;
+    let artifacts = d.artifacts_mut()?;
+    let copy = artifacts[i].clone();
+    let at = place(i).min(artifacts.len());
+    artifacts.insert(at, copy);
+    edit(d, at)
 }
 
 const B64URL: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 /// `tag` with the character at `i` changed to another base64url character.
 fn flip_char(tag: &str, i: usize) -> String {
-    let mut b = tag.as_bytes().to_vec();
-    if let Some(c) = b.get_mut(i) {
-        let at = B64URL.iter().position(|x| x == c).unwrap_or(0);
-        *c = B64URL[(at + 1 + (at % 7)) % 64];
-        if *c == tag.as_bytes()[i] {
-            *c = B64URL[(at + 1) % 64];
-        }
-    }
-    String::from_utf8(b).unwrap_or_default()
+    tag.char_indices()
+        .map(|(j, c)| {
+            if j != i {
+                return c;
+            }
+            let at = B64URL.iter().position(|x| char::from(*x) == c).unwrap_or(0);
+            let mut other = B64URL[(at + 1 + (at % 7)) % 64];
+            if char::from(other) == c {
+                other = B64URL[(at + 1) % 64];
+            }
+            char::from(other)
+        })
+        .collect()
 }
 
 /// A lowercase hex digest with the digit at `i` changed.
@@ -252,38 +149,6 @@ fn flip_hex(hex: &str, i: usize) -> String {
             }
         })
         .collect()
-}
-
-/// Non-ASCII characters as `\uXXXX` escapes (Python's `ensure_ascii`), lower or upper hex.
-fn ensure_ascii(s: &str, upper: bool) -> String {
-    let mut out = String::new();
-    for c in s.chars() {
-        if c.is_ascii() {
-            out.push(c);
-        } else {
-            out.push_str(&u_escape(c, upper));
-        }
-    }
-    out
-}
-
-/// Every line's leading spaces replaced by `unit` per two spaces.
-fn reindent(s: &str, unit: &str) -> String {
-    s.split('\n')
-        .map(|line| {
-            let n = line.len() - line.trim_start_matches(' ').len();
-            format!("{}{}", unit.repeat(n / 2), &line[n..])
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-/// The canonical form with no whitespace between tokens (the seal holds no string with `": `).
-fn minify(s: &str) -> String {
-    s.split('\n')
-        .map(str::trim_start)
-        .collect::<String>()
-        .replace("\": ", "\":")
 }
 
 // --- the family ------------------------------------------------------------------------------
@@ -329,21 +194,31 @@ impl ProbeFamily for SealTamper {
             complete: vec!["bin".to_owned(), "docs".to_owned()],
         };
         let honest = fx.seal(None);
-        let notes_sha = get_field(&honest, NOTES, "sha256").unwrap_or_default();
-        let notes_bytes = get_field(&honest, NOTES, "bytes").unwrap_or_default();
-        let notes_lf = get_field(&honest, NOTES, "lf_sha256").unwrap_or_default();
+        let facts = honest.map_err(Miss::new).and_then(|h| {
+            let mut d = SealDoc::parse(&h)?;
+            let notes = At::Artifact(NOTES);
+            let sha = d.string(notes, "sha256")?;
+            let bytes = d.integer(notes, "bytes")?;
+            let lf = d.string(At::Text(NOTES), "lf_sha256")?;
+            Ok((h.len(), sha, bytes, lf))
+        });
+        let Some((len, notes_sha, notes_bytes, notes_lf)) =
+            cases.value("the honest seal of the fixture", facts)
+        else {
+            return;
+        };
 
-        digest_and_length(cases, rng, &fx, &notes_sha, &notes_bytes);
+        digest_and_length(cases, rng, &fx, &notes_sha, notes_bytes);
         entries(cases, &fx);
         paths(cases, &fx);
         digests(cases, &fx, &notes_sha, &notes_lf);
-        numbers(cases, &fx, &notes_bytes);
-        schema(cases, &fx, &notes_bytes);
+        numbers(cases, &fx, notes_bytes);
+        schema(cases, &fx);
         versions(cases, &fx);
         reencoded(cases, &fx);
-        truncated(cases, rng, &fx, &honest);
+        truncated(cases, rng, &fx, len);
         macs(cases, rng, &fx);
-        precedence(cases, &fx, &notes_sha, &notes_bytes);
+        precedence(cases, &fx, &notes_sha);
         controls(cases, &fx, &word);
         super::sums::draw(cases, rng);
     }
@@ -355,7 +230,7 @@ fn digest_and_length(
     rng: &mut Seeded,
     fx: &Fixture,
     notes_sha: &str,
-    notes_bytes: &str,
+    notes_bytes: u64,
 ) {
     let at = rng.below(64);
     let flipped = flip_hex(notes_sha, at);
@@ -364,7 +239,7 @@ fn digest_and_length(
             "sha256-one-digit-edited",
             "one hex digit of an entry's sha256 was changed and the tree is honest: a validator that trusts the text fingerprints (which still match) passes a seal that names other bytes",
         ))
-        .edit_seal(as_text(move |s| set_field(s, NOTES, "sha256", &format!("\"{flipped}\""))))
+        .edit_doc(move |d| d.set_string(At::Artifact(NOTES), "sha256", flipped))
         .expect([Drift::Content]),
     );
     cases.add(
@@ -372,14 +247,13 @@ fn digest_and_length(
             "sha256-replaced-by-empty-file-digest",
             "the sha256 of an entry is now the digest of the empty file: the bytes on disk are not the bytes this seal names",
         ))
-        .edit_seal(as_text(|s| {
-            set_field(
-                s,
-                NOTES,
+        .edit_doc(|d| {
+            d.set_string(
+                At::Artifact(NOTES),
                 "sha256",
-                "\"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\"",
+                "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
             )
-        }))
+        })
         .expect([Drift::Content]),
     );
     cases.add(
@@ -387,12 +261,12 @@ fn digest_and_length(
             "sha256-swapped-between-entries",
             "the sha256 values of two entries were swapped: a validator that checks the set of digests, not each path's own, passes",
         ))
-        .edit_seal(as_text(|s| {
-            let a = get_field(&s, NOTES, "sha256").unwrap_or_default();
-            let b = get_field(&s, CAFE, "sha256").unwrap_or_default();
-            let s = set_field(s, NOTES, "sha256", &format!("\"{b}\""));
-            set_field(s, CAFE, "sha256", &format!("\"{a}\""))
-        }))
+        .edit_doc(|d| {
+            let a = d.string(At::Artifact(NOTES), "sha256")?;
+            let b = d.string(At::Artifact(CAFE), "sha256")?;
+            d.set_string(At::Artifact(NOTES), "sha256", b)?;
+            d.set_string(At::Artifact(CAFE), "sha256", a)
+        })
         .expect([Drift::Content]),
     );
     cases.add(
@@ -400,10 +274,10 @@ fn digest_and_length(
             "sha256-edited-binary-entry",
             "the sha256 of a file that is not text was edited: no text layer can explain it, the raw digest must be compared",
         ))
-        .edit_seal(as_text(|s| {
-            let d = get_field(&s, TOOL, "sha256").unwrap_or_default();
-            set_field(s, TOOL, "sha256", &format!("\"{}\"", flip_hex(&d, 0)))
-        }))
+        .edit_doc(|d| {
+            let sha = d.string(At::Artifact(TOOL), "sha256")?;
+            d.set_string(At::Artifact(TOOL), "sha256", flip_hex(&sha, 0))
+        })
         .expect([Drift::Content]),
     );
     cases.add(
@@ -411,10 +285,10 @@ fn digest_and_length(
             "sha256-edited-json-entry",
             "the sha256 of a JSON file was edited while its canonical JSON digest still matches: the raw bytes decide, not the JSON value",
         ))
-        .edit_seal(as_text(|s| {
-            let d = get_field(&s, CONFIG, "sha256").unwrap_or_default();
-            set_field(s, CONFIG, "sha256", &format!("\"{}\"", flip_hex(&d, 63)))
-        }))
+        .edit_doc(|d| {
+            let sha = d.string(At::Artifact(CONFIG), "sha256")?;
+            d.set_string(At::Artifact(CONFIG), "sha256", flip_hex(&sha, 63))
+        })
         .expect([Drift::Content]),
     );
     cases.add(
@@ -422,10 +296,10 @@ fn digest_and_length(
             "sha256-edited-nfd-entry",
             "the sha256 of an entry with an NFD name was edited: a validator that cannot open NFD names and skips them passes",
         ))
-        .edit_seal(as_text(|s| {
-            let d = get_field(&s, RESUME_NFD, "sha256").unwrap_or_default();
-            set_field(s, RESUME_NFD, "sha256", &format!("\"{}\"", flip_hex(&d, 31)))
-        }))
+        .edit_doc(|d| {
+            let sha = d.string(At::Artifact(RESUME_NFD), "sha256")?;
+            d.set_string(At::Artifact(RESUME_NFD), "sha256", flip_hex(&sha, 31))
+        })
         .expect([Drift::Content]),
     );
     let flipped = flip_hex(notes_sha, 10);
@@ -435,10 +309,10 @@ fn digest_and_length(
             "a signed seal had a digest edited and no key is handed over: the MAC is not checked, but the digest still must be",
         ))
         .signed_without_key()
-        .edit_seal(as_text(move |s| set_field(s, NOTES, "sha256", &format!("\"{flipped}\""))))
+        .edit_doc(move |d| d.set_string(At::Artifact(NOTES), "sha256", flipped))
         .expect([Drift::Content]),
     );
-    let n: u64 = notes_bytes.parse().unwrap_or(1);
+    let n = notes_bytes;
     for (name, why, value) in [
         (
             "bytes-plus-one",
@@ -448,7 +322,7 @@ fn digest_and_length(
         (
             "bytes-minus-one",
             "the sealed length is one less than the file's: a validator that reads only the sealed length and hashes that prefix must still see the extra byte",
-            n - 1,
+            n.saturating_sub(1),
         ),
         (
             "bytes-zero",
@@ -463,9 +337,7 @@ fn digest_and_length(
     ] {
         cases.add(
             fx.on(Draft::seal(name, why))
-                .edit_seal(as_text(move |s| {
-                    set_field(s, NOTES, "bytes", &value.to_string())
-                }))
+                .edit_doc(move |d| d.set(At::Artifact(NOTES), "bytes", build::uint(value)))
                 .expect([Drift::Content]),
         );
     }
@@ -474,74 +346,66 @@ fn digest_and_length(
             "bytes-and-sha256-from-another-entry",
             "an entry's length and digest were copied from another entry while its text layer still fits the file: the bytes at this path are not the ones named (the README's diagnosis for same text, other length: final-newline)",
         ))
-        .edit_seal(as_text(|s| {
-            let d = get_field(&s, NOTES, "sha256").unwrap_or_default();
-            let b = get_field(&s, NOTES, "bytes").unwrap_or_default();
-            let s = set_field(s, CAFE, "sha256", &format!("\"{d}\""));
-            set_field(s, CAFE, "bytes", &b)
-        }))
+        .edit_doc(|d| {
+            let sha = d.string(At::Artifact(NOTES), "sha256")?;
+            let bytes = d.integer(At::Artifact(NOTES), "bytes")?;
+            d.set_string(At::Artifact(CAFE), "sha256", sha)?;
+            d.set(At::Artifact(CAFE), "bytes", build::uint(bytes))
+        })
         .expect([Drift::FinalNewline]),
     );
 }
 
 /// Entries removed, repeated or renamed.
 fn entries(cases: &mut Cases, fx: &Fixture) {
-    let without_notes = honest_seal(&fx.without(NOTES), &fx.complete, None).unwrap_or_default();
     cases.add(
         fx.on(Draft::seal(
             "entry-removed-from-complete-folder",
             "an entry was removed from a seal whose folder is declared complete: the file is still on disk and is now unsealed",
         ))
-        .seal_bytes(without_notes)
+        .try_edit_seal(seal_of(fx.without(NOTES), fx.complete.clone(), None))
         .expect([Drift::Unsealed]),
     );
-    let without_nfd = honest_seal(&fx.without(RESUME_NFD), &fx.complete, None).unwrap_or_default();
     cases.add(
         fx.on(Draft::seal(
             "entry-removed-nfd-name-from-complete-folder",
             "the entry of a file with an NFD name was removed from a complete folder: a validator that lists folders through a normalizing layer misses the unsealed file",
         ))
-        .seal_bytes(without_nfd)
+        .try_edit_seal(seal_of(fx.without(RESUME_NFD), fx.complete.clone(), None))
         .expect([Drift::Unsealed]),
     );
-    let without_tool = honest_seal(&fx.without(TOOL), &fx.complete, None).unwrap_or_default();
     cases.add(
         fx.on(Draft::seal(
             "entry-removed-binary-from-complete-folder",
             "the only entry of a complete folder was removed: the folder is declared complete, so its file is unsealed",
         ))
-        .seal_bytes(without_tool)
+        .try_edit_seal(seal_of(fx.without(TOOL), fx.complete.clone(), None))
         .expect([Drift::Unsealed]),
     );
-    let root = [".".to_owned()];
-    let whole = honest_seal(&fx.without(README), &root, None).unwrap_or_default();
     cases.add(
         fx.on(Draft::seal(
             "entry-removed-from-complete-root",
             "an entry at the top was removed from a seal that declares the whole root complete (`.`)",
         ))
         .complete(".")
-        .seal_bytes(whole)
+        .try_edit_seal(seal_of(fx.without(README), vec![".".to_owned()], None))
         .expect([Drift::Unsealed]),
     );
-    let none = honest_seal(&BTreeMap::new(), &fx.complete, None).unwrap_or_default();
     cases.add(
         fx.on(Draft::seal(
             "every-entry-removed-complete-kept",
             "a seal that lists no artifact but still declares folders complete: every file in them is unsealed, a validator that passes an empty list passes anything",
         ))
-        .seal_bytes(none)
+        .try_edit_seal(seal_of(BTreeMap::new(), fx.complete.clone(), None))
         .expect([Drift::Unsealed]),
     );
-    let resigned =
-        honest_seal(&fx.without(NOTES), &fx.complete, Some(&probe_key())).unwrap_or_default();
     cases.add(
         fx.on(Draft::seal(
             "entry-removed-resigned-keyed",
             "an entry was removed and the seal signed again with the key: the MAC verifies, and the file it left out is still unsealed; a valid MAC is not a pass",
         ))
         .keyed()
-        .seal_bytes(resigned)
+        .try_edit_seal(seal_of(fx.without(NOTES), fx.complete.clone(), Some(probe_key())))
         .expect([Drift::Unsealed]),
     );
     cases.add(
@@ -550,13 +414,11 @@ fn entries(cases: &mut Cases, fx: &Fixture) {
             "an entry was cut out of a keyed seal checked with the key: the MAC no longer verifies",
         ))
         .keyed()
-        .edit_seal(as_text(|s| {
-            with_blocks(s, |b| {
-                if let Some(i) = block_of(b, NOTES) {
-                    b.remove(i);
-                }
-            })
-        }))
+        .edit_doc(|d| {
+            let i = d.index_of(NOTES)?;
+            d.artifacts_mut()?.remove(i);
+            Ok(())
+        })
         .expect([SealErrorClass::Mac]),
     );
     cases.add(
@@ -564,14 +426,7 @@ fn entries(cases: &mut Cases, fx: &Fixture) {
             "entry-repeated",
             "an entry appears twice: a validator that builds a map keeps one copy and never sees that the seal is ambiguous",
         ))
-        .edit_seal(as_text(|s| {
-            with_blocks(s, |b| {
-                if let Some(i) = block_of(b, NOTES) {
-                    let copy = b[i].clone();
-                    b.insert(i + 1, copy);
-                }
-            })
-        }))
+        .edit_doc(|d| repeat_artifact(d, NOTES, |i| i + 1, |_, _| Ok(())))
         .expect([SealErrorClass::Path]),
     );
     cases.add(
@@ -579,14 +434,12 @@ fn entries(cases: &mut Cases, fx: &Fixture) {
             "entry-repeated-with-other-digest",
             "an entry appears twice, the second copy with another digest: first-wins and last-wins validators read different seals",
         ))
-        .edit_seal(as_text(|s| {
-            with_blocks(s, |b| {
-                if let Some(i) = block_of(b, NOTES) {
-                    let copy = flip_block_sha(&b[i]);
-                    b.insert(i + 1, copy);
-                }
+        .edit_doc(|d| {
+            repeat_artifact(d, NOTES, |i| i + 1, |d, at| {
+                let sha = d.string(At::Entry(at), "sha256")?;
+                d.set_string(At::Entry(at), "sha256", flip_hex(&sha, 0))
             })
-        }))
+        })
         .expect([SealErrorClass::Path]),
     );
     cases.add(
@@ -594,13 +447,12 @@ fn entries(cases: &mut Cases, fx: &Fixture) {
             "entry-repeated-last",
             "the last entry appears twice at the end of the list: a validator that deduplicates silently accepts an ambiguous seal",
         ))
-        .edit_seal(as_text(|s| {
-            with_blocks(s, |b| {
-                if let Some(last) = b.last().cloned() {
-                    b.push(last);
-                }
-            })
-        }))
+        .edit_doc(|d| {
+            let artifacts = d.artifacts_mut()?;
+            let last = artifacts.last().cloned().ok_or_else(|| Miss::new("no artifact"))?;
+            artifacts.push(last);
+            Ok(())
+        })
         .expect([SealErrorClass::Path]),
     );
     cases.add(
@@ -609,14 +461,7 @@ fn entries(cases: &mut Cases, fx: &Fixture) {
             "an entry appears twice in a keyed seal checked with the key: the seal is refused for its paths before any MAC is computed",
         ))
         .keyed()
-        .edit_seal(as_text(|s| {
-            with_blocks(s, |b| {
-                if let Some(i) = block_of(b, CAFE) {
-                    let copy = b[i].clone();
-                    b.insert(i, copy);
-                }
-            })
-        }))
+        .edit_doc(|d| repeat_artifact(d, CAFE, |i| i, |_, _| Ok(())))
         .expect([SealErrorClass::Path]),
     );
     cases.add(
@@ -624,7 +469,7 @@ fn entries(cases: &mut Cases, fx: &Fixture) {
             "entry-renamed-to-missing-path",
             "an entry's path was renamed to a file that does not exist: the renamed path is missing and the real file is unsealed in its complete folder",
         ))
-        .edit_seal(as_text(|s| sub(&s, &path_line(NOTES), &path_line("docs/nz-notes.md"))))
+        .edit_doc(|d| d.rename(NOTES, "docs/nz-notes.md"))
         .expect([Drift::Missing, Drift::Unsealed]),
     );
     cases.add(
@@ -632,7 +477,7 @@ fn entries(cases: &mut Cases, fx: &Fixture) {
             "entry-renamed-case-changed",
             "an entry's path differs from the file's name only in case: on a case-sensitive system the sealed file is not there",
         ))
-        .edit_seal(as_text(|s| sub(&s, &path_line(NOTES), &path_line("docs/nOTES.md"))))
+        .edit_doc(|d| d.rename(NOTES, "docs/nOTES.md"))
         .expect([Drift::PathUnicode, Drift::Unsealed]),
     );
     cases.add(
@@ -640,7 +485,7 @@ fn entries(cases: &mut Cases, fx: &Fixture) {
             "entry-renamed-nfc-to-nfd",
             "an entry's NFC path was rewritten in NFD: the bytes of the name differ, a validator that normalizes names opens the wrong file",
         ))
-        .edit_seal(as_text(|s| sub(&s, &path_line(CAFE), &path_line(CAFE_NFD))))
+        .edit_doc(|d| d.rename(CAFE, CAFE_NFD))
         .expect([Drift::PathUnicode, Drift::Unsealed]),
     );
     cases.add(
@@ -650,16 +495,14 @@ fn entries(cases: &mut Cases, fx: &Fixture) {
         )
         .file("docs/sub/config.json", b"{\"a\": 1}\n".to_vec())
         .file("docs/readme.md", b"readme\n".to_vec())
-        .edit_seal(as_text(|s| {
-            sub(&s, &path_line("docs/sub/config.json"), &path_line("docs/sub"))
-        }))
+        .edit_doc(|d| d.rename("docs/sub/config.json", "docs/sub"))
         .expect([Drift::NotRegular]),
     );
 }
 
 /// Every bad path form of SPEC 3.1, each in place of an honest path.
 fn paths(cases: &mut Cases, fx: &Fixture) {
-    // (name, the path as written in the JSON string, why)
+    // (name, the path, why)
     let bad: &[(&str, &str, &str)] = &[
         (
             "path-absolute",
@@ -683,12 +526,12 @@ fn paths(cases: &mut Cases, fx: &Fixture) {
         ),
         (
             "path-backslash",
-            "docs\\\\notes.md",
+            "docs\\notes.md",
             "a backslash separator: on Windows it is a folder, elsewhere part of a name, so the seal is ambiguous",
         ),
         (
             "path-backslash-dotdot",
-            "docs\\\\..\\\\..\\\\secret.md",
+            "docs\\..\\..\\secret.md",
             "backslash `..` segments: a validator that splits only on `/` lets Windows climb out",
         ),
         (
@@ -738,22 +581,22 @@ fn paths(cases: &mut Cases, fx: &Fixture) {
         ),
         (
             "path-nul-escaped",
-            "docs/notes\\u0000.md",
+            "docs/notes\u{0}.md",
             "a NUL (escaped `\\u0000`) in a path: C-string APIs cut the name there and open another file",
         ),
         (
             "path-escape-character",
-            "docs/\\u001bnotes.md",
+            "docs/\u{1b}notes.md",
             "an ESC (`\\u001b`) in a path: a validator that prints the name sends terminal escapes to the log",
         ),
         (
             "path-newline",
-            "docs/notes\\n.md",
+            "docs/notes\n.md",
             "a newline (`\\n`) in a path: line-based tools and logs split the name, so a report can forge a line",
         ),
         (
             "path-tab",
-            "docs/\\tnotes.md",
+            "docs/\tnotes.md",
             "a tab (`\\t`) in a path: a control character a validator that checks only NUL accepts",
         ),
         (
@@ -786,27 +629,39 @@ fn paths(cases: &mut Cases, fx: &Fixture) {
             "docs/\u{61c}notes.md",
             "an Arabic letter mark (U+061C) in a path: a bidi control outside the U+2000 block, which a range check on U+200E..U+202E misses",
         ),
+    ];
+    for (name, path, why) in bad {
+        cases.add(
+            fx.on(Draft::seal(name, why))
+                .edit_doc(move |d| d.rename(NOTES, *path))
+                .expect([SealErrorClass::Path]),
+        );
+    }
+    // Bad paths spelled with escapes the canonical writer never writes: the point is the
+    // spelling, so the path is a raw value (the JSON string as written).
+    for (name, spelled, why) in [
         (
             "path-dotdot-escaped",
-            "\\u002e\\u002e/outside.md",
+            "\"\\u002e\\u002e/outside.md\"",
             "`..` written as `\\u002e\\u002e`: a check on the raw JSON text misses it, the decoded path leaves the root",
         ),
         (
             "path-slash-escaped-dotdot",
-            "docs\\u002f..\\u002f..\\u002fsecret.md",
+            "\"docs\\u002f..\\u002f..\\u002fsecret.md\"",
             "`/../` with the slashes escaped as `\\u002f`: the decoded path climbs out of the root",
         ),
         (
             "path-backslash-escaped-unicode",
-            "docs\\u005cnotes.md",
+            "\"docs\\u005cnotes.md\"",
             "a backslash written as `\\u005c`: a check on the raw JSON text misses it, the decoded path holds a backslash",
         ),
-    ];
-    for (name, path, why) in bad {
-        let line = path_line(path);
+    ] {
         cases.add(
             fx.on(Draft::seal(name, why))
-                .edit_seal(as_text(move |s| sub(&s, &path_line(NOTES), &line)))
+                .edit_doc(move |d| {
+                    let path = d.raw(spelled);
+                    d.set(At::Artifact(NOTES), "path", path)
+                })
                 .expect([SealErrorClass::Path]),
         );
     }
@@ -824,12 +679,11 @@ fn paths(cases: &mut Cases, fx: &Fixture) {
             "the drifted file's entry is an absolute path to an honest copy outside the root: a validator that follows it hashes the copy and passes",
         ),
     ] {
-        let line = path_line(&format!("{to}{NOTES}"));
         let drifted = [fx.files[NOTES].as_slice(), b"drifted after sealing\n"].concat();
         cases.add(
             fx.on(Draft::seal(name, why))
                 .write(NOTES, drifted)
-                .edit_seal(as_text(move |s| sub(&s, &path_line(NOTES), &line)))
+                .edit_doc(move |d| d.rename(NOTES, format!("{to}{NOTES}")))
                 .expect([SealErrorClass::Path]),
         );
     }
@@ -855,17 +709,13 @@ fn paths(cases: &mut Cases, fx: &Fixture) {
         ),
     ];
     for (name, of, twin, why) in twins {
-        let (of, twin) = ((*of).to_owned(), (*twin).to_owned());
         cases.add(
             fx.on(Draft::seal(name, why))
-                .edit_seal(as_text(move |s| {
-                    with_blocks(s, |b| {
-                        if let Some(i) = block_of(b, &of) {
-                            let copy = b[i].replace(&path_line(&of), &path_line(&twin));
-                            b.insert(i + 1, copy);
-                        }
+                .edit_doc(move |d| {
+                    repeat_artifact(d, of, |i| i + 1, |d, at| {
+                        d.set_string(At::Entry(at), "path", *twin)
                     })
-                }))
+                })
                 .expect([SealErrorClass::Path]),
         );
     }
@@ -896,19 +746,15 @@ fn paths(cases: &mut Cases, fx: &Fixture) {
             "Greek final sigma folds to sigma: `\u{3bf}\u{3c2}` and `\u{3bf}\u{3c3}` are one name after case folding",
         ),
     ] {
-        let (p, t) = (path.to_owned(), twin.to_owned());
         cases.add(
             Draft::seal(name, why)
                 .file(path, b"twin\n".to_vec())
                 .file("docs/other.md", b"other\n".to_vec())
-                .edit_seal(as_text(move |s| {
-                    with_blocks(s, |b| {
-                        if let Some(i) = block_of(b, &p) {
-                            let copy = b[i].replace(&path_line(&p), &path_line(&t));
-                            b.push(copy);
-                        }
+                .edit_doc(move |d| {
+                    repeat_artifact(d, path, |_| usize::MAX, |d, at| {
+                        d.set_string(At::Entry(at), "path", twin)
                     })
-                }))
+                })
                 .expect([SealErrorClass::Path]),
         );
     }
@@ -925,15 +771,20 @@ fn paths(cases: &mut Cases, fx: &Fixture) {
         ),
         (
             "complete-folder-backslash",
-            "bin\\\\..",
+            "bin\\..",
             "a complete folder with a backslash (`bin\\..`): on Windows it climbs out of the root",
         ),
     ] {
         cases.add(
             fx.on(Draft::seal(name, why))
-                .edit_seal(as_text(move |s| {
-                    sub(&s, "    \"bin\",\n", &format!("    \"{folder}\",\n"))
-                }))
+                .edit_doc(move |d| {
+                    let first = d.complete_mut()?.first_mut().ok_or_else(|| Miss::new("no complete folder"))?;
+                    if first.value != Value::String("bin".to_owned()) {
+                        return Err(Miss::new("the first complete folder is not `bin`"));
+                    }
+                    *first = build::string(folder);
+                    Ok(())
+                })
                 .expect([SealErrorClass::Path]),
         );
     }
@@ -1007,9 +858,7 @@ fn digests(cases: &mut Cases, fx: &Fixture, notes_sha: &str, notes_lf: &str) {
     for (name, value, why) in variants {
         cases.add(
             fx.on(Draft::seal(name, why))
-                .edit_seal(as_text(move |s| {
-                    set_field(s, NOTES, "sha256", &format!("\"{value}\""))
-                }))
+                .edit_doc(move |d| d.set_string(At::Artifact(NOTES), "sha256", value))
                 .expect([SealErrorClass::Digest]),
         );
     }
@@ -1019,7 +868,7 @@ fn digests(cases: &mut Cases, fx: &Fixture, notes_sha: &str, notes_lf: &str) {
             "lf-digest-uppercase",
             "an upper-case lf_sha256: every digest of the seal is held to the spelling, not only the raw one",
         ))
-        .edit_seal(as_text(move |s| set_field(s, NOTES, "lf_sha256", &format!("\"{lf_upper}\""))))
+        .edit_doc(move |d| d.set_string(At::Text(NOTES), "lf_sha256", lf_upper))
         .expect([SealErrorClass::Digest]),
     );
     cases.add(
@@ -1027,10 +876,10 @@ fn digests(cases: &mut Cases, fx: &Fixture, notes_sha: &str, notes_lf: &str) {
             "skeleton-digest-short",
             "a 32-digit skeleton_sha256 (an MD5-sized value): a validator that never reads the text layer misses it",
         ))
-        .edit_seal(as_text(|s| {
-            let d = get_field(&s, NOTES, "skeleton_sha256").unwrap_or_default();
-            set_field(s, NOTES, "skeleton_sha256", &format!("\"{}\"", &d[..32.min(d.len())]))
-        }))
+        .edit_doc(|d| {
+            let sha = d.string(At::Text(NOTES), "skeleton_sha256")?;
+            d.set_string(At::Text(NOTES), "skeleton_sha256", pre(&sha, 32))
+        })
         .expect([SealErrorClass::Digest]),
     );
     cases.add(
@@ -1038,18 +887,20 @@ fn digests(cases: &mut Cases, fx: &Fixture, notes_sha: &str, notes_lf: &str) {
             "json-digest-not-hex",
             "a canonical_sha256 with a non-hex character in the JSON layer: a validator that never reads the JSON layer misses a malformed seal",
         ))
-        .edit_seal(as_text(|s| {
-            let d = get_field(&s, CONFIG, "canonical_sha256").unwrap_or_default();
-            let bad = format!("z{}", &d[1.min(d.len())..]);
-            set_field(s, CONFIG, "canonical_sha256", &format!("\"{bad}\""))
-        }))
+        .edit_doc(|d| {
+            let sha = d.string(At::Json(CONFIG), "canonical_sha256")?;
+            let bad = format!("z{}", sha.get(1..).unwrap_or_default());
+            d.set_string(At::Json(CONFIG), "canonical_sha256", bad)
+        })
         .expect([SealErrorClass::Digest]),
     );
 }
 
 /// `bytes` values that are not plain integers in range.
-fn numbers(cases: &mut Cases, fx: &Fixture, notes_bytes: &str) {
-    let n: u64 = notes_bytes.parse().unwrap_or(1);
+/// Each is written as the JSON text the case names (a raw value): most are spellings a JSON value
+/// does not keep (`1.0`, `-0`, `1e400`), and the others read the same whichever way they are made.
+fn numbers(cases: &mut Cases, fx: &Fixture, notes_bytes: u64) {
+    let n = notes_bytes;
     let schema: Vec<(&str, String, &str)> = vec![
         (
             "bytes-float",
@@ -1115,7 +966,10 @@ fn numbers(cases: &mut Cases, fx: &Fixture, notes_bytes: &str) {
     for (name, value, why) in schema {
         cases.add(
             fx.on(Draft::seal(name, why))
-                .edit_seal(as_text(move |s| set_field(s, NOTES, "bytes", &value)))
+                .edit_doc(move |d| {
+                    let raw = d.raw(value);
+                    d.set(At::Artifact(NOTES), "bytes", raw)
+                })
                 .expect([SealErrorClass::Schema]),
         );
     }
@@ -1138,64 +992,68 @@ fn numbers(cases: &mut Cases, fx: &Fixture, notes_bytes: &str) {
     ] {
         cases.add(
             fx.on(Draft::seal(name, why))
-                .edit_seal(as_text(move |s| set_field(s, NOTES, "bytes", &value)))
+                .edit_doc(move |d| {
+                    let raw = d.raw(value);
+                    d.set(At::Artifact(NOTES), "bytes", raw)
+                })
                 .expect([SealErrorClass::Syntax]),
         );
     }
 }
 
 /// Unknown, missing, repeated and wrongly typed fields.
-fn schema(cases: &mut Cases, fx: &Fixture, notes_bytes: &str) {
-    let bytes_line = format!("\"bytes\": {notes_bytes},");
-    let notes_path = path_line(NOTES);
-    for (name, after, member, why) in [
+fn schema(cases: &mut Cases, fx: &Fixture) {
+    for (name, at, key, value, why) in [
         (
             "unknown-top-level-field",
-            "\"complete\": [",
-            "\"comment\": \"sealed by hand\"",
+            At::Top,
+            "comment",
+            build::string("sealed by hand"),
             "an unknown top-level field: a validator that ignores unknown fields accepts fields it cannot check",
         ),
         (
             "unknown-artifact-field",
-            notes_path.as_str(),
-            "\"mode\": 420",
+            At::Artifact(NOTES),
+            "mode",
+            build::uint(420),
             "an unknown field in an entry (`mode`): it claims something the validator never checks",
         ),
         (
             "unknown-field-skip",
-            notes_path.as_str(),
-            "\"skip\": true",
+            At::Artifact(NOTES),
+            "skip",
+            build::boolean(true),
             "an unknown `skip: true` in an entry: a validator that ignores unknown fields lets a future format turn checks off",
         ),
         (
             "unknown-text-field",
-            "\"eol\": \"lf\"",
-            "\"encoding\": \"utf-8\"",
+            At::Text(CAFE),
+            "encoding",
+            build::string("utf-8"),
             "an unknown field in the text layer: a validator that ignores unknown fields at depth 4 accepts claims it never checks",
         ),
         (
             "unknown-json-field",
-            "\"canonical_sha256\"",
-            "\"scheme\": \"jcs\"",
+            At::Json(CONFIG),
+            "scheme",
+            build::string("jcs"),
             "an unknown field in the JSON layer: a validator that ignores unknown fields at depth 4 accepts claims it never checks",
         ),
     ] {
-        let (after, member) = (after.to_owned(), member.to_owned());
         cases.add(
             fx.on(Draft::seal(name, why))
-                .edit_seal(as_text(move |s| insert_before(&s, &after, &member)))
+                .edit_doc(move |d| d.add(at, key, value, false))
                 .expect([SealErrorClass::Schema]),
         );
     }
     let token_name = "cutover.0123456789abcdef.1900000000.c2VhbHByb2JlLXNlYWwtdGFtcGVy";
-    let member = format!("\"{token_name}\": true");
     cases.add(
         fx.on(Draft::seal(
             "unknown-field-with-token-shaped-name",
             "an unknown field whose name is a production grant body: the seal is refused for its schema, and the name must not be echoed",
         ))
         .canary(token_name)
-        .edit_seal(as_text(move |s| insert_before(&s, "\"complete\": [", &member)))
+        .edit_doc(move |d| d.add(At::Top, token_name, build::boolean(true), false))
         .expect([SealErrorClass::Schema]),
     );
     cases.add(
@@ -1203,19 +1061,15 @@ fn schema(cases: &mut Cases, fx: &Fixture, notes_bytes: &str) {
             "missing-sha256",
             "an entry without its sha256: a validator that checks only the fields present checks nothing but the length",
         ))
-        .edit_seal(as_text(|s| {
-            let d = get_field(&s, NOTES, "sha256").unwrap_or_default();
-            sub(&s, &format!("\n      \"sha256\": \"{d}\","), "")
-        }))
+        .edit_doc(|d| d.remove(At::Artifact(NOTES), "sha256").map(drop))
         .expect([SealErrorClass::Schema]),
     );
-    let bl = bytes_line.clone();
     cases.add(
         fx.on(Draft::seal(
             "missing-bytes",
             "an entry without its length: an endless file can then never be cut off at the sealed length",
         ))
-        .edit_seal(as_text(move |s| sub(&s, &format!("{bl}\n      {}", path_line(NOTES)), &path_line(NOTES))))
+        .edit_doc(|d| d.remove(At::Artifact(NOTES), "bytes").map(drop))
         .expect([SealErrorClass::Schema]),
     );
     cases.add(
@@ -1223,12 +1077,7 @@ fn schema(cases: &mut Cases, fx: &Fixture, notes_bytes: &str) {
             "missing-artifacts",
             "a seal without its `artifacts` list, complete folders kept: a validator that defaults a missing list to empty checks nothing it should",
         ))
-        .edit_seal(as_text(|s| {
-            match (s.find("  \"artifacts\": ["), s.find("  \"complete\"")) {
-                (Some(a), Some(c)) if a < c => format!("{}{}", &s[..a], &s[c..]),
-                _ => s,
-            }
-        }))
+        .edit_doc(|d| d.remove(At::Top, "artifacts").map(drop))
         .expect([SealErrorClass::Schema]),
     );
     cases.add(
@@ -1236,7 +1085,7 @@ fn schema(cases: &mut Cases, fx: &Fixture, notes_bytes: &str) {
             "text-bom-as-string",
             "a boolean of the text layer written as the string \"false\": truthy in many languages",
         ))
-        .edit_seal(as_text(|s| sub(&s, "\"bom\": false", "\"bom\": \"false\"")))
+        .edit_doc(|d| d.set_string(At::Text(README), "bom", "false"))
         .expect([SealErrorClass::Schema]),
     );
     cases.add(
@@ -1244,7 +1093,7 @@ fn schema(cases: &mut Cases, fx: &Fixture, notes_bytes: &str) {
             "text-eol-unknown-value",
             "a line-ending style outside the closed set (`unix`): a validator that ignores unknown values accepts fields it cannot interpret",
         ))
-        .edit_seal(as_text(|s| sub(&s, "\"eol\": \"lf\"", "\"eol\": \"unix\"")))
+        .edit_doc(|d| d.set_string(At::Text(CAFE), "eol", "unix"))
         .expect([SealErrorClass::Schema]),
     );
     cases.add(
@@ -1252,9 +1101,11 @@ fn schema(cases: &mut Cases, fx: &Fixture, notes_bytes: &str) {
             "artifacts-as-object",
             "`artifacts` is an object, not a list: a validator that iterates whatever it finds checks nothing",
         ))
-        .seal_bytes(
-            "{\n  \"artifacts\": {},\n  \"complete\": [\n    \"docs\"\n  ],\n  \"format\": \"sealprobe-seal/1\"\n}\n",
-        )
+        .seal_bytes(whole(build::object([
+            ("artifacts", build::object(Vec::<(&str, _)>::new())),
+            ("complete", build::array(vec![build::string("docs")])),
+            ("format", build::string("sealprobe-seal/1")),
+        ])))
         .expect([SealErrorClass::Schema]),
     );
     cases.add(
@@ -1262,7 +1113,7 @@ fn schema(cases: &mut Cases, fx: &Fixture, notes_bytes: &str) {
             "seal-is-a-list",
             "the seal is a JSON list, not an object: a validator that looks fields up leniently finds none and may not refuse",
         ))
-        .seal_bytes("[\n  \"sealprobe-seal/1\"\n]\n")
+        .seal_bytes(whole(build::array(vec![build::string("sealprobe-seal/1")])))
         .expect([SealErrorClass::Schema]),
     );
     cases.add(
@@ -1270,26 +1121,27 @@ fn schema(cases: &mut Cases, fx: &Fixture, notes_bytes: &str) {
             "seal-checks-nothing",
             "a seal with no artifact and no complete folder: it checks nothing, so it must not pass",
         ))
-        .seal_bytes("{\n  \"artifacts\": [],\n  \"format\": \"sealprobe-seal/1\"\n}\n")
+        .seal_bytes(whole(build::object([
+            ("artifacts", build::array(Vec::new())),
+            ("format", build::string("sealprobe-seal/1")),
+        ])))
         .expect([SealErrorClass::Schema]),
     );
     // Repeated JSON keys: first-wins and last-wins parsers read different seals.
-    let bl = bytes_line.clone();
     cases.add(
         fx.on(Draft::seal(
             "repeated-key-bytes",
             "an entry holds `bytes` twice with different values: a parser that keeps one copy reads a seal the other copy contradicts",
         ))
-        .edit_seal(as_text(move |s| sub(&s, &bl, &format!("{bl}\n      \"bytes\": 1,"))))
+        .edit_doc(|d| d.add(At::Artifact(NOTES), "bytes", build::uint(1), false))
         .expect([SealErrorClass::Schema]),
     );
-    let pl = path_line(NOTES);
     cases.add(
         fx.on(Draft::seal(
             "repeated-key-path",
             "an entry holds `path` twice: a last-wins parser checks /etc/passwd, a first-wins one the sealed file",
         ))
-        .edit_seal(as_text(move |s| sub(&s, &pl, &format!("{pl}\n      \"path\": \"/etc/passwd\","))))
+        .edit_doc(|d| d.add(At::Artifact(NOTES), "path", build::string("/etc/passwd"), false))
         .expect([SealErrorClass::Schema]),
     );
     cases.add(
@@ -1297,13 +1149,7 @@ fn schema(cases: &mut Cases, fx: &Fixture, notes_bytes: &str) {
             "repeated-key-format",
             "the top-level `format` appears twice, once as version 2: first-wins and last-wins parsers disagree on the version",
         ))
-        .edit_seal(as_text(|s| {
-            sub(
-                &s,
-                "  \"format\": \"sealprobe-seal/1\"",
-                "  \"format\": \"sealprobe-seal/2\",\n  \"format\": \"sealprobe-seal/1\"",
-            )
-        }))
+        .edit_doc(|d| d.add(At::Top, "format", build::string("sealprobe-seal/2"), true))
         .expect([SealErrorClass::Schema]),
     );
     cases.add(
@@ -1311,11 +1157,10 @@ fn schema(cases: &mut Cases, fx: &Fixture, notes_bytes: &str) {
             "repeated-key-same-value",
             "an entry holds `sha256` twice with the same value: still a repeated key, still refused",
         ))
-        .edit_seal(as_text(|s| {
-            let d = get_field(&s, NOTES, "sha256").unwrap_or_default();
-            let line = format!("\"sha256\": \"{d}\",");
-            sub(&s, &line, &format!("{line}\n      {line}"))
-        }))
+        .edit_doc(|d| {
+            let sha = d.string(At::Artifact(NOTES), "sha256")?;
+            d.add(At::Artifact(NOTES), "sha256", build::string(sha), false)
+        })
         .expect([SealErrorClass::Schema]),
     );
     cases.add(
@@ -1323,13 +1168,7 @@ fn schema(cases: &mut Cases, fx: &Fixture, notes_bytes: &str) {
             "repeated-key-in-text-layer",
             "the text layer holds `final_newline` twice (depth 4): a parser that checks repeats only at the top accepts it",
         ))
-        .edit_seal(as_text(|s| {
-            sub(
-                &s,
-                "\"final_newline\": true,",
-                "\"final_newline\": true,\n        \"final_newline\": false,",
-            )
-        }))
+        .edit_doc(|d| d.add(At::Text(README), "final_newline", build::boolean(false), false))
         .expect([SealErrorClass::Schema]),
     );
     cases.add(
@@ -1338,15 +1177,10 @@ fn schema(cases: &mut Cases, fx: &Fixture, notes_bytes: &str) {
             "a keyed seal holds `mac` twice: one copy verifies, the other is what a last-wins parser checks",
         ))
         .keyed()
-        .edit_seal(as_text(|s| {
-            let mac = mac_of(&s).unwrap_or_default();
-            let other = flip_char(&mac, 20);
-            sub(
-                &s,
-                &format!("  \"mac\": \"{mac}\""),
-                &format!("  \"mac\": \"{other}\",\n  \"mac\": \"{mac}\""),
-            )
-        }))
+        .edit_doc(|d| {
+            let mac = d.string(At::Top, "mac")?;
+            d.add(At::Top, "mac", build::string(flip_char(&mac, 20)), true)
+        })
         .expect([SealErrorClass::Schema]),
     );
 }
@@ -1386,13 +1220,7 @@ fn versions(cases: &mut Cases, fx: &Fixture) {
     ] {
         cases.add(
             fx.on(Draft::seal(name, why))
-                .edit_seal(as_text(move |s| {
-                    sub(
-                        &s,
-                        "\"format\": \"sealprobe-seal/1\"",
-                        &format!("\"format\": \"{format}\""),
-                    )
-                }))
+                .edit_doc(move |d| d.set_string(At::Top, "format", format))
                 .expect([SealErrorClass::Version]),
         );
     }
@@ -1401,173 +1229,178 @@ fn versions(cases: &mut Cases, fx: &Fixture) {
             "version-missing",
             "a seal without `format`: a missing field is a schema error, never an implicit version 1",
         ))
-        .edit_seal(as_text(|s| {
-            sub(&s, "  ],\n  \"format\": \"sealprobe-seal/1\"\n}", "  ]\n}")
-        }))
+        .edit_doc(|d| d.remove(At::Top, "format").map(drop))
         .expect([SealErrorClass::Schema]),
     );
 }
 
-/// The seal re-encoded by another tool: same value, other bytes.
+/// The seal re-encoded by another tool: same value, other bytes. Each is the honest seal written
+/// by a named non-canonical [`Layout`], after an edit where the layout is a member order or a
+/// spelling the writer does not choose.
 fn reencoded(cases: &mut Cases, fx: &Fixture) {
-    type Edit = fn(String) -> String;
-    let text_edits: &[(&str, &str, Edit)] = &[
+    type Edit = fn(&mut SealDoc) -> Result<(), Miss>;
+    let same: Edit = |_| Ok(());
+    let relaid: &[(&str, &str, Layout, Edit)] = &[
         (
             "reencoded-crlf",
             "the seal saved with CRLF line endings: a validator that parses JSON and compares values accepts a seal with two spellings",
-            |s| s.replace('\n', "\r\n"),
+            Layout::Crlf,
+            same,
         ),
         (
             "reencoded-ensure-ascii",
             "the seal re-encoded with escaped non-ASCII (`\\u00e9`), as Python's default json.dumps does",
-            |s| ensure_ascii(&s, false),
+            Layout::EnsureAscii { upper: false },
+            same,
         ),
         (
             "reencoded-ensure-ascii-upper-hex",
             "non-ASCII escaped with upper-case hex (`\\u00E9`): the same value, other bytes, so a value-comparing validator accepts it",
-            |s| ensure_ascii(&s, true),
+            Layout::EnsureAscii { upper: true },
+            same,
         ),
         (
             "reencoded-indent-4",
             "the seal re-indented with four spaces: a validator that compares parsed values accepts a seal with many spellings",
-            |s| reindent(&s, "    "),
+            Layout::Indent("    "),
+            same,
         ),
         (
             "reencoded-tab-indent",
             "the seal re-indented with tabs: the same value, other bytes",
-            |s| reindent(&s, "\t"),
+            Layout::Indent("\t"),
+            same,
         ),
         (
             "reencoded-minified",
             "the seal minified onto one line: the same value, so only a byte-for-byte canonical check refuses it",
-            |s| format!("{}\n", minify(&s)),
+            Layout::Minified,
+            same,
         ),
         (
             "reencoded-key-order-in-entry",
             "`sha256` before `path` in an entry: keys out of byte order, which a value-comparing validator never notices",
-            |s| {
-                let d = get_field(&s, NOTES, "sha256").unwrap_or_default();
-                let sha = format!("\"sha256\": \"{d}\",");
-                let pl = path_line(NOTES);
-                sub(
-                    &s,
-                    &format!("{pl}\n      {sha}"),
-                    &format!("{sha}\n      {pl}"),
-                )
-            },
+            Layout::GivenOrder,
+            |d| swap_members(d, At::Artifact(NOTES), "path", "sha256"),
         ),
         (
             "reencoded-key-order-in-text",
             "`eol` before `bom` in the text layer: keys out of byte order at depth 4",
-            |s| {
-                sub(
-                    &s,
-                    "\"bom\": false,\n        \"eol\": \"lf\",",
-                    "\"eol\": \"lf\",\n        \"bom\": false,",
-                )
-            },
+            Layout::GivenOrder,
+            |d| swap_members(d, At::Text(CAFE), "bom", "eol"),
         ),
         (
             "reencoded-key-order-top-level",
             "`format` written before `artifacts`: top-level keys out of byte order",
-            |s| {
-                let s = sub(&s, ",\n  \"format\": \"sealprobe-seal/1\"\n}", "\n}");
-                sub(
-                    &s,
-                    "{\n  \"artifacts\"",
-                    "{\n  \"format\": \"sealprobe-seal/1\",\n  \"artifacts\"",
-                )
+            Layout::GivenOrder,
+            |d| {
+                let top = d.top_mut()?;
+                let format = top.remove(position(top, "format")?);
+                top.insert(0, format);
+                Ok(())
             },
         ),
         (
             "reencoded-unsorted-artifacts",
             "the first two entries swapped: artifacts must be sorted by path, a validator that builds a map never notices",
-            |s| {
-                with_blocks(s, |b| {
-                    if b.len() > 1 {
-                        b.swap(0, 1);
-                    }
-                })
+            Layout::Canonical,
+            |d| {
+                let artifacts = d.artifacts_mut()?;
+                if artifacts.len() < 2 {
+                    return Err(Miss::new("fewer than two artifacts"));
+                }
+                artifacts.swap(0, 1);
+                Ok(())
             },
         ),
         (
             "reencoded-unsorted-complete",
             "the complete folders listed out of order: a validator that reads them into a set never notices",
-            |s| {
-                sub(
-                    &s,
-                    "    \"bin\",\n    \"docs\"\n",
-                    "    \"docs\",\n    \"bin\"\n",
-                )
+            Layout::Canonical,
+            |d| {
+                let complete = d.complete_mut()?;
+                if complete.len() < 2 {
+                    return Err(Miss::new("fewer than two complete folders"));
+                }
+                complete.swap(0, 1);
+                Ok(())
             },
         ),
         (
             "reencoded-no-final-newline",
             "the final newline removed: a validator that trims before comparing accepts a second spelling",
-            |s| s.trim_end_matches('\n').to_owned(),
+            Layout::NoFinalNewline,
+            same,
         ),
         (
             "reencoded-two-final-newlines",
             "an extra newline after the document: a validator that trims before comparing accepts it",
-            |s| format!("{s}\n"),
+            Layout::TwoFinalNewlines,
+            same,
         ),
         (
             "reencoded-trailing-space",
             "a space at the end of one line: invisible in an editor, still not the canonical bytes",
-            |s| sub(&s, "\"bin\",\n", "\"bin\", \n"),
+            Layout::TrailingSpace,
+            same,
         ),
         (
             "reencoded-space-before-colon",
-            "a space before a colon (`\"bytes\" : 29`): valid JSON, not the canonical file form",
-            |s| sub(&s, "\"bytes\": ", "\"bytes\" : "),
+            "a space before each colon (`\"bytes\" : 29`): valid JSON, not the canonical file form",
+            Layout::SpaceBeforeColon,
+            same,
         ),
         (
             "reencoded-escaped-slash",
             "a path written with escaped slashes (`docs\\/notes.md`): the same value, other bytes",
-            |s| sub(&s, &path_line(NOTES), &path_line("docs\\/notes.md")),
+            Layout::Canonical,
+            |d| {
+                let spelled = d.raw("\"docs\\/notes.md\"");
+                d.set(At::Artifact(NOTES), "path", spelled)
+            },
         ),
         (
             "reencoded-escaped-ascii-letter",
             "a path with an ASCII letter escaped (`\\u0064ocs`): the same value, so only a byte-for-byte canonical check refuses it",
-            |s| sub(&s, &path_line(NOTES), &path_line("\\u0064ocs/notes.md")),
+            Layout::Canonical,
+            |d| {
+                let spelled = d.raw("\"\\u0064ocs/notes.md\"");
+                d.set(At::Artifact(NOTES), "path", spelled)
+            },
         ),
         (
             "reencoded-leading-whitespace",
             "a newline before the document: valid JSON, not the canonical file form",
-            |s| format!("\n{s}"),
+            Layout::LeadingNewline,
+            same,
+        ),
+        (
+            "reencoded-bom",
+            "the seal saved with a UTF-8 BOM: a BOM-stripping reader sees the canonical text, the bytes are not",
+            Layout::Bom,
+            same,
+        ),
+        (
+            "reencoded-utf16le",
+            "the seal re-encoded as UTF-16LE with a BOM (PowerShell's old default): a reader that decodes by BOM sees the canonical text",
+            Layout::Utf16Le,
+            same,
         ),
     ];
-    for (name, why, edit) in text_edits {
-        let edit = *edit;
+    for (name, why, layout, edit) in relaid {
         cases.add(
             fx.on(Draft::seal(name, why))
-                .edit_seal(as_text(edit))
+                .edit_doc_as(*layout, *edit)
                 .expect([SealErrorClass::NonCanonical]),
         );
     }
-    cases.add(
-        fx.on(Draft::seal(
-            "reencoded-bom",
-            "the seal saved with a UTF-8 BOM: a BOM-stripping reader sees the canonical text, the bytes are not",
-        ))
-        .edit_seal(|h| [b"\xEF\xBB\xBF".as_slice(), &h].concat())
-        .expect([SealErrorClass::NonCanonical]),
-    );
-    cases.add(
-        fx.on(Draft::seal(
-            "reencoded-utf16le",
-            "the seal re-encoded as UTF-16LE with a BOM (PowerShell's old default): a reader that decodes by BOM sees the canonical text",
-        ))
-        .edit_seal(|h| wide(&String::from_utf8_lossy(&h), 2, true, true))
-        .expect([SealErrorClass::NonCanonical]),
-    );
     cases.add(
         fx.on(Draft::seal(
             "reencoded-crlf-keyed",
             "a keyed seal saved with CRLF, checked with the key: the MAC covers the JCS value (which is unchanged), the file form is still wrong",
         ))
         .keyed()
-        .edit_seal(as_text(|s| s.replace('\n', "\r\n")))
+        .relayout(Layout::Crlf)
         .expect([SealErrorClass::NonCanonical]),
     );
     cases.add(
@@ -1576,13 +1409,13 @@ fn reencoded(cases: &mut Cases, fx: &Fixture) {
             "a keyed seal with escaped non-ASCII, checked with the key: the MAC still verifies over the JCS bytes, and the seal is still not canonical",
         ))
         .keyed()
-        .edit_seal(as_text(|s| ensure_ascii(&s, false)))
+        .relayout(Layout::EnsureAscii { upper: false })
         .expect([SealErrorClass::NonCanonical]),
     );
 }
 
-fn truncated(cases: &mut Cases, rng: &mut Seeded, fx: &Fixture, honest: &str) {
-    let len = honest.len();
+/// Cut-off seals: bytes no JSON value describes, so these edit bytes.
+fn truncated(cases: &mut Cases, rng: &mut Seeded, fx: &Fixture, len: usize) {
     let cut = rng.between(len / 4, len * 3 / 4);
     for (name, why, keep) in [
         (
@@ -1612,9 +1445,12 @@ fn truncated(cases: &mut Cases, rng: &mut Seeded, fx: &Fixture, honest: &str) {
             "truncated-inside-utf8-sequence",
             "the seal cut inside the two bytes of an `\u{e9}`: the document ends in the middle of a character",
         ))
-        .edit_seal(|h| {
-            let at = h.windows(2).position(|w| w == b"\xC3\xA9").unwrap_or(h.len());
-            h[..(at + 1).min(h.len())].to_vec()
+        .try_edit_seal(|h| {
+            let at = h
+                .windows(2)
+                .position(|w| w == b"\xC3\xA9")
+                .ok_or_else(|| Miss::new("no \u{e9} in the seal"))?;
+            Ok(h[..=at].to_vec())
         })
         .expect([SealErrorClass::Syntax]),
     );
@@ -1663,7 +1499,7 @@ fn macs(cases: &mut Cases, rng: &mut Seeded, fx: &Fixture) {
             "the MAC was removed from a keyed seal and the key is given: a validator that checks a MAC only when there is one accepts any seal",
         ))
         .keyed()
-        .edit_seal(as_text(strip_mac))
+        .edit_doc(|d| d.remove(At::Top, "mac").map(drop))
         .expect([SealErrorClass::Mac]),
     );
     cases.add(
@@ -1681,10 +1517,10 @@ fn macs(cases: &mut Cases, rng: &mut Seeded, fx: &Fixture) {
             "one character of the MAC changed: a validator that compares by prefix or ignores the MAC passes",
         ))
         .keyed()
-        .edit_seal(as_text(move |s| {
-            let mac = mac_of(&s).unwrap_or_default();
-            set_mac(s, &flip_char(&mac, at))
-        }))
+        .edit_doc(move |d| {
+            let mac = d.string(At::Top, "mac")?;
+            d.set_string(At::Top, "mac", flip_char(&mac, at))
+        })
         .expect([SealErrorClass::Mac]),
     );
     cases.add(
@@ -1693,16 +1529,15 @@ fn macs(cases: &mut Cases, rng: &mut Seeded, fx: &Fixture) {
             "the last character of the MAC changed (a prefix compare of 42 characters passes it)",
         ))
         .keyed()
-        .edit_seal(as_text(|s| {
-            let mac = mac_of(&s).unwrap_or_default();
-            let tag = &mac[12.min(mac.len())..];
-            let last = tag.as_bytes().last().copied().unwrap_or(b'A');
+        .edit_doc(|d| {
+            let mac = d.string(At::Top, "mac")?;
+            let last = mac.as_bytes().last().copied().ok_or_else(|| Miss::new("an empty MAC"))?;
             let i = B64URL.iter().position(|c| *c == last).unwrap_or(0);
             // Another character that also leaves the two trailing bits zero.
             let other = B64URL[(i + 4) % 64] as char;
-            let new = format!("{}{other}", &mac[..mac.len().saturating_sub(1)]);
-            set_mac(s, &new)
-        }))
+            let new = format!("{}{other}", pre(&mac, mac.len() - 1));
+            d.set_string(At::Top, "mac", new)
+        })
         .expect([SealErrorClass::Mac]),
     );
     cases.add(
@@ -1725,8 +1560,10 @@ fn macs(cases: &mut Cases, rng: &mut Seeded, fx: &Fixture) {
     );
     let mut other_files = BTreeMap::new();
     other_files.insert("docs/other.md".to_owned(), b"another release\n".to_vec());
-    let other = honest_seal(&other_files, &[], Some(&probe_key())).unwrap_or_default();
-    let other_mac = mac_of(&String::from_utf8_lossy(&other)).unwrap_or_default();
+    let other = honest_seal(&other_files, &[], Some(&probe_key())).map_err(Miss::new);
+    let Some(other_mac) = cases.value("another seal's MAC", other.and_then(|s| mac_of(&s))) else {
+        return;
+    };
     cases.add(
         fx.on(Draft::seal(
             "mac-from-another-seal",
@@ -1734,11 +1571,13 @@ fn macs(cases: &mut Cases, rng: &mut Seeded, fx: &Fixture) {
         ))
         .keyed()
         .canary(other_mac.clone())
-        .edit_seal(as_text(move |s| set_mac(s, &other_mac)))
+        .edit_doc(move |d| d.set_string(At::Top, "mac", other_mac))
         .expect([SealErrorClass::Mac]),
     );
-    let unsigned = fx.seal(None);
-    let over_file_form = SealMac::of(&probe_key(), unsigned.as_bytes()).to_field();
+    let Some(unsigned) = cases.value("the honest seal of the fixture", fx.seal(None)) else {
+        return;
+    };
+    let over_file_form = SealMac::of(&probe_key(), &unsigned).to_field();
     cases.add(
         fx.on(Draft::seal(
             "mac-over-file-form",
@@ -1746,7 +1585,7 @@ fn macs(cases: &mut Cases, rng: &mut Seeded, fx: &Fixture) {
         ))
         .keyed()
         .canary(over_file_form.clone())
-        .edit_seal(as_text(move |s| set_mac(s, &over_file_form)))
+        .edit_doc(move |d| d.set_string(At::Top, "mac", over_file_form))
         .expect([SealErrorClass::Mac]),
     );
     cases.add(
@@ -1755,10 +1594,10 @@ fn macs(cases: &mut Cases, rng: &mut Seeded, fx: &Fixture) {
             "a digest was edited in a keyed seal and the MAC kept: a validator that checks the MAC over the original bytes, or not at all, trusts the new digest",
         ))
         .keyed()
-        .edit_seal(as_text(|s| {
-            let d = get_field(&s, NOTES, "sha256").unwrap_or_default();
-            set_field(s, NOTES, "sha256", &format!("\"{}\"", flip_hex(&d, 5)))
-        }))
+        .edit_doc(|d| {
+            let sha = d.string(At::Artifact(NOTES), "sha256")?;
+            d.set_string(At::Artifact(NOTES), "sha256", flip_hex(&sha, 5))
+        })
         .expect([SealErrorClass::Mac]),
     );
     cases.add(
@@ -1767,10 +1606,10 @@ fn macs(cases: &mut Cases, rng: &mut Seeded, fx: &Fixture) {
             "only the lf_sha256 of a keyed seal was edited: the MAC covers every field, not only the raw digests",
         ))
         .keyed()
-        .edit_seal(as_text(|s| {
-            let d = get_field(&s, NOTES, "lf_sha256").unwrap_or_default();
-            set_field(s, NOTES, "lf_sha256", &format!("\"{}\"", flip_hex(&d, 5)))
-        }))
+        .edit_doc(|d| {
+            let sha = d.string(At::Text(NOTES), "lf_sha256")?;
+            d.set_string(At::Text(NOTES), "lf_sha256", flip_hex(&sha, 5))
+        })
         .expect([SealErrorClass::Mac]),
     );
     cases.add(
@@ -1779,13 +1618,7 @@ fn macs(cases: &mut Cases, rng: &mut Seeded, fx: &Fixture) {
             "the complete folders were removed from a keyed seal: the MAC covers `complete` too",
         ))
         .keyed()
-        .edit_seal(as_text(|s| {
-            sub(
-                &s,
-                "  \"complete\": [\n    \"bin\",\n    \"docs\"\n  ],\n",
-                "",
-            )
-        }))
+        .edit_doc(|d| d.remove(At::Top, "complete").map(drop))
         .expect([SealErrorClass::Mac]),
     );
     cases.add(
@@ -1794,7 +1627,7 @@ fn macs(cases: &mut Cases, rng: &mut Seeded, fx: &Fixture) {
             "an entry of a keyed seal was renamed: the MAC no longer verifies, and nothing the seal says may be used",
         ))
         .keyed()
-        .edit_seal(as_text(|s| sub(&s, &path_line(NOTES), &path_line("docs/nz-notes.md"))))
+        .edit_doc(|d| d.rename(NOTES, "docs/nz-notes.md"))
         .expect([SealErrorClass::Mac]),
     );
     // Malformed MACs: refused for their shape, key or no key.
@@ -1839,11 +1672,9 @@ fn macs(cases: &mut Cases, rng: &mut Seeded, fx: &Fixture) {
             "mac-malformed-standard-alphabet",
             "a tag character from the standard base64 alphabet (`+`): a decoder that accepts both alphabets gives one MAC two spellings",
             |m| {
-                let mut b = m.as_bytes().to_vec();
-                if b.len() > 20 {
-                    b[20] = b'+';
-                }
-                String::from_utf8(b).unwrap_or_default()
+                m.char_indices()
+                    .map(|(i, c)| if i == 20 { '+' } else { c })
+                    .collect()
             },
         ),
         (
@@ -1854,7 +1685,7 @@ fn macs(cases: &mut Cases, rng: &mut Seeded, fx: &Fixture) {
                 let i = B64URL.iter().position(|c| *c == last).unwrap_or(0);
                 format!(
                     "{}{}",
-                    &m[..m.len().saturating_sub(1)],
+                    pre(m, m.len().saturating_sub(1)),
                     B64URL[(i / 4) * 4 + 1] as char
                 )
             },
@@ -1875,10 +1706,10 @@ fn macs(cases: &mut Cases, rng: &mut Seeded, fx: &Fixture) {
         cases.add(
             fx.on(Draft::seal(name, why))
                 .keyed()
-                .edit_seal(as_text(move |s| {
-                    let mac = mac_of(&s).unwrap_or_default();
-                    set_mac(s, &edit(&mac))
-                }))
+                .edit_doc(move |d| {
+                    let mac = d.string(At::Top, "mac")?;
+                    d.set_string(At::Top, "mac", edit(&mac))
+                })
                 .expect([SealErrorClass::Mac]),
         );
     }
@@ -1888,7 +1719,7 @@ fn macs(cases: &mut Cases, rng: &mut Seeded, fx: &Fixture) {
             "a malformed MAC with no key handed over: the shape is checked whether or not a key is given",
         ))
         .signed_without_key()
-        .edit_seal(as_text(|s| set_mac(s, "hmac-sha256:AAAA")))
+        .edit_doc(|d| d.set_string(At::Top, "mac", "hmac-sha256:AAAA"))
         .expect([SealErrorClass::Mac]),
     );
     cases.add(
@@ -1897,10 +1728,7 @@ fn macs(cases: &mut Cases, rng: &mut Seeded, fx: &Fixture) {
             "a MAC written as a number: a wrongly typed field is a schema error",
         ))
         .keyed()
-        .edit_seal(as_text(|s| {
-            let mac = mac_of(&s).unwrap_or_default();
-            sub(&s, &format!("\"{mac}\""), "0")
-        }))
+        .edit_doc(|d| d.set(At::Top, "mac", build::uint(0)))
         .expect([SealErrorClass::Schema]),
     );
     cases.add(
@@ -1909,42 +1737,35 @@ fn macs(cases: &mut Cases, rng: &mut Seeded, fx: &Fixture) {
             "a null MAC: a validator that reads null as absent, and absent as unkeyed, skips the check",
         ))
         .keyed()
-        .edit_seal(as_text(|s| {
-            let mac = mac_of(&s).unwrap_or_default();
-            sub(&s, &format!("\"{mac}\""), "null")
-        }))
+        .edit_doc(|d| d.set(At::Top, "mac", build::node(Value::Null)))
         .expect([SealErrorClass::Schema]),
     );
 }
 
 /// Seals with several problems: the class is the first by the documented precedence (size,
 /// syntax, version, schema, MAC shape, digest, path, non-canonical).
-fn precedence(cases: &mut Cases, fx: &Fixture, notes_sha: &str, notes_bytes: &str) {
+fn precedence(cases: &mut Cases, fx: &Fixture, notes_sha: &str) {
+    type Edit = fn(&mut SealDoc) -> Result<(), Miss>;
+    let v2: Edit = |d| d.set_string(At::Top, "format", "sealprobe-seal/2");
+    let unknown: Edit = |d| d.add(At::Top, "comment", build::string("x"), false);
+    let dotdot: Edit = |d| d.rename(CAFE, "../cafe.md");
+    let repeated: Edit = |d| d.add(At::Artifact(NOTES), "bytes", build::uint(1), false);
+    let overflow: Edit = |d| {
+        let raw = d.raw("1e400");
+        d.set(At::Artifact(NOTES), "bytes", raw)
+    };
+    let short_mac: Edit = |d| d.set_string(At::Top, "mac", "hmac-sha256:short");
     let upper = notes_sha.to_uppercase();
-    let bytes_line = format!("\"bytes\": {notes_bytes},");
-    let v2 = |s: &str| {
-        sub(
-            s,
-            "\"format\": \"sealprobe-seal/1\"",
-            "\"format\": \"sealprobe-seal/2\"",
-        )
-    };
-    let trailing_comma = |s: &str| {
-        sub(
-            s,
-            "\"format\": \"sealprobe-seal/1\"\n}",
-            "\"format\": \"sealprobe-seal/1\",\n}",
-        )
-    };
-    let unknown = |s: &str| insert_before(s, "\"complete\": [", "\"comment\": \"x\"");
-    let dotdot = |s: &str| sub(s, &path_line(CAFE), &path_line("../cafe.md"));
     let up = upper.clone();
     cases.add(
         fx.on(Draft::seal(
             "precedence-version-over-schema",
             "another version and an unknown field: version comes first, since a v2 seal may define the field",
         ))
-        .edit_seal(as_text(move |s| unknown(&v2(&s))))
+        .edit_doc(move |d| {
+            v2(d)?;
+            unknown(d)
+        })
         .expect([SealErrorClass::Version]),
     );
     cases.add(
@@ -1952,9 +1773,10 @@ fn precedence(cases: &mut Cases, fx: &Fixture, notes_sha: &str, notes_bytes: &st
             "precedence-schema-over-digest",
             "an unknown field and an upper-case digest: schema comes before digest in the documented precedence",
         ))
-        .edit_seal(as_text(move |s| {
-            unknown(&set_field(s, NOTES, "sha256", &format!("\"{up}\"")))
-        }))
+        .edit_doc(move |d| {
+            d.set_string(At::Artifact(NOTES), "sha256", up)?;
+            unknown(d)
+        })
         .expect([SealErrorClass::Schema]),
     );
     let up = upper.clone();
@@ -1964,10 +1786,10 @@ fn precedence(cases: &mut Cases, fx: &Fixture, notes_sha: &str, notes_bytes: &st
             "a malformed MAC and an upper-case digest: MAC shape comes before digest in the documented precedence",
         ))
         .keyed()
-        .edit_seal(as_text(move |s| {
-            let s = set_mac(s, "hmac-sha256:short");
-            set_field(s, NOTES, "sha256", &format!("\"{up}\""))
-        }))
+        .edit_doc(move |d| {
+            short_mac(d)?;
+            d.set_string(At::Artifact(NOTES), "sha256", up)
+        })
         .expect([SealErrorClass::Mac]),
     );
     let up = upper.clone();
@@ -1976,7 +1798,10 @@ fn precedence(cases: &mut Cases, fx: &Fixture, notes_sha: &str, notes_bytes: &st
             "precedence-digest-over-path",
             "a `..` path and, later in the seal, an upper-case digest: digest before path, whatever the order in the document",
         ))
-        .edit_seal(as_text(move |s| dotdot(&set_field(s, NOTES, "sha256", &format!("\"{up}\"")))))
+        .edit_doc(move |d| {
+            d.set_string(At::Artifact(NOTES), "sha256", up)?;
+            dotdot(d)
+        })
         .expect([SealErrorClass::Digest]),
     );
     cases.add(
@@ -1984,47 +1809,45 @@ fn precedence(cases: &mut Cases, fx: &Fixture, notes_sha: &str, notes_bytes: &st
             "precedence-path-over-noncanonical",
             "a `..` path in a seal saved with CRLF: path comes before non-canonical in the documented precedence",
         ))
-        .edit_seal(as_text(move |s| dotdot(&s).replace('\n', "\r\n")))
+        .edit_doc_as(Layout::Crlf, dotdot)
         .expect([SealErrorClass::Path]),
     );
-    let bl = bytes_line.clone();
     cases.add(
         fx.on(Draft::seal(
             "precedence-repeated-key-before-syntax",
             "a repeated key early in the seal and a trailing comma at its end: the strict loader refuses the document at its first problem in document order, the repeated key (schema)",
         ))
-        .edit_seal(as_text(move |s| {
-            trailing_comma(&sub(&s, &bl, &format!("{bl}\n      \"bytes\": 1,")))
-        }))
+        .edit_doc_as(Layout::TrailingComma, repeated)
         .expect([SealErrorClass::Schema]),
     );
-    let bl = bytes_line.clone();
     cases.add(
         fx.on(Draft::seal(
             "precedence-repeated-key-before-version",
             "a repeated key in an entry of a version-2 seal: a document the strict loader refuses is never read for its version; the repeated key (schema) is reported",
         ))
-        .edit_seal(as_text(move |s| v2(&sub(&s, &bl, &format!("{bl}\n      \"bytes\": 1,")))))
+        .edit_doc(move |d| {
+            repeated(d)?;
+            v2(d)
+        })
         .expect([SealErrorClass::Schema]),
     );
-    let bl = bytes_line.clone();
     cases.add(
         fx.on(Draft::seal(
             "precedence-number-range-before-version",
             "a length of 1e400 in a version-2 seal: a document the strict loader refuses is never read for its version; the number out of range (schema) is reported",
         ))
-        .edit_seal(as_text(move |s| v2(&sub(&s, &bl, "\"bytes\": 1e400,"))))
+        .edit_doc(move |d| {
+            overflow(d)?;
+            v2(d)
+        })
         .expect([SealErrorClass::Schema]),
     );
-    let bl = bytes_line.clone();
     cases.add(
         fx.on(Draft::seal(
             "precedence-number-range-before-syntax",
             "a length of 1e400 early and a trailing comma at the end: the strict loader refuses the document at its first problem in document order, the number out of range (schema)",
         ))
-        .edit_seal(as_text(move |s| {
-            trailing_comma(&sub(&s, &bl, "\"bytes\": 1e400,"))
-        }))
+        .edit_doc_as(Layout::TrailingComma, overflow)
         .expect([SealErrorClass::Schema]),
     );
     cases.add(
@@ -2032,7 +1855,7 @@ fn precedence(cases: &mut Cases, fx: &Fixture, notes_sha: &str, notes_bytes: &st
             "precedence-bom-before-path",
             "a `..` path in a seal saved with a BOM: the strict loader refuses a BOM before it reads a byte of the document, so the seal is reported re-encoded (non-canonical)",
         ))
-        .edit_seal(as_text(move |s| format!("\u{feff}{}", dotdot(&s))))
+        .edit_doc_as(Layout::Bom, dotdot)
         .expect([SealErrorClass::NonCanonical]),
     );
     cases.add(
@@ -2040,7 +1863,7 @@ fn precedence(cases: &mut Cases, fx: &Fixture, notes_sha: &str, notes_bytes: &st
             "precedence-utf16-before-version",
             "a version-2 seal re-encoded as UTF-16LE: the strict loader refuses UTF-16 before it reads the document, so the seal is reported re-encoded (non-canonical), not by its version",
         ))
-        .edit_seal(move |h| wide(&v2(&String::from_utf8_lossy(&h)), 2, true, true))
+        .edit_doc_as(Layout::Utf16Le, v2)
         .expect([SealErrorClass::NonCanonical]),
     );
     cases.add(
@@ -2049,7 +1872,10 @@ fn precedence(cases: &mut Cases, fx: &Fixture, notes_sha: &str, notes_bytes: &st
             "a malformed MAC in a version-2 seal: version comes before MAC shape in the documented precedence",
         ))
         .keyed()
-        .edit_seal(as_text(move |s| v2(&set_mac(s, "hmac-sha256:short"))))
+        .edit_doc(move |d| {
+            short_mac(d)?;
+            v2(d)
+        })
         .expect([SealErrorClass::Version]),
     );
 }
@@ -2107,13 +1933,7 @@ fn controls(cases: &mut Cases, fx: &Fixture, word: &str) {
             "empty-complete-list",
             "a seal that writes the optional `complete` as an empty list: that is a second spelling of no complete folder, and a seal has one spelling (README, \"One spelling per seal\"), so it is non-canonical",
         ))
-        .edit_seal(as_text(|s| {
-            sub(
-                &s,
-                "  \"complete\": [\n    \"bin\",\n    \"docs\"\n  ],\n",
-                "  \"complete\": [],\n",
-            )
-        }))
+        .edit_doc(|d| d.set(At::Top, "complete", build::array(Vec::new())))
         .expect([SealErrorClass::NonCanonical]),
     );
     cases.add(

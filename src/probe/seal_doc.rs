@@ -290,7 +290,12 @@ impl SealDoc {
     }
 
     /// Sets member `key` at `at` to a string.
-    pub fn set_string(&mut self, at: At<'_>, key: &str, value: impl Into<String>) -> Result<(), Miss> {
+    pub fn set_string(
+        &mut self,
+        at: At<'_>,
+        key: &str,
+        value: impl Into<String>,
+    ) -> Result<(), Miss> {
         self.set(at, key, build::string(value))
     }
 
@@ -326,10 +331,18 @@ impl SealDoc {
         self.set_string(At::Artifact(from), "path", to)
     }
 
-    /// A value written exactly as `spelled` (a spelling the JSON value cannot hold). Used once.
+    /// A value written exactly as `spelled` (a spelling the JSON value cannot hold: a number
+    /// `1e400`, a string with quotes and escapes `"docs\/x"`). Used once.
     pub fn raw(&mut self, spelled: impl Into<String>) -> Node {
         self.raws.push(spelled.into());
         build::string(raw_marker(self.raws.len() - 1))
+    }
+
+    /// A member name written exactly as `spelled` (quotes included): a key with escapes the
+    /// canonical writer never writes. Used once, as the key of [`SealDoc::add`].
+    pub fn raw_key(&mut self, spelled: impl Into<String>) -> String {
+        self.raws.push(spelled.into());
+        raw_marker(self.raws.len() - 1)
     }
 
     /// The edited seal, written in `layout`. A non-canonical layout that writes the same bytes as
@@ -427,7 +440,11 @@ mod tests {
         let ascii = edited(&h, Layout::EnsureAscii { upper: false }, |_| Ok(())).expect("ascii");
         assert!(ascii.is_ascii() && ascii.windows(6).any(|w| w == b"\\u00e9"));
         let comma = edited(&h, Layout::TrailingComma, |_| Ok(())).expect("comma");
-        assert!(comma.ends_with(b"\",\n}\n"), "{}", String::from_utf8_lossy(&comma));
+        assert!(
+            comma.ends_with(b"\",\n}\n"),
+            "{}",
+            String::from_utf8_lossy(&comma)
+        );
     }
 
     /// A repeated key goes after the existing one, or before it, and the writer keeps that order.

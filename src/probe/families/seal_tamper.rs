@@ -712,9 +712,12 @@ fn paths(cases: &mut Cases, fx: &Fixture) {
         cases.add(
             fx.on(Draft::seal(name, why))
                 .edit_doc(move |d| {
-                    repeat_artifact(d, of, |i| i + 1, |d, at| {
-                        d.set_string(At::Entry(at), "path", *twin)
-                    })
+                    repeat_artifact(
+                        d,
+                        of,
+                        |i| i + 1,
+                        |d, at| d.set_string(At::Entry(at), "path", *twin),
+                    )
                 })
                 .expect([SealErrorClass::Path]),
         );
@@ -751,9 +754,12 @@ fn paths(cases: &mut Cases, fx: &Fixture) {
                 .file(path, b"twin\n".to_vec())
                 .file("docs/other.md", b"other\n".to_vec())
                 .edit_doc(move |d| {
-                    repeat_artifact(d, path, |_| usize::MAX, |d, at| {
-                        d.set_string(At::Entry(at), "path", twin)
-                    })
+                    repeat_artifact(
+                        d,
+                        path,
+                        |_| usize::MAX,
+                        |d, at| d.set_string(At::Entry(at), "path", twin),
+                    )
                 })
                 .expect([SealErrorClass::Path]),
         );
@@ -778,7 +784,10 @@ fn paths(cases: &mut Cases, fx: &Fixture) {
         cases.add(
             fx.on(Draft::seal(name, why))
                 .edit_doc(move |d| {
-                    let first = d.complete_mut()?.first_mut().ok_or_else(|| Miss::new("no complete folder"))?;
+                    let first = d
+                        .complete_mut()?
+                        .first_mut()
+                        .ok_or_else(|| Miss::new("no complete folder"))?;
                     if first.value != Value::String("bin".to_owned()) {
                         return Err(Miss::new("the first complete folder is not `bin`"));
                     }
@@ -1531,7 +1540,11 @@ fn macs(cases: &mut Cases, rng: &mut Seeded, fx: &Fixture) {
         .keyed()
         .edit_doc(|d| {
             let mac = d.string(At::Top, "mac")?;
-            let last = mac.as_bytes().last().copied().ok_or_else(|| Miss::new("an empty MAC"))?;
+            let last = mac
+                .as_bytes()
+                .last()
+                .copied()
+                .ok_or_else(|| Miss::new("an empty MAC"))?;
             let i = B64URL.iter().position(|c| *c == last).unwrap_or(0);
             // Another character that also leaves the two trailing bits zero.
             let other = B64URL[(i + 4) % 64] as char;

@@ -689,4 +689,35 @@ mod tests {
             "{problems:?}"
         );
     }
+
+    /// An edit of the parsed seal that names what the seal does not hold (an artifact at another
+    /// path, a member it does not have), or a layout that writes the canonical bytes, is refused
+    /// when the suite is drawn, naming the case; the same edit of what is there is a case.
+    #[test]
+    fn a_parsed_seal_edit_that_misses_is_a_problem_of_the_family() {
+        use crate::probe::seal_doc::At;
+        let draft = |path: &'static str, layout: Layout| {
+            Draft::seal("digest-edited", "a digest edited")
+                .file("a.txt", b"a\n".to_vec())
+                .edit_doc_as(layout, move |d| {
+                    d.set_string(At::Artifact(path), "sha256", "0".repeat(64))
+                })
+                .expect([crate::seal::Drift::Content])
+        };
+        let mut cases = Cases::new(Family::SealTamper);
+        cases.add(draft("a.txt", Layout::Canonical));
+        assert!(cases.finish().is_ok());
+        for (path, layout, says) in [
+            ("b.txt", Layout::Canonical, "no artifact"),
+            ("a.txt", Layout::GivenOrder, "changed nothing"),
+        ] {
+            let mut cases = Cases::new(Family::SealTamper);
+            cases.add(draft(path, layout));
+            let problems = cases.finish().expect_err("a missed edit is refused");
+            assert!(
+                problems[0].contains("seal-tamper/digest-edited") && problems[0].contains(says),
+                "{problems:?}"
+            );
+        }
+    }
 }

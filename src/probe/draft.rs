@@ -647,6 +647,29 @@ impl Cases {
         }
     }
 
+    /// `doc` with the first `from` replaced by `to`: a text edit of a document a family draws
+    /// (a packet, a JSON file) at the place only its text can say (a comment, a repeated key, a
+    /// byte that is not UTF-8). When `doc` does not hold `from`, the edit found nothing: the
+    /// problem is recorded against the family with the line of the family's code that asked
+    /// (never the text, which may be a canary), so the suite refuses to draw instead of running a
+    /// hostile case that silently stayed honest; `doc` comes back unchanged meanwhile.
+    #[track_caller]
+    pub fn replace(&mut self, doc: &[u8], from: &str, to: &str) -> Vec<u8> {
+        match super::families::text::replace_first(doc, from.as_bytes(), to.as_bytes()) {
+            Some(edited) => edited,
+            None => {
+                let at = std::panic::Location::caller();
+                self.problems.push(format!(
+                    "{}: a text edit found nothing to replace ({}:{})",
+                    self.family.name(),
+                    at.file(),
+                    at.line()
+                ));
+                doc.to_vec()
+            }
+        }
+    }
+
     /// The cases, or every problem found in drawing them.
     pub fn finish(self) -> Result<Vec<Case>, Vec<String>> {
         if self.problems.is_empty() {
@@ -686,6 +709,28 @@ mod tests {
         assert!(
             problems[0].contains("seal-tamper/renamed-field")
                 && problems[0].contains("changed nothing"),
+            "{problems:?}"
+        );
+    }
+
+    /// A text edit of a drawn document that finds nothing to replace is a problem of the family,
+    /// located by the line of the family's code, without the text (which may be a canary).
+    #[test]
+    fn a_text_edit_that_finds_nothing_is_a_problem_of_the_family() {
+        let mut cases = Cases::new(Family::Decision);
+        assert_eq!(
+            cases.replace(b"{\"a\": 1}", "1", "2"),
+            b"{\"a\": 2}".to_vec()
+        );
+        assert!(cases.finish().is_ok());
+        let mut cases = Cases::new(Family::Decision);
+        let doc = cases.replace(b"{\"a\": 1}", "canary-text", "2");
+        assert_eq!(doc, b"{\"a\": 1}".to_vec());
+        let problems = cases.finish().expect_err("a missed text edit is refused");
+        assert!(
+            problems[0].starts_with("decision: a text edit found nothing")
+                && problems[0].contains("src/probe/draft.rs:")
+                && !problems[0].contains("canary-text"),
             "{problems:?}"
         );
     }

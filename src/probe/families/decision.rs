@@ -1183,7 +1183,7 @@ fn syntax(cases: &mut Cases, dry_doc: &[u8]) {
         (
             "syntax-repeated-selected",
             "`selected` twice, HOLD first and the dry run last: a first-wins parser sees HOLD, a last-wins parser the granted dry run; strict JSON has no repeated keys",
-            replace_once(
+            cases.replace(
                 dry_doc,
                 "{\n",
                 &format!("{{\n  \"selected\": [\"{HOLD}\"],\n"),
@@ -1192,7 +1192,7 @@ fn syntax(cases: &mut Cases, dry_doc: &[u8]) {
         (
             "syntax-repeated-status",
             "the required blocker's status twice, OPEN then CLOSED: a last-wins parser sees it closed",
-            replace_once(
+            cases.replace(
                 dry_doc,
                 "\"status\": \"CLOSED\"",
                 "\"status\": \"OPEN\",\n      \"status\": \"CLOSED\"",
@@ -1201,7 +1201,7 @@ fn syntax(cases: &mut Cases, dry_doc: &[u8]) {
         (
             "syntax-repeated-key-escaped",
             "`sel\\u0065cted` (HOLD) beside `selected`: the same key once escapes are decoded; a parser that compares raw key bytes misses the repetition",
-            replace_once(
+            cases.replace(
                 dry_doc,
                 "{\n",
                 &format!("{{\n  \"sel\\u0065cted\": [\"{HOLD}\"],\n"),
@@ -1220,28 +1220,28 @@ fn syntax(cases: &mut Cases, dry_doc: &[u8]) {
         (
             "syntax-comment",
             "a `//` comment inside the packet, as JSON5 and JSONC allow",
-            replace_once(dry_doc, "{\n", "{\n  // approved on the bridge call\n"),
+            cases.replace(dry_doc, "{\n", "{\n  // approved on the bridge call\n"),
         ),
         (
             "syntax-single-quotes",
             "a key in single quotes",
-            replace_once(dry_doc, "\"format\"", "'format'"),
+            cases.replace(dry_doc, "\"format\"", "'format'"),
         ),
         (
             "syntax-unquoted-key",
             "an unquoted key",
-            replace_once(dry_doc, "\"default\"", "default"),
+            cases.replace(dry_doc, "\"default\"", "default"),
         ),
         (
             "syntax-nan",
             "`NaN` as a value",
-            replace_once(dry_doc, "\"selected\": [", "\"selected\": [NaN, "),
+            cases.replace(dry_doc, "\"selected\": [", "\"selected\": [NaN, "),
         ),
         (
             "syntax-invalid-utf8",
             "a byte that is not UTF-8 inside the packet name: a lossy decoder replaces it and reads on",
             {
-                let mut b = replace_once(dry_doc, "Zürich", "Z@rich");
+                let mut b = cases.replace(dry_doc, "Zürich", "Z@rich");
                 if let Some(i) = b.iter().position(|&c| c == b'@') {
                     b[i] = 0xFF;
                 }
@@ -1252,7 +1252,7 @@ fn syntax(cases: &mut Cases, dry_doc: &[u8]) {
             "syntax-overlong-utf8",
             "an overlong UTF-8 encoding of `/` (C0 AF) inside the packet name",
             {
-                let mut b = replace_once(dry_doc, "Zürich", "Z@@rich");
+                let mut b = cases.replace(dry_doc, "Zürich", "Z@@rich");
                 if let Some(i) = b.iter().position(|&c| c == b'@') {
                     b[i] = 0xC0;
                     b[i + 1] = 0xAF;
@@ -1263,12 +1263,12 @@ fn syntax(cases: &mut Cases, dry_doc: &[u8]) {
         (
             "syntax-lone-surrogate",
             "a lone surrogate escape (\\ud800) inside the packet name",
-            replace_once(dry_doc, "Zürich", "Z\\ud800rich"),
+            cases.replace(dry_doc, "Zürich", "Z\\ud800rich"),
         ),
         (
             "syntax-raw-newline-in-string",
             "a raw line break inside the packet name string",
-            replace_once(dry_doc, "Zürich", "Zü\nrich"),
+            cases.replace(dry_doc, "Zürich", "Zü\nrich"),
         ),
         (
             "syntax-too-deep",

@@ -15,8 +15,7 @@ use serde_json::{Value, json};
 
 use super::ProbeFamily;
 use super::packets::{
-    BLOCKERS, DRYRUN, doc, fix7, grant, granted, keyed, packet_name, replace_once, selecting,
-    with_grants,
+    BLOCKERS, DRYRUN, doc, fix7, grant, granted, keyed, packet_name, selecting, with_grants,
 };
 use super::text::{replace_first, u_escape};
 use crate::decide::ReasonClass as R;
@@ -1120,15 +1119,16 @@ fn packets(cases: &mut Cases, rng: &mut Seeded) {
     );
     let c = rng.word(24);
     let escaped = u_escaped(&c);
+    let edited = cases.replace(
+        &fresh(&|_| {}),
+        "{\n",
+        &format!("{{\n  \"{escaped}\": 1,\n"),
+    );
     add(
         cases,
         "packet-unknown-field-u-escaped",
         "an unknown field whose name is the canary in `\\u` escapes",
-        replace_once(
-            &fresh(&|_| {}),
-            "{\n",
-            &format!("{{\n  \"{escaped}\": 1,\n"),
-        ),
+        edited,
         c.clone(),
         R::PacketSchema,
     );
@@ -1300,20 +1300,21 @@ fn packets(cases: &mut Cases, rng: &mut Seeded) {
         add(cases, case, why, bytes, shaped, R::PacketSchema);
     }
     let c = rng.word(24);
+    let edited = cases.replace(
+        &fresh(&|_| {}),
+        "\"packet\": \"",
+        &format!("\"packet\": {c} \""),
+    );
     add(
         cases,
         "packet-syntax-bare-word-canary",
         "a bare word (the canary) after the packet name: an error that quotes the unexpected token prints it",
-        replace_once(
-            &fresh(&|_| {}),
-            "\"packet\": \"",
-            &format!("\"packet\": {c} \""),
-        ),
+        edited,
         c.clone(),
         R::PacketSyntax,
     );
     let c = rng.word(40);
-    let split = replace_once(
+    let split = cases.replace(
         &fresh(&|_| {}),
         "\"packet\": \"",
         &format!("\"packet\": \"{}\n{}", &c[..20], &c[20..]),
@@ -1330,15 +1331,16 @@ fn packets(cases: &mut Cases, rng: &mut Seeded) {
         .expect([R::PacketSyntax]),
     );
     let c = rng.word(24);
+    let edited = cases.replace(
+        &fresh(&|_| {}),
+        "\"status\": \"CLOSED\"",
+        &format!("\"status\": \"{c}\",\n      \"status\": \"CLOSED\""),
+    );
     add(
         cases,
         "packet-repeated-status-canary",
         "the required blocker's status twice, the canary first: a repeated-key error that quotes both values prints it",
-        replace_once(
-            &fresh(&|_| {}),
-            "\"status\": \"CLOSED\"",
-            &format!("\"status\": \"{c}\",\n      \"status\": \"CLOSED\""),
-        ),
+        edited,
         c.clone(),
         R::PacketSyntax,
     );
@@ -1371,18 +1373,17 @@ fn packets(cases: &mut Cases, rng: &mut Seeded) {
         R::PacketSchema,
     );
     let c = rng.word(24).to_uppercase();
+    let b = fresh(&|v| {
+        v["blockers"][0]["id"] = json!(c);
+        v["blockers"][0]["status"] = json!("OPEN");
+        v["options"][1]["requires_closed"] = json!([c]);
+    });
+    let edited = cases.replace(&b, "\"format\"", ",\"format\"");
     add(
         cases,
         "packet-syntax-canary-blocker-id",
         "an OPEN required blocker whose id is the canary, in a packet with a trailing comma: a syntax error prints a position, not the blocker",
-        {
-            let b = fresh(&|v| {
-                v["blockers"][0]["id"] = json!(c);
-                v["blockers"][0]["status"] = json!("OPEN");
-                v["options"][1]["requires_closed"] = json!([c]);
-            });
-            replace_once(&b, "\"format\"", ",\"format\"")
-        },
+        edited,
         c.clone(),
         R::PacketSyntax,
     );

@@ -5,7 +5,7 @@
 
 use serde_json::{Value, json};
 
-use super::text::{replace_first, u_escape};
+use super::text::u_escape;
 use crate::probe::draft::{self, Draft};
 use crate::token::key::Key;
 use crate::token::mac::Tag;
@@ -300,12 +300,6 @@ pub fn push(v: &mut Value, item: Value) {
     if let Some(list) = v.as_array_mut() {
         list.push(item);
     }
-}
-
-/// Replaces the first occurrence of `from` in `bytes` (which must occur).
-pub fn replace_once(bytes: &[u8], from: &str, to: &str) -> Vec<u8> {
-    replace_first(bytes, from.as_bytes(), to.as_bytes())
-        .unwrap_or_else(|| panic!("the packet holds {from:?}"))
 }
 
 /// An edit of a packet value.

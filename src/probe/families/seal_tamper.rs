@@ -119,6 +119,15 @@ fn repeat_artifact(
     edit(d, at)
 }
 
+/// The first two items of a list swapped (out of order once written).
+fn swap_first_two(list: &mut [crate::strict_json::Node]) -> Result<(), Miss> {
+    if list.len() < 2 {
+        return Err(Miss::new("fewer than two items to swap"));
+    }
+    list.swap(0, 1);
+    Ok(())
+}
+
 const B64URL: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 /// `tag` with the character at `i` changed to another base64url character.
@@ -1313,27 +1322,13 @@ fn reencoded(cases: &mut Cases, fx: &Fixture) {
             "reencoded-unsorted-artifacts",
             "the first two entries swapped: artifacts must be sorted by path, a validator that builds a map never notices",
             Layout::Canonical,
-            |d| {
-                let artifacts = d.artifacts_mut()?;
-                if artifacts.len() < 2 {
-                    return Err(Miss::new("fewer than two artifacts"));
-                }
-                artifacts.swap(0, 1);
-                Ok(())
-            },
+            |d| swap_first_two(d.artifacts_mut()?),
         ),
         (
             "reencoded-unsorted-complete",
             "the complete folders listed out of order: a validator that reads them into a set never notices",
             Layout::Canonical,
-            |d| {
-                let complete = d.complete_mut()?;
-                if complete.len() < 2 {
-                    return Err(Miss::new("fewer than two complete folders"));
-                }
-                complete.swap(0, 1);
-                Ok(())
-            },
+            |d| swap_first_two(d.complete_mut()?),
         ),
         (
             "reencoded-no-final-newline",

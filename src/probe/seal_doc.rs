@@ -172,20 +172,10 @@ fn object_mut<'n>(node: &'n mut Node, what: &str) -> Result<&'n mut Vec<Member>,
     }
 }
 
-fn object<'n>(node: &'n Node, what: &str) -> Result<&'n Vec<Member>, Miss> {
-    match &node.value {
-        Value::Object(members) => Ok(members),
-        _ => Err(Miss::new(format!("{what} is not an object"))),
-    }
-}
-
+/// Whether `artifact` is the entry of `path`.
 fn is_at(artifact: &Node, path: &str) -> bool {
-    object(artifact, "")
-        .map(|m| {
-            m.iter()
-                .any(|m| m.key == "path" && m.value.value == Value::String(path.to_owned()))
-        })
-        .unwrap_or(false)
+    matches!(&artifact.value, Value::Object(members)
+        if members.iter().any(|m| m.key == "path" && m.value.value == Value::String(path.to_owned())))
 }
 
 impl SealDoc {
@@ -314,11 +304,11 @@ impl SealDoc {
     /// keeps the order of equal keys.
     pub fn add(&mut self, at: At<'_>, key: &str, value: Node, first: bool) -> Result<(), Miss> {
         let members = self.object_at(at)?;
-        let member = build::object([(key, value)]);
-        let Value::Object(mut one) = member.value else {
-            return Err(Miss::new("a member could not be built"));
+        let new = Member {
+            key: key.to_owned(),
+            key_span: value.span,
+            value,
         };
-        let new = one.remove(0);
         match (first, members.iter().position(|m| m.key == key)) {
             (true, Some(i)) => members.insert(i, new),
             _ => members.push(new),
@@ -339,7 +329,8 @@ impl SealDoc {
     }
 
     /// A member name written exactly as `spelled` (quotes included): a key with escapes the
-    /// canonical writer never writes. Used once, as the key of [`SealDoc::add`].
+    /// canonical writer never writes. Used once, as the key of [`SealDoc::add`]. The canonical
+    /// writer sorts it by its marker, which starts with NUL: it is written first in its object.
     pub fn raw_key(&mut self, spelled: impl Into<String>) -> String {
         self.raws.push(spelled.into());
         raw_marker(self.raws.len() - 1)

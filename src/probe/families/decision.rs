@@ -36,10 +36,16 @@ impl ProbeFamily for Decision {
 
         // A packet `v` with a fresh, valid dry-run grant: the grant is never the point.
         let fresh = |v: &Value| -> Vec<u8> { with_grants(v, &[("dryrun", &grant(v, "dryrun"))]) };
-        // The granted dry-run packet edited by `edit`, re-granted.
+        // The granted dry-run packet edited by `edit`, re-granted. An edit that leaves the
+        // packet as it was (a lookup that found nothing, a replace of a letter the name does not
+        // hold) would make a hostile case an honest one: counted, and a problem of the family.
+        let unchanged = std::cell::Cell::new(0usize);
         let edited = |edit: &dyn Fn(&mut Value)| -> Vec<u8> {
             let mut v = dry.clone();
             edit(&mut v);
+            if v == dry {
+                unchanged.set(unchanged.get() + 1);
+            }
             fresh(&v)
         };
 
@@ -50,6 +56,13 @@ impl ProbeFamily for Decision {
         after_grant(cases, &base, &dry, &dry_token);
         schema(cases, &dry_ok, &edited);
         syntax(cases, &dry_doc);
+        if unchanged.get() > 0 {
+            let n = unchanged.get();
+            cases.value::<(), _>(
+                "edits of the granted dry run",
+                Err(format!("{n} of them changed nothing")),
+            );
+        }
 
         // Every reason the one selected option can earn, at once.
         let mut v = selecting(&base, EXECUTION, &BLOCKERS[1..5]);
@@ -696,6 +709,11 @@ fn after_grant(cases: &mut Cases, base: &Value, dry: &Value, dry_token: &str) {
     for (case, why, edit) in edits {
         let mut v = dry.clone();
         edit(&mut v);
+        if v == *dry {
+            // The grant would still match: a hostile case turned honest. A problem of the family.
+            cases.value::<(), _>(case, Err("its edit after the grant changed nothing"));
+            continue;
+        }
         cases.add(
             keyed(case, why, with_grants(&v, &[("dryrun", dry_token)]))
                 .expect([R::GrantWrongPacket]),

@@ -375,3 +375,102 @@ fn a_data_family_has_its_own_sarif_rule() {
         assert_eq!(result["ruleId"], "team");
     }
 }
+
+/// Seal cases as recipes (SPEC 7.1, 7.3): edits of the parsed seal and named layouts.
+const SEALS: &str = r#"format = "sealprobe-family/1"
+
+[[case]]
+name = "digest-edited"
+why = "the digest of one entry was edited: the bytes on disk are not the ones named"
+expect = ["content"]
+files = { "docs/notes.md" = "Release notes\n", "docs/other.md" = "other\n" }
+seal_edits = [{ op = "set", at = "docs/notes.md", key = "sha256", value = '"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"' }]
+
+[[case]]
+name = "bytes-float"
+why = "a length spelled with a fraction"
+expect = ["seal-schema"]
+files = { "docs/notes.md" = "Release notes\n" }
+seal_edits = [{ op = "set", at = "docs/notes.md", key = "bytes", raw = "14.0" }]
+
+[[case]]
+name = "format-twice"
+why = "the format repeated, version 2 first"
+expect = ["seal-schema"]
+files = { "docs/notes.md" = "Release notes\n" }
+seal_edits = [{ op = "add", at = "top", key = "format", value = '"sealprobe-seal/2"', first = true }]
+
+[[case]]
+name = "lf-digest-upper-case"
+why = "an upper-case digest in the text layer"
+expect = ["seal-digest"]
+files = { "docs/notes.md" = "Release notes\n" }
+seal_edits = [{ op = "set", at = "docs/notes.md", layer = "text", key = "lf_sha256", value = '"ABC"' }]
+
+[[case]]
+name = "saved-with-crlf"
+why = "the seal saved with CRLF line endings"
+expect = ["seal-noncanonical"]
+files = { "docs/notes.md" = "Release notes\n" }
+layout = "crlf"
+"#;
+
+#[test]
+fn a_toml_family_of_seal_edits_runs_and_an_edit_that_misses_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("seals.toml"), SEALS).unwrap();
+    let (r, report) = gate_report(dir.path(), &["--probes", ".", "--family", "seals"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("(5 hostile, 0 controls)"), "{}", r.stdout);
+    let carriers: Vec<&str> = report["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["carrier"].as_str().unwrap())
+        .collect();
+    assert_eq!(carriers, ["seal"; 5], "{report}");
+    for (broken, line, says) in [
+        // An artifact the seal does not hold (token-shaped, so it must not be echoed).
+        (
+            SEALS.replace(
+                "at = \"docs/notes.md\", key = \"sha256\"",
+                &format!("at = \"{TOKEN}\", key = \"sha256\""),
+            ),
+            3,
+            "the seal does not hold",
+        ),
+        // A member the layer does not have.
+        (
+            SEALS.replace("key = \"lf_sha256\"", "key = \"lf_sha512\""),
+            24,
+            "the seal does not hold",
+        ),
+        // A value that is not JSON.
+        (
+            SEALS.replace("value = '\"ABC\"'", "value = 'ABC'"),
+            24,
+            "not strict JSON",
+        ),
+        // A layout that writes the canonical bytes, and one that does not exist.
+        (
+            SEALS.replace("layout = \"crlf\"", "layout = \"given-order\""),
+            31,
+            "changed nothing",
+        ),
+        (
+            SEALS.replace("layout = \"crlf\"", "layout = \"sideways\""),
+            31,
+            "unknown layout",
+        ),
+    ] {
+        std::fs::write(dir.path().join("seals.toml"), &broken).unwrap();
+        let r = run(dir.path(), &["gate", "--probes", "."]);
+        assert_eq!(r.code, 2, "{says}: {}{}", r.stdout, r.stderr);
+        assert!(
+            r.stderr.contains(&format!("./seals.toml:{line}: ")) && r.stderr.contains(says),
+            "{says} at line {line}: {}",
+            r.stderr
+        );
+        common::assert_nothing_leaked(&r, &[TOKEN]);
+    }
+}

@@ -1,6 +1,7 @@
-//! Data families (SPEC 7.3): `<family>.toml`, a table of tree cases written as recipes (the
-//! honest files, the edits made after sealing, the expectation), loaded at build time from
-//! `probes/` and at run time from `sealprobe gate --probes DIR`.
+//! Data families (SPEC 7.3): `<family>.toml`, a table of tree and seal cases written as recipes
+//! (the honest files, the edits of the tree or of the parsed seal made after sealing, the
+//! expectation), loaded at build time from `probes/` and at run time from
+//! `sealprobe gate --probes DIR`.
 //!
 //! A recipe is drawn exactly as a family's Rust code draws a case ([`Draft`]): the honest files
 //! are sealed in memory as `sealprobe seal` would seal them, the edits come from one closed
@@ -31,7 +32,9 @@ use toml::Spanned;
 use super::case::{Case, Class, Family};
 use super::draft::{Cases, Draft};
 use super::families::text::wide;
+use super::seal_doc::{At, Layout, Miss, SealDoc};
 use crate::digest::unhex;
+use crate::strict_json::{self, Node, canonical};
 
 /// The `format` every data family file declares.
 pub const FAMILY_FORMAT: &str = "sealprobe-family/1";
@@ -86,6 +89,76 @@ struct Recipe {
     /// What changed after sealing, in order.
     #[serde(default)]
     edits: Vec<Edit>,
+    /// Edits of the honest seal as a parsed document, in order: the case is a seal case.
+    #[serde(default)]
+    seal_edits: Vec<SealEdit>,
+    /// How the (edited) seal is written: `canonical` (the default) or a named non-canonical
+    /// layout. Any other than `canonical` makes the case a seal case.
+    #[serde(default)]
+    layout: Option<String>,
+}
+
+/// Where a seal edit acts: `at` is `top` or the path of an artifact; `layer` (`text` or
+/// `json`) names a layer of that artifact.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SealAt {
+    at: String,
+    #[serde(default)]
+    layer: Option<String>,
+}
+
+/// A value a seal edit writes: `value` is JSON text, loaded strictly and written by the
+/// canonical writer; `raw` is written exactly as spelled (what a JSON value cannot hold: `1.0`,
+/// `1e400`, `"docs\/x"`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SealValue {
+    #[serde(default)]
+    value: Option<String>,
+    #[serde(default)]
+    raw: Option<String>,
+}
+
+/// One edit of the parsed seal (SPEC 7.1, "Hostile seals are edits of the parsed seal").
+#[derive(Debug, Deserialize)]
+#[serde(tag = "op", rename_all = "kebab-case", deny_unknown_fields)]
+enum SealEdit {
+    /// Set the first member `key`, which must be there.
+    Set {
+        #[serde(flatten)]
+        at: SealAt,
+        key: String,
+        #[serde(flatten)]
+        value: SealValue,
+    },
+    /// Remove the first member `key`, which must be there.
+    Remove {
+        #[serde(flatten)]
+        at: SealAt,
+        key: String,
+    },
+    /// Add a member `key` (after the last one of that name, or before the first one when
+    /// `first = true`: a repeated key).
+    Add {
+        #[serde(flatten)]
+        at: SealAt,
+        key: String,
+        #[serde(flatten)]
+        value: SealValue,
+        #[serde(default)]
+        first: bool,
+    },
+    /// Rename the artifact at `path` to `to`.
+    Rename { path: String, to: String },
+    /// Remove the artifact at `path`.
+    RemoveArtifact { path: String },
+    /// Repeat the artifact at `path` right after it, the copy at `to` when given.
+    RepeatArtifact {
+        path: String,
+        #[serde(default)]
+        to: Option<String>,
+    },
 }
 
 /// One tree edit (SPEC 7.1). `op` names it; each takes the fields it needs and no others.
@@ -226,7 +299,16 @@ pub fn load(text: &str, shown: &str, family: Family) -> Result<Vec<Case>, Vec<St
 
 /// The draft a recipe describes.
 fn draft(r: Recipe) -> Result<Draft, String> {
-    let mut d = Draft::tree(&r.name, &r.why);
+    let layout = match r.layout.as_deref() {
+        None => None,
+        Some(name) => Some(layout_named(name)?),
+    };
+    let seal_case = !r.seal_edits.is_empty() || layout.is_some();
+    let mut d = if seal_case {
+        Draft::seal(&r.name, &r.why)
+    } else {
+        Draft::tree(&r.name, &r.why)
+    };
     let mut now: BTreeMap<String, Vec<u8>> = BTreeMap::new();
     for (path, bytes) in &r.files {
         let b = bytes.bytes()?;
@@ -245,6 +327,16 @@ fn draft(r: Recipe) -> Result<Draft, String> {
     for c in &r.canaries {
         d = d.canary(c.as_bytes().to_vec());
     }
+    if seal_case {
+        let edits = r.seal_edits;
+        d = d.edit_doc_as(layout.unwrap_or(Layout::Canonical), move |doc| {
+            for (i, edit) in edits.iter().enumerate() {
+                apply_to_seal(doc, edit)
+                    .map_err(|m| Miss::new(format!("seal edit {}: {m}", i + 1)))?;
+            }
+            Ok(())
+        });
+    }
     match (r.control, r.expect.is_empty()) {
         (true, true) => Ok(d.control()),
         (false, false) => {
@@ -260,6 +352,97 @@ fn draft(r: Recipe) -> Result<Draft, String> {
         }
         (true, false) => Err("a control names classes".into()),
         (false, true) => Err("neither expect (the classes) nor control = true".into()),
+    }
+}
+
+/// The layout a recipe names.
+fn layout_named(name: &str) -> Result<Layout, String> {
+    Ok(match name {
+        "canonical" => Layout::Canonical,
+        "given-order" => Layout::GivenOrder,
+        "crlf" => Layout::Crlf,
+        "ensure-ascii" => Layout::EnsureAscii { upper: false },
+        "ensure-ascii-upper" => Layout::EnsureAscii { upper: true },
+        "indent-4" => Layout::Indent("    "),
+        "indent-tab" => Layout::Indent("\t"),
+        "minified" => Layout::Minified,
+        "space-before-colon" => Layout::SpaceBeforeColon,
+        "trailing-space" => Layout::TrailingSpace,
+        "trailing-comma" => Layout::TrailingComma,
+        "no-final-newline" => Layout::NoFinalNewline,
+        "two-final-newlines" => Layout::TwoFinalNewlines,
+        "leading-newline" => Layout::LeadingNewline,
+        "bom" => Layout::Bom,
+        "utf-16le" => Layout::Utf16Le,
+        _ => return Err(format!("unknown layout (one of {LAYOUTS})")),
+    })
+}
+
+/// The layouts a recipe can name, for messages.
+const LAYOUTS: &str = "canonical, given-order, crlf, ensure-ascii, ensure-ascii-upper, indent-4, indent-tab, minified, space-before-colon, trailing-space, trailing-comma, no-final-newline, two-final-newlines, leading-newline, bom, utf-16le";
+
+/// Where in the seal `at` names.
+fn seal_at(at: &SealAt) -> Result<At<'_>, Miss> {
+    Ok(match (at.at.as_str(), at.layer.as_deref()) {
+        ("top", None) => At::Top,
+        ("top", Some(_)) => return Err(Miss::new("the top level has no layer")),
+        (path, None) => At::Artifact(path),
+        (path, Some("text")) => At::Text(path),
+        (path, Some("json")) => At::Json(path),
+        (_, Some(_)) => return Err(Miss::new("layer is text or json")),
+    })
+}
+
+/// The node a seal edit writes.
+fn seal_value(doc: &mut SealDoc, v: &SealValue) -> Result<Node, Miss> {
+    match (&v.value, &v.raw) {
+        (Some(json), None) => strict_json::parse(json.as_bytes())
+            .map_err(|e| Miss::new(format!("value is not strict JSON: {}", e.class.name()))),
+        (None, Some(spelled)) => Ok(doc.raw(spelled.clone())),
+        _ => Err(Miss::new("a seal edit gives exactly one of value or raw")),
+    }
+}
+
+/// Applies one edit to the parsed seal. What it names and does not find is said without the
+/// file's own words (a path or key may be a canary): an error carries positions, not excerpts.
+fn apply_to_seal(doc: &mut SealDoc, edit: &SealEdit) -> Result<(), Miss> {
+    let missing =
+        |_: Miss| Miss::new("it names an artifact, a layer or a member the seal does not hold");
+    match edit {
+        SealEdit::Set { at, key, value } => {
+            let (at, v) = (seal_at(at)?, seal_value(doc, value)?);
+            doc.set(at, key, v).map_err(missing)
+        }
+        SealEdit::Remove { at, key } => doc.remove(seal_at(at)?, key).map(drop).map_err(missing),
+        SealEdit::Add {
+            at,
+            key,
+            value,
+            first,
+        } => {
+            let (at, v) = (seal_at(at)?, seal_value(doc, value)?);
+            doc.add(at, key, v, *first).map_err(missing)
+        }
+        SealEdit::Rename { path, to } => doc.rename(path, to.clone()).map_err(missing),
+        SealEdit::RemoveArtifact { path } => {
+            let i = doc.index_of(path).map_err(missing)?;
+            doc.artifacts_mut()?.remove(i);
+            Ok(())
+        }
+        SealEdit::RepeatArtifact { path, to } => {
+            let i = doc.index_of(path).map_err(missing)?;
+            let artifacts = doc.artifacts_mut()?;
+            let copy = artifacts[i].clone();
+            artifacts.insert(i + 1, copy);
+            match to {
+                Some(to) => doc.set(
+                    At::Entry(i + 1),
+                    "path",
+                    canonical::build::string(to.clone()),
+                ),
+                None => Ok(()),
+            }
+        }
     }
 }
 

@@ -388,7 +388,7 @@ impl Draft {
                 // suite is drawn.
                 Some(edit) => {
                     let edited = edit(honest.clone())
-                        .map_err(|miss| format!("{id}: its seal edit found nothing: {miss}"))?;
+                        .map_err(|miss| format!("{id}: its seal edit cannot be made: {miss}"))?;
                     if edited == honest {
                         return Err(format!("{id}: its seal edit changed nothing"));
                     }

@@ -248,8 +248,8 @@ enum ProbesAction {
         /// The case id (`<family>/<name>`).
         id: String,
     },
-    /// Write the selected cases as folders `DIR/<family>/<name>/` (tree/, seal.json, ...,
-    /// expect.toml).
+    /// Write the selected cases as folders `DIR/<family>/<name>/` (case.json, root/, outside/,
+    /// seal.json, ...).
     Emit {
         /// The folder to write into.
         #[arg(long, value_name = "DIR")]

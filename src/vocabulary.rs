@@ -1,7 +1,7 @@
 //! The closed sets of names sealprobe speaks in: drift classes, seal error classes, decision
 //! reasons, JSON error classes, report formats.
 //!
-//! Reports print these names, expectation files (`expect.toml`) spell them, tests compare them;
+//! Reports print these names, case files (`case.json`) and data families spell them, tests compare them;
 //! all of them must agree letter for letter. So every set is declared once, with [`vocabulary!`],
 //! as a table of `Variant => "name"`, and gets the same three things: `ALL` (every member, in
 //! declaration order), `name()`, and `from_name()` (the exact inverse of `name`, nothing else

@@ -2,11 +2,12 @@
 //! that the suite a gate runs does not depend on where it is run from, and a case cannot go
 //! missing because a folder was not found.
 //!
-//! A case folder holds `expect.toml`, `tree/` (the tree as the validator finds it; regular files
-//! only, since git stores nothing else), and any of `seal.json`, `packet.json`, `key`,
-//! `SHA256SUMS`. Anything else in the folder is an error, as is an `expect.toml` with an unknown
-//! field, an id that does not match the folder, or a class, carrier or need that does not exist:
-//! a static case is held to the same rules as a generated one ([`Case::check`]).
+//! A case folder holds `case.json` (`sealprobe-case/1`), `root/` (the tree as the validator finds
+//! it), optional `outside/`, and any of `seal.json`, `packet.json`, `key`, `SHA256SUMS`.
+//! Anything else in the folder is an error, as is a `case.json` with an unknown field, an id
+//! that does not match the folder, or a class, carrier or need that does not exist: a static
+//! case is held to the same rules as a generated one ([`Case::check`]). Data families
+//! (`<family>.toml`, [`super::data`]) are loaded from the same folders.
 
 use std::path::Path;
 

@@ -418,17 +418,37 @@ layout = "crlf"
 #[test]
 fn a_toml_family_of_seal_edits_runs_and_an_edit_that_misses_is_a_usage_error() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("seals.toml"), SEALS).unwrap();
-    let (r, report) = gate_report(dir.path(), &["--probes", ".", "--family", "seals"]);
+    std::fs::create_dir(dir.path().join("mine")).unwrap();
+    std::fs::write(dir.path().join("mine/seals.toml"), SEALS).unwrap();
+    let (r, report) = gate_report(dir.path(), &["--probes", "mine", "--family", "seals"]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     assert!(r.stdout.contains("(5 hostile, 0 controls)"), "{}", r.stdout);
-    let carriers: Vec<&str> = report["cases"]
+    // Every case is a seal case (the listing's second column), and the built-in validator named
+    // the class each expects.
+    let list = run(
+        dir.path(),
+        &["probes", "list", "--probes", "mine", "--family", "seals"],
+    );
+    let carriers: Vec<&str> = list
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("seals/"))
+        .filter_map(|l| l.split_whitespace().nth(1))
+        .collect();
+    assert_eq!(carriers, ["seal"; 5], "{}", list.stdout);
+    let ours: Vec<&Value> = report["cases"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|c| c["carrier"].as_str().unwrap())
+        .filter(|c| c["family"] == "seals")
         .collect();
-    assert_eq!(carriers, ["seal"; 5], "{report}");
+    assert_eq!(ours.len(), 5, "{report}");
+    for c in ours {
+        let named = c["classes"].as_array().unwrap();
+        for expected in c["expected_classes"].as_array().unwrap() {
+            assert!(named.contains(expected), "{c}");
+        }
+    }
     for (broken, line, says) in [
         // An artifact the seal does not hold (token-shaped, so it must not be echoed).
         (
@@ -463,11 +483,11 @@ fn a_toml_family_of_seal_edits_runs_and_an_edit_that_misses_is_a_usage_error() {
             "unknown layout",
         ),
     ] {
-        std::fs::write(dir.path().join("seals.toml"), &broken).unwrap();
-        let r = run(dir.path(), &["gate", "--probes", "."]);
+        std::fs::write(dir.path().join("mine/seals.toml"), &broken).unwrap();
+        let r = run(dir.path(), &["gate", "--probes", "mine"]);
         assert_eq!(r.code, 2, "{says}: {}{}", r.stdout, r.stderr);
         assert!(
-            r.stderr.contains(&format!("./seals.toml:{line}: ")) && r.stderr.contains(says),
+            r.stderr.contains(&format!("mine/seals.toml:{line}: ")) && r.stderr.contains(says),
             "{says} at line {line}: {}",
             r.stderr
         );

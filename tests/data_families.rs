@@ -161,6 +161,19 @@ fn a_toml_family_runs_in_the_gate_and_changes_the_case_set() {
     );
 }
 
+/// `sealprobe ARGS` in `dir` is a usage error (exit 2) whose message names `at` (file and line)
+/// and says `says`.
+fn usage_error(dir: &Path, args: &[&str], at: &str, says: &str) -> common::Run {
+    let r = run(dir, args);
+    assert_eq!(r.code, 2, "{says}: {}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains(at) && r.stderr.contains(says),
+        "{says} at {at}: {}",
+        r.stderr
+    );
+    r
+}
+
 #[test]
 fn a_malformed_family_is_a_usage_error_naming_the_file_and_line() {
     for (broken, line, says) in [
@@ -197,13 +210,7 @@ fn a_malformed_family_is_a_usage_error_naming_the_file_and_line() {
             &["gate", "--probes", "."][..],
             &["probes", "list", "--probes", "."],
         ] {
-            let r = run(dir.path(), cmd);
-            assert_eq!(r.code, 2, "{says}: {}{}", r.stdout, r.stderr);
-            assert!(
-                r.stderr.contains(&format!("./team.toml:{line}: ")) && r.stderr.contains(says),
-                "{says} at line {line}: {}",
-                r.stderr
-            );
+            let r = usage_error(dir.path(), cmd, &format!("./team.toml:{line}: "), says);
             assert_eq!(r.stdout, "", "nothing ran");
         }
     }
@@ -484,13 +491,8 @@ fn a_toml_family_of_seal_edits_runs_and_an_edit_that_misses_is_a_usage_error() {
         ),
     ] {
         std::fs::write(dir.path().join("mine/seals.toml"), &broken).unwrap();
-        let r = run(dir.path(), &["gate", "--probes", "mine"]);
-        assert_eq!(r.code, 2, "{says}: {}{}", r.stdout, r.stderr);
-        assert!(
-            r.stderr.contains(&format!("mine/seals.toml:{line}: ")) && r.stderr.contains(says),
-            "{says} at line {line}: {}",
-            r.stderr
-        );
+        let at = format!("mine/seals.toml:{line}: ");
+        let r = usage_error(dir.path(), &["gate", "--probes", "mine"], &at, says);
         common::assert_nothing_leaked(&r, &[TOKEN]);
     }
 }

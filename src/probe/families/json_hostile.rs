@@ -244,12 +244,6 @@ fn t(f: impl FnOnce(Vec<u8>) -> Result<Vec<u8>, Miss> + 'static) -> Edit {
     Box::new(f)
 }
 
-/// `doc` with the first `from` replaced by `to`; a miss when `doc` does not hold `from`.
-fn must(doc: &[u8], from: &[u8], to: &[u8]) -> Result<Vec<u8>, Miss> {
-    text::replace_first(doc, from, to)
-        .ok_or_else(|| Miss::new("the seal does not hold what the edit replaces"))
-}
-
 fn seal_cases(cases: &mut Cases, rng: &mut Seeded, fx: &SealFixture) {
     let syntax = Class::Seal(SealErrorClass::Syntax);
     let schema = Class::Seal(SealErrorClass::Schema);
@@ -263,23 +257,27 @@ fn seal_cases(cases: &mut Cases, rng: &mut Seeded, fx: &SealFixture) {
     let in_path = |raw: &[u8]| -> Edit {
         let notes = notes.clone();
         let to = [b"\"path\": \"".as_slice(), raw, b"\""].concat();
-        t(move |h: Vec<u8>| must(&h, &notes, &to))
+        t(move |h: Vec<u8>| text::replace_in_seal(&h, &notes, &to))
     };
     // Replaces the `bytes` value of notes.txt with `raw` JSON.
     let in_bytes = |raw: &str| -> Edit {
         let from = bytes_member.clone().into_bytes();
         let to = format!("\"bytes\": {raw},\n      \"path\": \"{NOTES}\"").into_bytes();
-        t(move |h: Vec<u8>| must(&h, &from, &to))
+        t(move |h: Vec<u8>| text::replace_in_seal(&h, &from, &to))
     };
     // Inserts a member before the notes.txt `path`.
-    let member = |raw: &[u8]| -> Edit {
-        let notes = notes.clone();
-        let text = [raw, b",\n      ".as_slice()].concat();
-        t(move |h: Vec<u8>| must(&h, &notes, &[text.as_slice(), &notes].concat()))
-    };
+    let member =
+        |raw: &[u8]| -> Edit {
+            let notes = notes.clone();
+            let text = [raw, b",\n      ".as_slice()].concat();
+            t(move |h: Vec<u8>| {
+                text::replace_in_seal(&h, &notes, &[text.as_slice(), &notes].concat())
+            })
+        };
     let whole = |doc: Vec<u8>| -> Edit { e(move |_| doc) };
-    let rocket_to =
-        |to: Vec<u8>| -> Edit { t(move |h: Vec<u8>| must(&h, "\u{1f680}".as_bytes(), &to)) };
+    let rocket_to = |to: Vec<u8>| -> Edit {
+        t(move |h: Vec<u8>| text::replace_in_seal(&h, "\u{1f680}".as_bytes(), &to))
+    };
     let depth_cut = rng.between(2, 30);
     let mac = fx.mac();
 
@@ -439,7 +437,7 @@ fn seal_cases(cases: &mut Cases, rng: &mut Seeded, fx: &SealFixture) {
         (
             "seal-trailing-comma-after-document",
             "a comma after the closing brace: a reader that stops after one value ignores it",
-            t(|h: Vec<u8>| must(&h, b"\n}\n", b"\n},\n")),
+            t(|h: Vec<u8>| text::replace_in_seal(&h, b"\n}\n", b"\n},\n")),
             syntax,
         ),
         (
@@ -459,7 +457,7 @@ fn seal_cases(cases: &mut Cases, rng: &mut Seeded, fx: &SealFixture) {
             "seal-repeated-top-level-key",
             "`complete` twice at the top: one copy declares the folder complete, a last-wins parser sees the other",
             t(|h: Vec<u8>| {
-                must(
+                text::replace_in_seal(
                     &h,
                     b"  \"complete\": [",
                     b"  \"complete\": [],\n  \"complete\": [",
@@ -477,7 +475,7 @@ fn seal_cases(cases: &mut Cases, rng: &mut Seeded, fx: &SealFixture) {
             "seal-repeated-key-in-text-layer",
             "`lf_sha256` twice in a text layer (depth 4): a parser that checks repeats only near the top accepts it",
             t(|h: Vec<u8>| {
-                must(
+                text::replace_in_seal(
                     &h,
                     b"\"lf_sha256\": ",
                     b"\"lf_sha256\": \"00\",\n        \"lf_sha256\": ",
@@ -495,7 +493,7 @@ fn seal_cases(cases: &mut Cases, rng: &mut Seeded, fx: &SealFixture) {
             "seal-repeated-top-level-key-escaped",
             "a second `format` spelled `\\u0066ormat`, naming another version: a parser that compares raw key bytes misses the repeat",
             t(|h: Vec<u8>| {
-                must(
+                text::replace_in_seal(
                     &h,
                     b"  \"format\": ",
                     b"  \"\\u0066ormat\": \"sealprobe-seal/2\",\n  \"format\": ",
@@ -658,7 +656,7 @@ fn seal_cases(cases: &mut Cases, rng: &mut Seeded, fx: &SealFixture) {
         (
             "seal-block-comment",
             "a `/* */` comment inside the seal: a JSONC loader skips it, the seal is not JSON",
-            t(|h: Vec<u8>| must(&h, b"  \"format\"", b"  /* v1 */ \"format\"")),
+            t(|h: Vec<u8>| text::replace_in_seal(&h, b"  \"format\"", b"  /* v1 */ \"format\"")),
             syntax,
         ),
         (
@@ -670,49 +668,51 @@ fn seal_cases(cases: &mut Cases, rng: &mut Seeded, fx: &SealFixture) {
         (
             "seal-single-quoted-string",
             "a single-quoted string (`'sealprobe-seal/1'`): not JSON, a JavaScript-style parser accepts it",
-            t(|h: Vec<u8>| must(&h, b"\"sealprobe-seal/1\"", b"'sealprobe-seal/1'")),
+            t(|h: Vec<u8>| {
+                text::replace_in_seal(&h, b"\"sealprobe-seal/1\"", b"'sealprobe-seal/1'")
+            }),
             syntax,
         ),
         (
             "seal-single-quoted-key",
             "a single-quoted key (`'format'`): not JSON, a JavaScript-style parser accepts it",
-            t(|h: Vec<u8>| must(&h, b"\"format\":", b"'format':")),
+            t(|h: Vec<u8>| text::replace_in_seal(&h, b"\"format\":", b"'format':")),
             syntax,
         ),
         (
             "seal-unquoted-key",
             "an unquoted key (`format:`): not JSON, a JavaScript-style parser accepts it",
-            t(|h: Vec<u8>| must(&h, b"\"format\":", b"format:")),
+            t(|h: Vec<u8>| text::replace_in_seal(&h, b"\"format\":", b"format:")),
             syntax,
         ),
         (
             "seal-trailing-comma-in-array",
             "a trailing comma in the complete list: a forgiving parser drops it",
-            t(|h: Vec<u8>| must(&h, b"\"docs\"\n  ]", b"\"docs\",\n  ]")),
+            t(|h: Vec<u8>| text::replace_in_seal(&h, b"\"docs\"\n  ]", b"\"docs\",\n  ]")),
             syntax,
         ),
         (
             "seal-trailing-comma-in-object",
             "a trailing comma after the last member of an object: a forgiving parser drops it",
-            t(|h: Vec<u8>| must(&h, b"\"\n      }", b"\",\n      }")),
+            t(|h: Vec<u8>| text::replace_in_seal(&h, b"\"\n      }", b"\",\n      }")),
             syntax,
         ),
         (
             "seal-missing-comma",
             "two members without a comma between them: a forgiving parser inserts the comma",
-            t(|h: Vec<u8>| must(&h, b"],\n  \"format\"", b"]\n  \"format\"")),
+            t(|h: Vec<u8>| text::replace_in_seal(&h, b"],\n  \"format\"", b"]\n  \"format\"")),
             syntax,
         ),
         (
             "seal-missing-colon",
             "a key without a colon (JSONTestSuite n_object_missing_colon): a forgiving parser inserts it",
-            t(|h: Vec<u8>| must(&h, b"\"format\": ", b"\"format\" ")),
+            t(|h: Vec<u8>| text::replace_in_seal(&h, b"\"format\": ", b"\"format\" ")),
             syntax,
         ),
         (
             "seal-double-colon",
             "a key with two colons (JSONTestSuite n_object_double_colon): a forgiving tokenizer skips one",
-            t(|h: Vec<u8>| must(&h, b"\"format\": ", b"\"format\":: ")),
+            t(|h: Vec<u8>| text::replace_in_seal(&h, b"\"format\": ", b"\"format\":: ")),
             syntax,
         ),
         (
@@ -736,7 +736,7 @@ fn seal_cases(cases: &mut Cases, rng: &mut Seeded, fx: &SealFixture) {
         (
             "seal-raw-nul-between-tokens",
             "a NUL between two tokens (JSONTestSuite n_structure_null-byte-outside-string)",
-            t(|h: Vec<u8>| must(&h, b"\"format\": ", b"\"format\":\0")),
+            t(|h: Vec<u8>| text::replace_in_seal(&h, b"\"format\": ", b"\"format\":\0")),
             syntax,
         ),
         (
@@ -766,31 +766,37 @@ fn seal_cases(cases: &mut Cases, rng: &mut Seeded, fx: &SealFixture) {
         (
             "seal-capitalized-false",
             "`False` for a boolean (JSONTestSuite n_structure_capitalized_True): Python-style literals are not JSON",
-            t(|h: Vec<u8>| must(&h, b"\"bom\": false", b"\"bom\": False")),
+            t(|h: Vec<u8>| text::replace_in_seal(&h, b"\"bom\": false", b"\"bom\": False")),
             syntax,
         ),
         (
             "seal-incomplete-literal",
             "`tru` for a boolean (JSONTestSuite n_incomplete_true): a parser that matches literals by prefix accepts it",
-            t(|h: Vec<u8>| must(&h, b"\"final_newline\": true", b"\"final_newline\": tru")),
+            t(|h: Vec<u8>| {
+                text::replace_in_seal(&h, b"\"final_newline\": true", b"\"final_newline\": tru")
+            }),
             syntax,
         ),
         (
             "seal-nbsp-as-whitespace",
             "a no-break space (U+00A0) between tokens: not JSON whitespace, a loader that uses Unicode whitespace accepts it",
-            t(|h: Vec<u8>| must(&h, b"\"format\": ", "\"format\":\u{a0}".as_bytes())),
+            t(|h: Vec<u8>| {
+                text::replace_in_seal(&h, b"\"format\": ", "\"format\":\u{a0}".as_bytes())
+            }),
             syntax,
         ),
         (
             "seal-formfeed-as-whitespace",
             "a form feed between tokens (JSONTestSuite n_structure_whitespace_formfeed): not JSON whitespace, a loader that uses C isspace accepts it",
-            t(|h: Vec<u8>| must(&h, b"\"format\": ", b"\"format\":\x0c")),
+            t(|h: Vec<u8>| text::replace_in_seal(&h, b"\"format\": ", b"\"format\":\x0c")),
             syntax,
         ),
         (
             "seal-word-joiner-as-whitespace",
             "a word joiner (U+2060) between tokens (JSONTestSuite n_structure_whitespace_U+2060_word_joiner)",
-            t(|h: Vec<u8>| must(&h, b"\"format\": ", "\"format\":\u{2060}".as_bytes())),
+            t(|h: Vec<u8>| {
+                text::replace_in_seal(&h, b"\"format\": ", "\"format\":\u{2060}".as_bytes())
+            }),
             syntax,
         ),
         (
@@ -808,7 +814,7 @@ fn seal_cases(cases: &mut Cases, rng: &mut Seeded, fx: &SealFixture) {
         (
             "seal-extra-close",
             "an extra closing bracket (JSONTestSuite n_array_extra_close): a parser that stops at the end of the first value never sees it",
-            t(|h: Vec<u8>| must(&h, b"\"docs\"\n  ]", b"\"docs\"\n  ]]")),
+            t(|h: Vec<u8>| text::replace_in_seal(&h, b"\"docs\"\n  ]", b"\"docs\"\n  ]]")),
             syntax,
         ),
         (
@@ -842,12 +848,12 @@ fn seal_cases(cases: &mut Cases, rng: &mut Seeded, fx: &SealFixture) {
             "seal-lone-surrogate-after-repeated-key",
             "a repeated key, then a lone surrogate later in the seal: the loader refuses the document at its first problem, the repeated key; a validator that keeps the last copy reads on and may accept",
             t(|h: Vec<u8>| {
-                let h = must(
+                let h = text::replace_in_seal(
                     &h,
                     b"  \"complete\": [",
                     b"  \"complete\": [],\n  \"complete\": [",
                 )?;
-                must(
+                text::replace_in_seal(
                     &h,
                     b"\"format\": \"sealprobe-seal/1\"",
                     b"\"format\": \"sealprobe-seal/1\\ud800\"",
@@ -859,8 +865,8 @@ fn seal_cases(cases: &mut Cases, rng: &mut Seeded, fx: &SealFixture) {
             "seal-comment-after-number-overflow",
             "a length of 1e400, then a comment later in the seal: the loader refuses the document at its first problem, the number that overflows f64 (schema); a validator that reads 1e400 as infinity reads on",
             t(move |h: Vec<u8>| {
-                let h = must(&h, b"\"bytes\": ", b"\"bytes\": 1e400, \"_\": ")?;
-                must(&h, b"  \"format\"", b"  // v1\n  \"format\"")
+                let h = text::replace_in_seal(&h, b"\"bytes\": ", b"\"bytes\": 1e400, \"_\": ")?;
+                text::replace_in_seal(&h, b"  \"format\"", b"  // v1\n  \"format\"")
             }),
             schema,
         ),

@@ -17,7 +17,7 @@ use super::ProbeFamily;
 use super::packets::{
     BLOCKERS, DRYRUN, doc, fix7, grant, granted, keyed, packet_name, selecting, with_grants,
 };
-use super::text::{replace_first, u_escape};
+use super::text::{replace_in_seal, u_escape};
 use crate::decide::ReasonClass as R;
 use crate::probe::case::Family;
 use crate::probe::draft::{Cases, Draft, LATER, Seeded};
@@ -76,13 +76,6 @@ fn digits(rng: &mut Seeded, n: usize) -> String {
 /// Every character of `s` as a JSON `\u` escape.
 fn u_escaped(s: &str) -> String {
     s.chars().map(|c| u_escape(c, false)).collect()
-}
-
-/// Replaces the first occurrence of `from` in the seal's bytes (the cases whose point is broken
-/// syntax, which no JSON value describes); a miss when the seal does not hold `from`.
-fn swap(seal: Vec<u8>, from: &str, to: &str) -> Result<Vec<u8>, Miss> {
-    replace_first(&seal, from.as_bytes(), to.as_bytes())
-        .ok_or_else(|| Miss::new(format!("the seal does not hold {from:?}")))
 }
 
 /// A seal edit on the parsed document, written by the canonical writer.
@@ -171,8 +164,8 @@ fn seals(cases: &mut Cases, rng: &mut Seeded, word: &str) {
         c,
         S::Syntax,
         Box::new(move |s| {
-            swap(
-                s,
+            replace_in_seal(
+                &s,
                 "\"format\": \"sealprobe-seal/1\"",
                 &format!("\"format\": \"sealprobe-seal/1\" {t}"),
             )
@@ -202,7 +195,9 @@ fn seals(cases: &mut Cases, rng: &mut Seeded, word: &str) {
         "an invalid escape (`\\q`) just before the canary inside a path: an error with an excerpt of the line prints it",
         c,
         S::Syntax,
-        Box::new(move |s| swap(s, "\"docs/decision.md\"", &format!("\"docs/\\q{t}.md\""))),
+        Box::new(move |s| {
+            replace_in_seal(&s, "\"docs/decision.md\"", &format!("\"docs/\\q{t}.md\""))
+        }),
     );
     let c = rng.word(24);
     let t = c.clone();
@@ -213,8 +208,8 @@ fn seals(cases: &mut Cases, rng: &mut Seeded, word: &str) {
         c,
         S::Syntax,
         Box::new(move |s| {
-            swap(
-                s,
+            replace_in_seal(
+                &s,
                 "{\n  \"artifacts\"",
                 &format!("{{\n  {t}: 1,\n  \"artifacts\""),
             )
@@ -255,8 +250,8 @@ fn seals(cases: &mut Cases, rng: &mut Seeded, word: &str) {
         c,
         S::Syntax,
         Box::new(move |s| {
-            swap(
-                s,
+            replace_in_seal(
+                &s,
                 "{\n  \"artifacts\"",
                 &format!("{{\n  // {t}\n  \"artifacts\""),
             )
@@ -271,7 +266,7 @@ fn seals(cases: &mut Cases, rng: &mut Seeded, word: &str) {
         c,
         S::Syntax,
         Box::new(move |s| {
-            let mut b = swap(s, "\"docs/decision.md\"", &format!("\"docs/{t}@.md\""))?;
+            let mut b = replace_in_seal(&s, "\"docs/decision.md\"", &format!("\"docs/{t}@.md\""))?;
             let i = b
                 .iter()
                 .position(|&x| x == b'@')
@@ -290,8 +285,7 @@ fn seals(cases: &mut Cases, rng: &mut Seeded, word: &str) {
             "the canary split by a raw line break inside a path string: an error that prints the line before and after the break prints both halves",
         )
         .try_edit_seal(move |s| {
-            swap(
-                s,
+            replace_in_seal(&s,
                 "\"docs/decision.md\"",
                 &format!("\"docs/{}\n{}.md\"", &t[..20], &t[20..]),
             )

@@ -73,6 +73,20 @@ pub fn u_escape(c: char, upper: bool) -> String {
         .collect()
 }
 
+/// [`replace_first`] for a seal edit on bytes: a [`Miss`] (never the text, which may be a
+/// canary) when the seal does not hold `from`.
+///
+/// [`Miss`]: crate::probe::seal_doc::Miss
+pub fn replace_in_seal(
+    seal: &[u8],
+    from: impl AsRef<[u8]>,
+    to: impl AsRef<[u8]>,
+) -> Result<Vec<u8>, crate::probe::seal_doc::Miss> {
+    replace_first(seal, from.as_ref(), to.as_ref()).ok_or_else(|| {
+        crate::probe::seal_doc::Miss::new("the seal does not hold what the edit replaces")
+    })
+}
+
 /// `doc` with the first `from` replaced by `to`, byte for byte; `None` when `from` is empty or
 /// not in `doc`. The families' replace-first edits (on seals, packets, JSON documents) all come
 /// here; each says what an edit that finds nothing does.

@@ -266,14 +266,11 @@ fn seal_cases(cases: &mut Cases, rng: &mut Seeded, fx: &SealFixture) {
         t(move |h: Vec<u8>| text::replace_in_seal(&h, &from, &to))
     };
     // Inserts a member before the notes.txt `path`.
-    let member =
-        |raw: &[u8]| -> Edit {
-            let notes = notes.clone();
-            let text = [raw, b",\n      ".as_slice()].concat();
-            t(move |h: Vec<u8>| {
-                text::replace_in_seal(&h, &notes, &[text.as_slice(), &notes].concat())
-            })
-        };
+    let member = |raw: &[u8]| -> Edit {
+        let notes = notes.clone();
+        let text = [raw, b",\n      ".as_slice()].concat();
+        t(move |h: Vec<u8>| text::replace_in_seal(&h, &notes, [text.as_slice(), &notes].concat()))
+    };
     let whole = |doc: Vec<u8>| -> Edit { e(move |_| doc) };
     let rocket_to = |to: Vec<u8>| -> Edit {
         t(move |h: Vec<u8>| text::replace_in_seal(&h, "\u{1f680}".as_bytes(), &to))

@@ -167,7 +167,7 @@ fn seals(cases: &mut Cases, rng: &mut Seeded, word: &str) {
             replace_in_seal(
                 &s,
                 "\"format\": \"sealprobe-seal/1\"",
-                &format!("\"format\": \"sealprobe-seal/1\" {t}"),
+                format!("\"format\": \"sealprobe-seal/1\" {t}"),
             )
         }),
     );
@@ -196,7 +196,7 @@ fn seals(cases: &mut Cases, rng: &mut Seeded, word: &str) {
         c,
         S::Syntax,
         Box::new(move |s| {
-            replace_in_seal(&s, "\"docs/decision.md\"", &format!("\"docs/\\q{t}.md\""))
+            replace_in_seal(&s, "\"docs/decision.md\"", format!("\"docs/\\q{t}.md\""))
         }),
     );
     let c = rng.word(24);
@@ -211,7 +211,7 @@ fn seals(cases: &mut Cases, rng: &mut Seeded, word: &str) {
             replace_in_seal(
                 &s,
                 "{\n  \"artifacts\"",
-                &format!("{{\n  {t}: 1,\n  \"artifacts\""),
+                format!("{{\n  {t}: 1,\n  \"artifacts\""),
             )
         }),
     );
@@ -253,7 +253,7 @@ fn seals(cases: &mut Cases, rng: &mut Seeded, word: &str) {
             replace_in_seal(
                 &s,
                 "{\n  \"artifacts\"",
-                &format!("{{\n  // {t}\n  \"artifacts\""),
+                format!("{{\n  // {t}\n  \"artifacts\""),
             )
         }),
     );
@@ -266,7 +266,7 @@ fn seals(cases: &mut Cases, rng: &mut Seeded, word: &str) {
         c,
         S::Syntax,
         Box::new(move |s| {
-            let mut b = replace_in_seal(&s, "\"docs/decision.md\"", &format!("\"docs/{t}@.md\""))?;
+            let mut b = replace_in_seal(&s, "\"docs/decision.md\"", format!("\"docs/{t}@.md\""))?;
             let i = b
                 .iter()
                 .position(|&x| x == b'@')
@@ -287,7 +287,7 @@ fn seals(cases: &mut Cases, rng: &mut Seeded, word: &str) {
         .try_edit_seal(move |s| {
             replace_in_seal(&s,
                 "\"docs/decision.md\"",
-                &format!("\"docs/{}\n{}.md\"", &t[..20], &t[20..]),
+                format!("\"docs/{}\n{}.md\"", &t[..20], &t[20..]),
             )
         })
         .canary(c)

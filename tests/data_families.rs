@@ -420,6 +420,21 @@ why = "the seal saved with CRLF line endings"
 expect = ["seal-noncanonical"]
 files = { "docs/notes.md" = "Release notes\n" }
 layout = "crlf"
+
+[[case]]
+name = "entry-repeated-as-twin"
+why = "an entry repeated under an upper-case twin of its path"
+expect = ["seal-path"]
+files = { "docs/notes.md" = "Release notes\n" }
+seal_edits = [{ op = "repeat-artifact", path = "docs/notes.md", to = "docs/NOTES.md" }]
+
+[[case]]
+name = "entry-removed-from-complete-folder"
+why = "an entry cut from a complete folder: its file is unsealed"
+expect = ["unsealed"]
+files = { "docs/notes.md" = "Release notes\n", "docs/other.md" = "other\n" }
+complete = ["docs"]
+seal_edits = [{ op = "remove-artifact", path = "docs/other.md" }]
 "#;
 
 #[test]
@@ -429,7 +444,7 @@ fn a_toml_family_of_seal_edits_runs_and_an_edit_that_misses_is_a_usage_error() {
     std::fs::write(dir.path().join("mine/seals.toml"), SEALS).unwrap();
     let (r, report) = gate_report(dir.path(), &["--probes", "mine", "--family", "seals"]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
-    assert!(r.stdout.contains("(5 hostile, 0 controls)"), "{}", r.stdout);
+    assert!(r.stdout.contains("(7 hostile, 0 controls)"), "{}", r.stdout);
     // Every case is a seal case (the listing's second column), and the built-in validator named
     // the class each expects.
     let list = run(
@@ -442,14 +457,14 @@ fn a_toml_family_of_seal_edits_runs_and_an_edit_that_misses_is_a_usage_error() {
         .filter(|l| l.starts_with("seals/"))
         .filter_map(|l| l.split_whitespace().nth(1))
         .collect();
-    assert_eq!(carriers, ["seal"; 5], "{}", list.stdout);
+    assert_eq!(carriers, ["seal"; 7], "{}", list.stdout);
     let ours: Vec<&Value> = report["cases"]
         .as_array()
         .unwrap()
         .iter()
         .filter(|c| c["family"] == "seals")
         .collect();
-    assert_eq!(ours.len(), 5, "{report}");
+    assert_eq!(ours.len(), 7, "{report}");
     for c in ours {
         let named = c["classes"].as_array().unwrap();
         for expected in c["expected_classes"].as_array().unwrap() {

@@ -424,22 +424,11 @@ fn apply_to_seal(doc: &mut SealDoc, edit: &SealEdit) -> Result<(), Miss> {
             doc.add(at, key, v, *first).map_err(missing)
         }
         SealEdit::Rename { path, to } => doc.rename(path, to.clone()).map_err(missing),
-        SealEdit::RemoveArtifact { path } => {
-            let i = doc.index_of(path).map_err(missing)?;
-            doc.artifacts_mut()?.remove(i);
-            Ok(())
-        }
+        SealEdit::RemoveArtifact { path } => doc.remove_artifact(path).map(drop).map_err(missing),
         SealEdit::RepeatArtifact { path, to } => {
-            let i = doc.index_of(path).map_err(missing)?;
-            let artifacts = doc.artifacts_mut()?;
-            let copy = artifacts[i].clone();
-            artifacts.insert(i + 1, copy);
+            let at = doc.repeat_artifact(path, |i| i + 1).map_err(missing)?;
             match to {
-                Some(to) => doc.set(
-                    At::Entry(i + 1),
-                    "path",
-                    canonical::build::string(to.clone()),
-                ),
+                Some(to) => doc.set(At::Entry(at), "path", canonical::build::string(to.clone())),
                 None => Ok(()),
             }
         }

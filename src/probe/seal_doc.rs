@@ -316,6 +316,27 @@ impl SealDoc {
         Ok(())
     }
 
+    /// Removes the artifact at `path`.
+    pub fn remove_artifact(&mut self, path: &str) -> Result<Node, Miss> {
+        let i = self.index_of(path)?;
+        Ok(self.artifacts_mut()?.remove(i))
+    }
+
+    /// Copies the artifact at `path` to the index `place` gives from the original's (`i`: before
+    /// it; `i + 1`: after it; `usize::MAX`: at the end), and says where the copy is.
+    pub fn repeat_artifact(
+        &mut self,
+        path: &str,
+        place: fn(usize) -> usize,
+    ) -> Result<usize, Miss> {
+        let i = self.index_of(path)?;
+        let artifacts = self.artifacts_mut()?;
+        let copy = artifacts[i].clone();
+        let at = place(i).min(artifacts.len());
+        artifacts.insert(at, copy);
+        Ok(at)
+    }
+
     /// Renames the artifact at `from` to `to`.
     pub fn rename(&mut self, from: &str, to: impl Into<String>) -> Result<(), Miss> {
         self.set_string(At::Artifact(from), "path", to)

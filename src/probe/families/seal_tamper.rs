@@ -103,22 +103,6 @@ fn swap_members(d: &mut SealDoc, at: At<'_>, a: &str, b: &str) -> Result<(), Mis
     Ok(())
 }
 
-/// A copy of the artifact at `path`, edited by `edit`, inserted at the index `place` gives from
-/// the original's index (`i`, before it; `i + 1`, after it; `usize::MAX`, at the end).
-fn repeat_artifact(
-    d: &mut SealDoc,
-    path: &str,
-    place: fn(usize) -> usize,
-    edit: impl FnOnce(&mut SealDoc, usize) -> Result<(), Miss>,
-) -> Result<(), Miss> {
-    let i = d.index_of(path)?;
-    let artifacts = d.artifacts_mut()?;
-    let copy = artifacts[i].clone();
-    let at = place(i).min(artifacts.len());
-    artifacts.insert(at, copy);
-    edit(d, at)
-}
-
 /// The first two items of a list swapped (out of order once written).
 fn swap_first_two(list: &mut [crate::strict_json::Node]) -> Result<(), Miss> {
     if list.len() < 2 {
@@ -423,11 +407,7 @@ fn entries(cases: &mut Cases, fx: &Fixture) {
             "an entry was cut out of a keyed seal checked with the key: the MAC no longer verifies",
         ))
         .keyed()
-        .edit_doc(|d| {
-            let i = d.index_of(NOTES)?;
-            d.artifacts_mut()?.remove(i);
-            Ok(())
-        })
+        .edit_doc(|d| d.remove_artifact(NOTES).map(drop))
         .expect([SealErrorClass::Mac]),
     );
     cases.add(
@@ -435,7 +415,7 @@ fn entries(cases: &mut Cases, fx: &Fixture) {
             "entry-repeated",
             "an entry appears twice: a validator that builds a map keeps one copy and never sees that the seal is ambiguous",
         ))
-        .edit_doc(|d| repeat_artifact(d, NOTES, |i| i + 1, |_, _| Ok(())))
+        .edit_doc(|d| d.repeat_artifact(NOTES, |i| i + 1).map(drop))
         .expect([SealErrorClass::Path]),
     );
     cases.add(
@@ -444,10 +424,9 @@ fn entries(cases: &mut Cases, fx: &Fixture) {
             "an entry appears twice, the second copy with another digest: first-wins and last-wins validators read different seals",
         ))
         .edit_doc(|d| {
-            repeat_artifact(d, NOTES, |i| i + 1, |d, at| {
-                let sha = d.string(At::Entry(at), "sha256")?;
-                d.set_string(At::Entry(at), "sha256", flip_hex(&sha, 0))
-            })
+            let at = d.repeat_artifact(NOTES, |i| i + 1)?;
+            let sha = d.string(At::Entry(at), "sha256")?;
+            d.set_string(At::Entry(at), "sha256", flip_hex(&sha, 0))
         })
         .expect([SealErrorClass::Path]),
     );
@@ -470,7 +449,7 @@ fn entries(cases: &mut Cases, fx: &Fixture) {
             "an entry appears twice in a keyed seal checked with the key: the seal is refused for its paths before any MAC is computed",
         ))
         .keyed()
-        .edit_doc(|d| repeat_artifact(d, CAFE, |i| i, |_, _| Ok(())))
+        .edit_doc(|d| d.repeat_artifact(CAFE, |i| i).map(drop))
         .expect([SealErrorClass::Path]),
     );
     cases.add(
@@ -560,12 +539,8 @@ fn paths(cases: &mut Cases, fx: &Fixture) {
         cases.add(
             fx.on(Draft::seal(name, why))
                 .edit_doc(move |d| {
-                    repeat_artifact(
-                        d,
-                        of,
-                        |i| i + 1,
-                        |d, at| d.set_string(At::Entry(at), "path", *twin),
-                    )
+                    let at = d.repeat_artifact(of, |i| i + 1)?;
+                    d.set_string(At::Entry(at), "path", *twin)
                 })
                 .expect([SealErrorClass::Path]),
         );
@@ -602,12 +577,8 @@ fn paths(cases: &mut Cases, fx: &Fixture) {
                 .file(path, b"twin\n".to_vec())
                 .file("docs/other.md", b"other\n".to_vec())
                 .edit_doc(move |d| {
-                    repeat_artifact(
-                        d,
-                        path,
-                        |_| usize::MAX,
-                        |d, at| d.set_string(At::Entry(at), "path", twin),
-                    )
+                    let at = d.repeat_artifact(path, |_| usize::MAX)?;
+                    d.set_string(At::Entry(at), "path", twin)
                 })
                 .expect([SealErrorClass::Path]),
         );

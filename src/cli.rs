@@ -14,6 +14,7 @@ use clap::{Parser, Subcommand};
 
 use crate::command::{self, Exit, Ran};
 use crate::gate;
+use crate::probe::record::{self, RecordFormat};
 use crate::probe::{Family, Filter, listing};
 use crate::report::Format;
 use crate::seal::SEAL_SIZE_LIMIT;
@@ -254,12 +255,23 @@ enum ProbesAction {
         /// The folder to write into.
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
+        /// Write the records of this format only (repeatable; default: every format). Cases
+        /// no format asked for can carry are left out and counted, as the gate would not run
+        /// them. A folder without its seal runs, but does not load back with --probes.
+        #[arg(long = "format", value_name = "F", value_parser = record_format())]
+        formats: Vec<&'static RecordFormat>,
     },
 }
 
 /// A value parser for a closed set: its names are the possible values (shown in `--help`).
 fn vocabulary<V: Vocabulary + Clone + Send + Sync>() -> impl TypedValueParser<Value = V> {
     PossibleValuesParser::new(V::names()).try_map(|s| V::from_name(&s).ok_or("unknown value"))
+}
+
+/// A `--format` value: the name of a record format of the registry (SPEC 7.8).
+fn record_format() -> impl TypedValueParser<Value = &'static RecordFormat> {
+    let names: Vec<&'static str> = record::FORMATS.iter().map(|f| f.name).collect();
+    PossibleValuesParser::new(names).try_map(|s| record::by_name(&s).ok_or("unknown format"))
 }
 
 /// A `--family` value: a built-in family, or the name a data family may have.
@@ -416,7 +428,7 @@ pub fn run() -> ExitCode {
             action: match action {
                 ProbesAction::List => listing::Action::List,
                 ProbesAction::Show { id } => listing::Action::Show(id),
-                ProbesAction::Emit { out } => listing::Action::Emit(out),
+                ProbesAction::Emit { out, formats } => listing::Action::Emit(out, formats),
             },
             seed,
             filter: Filter {

@@ -52,7 +52,7 @@ fn sealprobe_run_as_a_command_agrees_with_the_in_process_run_case_by_case() {
     let decide = format!("{bin} decide --key-file={{key}} --now {{now}} {{packet}}");
     let cases: Vec<Case> = all_cases()
         .iter()
-        .filter(|c| c.carrier != Carrier::Sums)
+        .filter(|c| c.carrier != Carrier::SUMS)
         .cloned()
         .collect();
     let run = run(

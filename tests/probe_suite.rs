@@ -198,6 +198,76 @@ fn emit_refuses_to_write_over_a_case_folder() {
     assert!(again.stderr.contains("already exists"), "{}", again.stderr);
 }
 
+#[test]
+fn emit_with_a_format_writes_its_records_only_and_leaves_out_what_it_cannot_carry() {
+    // Four cases: a tree case SHA256SUMS carries, a tree case about a complete folder it
+    // cannot, a hostile seal and a packet. Asked for `sums`, the first is written with
+    // SHA256SUMS and no seal; the other three are left out and counted, as the gate would not
+    // run them against a SHA256SUMS checker.
+    let all = cases(0);
+    let complete = all
+        .iter()
+        .find(|c| {
+            c.family == Family::Filesystem
+                && c.features.iter().any(|f| f.name() == "complete")
+                && !c.expect.is_control()
+        })
+        .expect("a filesystem case about a complete folder");
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().to_str().unwrap();
+    let run = common::sealprobe(&[
+        "probes",
+        "emit",
+        "--format",
+        "sums",
+        "--case",
+        "bom/utf8-bom-added",
+        "--case",
+        &complete.id,
+        "--case",
+        "seal-tamper/digest-63-digits",
+        "--case",
+        "decision/fix7-as-written-selects-hold",
+        "--out",
+        dir,
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("1 cases written"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("3 cases left out: beyond the formats asked for (sums)"),
+        "{}",
+        run.stderr
+    );
+    let bom = out.path().join("bom/utf8-bom-added");
+    assert!(bom.join("SHA256SUMS").is_file());
+    assert!(bom.join("case.json").is_file());
+    assert!(!bom.join("seal.json").exists(), "a seal was written");
+    assert!(!out.path().join(&complete.id).exists());
+    assert!(!out.path().join("seal-tamper").exists());
+    assert!(!out.path().join("decision").exists());
+
+    // Without --format, every format is written; an unknown format is a usage error.
+    let every = tempfile::tempdir().unwrap();
+    let run = common::sealprobe(&[
+        "probes",
+        "emit",
+        "--case",
+        "bom/utf8-bom-added",
+        "--out",
+        every.path().to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for file in ["seal.json", "SHA256SUMS", "case.json"] {
+        assert!(
+            every.path().join("bom/utf8-bom-added").join(file).is_file(),
+            "{file}"
+        );
+    }
+    let run = common::sealprobe(&["probes", "emit", "--format", "md5", "--out", dir]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+}
+
 /// The cases of each family, `(family, hostile, control)`, the same for every seed. A family
 /// that loses cases fails here, not only below a floor (issue #24: the tests asked for 600 cases
 /// in all, so a family could lose 200 and stay green). A change that adds or removes cases

@@ -307,10 +307,8 @@ impl Validator for CommandValidator {
 
     fn meets(&self, case: &Case) -> bool {
         let carried = match case.carrier {
-            Carrier::Tree => self.formats().any(|f| f.expresses(&case.features)),
-            Carrier::Seal => self.has("{seal}"),
-            Carrier::Sums => self.has("{sums}"),
             Carrier::Packet => self.has("{packet}"),
+            _ => case.carried_by(self.formats()),
         };
         carried
             && (!case.needs(Need::Key) || self.has("{key}"))

@@ -263,11 +263,9 @@ pub fn sentinels<'a>(
     let mut picked: Vec<Arc<Case>> = Vec::new();
     let mut controls: Vec<&Case> = all.into_iter().filter(|c| c.expect.is_control()).collect();
     controls.sort_by(|a, b| a.id.cmp(&b.id));
-    for carrier in crate::probe::case::Carrier::ALL {
+    for carrier in crate::probe::case::Carrier::all() {
         for v in validators {
-            if let Some(c) = controls
-                .iter()
-                .find(|c| c.carrier == *carrier && v.meets(c))
+            if let Some(c) = controls.iter().find(|c| c.carrier == carrier && v.meets(c))
                 && !picked.iter().any(|p| p.id == c.id)
             {
                 picked.push(Arc::new((*c).clone()));

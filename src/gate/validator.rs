@@ -228,8 +228,10 @@ impl Validator for Builtin {
     }
 
     fn meets(&self, case: &Case) -> bool {
-        // The built-in validator reads seals and packets, not SHA256SUMS manifests.
-        case.carrier != Carrier::Sums
+        // The built-in validator reads seals and packets, not the other record formats.
+        case.carrier
+            .record()
+            .is_none_or(|f| f.name == crate::probe::record::SEAL.name)
     }
 
     fn run(&self, case: &Case, ws: &Workspace) -> Vec<Observation> {

@@ -109,18 +109,66 @@ impl fmt::Display for Family {
     }
 }
 
-crate::vocabulary! {
-    /// The document that holds a case's point (SPEC 7.1), which decides which validators can be
-    /// judged on it.
-    pub enum Carrier {
-        /// The tree drifted from an honest record (a seal or a SHA256SUMS file carries it).
-        Tree => "tree",
-        /// The seal document itself is hostile.
-        Seal => "seal",
-        /// The SHA256SUMS file is hostile.
-        Sums => "sums",
-        /// A decision packet, with its grants.
-        Packet => "packet",
+/// The document that holds a case's point (SPEC 7.1), which decides which validators can be
+/// judged on it. A record carrier names its format from the one registry ([`record::FORMATS`]),
+/// so a format with hostile records of its own needs no new carrier: its name is the carrier's.
+#[derive(Debug, Clone, Copy)]
+pub enum Carrier {
+    /// The tree drifted from an honest record (every record format carries it).
+    Tree,
+    /// The record document itself is hostile, in this format (`seal`, `sums`, ...).
+    Record(&'static record::RecordFormat),
+    /// A decision packet, with its grants.
+    Packet,
+}
+
+impl Carrier {
+    /// A hostile seal.
+    pub const SEAL: Carrier = Carrier::Record(&record::SEAL);
+    /// A hostile SHA256SUMS manifest.
+    pub const SUMS: Carrier = Carrier::Record(&record::SUMS);
+
+    /// The stable name: `tree`, `packet`, or the record format's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Carrier::Tree => "tree",
+            Carrier::Record(f) => f.name,
+            Carrier::Packet => "packet",
+        }
+    }
+
+    /// The carrier with exactly this name.
+    pub fn from_name(name: &str) -> Option<Carrier> {
+        Carrier::all().find(|c| c.name() == name)
+    }
+
+    /// Every carrier: the tree, each record format in the registry's order, the packet.
+    pub fn all() -> impl Iterator<Item = Carrier> {
+        std::iter::once(Carrier::Tree)
+            .chain(record::FORMATS.iter().map(Carrier::Record))
+            .chain(std::iter::once(Carrier::Packet))
+    }
+
+    /// The record format whose document is hostile, for a record carrier.
+    pub fn record(self) -> Option<&'static record::RecordFormat> {
+        match self {
+            Carrier::Record(f) => Some(f),
+            _ => None,
+        }
+    }
+}
+
+impl PartialEq for Carrier {
+    fn eq(&self, other: &Carrier) -> bool {
+        self.name() == other.name()
+    }
+}
+
+impl Eq for Carrier {}
+
+impl fmt::Display for Carrier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
     }
 }
 
@@ -316,6 +364,17 @@ pub struct Inputs {
     pub outside: Vec<Entry>,
 }
 
+impl Inputs {
+    /// The record of `format` the case hands over: the seal, or a record beside it.
+    pub fn record(&self, format: &record::RecordFormat) -> Option<&[u8]> {
+        if format.name == record::SEAL.name {
+            self.seal.as_deref()
+        } else {
+            self.records.get(format.name).map(Vec::as_slice)
+        }
+    }
+}
+
 /// One probe case.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Case {
@@ -399,8 +458,8 @@ impl Case {
             return fail("needs now exactly when the case has a clock");
         }
         let has = match self.carrier {
-            Carrier::Tree | Carrier::Seal => self.inputs.seal.is_some(),
-            Carrier::Sums => self.inputs.records.contains_key(record::SUMS.name),
+            Carrier::Tree => self.inputs.seal.is_some(),
+            Carrier::Record(f) => self.inputs.record(f).is_some(),
             Carrier::Packet => self.inputs.packet.is_some(),
         };
         if !has {
@@ -427,7 +486,10 @@ impl Case {
         // `decide` refuses it without `--expect` (SPEC 5.2) with no reason.
         if let Expect::FailClosed(classes) = &self.expect
             && classes.is_empty()
-            && self.carrier != Carrier::Sums
+            && self
+                .carrier
+                .record()
+                .is_none_or(|f| f.name == record::SEAL.name)
             && !self.packet_selects_its_default()
         {
             return fail("a hostile case names no class");
@@ -459,6 +521,20 @@ impl Case {
         // refuses a hostile tree case that does not drift and a control that does); deriving
         // them again here would double the cost of drawing the suite.
         Ok(())
+    }
+
+    /// Whether a reader of the record formats `formats` meets this case (SPEC 7.4): a tree case
+    /// when one of them expresses its features, a record case when its format is one of them;
+    /// never a packet case, which no record carries.
+    pub fn carried_by<'f>(
+        &self,
+        mut formats: impl Iterator<Item = &'f record::RecordFormat>,
+    ) -> bool {
+        match self.carrier {
+            Carrier::Tree => formats.any(|f| f.expresses(&self.features)),
+            Carrier::Record(own) => formats.any(|f| f.name == own.name),
+            Carrier::Packet => false,
+        }
     }
 
     /// The record features this case depends on (see [`super::features`]): for a `tree` case,

@@ -18,8 +18,8 @@ use rand_core::{Rng as _, SeedableRng as _};
 
 use super::case::{Carrier, Case, Class, Entry, Expect, Family, Inputs, Need, Padding};
 use super::features::Honest;
-use super::record;
 pub use super::record::sums_line;
+use super::record::{self, RecordFormat};
 use super::seal_doc::{self, Layout, Miss, SealDoc};
 use crate::decide::packet::digest_without_grants;
 use crate::digest::Digest;
@@ -129,7 +129,8 @@ pub struct Draft {
     seal_edit: Option<SealEdit>,
     seal_pad_to: Option<u64>,
     packet: Option<Vec<u8>>,
-    sums: Option<Vec<u8>>,
+    /// The hostile record of a record carrier other than the seal.
+    record: Option<Vec<u8>>,
     now: Option<u64>,
     expect: Option<Expect>,
     canaries: Vec<Vec<u8>>,
@@ -149,7 +150,7 @@ impl Draft {
             seal_edit: None,
             seal_pad_to: None,
             packet: None,
-            sums: None,
+            record: None,
             now: None,
             expect: None,
             canaries: Vec::new(),
@@ -163,7 +164,7 @@ impl Draft {
 
     /// A case whose point is the seal document: the tree is honest, the seal is edited.
     pub fn seal(name: &str, why: &str) -> Draft {
-        Draft::new(name, why, Carrier::Seal)
+        Draft::new(name, why, Carrier::SEAL)
     }
 
     /// A case whose point is a decision packet (the document as given), judged at [`NOW`]
@@ -175,10 +176,16 @@ impl Draft {
         d
     }
 
-    /// A case whose point is the SHA256SUMS file (the manifest as given).
-    pub fn sums(name: &str, why: &str, manifest: impl Into<Vec<u8>>) -> Draft {
-        let mut d = Draft::new(name, why, Carrier::Sums);
-        d.sums = Some(manifest.into());
+    /// A case whose point is a record other than the seal (the document as given, in
+    /// `format`).
+    pub fn record(
+        format: &'static RecordFormat,
+        name: &str,
+        why: &str,
+        doc: impl Into<Vec<u8>>,
+    ) -> Draft {
+        let mut d = Draft::new(name, why, Carrier::Record(format));
+        d.record = Some(doc.into());
         d
     }
 
@@ -376,10 +383,11 @@ impl Draft {
             packet: self.packet,
             ..Inputs::default()
         };
-        if let Some(sums) = self.sums {
-            inputs.records.insert(record::SUMS.name.to_owned(), sums);
+        if let (Some(doc), Carrier::Record(format)) = (self.record, self.carrier) {
+            inputs.records.insert(format.name.to_owned(), doc);
         }
-        if matches!(self.carrier, Carrier::Tree | Carrier::Seal) || !self.files.is_empty() {
+        if self.carrier == Carrier::Tree || self.carrier == Carrier::SEAL || !self.files.is_empty()
+        {
             let honest = honest_seal(&self.files, &self.complete, self.sign.as_ref())
                 .map_err(|e| format!("{id}: {e}"))?;
             let seal = match self.seal_edit {

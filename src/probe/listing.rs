@@ -1,4 +1,4 @@
-//! `sealprobe probes list | show ID | emit --out DIR`: the suite made visible and reusable by
+//! `sealprobe probes list | show ID | emit [--format F] --out DIR`: the suite made visible and reusable by
 //! other tools (SPEC 7.3). Same shape as the commands of [`crate::command`]: options in, exit
 //! status and output bytes out.
 
@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use super::case::{Case, Entry};
+use super::record::{self, RecordFormat};
 use super::{Filter, case_set_digest, materialize, shell_quote};
 use crate::command::{Exit, Ran};
 use crate::escape;
@@ -15,7 +16,9 @@ use crate::escape;
 pub enum Action {
     List,
     Show(String),
-    Emit(PathBuf),
+    /// Write the chosen cases into the folder, with the records of these formats (none named:
+    /// every format).
+    Emit(PathBuf, Vec<&'static RecordFormat>),
 }
 
 /// The options of `sealprobe probes`.
@@ -76,7 +79,7 @@ pub fn run(opts: &Options) -> Ran<()> {
                 "no case has this id; `sealprobe probes list` lists them",
             ),
         },
-        Action::Emit(dir) => emit(&chosen, dir),
+        Action::Emit(dir, formats) => emit(&chosen, dir, formats),
     }
 }
 
@@ -161,11 +164,27 @@ fn show(c: &Case, seed: u64) -> String {
     out
 }
 
-fn emit(chosen: &[&Case], dir: &std::path::Path) -> Ran<()> {
+fn emit(chosen: &[&Case], dir: &std::path::Path, asked: &[&'static RecordFormat]) -> Ran<()> {
     if chosen.is_empty() {
         return Ran::stopped(Exit::Fail, "probes", "no case matches the filter");
     }
-    for c in chosen {
+    let formats: Vec<RecordFormat> = if asked.is_empty() {
+        record::FORMATS.to_vec()
+    } else {
+        asked.iter().map(|f| **f).collect()
+    };
+    // As the gate does for a validator of these formats: a case none of them carries is left
+    // out, and counted, never written with its point missing.
+    let (kept, left): (Vec<&Case>, Vec<&Case>) =
+        chosen.iter().partition(|c| c.carried_by(formats.iter()));
+    if kept.is_empty() {
+        return Ran::stopped(
+            Exit::Fail,
+            "probes",
+            "no case of the selection can be written in the formats asked for",
+        );
+    }
+    for c in &kept {
         let folder = dir.join(c.family.name()).join(c.name());
         if folder.symlink_metadata().is_ok() {
             return Ran::stopped(
@@ -177,7 +196,7 @@ fn emit(chosen: &[&Case], dir: &std::path::Path) -> Ran<()> {
                 ),
             );
         }
-        if materialize::emit(c, dir).is_err() {
+        if materialize::emit(c, dir, &formats).is_err() {
             return Ran::stopped(
                 Exit::Fail,
                 "probes",
@@ -185,15 +204,24 @@ fn emit(chosen: &[&Case], dir: &std::path::Path) -> Ran<()> {
             );
         }
     }
+    let mut stderr = format!(
+        "sealprobe probes: {} cases written to {}\n",
+        kept.len(),
+        escape::name(dir.as_os_str().as_encoded_bytes())
+    );
+    if !left.is_empty() {
+        let names: Vec<&str> = formats.iter().map(|f| f.name).collect();
+        let _ = writeln!(
+            stderr,
+            "sealprobe probes: {} cases left out: beyond the formats asked for ({}), as the gate would not run them",
+            left.len(),
+            names.join(", ")
+        );
+    }
     Ran {
         exit: Exit::Pass,
         stdout: Vec::new(),
-        stderr: format!(
-            "sealprobe probes: {} cases written to {}\n",
-            chosen.len(),
-            escape::name(dir.as_os_str().as_encoded_bytes())
-        )
-        .into_bytes(),
+        stderr: stderr.into_bytes(),
         outcome: Some(()),
     }
 }

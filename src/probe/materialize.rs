@@ -9,12 +9,18 @@ use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
 use super::case::{Case, Entry};
-use super::record;
+use super::record::{self, RecordFormat};
 use super::static_cases::CaseFile;
 use crate::workspace::{CASE, Workspace};
 
 /// Writes the case's tree and inputs into `ws`.
 pub fn materialize(case: &Case, ws: &Workspace) -> io::Result<()> {
+    materialize_with(case, ws, record::FORMATS)
+}
+
+/// Writes the case's tree and inputs into `ws`, with the records of `formats` only.
+fn materialize_with(case: &Case, ws: &Workspace, formats: &[RecordFormat]) -> io::Result<()> {
+    let wanted = |name: &str| formats.iter().any(|f| f.name == name);
     for entry in &case.inputs.tree {
         match entry {
             Entry::File { path, bytes } => ws.file(path, bytes).map(drop)?,
@@ -34,7 +40,7 @@ pub fn materialize(case: &Case, ws: &Workspace) -> io::Result<()> {
             ws.outside_file(path, bytes)?;
         }
     }
-    if let Some(seal) = &inputs.seal {
+    if let Some(seal) = inputs.seal.as_ref().filter(|_| wanted(record::SEAL.name)) {
         match inputs.seal_padding {
             Some(pad) => ws.seal_padded(seal, pad.at, pad.spaces).map(drop)?,
             None => ws.seal(seal).map(drop)?,
@@ -46,7 +52,7 @@ pub fn materialize(case: &Case, ws: &Workspace) -> io::Result<()> {
     if let Some(key) = &inputs.key {
         ws.key(key)?;
     }
-    for (name, bytes) in &inputs.records {
+    for (name, bytes) in inputs.records.iter().filter(|(name, _)| wanted(name)) {
         let format =
             record::by_name(name).ok_or_else(|| io::Error::other("a record of no known format"))?;
         ws.beside(format.file, bytes)?;
@@ -54,11 +60,13 @@ pub fn materialize(case: &Case, ws: &Workspace) -> io::Result<()> {
     Ok(())
 }
 
-/// Writes the case in the folder form at `dir/<family>/<name>/`.
-pub fn emit(case: &Case, dir: &Path) -> io::Result<()> {
+/// Writes the case in the folder form at `dir/<family>/<name>/`, with the records of `formats`
+/// (every format, for a folder that loads back: a tree case states its honest state as its
+/// seal).
+pub fn emit(case: &Case, dir: &Path, formats: &[RecordFormat]) -> io::Result<()> {
     let base = dir.join(case.family.name()).join(case.name());
     let ws = Workspace::at(&base)?;
-    materialize(case, &ws)?;
+    materialize_with(case, &ws, formats)?;
     let json = CaseFile::of(case).to_json().map_err(io::Error::other)?;
     std::fs::write(base.join(CASE), json)
 }

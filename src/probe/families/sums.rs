@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 
 use crate::digest::Digest;
 use crate::probe::draft::{Cases, Draft, Seeded, honest_sums, sums_line};
+use crate::probe::record::SUMS;
 use crate::seal::Drift;
 
 const APP: &str = "release/app.bin";
@@ -72,7 +73,7 @@ pub fn draw(cases: &mut Cases, rng: &mut Seeded) {
     };
     // A tree with every file sealed, one of them drifted, and this manifest beside it.
     let case = |name: &str, why: &str, manifest: Vec<u8>, changed: Option<&str>| {
-        let mut d = Draft::sums(name, why, manifest);
+        let mut d = Draft::record(&SUMS, name, why, manifest);
         for (p, b) in &files {
             d = d.file(p, b.clone());
         }
@@ -180,12 +181,14 @@ pub fn draw(cases: &mut Cases, rng: &mut Seeded) {
     ));
 
     // Controls.
-    let mut clean = Draft::sums(
+    let mut clean = Draft::record(
+        &SUMS,
         "control-sums-clean",
         "the honest manifest of an unchanged tree must pass",
         honest_sums(&files),
     );
-    let mut binary = Draft::sums(
+    let mut binary = Draft::record(
+        &SUMS,
         "control-sums-binary-marker",
         "the same manifest in binary mode (`<hex> *<path>`, as `sha256sum -b` writes it) must pass",
         files

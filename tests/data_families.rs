@@ -511,3 +511,166 @@ fn a_toml_family_of_seal_edits_runs_and_an_edit_that_misses_is_a_usage_error() {
         common::assert_nothing_leaked(&r, &[TOKEN]);
     }
 }
+
+/// Packet cases as recipes (SPEC 7.1, 7.3): the honest packet, its edits, its grants, and edits
+/// after the grants.
+const PACKETS: &str = r#"format = "sealprobe-family/1"
+
+[[case]]
+name = "control-dryrun-granted"
+why = "the dry run selected, its blocker closed, its grant minted with the key: it must pass"
+control = true
+keyed = true
+packet = "fix7"
+packet_edits = [
+  { op = "set", at = "/selected/0", value = '"AUTHORIZE_PRODUCTION_DRYRUN_ONLY"' },
+  { op = "set", at = "/blockers/0/status", value = '"CLOSED"' },
+]
+grants = [{ action = "dryrun" }]
+
+[[case]]
+name = "grant-from-another-key"
+why = "the dry run's grant was minted with a key the validator never saw"
+expect = ["grant-invalid"]
+keyed = true
+packet = "fix7"
+packet_edits = [
+  { op = "set", at = "/selected/0", value = '"AUTHORIZE_PRODUCTION_DRYRUN_ONLY"' },
+  { op = "set", at = "/blockers/0/status", value = '"CLOSED"' },
+]
+grants = [{ action = "dryrun", key = "other" }]
+
+[[case]]
+name = "grant-for-another-action"
+why = "the token listed under dryrun names the apply action"
+expect = ["grant-wrong-action"]
+keyed = true
+packet = "fix7"
+packet_edits = [
+  { op = "set", at = "/selected/0", value = '"AUTHORIZE_PRODUCTION_DRYRUN_ONLY"' },
+  { op = "set", at = "/blockers/0/status", value = '"CLOSED"' },
+]
+grants = [{ action = "dryrun", token_action = "apply" }]
+
+[[case]]
+name = "grant-expired"
+why = "the dry run's grant expired before the clock"
+expect = ["grant-expired"]
+keyed = true
+packet = "fix7"
+packet_edits = [
+  { op = "set", at = "/selected/0", value = '"AUTHORIZE_PRODUCTION_DRYRUN_ONLY"' },
+  { op = "set", at = "/blockers/0/status", value = '"CLOSED"' },
+]
+grants = [{ action = "dryrun", expires = 1700000000 }]
+
+[[case]]
+name = "blocker-added-after-grant"
+why = "an OPEN blocker was added after the grant was minted"
+expect = ["grant-wrong-packet"]
+keyed = true
+packet = "fix7"
+packet_edits = [
+  { op = "set", at = "/selected/0", value = '"AUTHORIZE_PRODUCTION_DRYRUN_ONLY"' },
+  { op = "set", at = "/blockers/0/status", value = '"CLOSED"' },
+]
+grants = [{ action = "dryrun" }]
+after_grant = [{ op = "add", at = "/blockers/-", value = '{"id": "FIX7-P0-LATE", "status": "OPEN"}' }]
+
+[[case]]
+name = "requirement-removed"
+why = "the dry run no longer requires its blocker, yet the blocker is still OPEN for the others"
+expect = ["blocker-open"]
+keyed = true
+packet = { json = '{"format": "sealprobe-decision/1", "packet": "own", "default": "HOLD", "selected": ["GO"], "grants": [], "blockers": [{"id": "B-1", "status": "OPEN"}], "options": [{"id": "HOLD", "requires_closed": [], "requires_grants": []}, {"id": "GO", "requires_closed": ["B-1"], "requires_grants": []}]}' }
+
+[[case]]
+name = "as-written-selects-hold"
+why = "the FIX7 packet as written selects its HOLD default"
+selects_default = true
+keyed = true
+packet = "fix7"
+"#;
+
+#[test]
+fn a_toml_family_of_packet_edits_runs_and_an_edit_that_misses_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("mine")).unwrap();
+    std::fs::write(dir.path().join("mine/packets.toml"), PACKETS).unwrap();
+    let (r, report) = gate_report(dir.path(), &["--probes", "mine", "--family", "packets"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("(6 hostile, 1 controls)"), "{}", r.stdout);
+    let ours: Vec<&Value> = report["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["family"] == "packets")
+        .collect();
+    assert_eq!(ours.len(), 7, "{report}");
+    for c in ours {
+        assert_eq!(c["outcome"], "ok", "{c}");
+        let named = c["classes"].as_array().unwrap();
+        for expected in c["expected_classes"].as_array().unwrap() {
+            assert!(named.contains(expected), "{c}");
+        }
+    }
+    for (broken, line, says) in [
+        // A member the packet does not hold (token-shaped, so it must not be echoed).
+        (
+            PACKETS.replacen("at = \"/selected/0\"", &format!("at = \"/{TOKEN}\""), 1),
+            3,
+            "the packet does not hold",
+        ),
+        // An element past the end of an array.
+        (
+            PACKETS.replacen(
+                "at = \"/blockers/0/status\"",
+                "at = \"/blockers/9/status\"",
+                1,
+            ),
+            3,
+            "the packet does not hold",
+        ),
+        // A value set to what it was.
+        (
+            PACKETS.replacen("'\"CLOSED\"'", "'\"OPEN\"'", 1),
+            3,
+            "to what it was",
+        ),
+        // A key that is neither probe nor other.
+        (
+            PACKETS.replace("key = \"other\"", "key = \"third\""),
+            15,
+            "key is probe or other",
+        ),
+        // An unknown honest packet, and grants without a packet.
+        (
+            PACKETS.replacen("packet = \"fix7\"", "packet = \"fix8\"", 1),
+            3,
+            "packet is",
+        ),
+        (
+            PACKETS.replacen("packet = \"fix7\"\n", "files = { \"a\" = \"b\" }\n", 1),
+            3,
+            "need a packet",
+        ),
+        // A value that is not strict JSON (a repeated key).
+        (
+            PACKETS.replace(
+                "'{\"id\": \"FIX7-P0-LATE\", \"status\": \"OPEN\"}'",
+                "'{\"id\": \"FIX7-P0-LATE\", \"id\": \"OPEN\"}'",
+            ),
+            51,
+            "not strict JSON",
+        ),
+    ] {
+        assert_ne!(
+            broken, PACKETS,
+            "the broken variant for {says} changed nothing"
+        );
+        std::fs::write(dir.path().join("mine/packets.toml"), &broken).unwrap();
+        let at = format!("mine/packets.toml:{line}: ");
+        let r = usage_error(dir.path(), &["gate", "--probes", "mine"], &at, says);
+        common::assert_nothing_leaked(&r, &[TOKEN]);
+    }
+}

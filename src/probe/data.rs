@@ -30,7 +30,8 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::case::{Case, Class, Family};
-use super::draft::{Cases, Draft};
+use super::draft::{self, Cases, Draft};
+use super::families::packets;
 use super::families::text::wide;
 use super::seal_doc::{At, Layout, Miss, SealDoc};
 use crate::digest::unhex;
@@ -84,7 +85,8 @@ struct Recipe {
     /// Strings that must never come back in any output.
     #[serde(default)]
     canaries: Vec<String>,
-    /// The honest tree: path to bytes.
+    /// The honest tree: path to bytes (none for a packet case).
+    #[serde(default)]
     files: BTreeMap<String, Bytes>,
     /// What changed after sealing, in order.
     #[serde(default)]
@@ -96,6 +98,63 @@ struct Recipe {
     /// layout. Any other than `canonical` makes the case a seal case.
     #[serde(default)]
     layout: Option<String>,
+    /// The honest decision packet: `"fix7"` (the FIX7 packet of `examples/fix7/`: four options,
+    /// seven blockers all `OPEN`, `HOLD_PRODUCTION` selected) or `{ json = "..." }` (strict
+    /// JSON). Makes the case a packet case, judged at the probe clock.
+    #[serde(default)]
+    packet: Option<PacketBase>,
+    /// Edits of the packet before its grants are minted, in order.
+    #[serde(default)]
+    packet_edits: Vec<PacketEdit>,
+    /// The grants, each minted over the packet as edited so far; they replace its `grants`.
+    #[serde(default)]
+    grants: Vec<GrantRecipe>,
+    /// Edits of the packet after its grants were minted: the packet changed under its grants.
+    #[serde(default)]
+    after_grant: Vec<PacketEdit>,
+    /// The packet selects its own default: refused with no reason (SPEC 5.2).
+    #[serde(default)]
+    selects_default: bool,
+}
+
+/// The honest packet of a packet case.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum PacketBase {
+    Named(String),
+    Json { json: String },
+}
+
+/// One edit of the packet (SPEC 7.1, packet edits), at a JSON Pointer (RFC 6901): `/selected/0`,
+/// `/blockers/2/status`, `/options/1/requires_grants/-`. Values are strict JSON text.
+#[derive(Debug, Deserialize)]
+#[serde(tag = "op", rename_all = "kebab-case", deny_unknown_fields)]
+enum PacketEdit {
+    /// Replace the value at `at`, which must be there.
+    Set { at: String, value: String },
+    /// Add a member or an array element at `at` (`-` appends); a member must not be there yet.
+    Add { at: String, value: String },
+    /// Remove the member or element at `at`, which must be there.
+    Remove { at: String },
+}
+
+/// One grant of a packet case: a token minted over the packet (its grants left out, as every
+/// grant is), listed as `{"action": action, "token": ...}`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct GrantRecipe {
+    /// The action the grant is listed under.
+    action: String,
+    /// The action the token itself names, when another (a token for the wrong action).
+    #[serde(default)]
+    token_action: Option<String>,
+    /// `probe` (the key handed over, the default) or `other` (a key the validator never saw).
+    #[serde(default)]
+    key: Option<String>,
+    /// When the token expires, Unix seconds (default 1900000000; the probe clock is
+    /// 1800000000).
+    #[serde(default)]
+    expires: Option<u64>,
 }
 
 /// Where a seal edit acts: `at` is `top` or the path of an artifact; `layer` (`text` or
@@ -298,7 +357,17 @@ pub fn load(text: &str, shown: &str, family: Family) -> Result<Vec<Case>, Vec<St
 }
 
 /// The draft a recipe describes.
-fn draft(r: Recipe) -> Result<Draft, String> {
+fn draft(mut r: Recipe) -> Result<Draft, String> {
+    if r.packet.is_some() {
+        return packet_draft(r);
+    }
+    if !r.packet_edits.is_empty()
+        || !r.grants.is_empty()
+        || !r.after_grant.is_empty()
+        || r.selects_default
+    {
+        return Err("packet edits, grants and selects_default need a packet".into());
+    }
     let layout = match r.layout.as_deref() {
         None => None,
         Some(name) => Some(layout_named(name)?),
@@ -328,7 +397,7 @@ fn draft(r: Recipe) -> Result<Draft, String> {
         d = d.canary(c.as_bytes().to_vec());
     }
     if seal_case {
-        let edits = r.seal_edits;
+        let edits = std::mem::take(&mut r.seal_edits);
         d = d.edit_doc_as(layout.unwrap_or(Layout::Canonical), move |doc| {
             for (i, edit) in edits.iter().enumerate() {
                 apply_to_seal(doc, edit)
@@ -337,6 +406,11 @@ fn draft(r: Recipe) -> Result<Draft, String> {
             Ok(())
         });
     }
+    expectation(d, &r)
+}
+
+/// The draft with the recipe's expectation: its classes, or a control.
+fn expectation(d: Draft, r: &Recipe) -> Result<Draft, String> {
     match (r.control, r.expect.is_empty()) {
         (true, true) => Ok(d.control()),
         (false, false) => {
@@ -353,6 +427,146 @@ fn draft(r: Recipe) -> Result<Draft, String> {
         (true, false) => Err("a control names classes".into()),
         (false, true) => Err("neither expect (the classes) nor control = true".into()),
     }
+}
+
+/// The draft of a packet case: the honest packet, its edits, its grants, the edits after them.
+fn packet_draft(r: Recipe) -> Result<Draft, String> {
+    if !r.files.is_empty()
+        || !r.edits.is_empty()
+        || !r.seal_edits.is_empty()
+        || !r.complete.is_empty()
+        || r.layout.is_some()
+    {
+        return Err(
+            "a packet case has no files, tree or seal edits, complete folders or layout".into(),
+        );
+    }
+    let mut v = match &r.packet {
+        Some(PacketBase::Named(name)) if name == "fix7" => {
+            packets::fix7(&packets::packet_name("recipe"))
+        }
+        Some(PacketBase::Named(_)) => return Err("packet is \"fix7\" or { json = ... }".into()),
+        Some(PacketBase::Json { json }) => json_value(json).map_err(|e| format!("packet: {e}"))?,
+        None => return Err("a packet case has no packet".into()),
+    };
+    for (i, edit) in r.packet_edits.iter().enumerate() {
+        apply_to_packet(&mut v, edit).map_err(|e| format!("packet edit {}: {e}", i + 1))?;
+    }
+    if !r.grants.is_empty() {
+        let mut listed = Vec::new();
+        for (i, g) in r.grants.iter().enumerate() {
+            let key = match g.key.as_deref() {
+                None | Some("probe") => draft::probe_key(),
+                Some("other") => draft::other_key(),
+                Some(_) => return Err(format!("grant {}: key is probe or other", i + 1)),
+            };
+            let names = g.token_action.as_deref().unwrap_or(&g.action);
+            let expires = g.expires.unwrap_or(draft::LATER);
+            let token = draft::mint(&key, names, &packets::doc(&v), expires)
+                .ok_or_else(|| format!("grant {}: no token can be minted for it", i + 1))?;
+            listed.push(serde_json::json!({"action": g.action, "token": token}));
+        }
+        v["grants"] = serde_json::Value::Array(listed);
+    }
+    for (i, edit) in r.after_grant.iter().enumerate() {
+        apply_to_packet(&mut v, edit)
+            .map_err(|e| format!("edit {} after the grants: {e}", i + 1))?;
+    }
+    let mut d = Draft::packet(&r.name, &r.why, packets::doc(&v));
+    if r.keyed {
+        d = d.key(draft::probe_key_bytes());
+    }
+    for c in &r.canaries {
+        d = d.canary(c.as_bytes().to_vec());
+    }
+    if r.selects_default {
+        if r.control || !r.expect.is_empty() {
+            return Err("selects_default names no classes and is no control".into());
+        }
+        return Ok(d.selects_default());
+    }
+    expectation(d, &r)
+}
+
+/// A JSON value from strict JSON text (SPEC 2: a repeated key is refused, not resolved).
+fn json_value(text: &str) -> Result<serde_json::Value, String> {
+    strict_json::parse(text.as_bytes())
+        .map_err(|e| format!("not strict JSON: {}", e.class.name()))?;
+    serde_json::from_str(text).map_err(|_| "not strict JSON".to_owned())
+}
+
+/// The tokens of a JSON Pointer (RFC 6901): `""` is the whole document.
+fn pointer_tokens(at: &str) -> Result<Vec<String>, String> {
+    if at.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rest = at
+        .strip_prefix('/')
+        .ok_or("at is a JSON Pointer: empty or starting with /")?;
+    Ok(rest
+        .split('/')
+        .map(|t| t.replace("~1", "/").replace("~0", "~"))
+        .collect())
+}
+
+/// Applies one edit to the packet. What it names and does not find is said without the words
+/// of the pointer (which may be a canary).
+fn apply_to_packet(v: &mut serde_json::Value, edit: &PacketEdit) -> Result<(), String> {
+    use serde_json::Value;
+    let missing = || "it names a member or element the packet does not hold".to_owned();
+    let at = match edit {
+        PacketEdit::Set { at, .. } | PacketEdit::Add { at, .. } | PacketEdit::Remove { at } => at,
+    };
+    let mut tokens = pointer_tokens(at)?;
+    if let PacketEdit::Set { value, .. } = edit {
+        let new = json_value(value)?;
+        let slot = v.pointer_mut(at).ok_or_else(missing)?;
+        if *slot == new {
+            return Err("it sets a value to what it was".into());
+        }
+        *slot = new;
+        return Ok(());
+    }
+    let last = tokens
+        .pop()
+        .ok_or("the whole packet cannot be added or removed")?;
+    let parent_at: String = tokens
+        .iter()
+        .map(|t| format!("/{}", t.replace('~', "~0").replace('/', "~1")))
+        .collect();
+    let parent = v.pointer_mut(&parent_at).ok_or_else(missing)?;
+    match (edit, parent) {
+        (PacketEdit::Add { value, .. }, Value::Object(map)) => {
+            if map.contains_key(&last) {
+                return Err("the member is there already (set it instead)".into());
+            }
+            map.insert(last, json_value(value)?);
+        }
+        (PacketEdit::Add { value, .. }, Value::Array(items)) => {
+            let i = if last == "-" {
+                items.len()
+            } else {
+                last.parse::<usize>()
+                    .ok()
+                    .filter(|i| *i <= items.len())
+                    .ok_or_else(missing)?
+            };
+            items.insert(i, json_value(value)?);
+        }
+        (PacketEdit::Remove { .. }, Value::Object(map)) => {
+            map.remove(&last).ok_or_else(missing)?;
+        }
+        (PacketEdit::Remove { .. }, Value::Array(items)) => {
+            let i = last
+                .parse::<usize>()
+                .ok()
+                .filter(|i| *i < items.len())
+                .ok_or_else(missing)?;
+            items.remove(i);
+        }
+        _ => return Err(missing()),
+    }
+    Ok(())
 }
 
 /// The layout a recipe names.

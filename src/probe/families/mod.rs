@@ -20,7 +20,7 @@ mod json_hostile;
 mod json_reencode;
 mod leak_bait;
 mod line_endings;
-mod packets;
+pub(crate) mod packets;
 mod resource;
 mod seal_tamper;
 mod sums;

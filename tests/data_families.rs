@@ -585,6 +585,30 @@ keyed = true
 packet = { json = '{"format": "sealprobe-decision/1", "packet": "own", "default": "HOLD", "selected": ["GO"], "grants": [], "blockers": [{"id": "B-1", "status": "OPEN"}], "options": [{"id": "HOLD", "requires_closed": [], "requires_grants": []}, {"id": "GO", "requires_closed": ["B-1"], "requires_grants": []}]}' }
 
 [[case]]
+name = "token-after-a-space"
+why = "a valid token with a leading space: a validator that trims accepts"
+expect = ["grant-invalid"]
+keyed = true
+packet = "fix7"
+packet_edits = [
+  { op = "set", at = "/selected/0", value = '"AUTHORIZE_PRODUCTION_DRYRUN_ONLY"' },
+  { op = "set", at = "/blockers/0/status", value = '"CLOSED"' },
+]
+grants = [{ action = "dryrun", token = " {token}" }]
+
+[[case]]
+name = "spg0-forged"
+why = "version 0 with a MAC that verifies over the spg0 message: only version 1 exists"
+expect = ["grant-invalid"]
+keyed = true
+packet = "fix7"
+packet_edits = [
+  { op = "set", at = "/selected/0", value = '"AUTHORIZE_PRODUCTION_DRYRUN_ONLY"' },
+  { op = "set", at = "/blockers/0/status", value = '"CLOSED"' },
+]
+grants = [{ action = "dryrun", forge = "spg0.{action}.{digest16}.{expires}" }]
+
+[[case]]
 name = "as-written-selects-hold"
 why = "the FIX7 packet as written selects its HOLD default"
 selects_default = true
@@ -599,14 +623,14 @@ fn a_toml_family_of_packet_edits_runs_and_an_edit_that_misses_is_a_usage_error()
     std::fs::write(dir.path().join("mine/packets.toml"), PACKETS).unwrap();
     let (r, report) = gate_report(dir.path(), &["--probes", "mine", "--family", "packets"]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
-    assert!(r.stdout.contains("(6 hostile, 1 controls)"), "{}", r.stdout);
+    assert!(r.stdout.contains("(8 hostile, 1 controls)"), "{}", r.stdout);
     let ours: Vec<&Value> = report["cases"]
         .as_array()
         .unwrap()
         .iter()
         .filter(|c| c["family"] == "packets")
         .collect();
-    assert_eq!(ours.len(), 7, "{report}");
+    assert_eq!(ours.len(), 9, "{report}");
     for c in ours {
         assert_eq!(c["outcome"], "ok", "{c}");
         let named = c["classes"].as_array().unwrap();
@@ -653,6 +677,17 @@ fn a_toml_family_of_packet_edits_runs_and_an_edit_that_misses_is_a_usage_error()
             PACKETS.replacen("packet = \"fix7\"\n", "files = { \"a\" = \"b\" }\n", 1),
             3,
             "need a packet",
+        ),
+        // A token part that does not exist, and a token spelled as the minted one.
+        (
+            PACKETS.replace("token = \" {token}\"", "token = \" {tokn}\""),
+            71,
+            "an unknown part",
+        ),
+        (
+            PACKETS.replace("token = \" {token}\"", "token = \"{body}.{mac}\""),
+            71,
+            "spelled as the minted one",
         ),
         // A value that is not strict JSON (a repeated key).
         (

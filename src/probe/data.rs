@@ -155,6 +155,76 @@ struct GrantRecipe {
     /// 1800000000).
     #[serde(default)]
     expires: Option<u64>,
+    /// The token as listed, spelled from the parts of the token minted above: `{token}`,
+    /// `{body}` (all but the MAC), `{mac}`, `{action}`, `{digest16}`, `{digest}` (all 64
+    /// digits of the packet's digest), `{expires}`. `" {token}"` is the token after a space.
+    #[serde(default)]
+    token: Option<String>,
+    /// A message, spelled with the same parts, whose MAC is computed with the grant's key and
+    /// appended (`<message>.<mac>`): a token that verifies over whatever it says.
+    #[serde(default)]
+    forge: Option<String>,
+}
+
+/// `template` with each `{part}` replaced by its value in `parts`; an unknown part, or a brace
+/// that opens no part, is an error (a template never passes a typo through as text).
+fn spelled(template: &str, parts: &[(&str, &str)]) -> Result<String, String> {
+    let mut out = String::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let close = after.find('}').ok_or("a { opens no part")?;
+        let value = parts
+            .iter()
+            .find(|(name, _)| *name == &after[..close])
+            .map(|(_, v)| *v)
+            .ok_or("an unknown part (token, body, mac, action, digest16, digest, expires)")?;
+        out.push_str(value);
+        rest = &after[close + 1..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+/// The token a grant recipe lists: minted over `packet`, then spelled by `token` or `forge`.
+fn grant_token(g: &GrantRecipe, packet: &[u8]) -> Result<String, String> {
+    let key = match g.key.as_deref() {
+        None | Some("probe") => draft::probe_key(),
+        Some("other") => draft::other_key(),
+        Some(_) => return Err("key is probe or other".into()),
+    };
+    let action = g.token_action.as_deref().unwrap_or(&g.action);
+    let expires = g.expires.unwrap_or(draft::LATER);
+    let minted = draft::mint(&key, action, packet, expires)
+        .ok_or("no token can be minted for it (an action outside the grammar?)")?;
+    let digest = draft::packet_digest(packet).ok_or("the packet has no digest")?;
+    let (body, mac) = minted
+        .rsplit_once('.')
+        .ok_or("the minted token has no MAC")?;
+    let expires = expires.to_string();
+    let parts = [
+        ("token", minted.as_str()),
+        ("body", body),
+        ("mac", mac),
+        ("action", action),
+        (
+            "digest16",
+            digest.get(..16).ok_or("the packet digest is short")?,
+        ),
+        ("digest", digest.as_str()),
+        ("expires", expires.as_str()),
+    ];
+    let token = match (&g.token, &g.forge) {
+        (None, None) => return Ok(minted),
+        (Some(t), None) => spelled(t, &parts)?,
+        (None, Some(message)) => packets::forge(&key, &spelled(message, &parts)?),
+        (Some(_), Some(_)) => return Err("a grant gives at most one of token or forge".into()),
+    };
+    if token == minted {
+        return Err("its token is spelled as the minted one".into());
+    }
+    Ok(token)
 }
 
 /// Where a seal edit acts: `at` is `top` or the path of an artifact; `layer` (`text` or
@@ -454,16 +524,9 @@ fn packet_draft(r: Recipe) -> Result<Draft, String> {
     }
     if !r.grants.is_empty() {
         let mut listed = Vec::new();
+        let doc = packets::doc(&v);
         for (i, g) in r.grants.iter().enumerate() {
-            let key = match g.key.as_deref() {
-                None | Some("probe") => draft::probe_key(),
-                Some("other") => draft::other_key(),
-                Some(_) => return Err(format!("grant {}: key is probe or other", i + 1)),
-            };
-            let names = g.token_action.as_deref().unwrap_or(&g.action);
-            let expires = g.expires.unwrap_or(draft::LATER);
-            let token = draft::mint(&key, names, &packets::doc(&v), expires)
-                .ok_or_else(|| format!("grant {}: no token can be minted for it", i + 1))?;
+            let token = grant_token(g, &doc).map_err(|e| format!("grant {}: {e}", i + 1))?;
             listed.push(serde_json::json!({"action": g.action, "token": token}));
         }
         v["grants"] = serde_json::Value::Array(listed);

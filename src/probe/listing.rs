@@ -173,10 +173,12 @@ fn emit(chosen: &[&Case], dir: &std::path::Path, asked: &[&'static RecordFormat]
     } else {
         asked.iter().map(|f| **f).collect()
     };
-    // As the gate does for a validator of these formats: a case none of them carries is left
-    // out, and counted, never written with its point missing.
-    let (kept, left): (Vec<&Case>, Vec<&Case>) =
-        chosen.iter().partition(|c| c.carried_by(formats.iter()));
+    // Asked for formats, as the gate does for a validator of them: a case none of them carries
+    // (packet cases included) is left out, and counted, never written with its point missing.
+    // Asked for none, every case is written with every record.
+    let (kept, left): (Vec<&Case>, Vec<&Case>) = chosen
+        .iter()
+        .partition(|c| asked.is_empty() || c.carried_by(formats.iter()));
     if kept.is_empty() {
         return Ran::stopped(
             Exit::Fail,

@@ -53,7 +53,6 @@ impl ProbeFamily for Decision {
         selected(cases, &edited);
         defaults(cases, &base, &edited);
         blockers(cases, &base, &edited);
-        after_grant(cases, &base, &dry, &dry_token);
         schema(cases, &dry_ok, &edited);
         syntax(cases, &dry_doc);
         if unchanged.get() > 0 {
@@ -629,119 +628,6 @@ fn blockers(cases: &mut Cases, base: &Value, edited: Edited) {
             with_grants(&v, &g),
         )
         .expect([R::BlockerOpen]),
-    );
-}
-
-fn after_grant(cases: &mut Cases, base: &Value, dry: &Value, dry_token: &str) {
-    let edits: [(&str, &str, PacketEdit); 9] = [
-        (
-            "edited-other-blocker-closed-after-grant",
-            "a blocker the dry run does not need was closed after the grant: the decision as written changed, the grant is for the old one",
-            Box::new(|v: &mut Value| set_status(v, &BLOCKERS[1..2], "CLOSED")),
-        ),
-        (
-            "edited-option-requirements-after-grant",
-            "the execution option lost a required blocker after the dry run was granted: any edit of the decision invalidates the grant",
-            Box::new(|v: &mut Value| {
-                if let Some(l) = v["options"][3]["requires_closed"].as_array_mut() {
-                    l.pop();
-                }
-            }),
-        ),
-        (
-            "edited-dryrun-requirements-after-grant",
-            "the dry run's own requirements were emptied after the grant: a validator that re-checks only the requirements sees nothing to do",
-            Box::new(|v: &mut Value| v["options"][1]["requires_closed"] = json!([])),
-        ),
-        (
-            "edited-packet-renamed-after-grant",
-            "the packet name was changed after the grant: the name is part of the decision",
-            Box::new(|v: &mut Value| v["packet"] = json!("FIX7-P0-2026-06-13")),
-        ),
-        (
-            "edited-blocker-added-after-grant",
-            "a new OPEN blocker was added after the grant",
-            Box::new(|v: &mut Value| {
-                push(
-                    &mut v["blockers"],
-                    json!({"id": "FIX7-P0-LATE-FINDING", "status": "OPEN"}),
-                );
-            }),
-        ),
-        (
-            "edited-option-added-after-grant",
-            "a new option was added after the grant",
-            Box::new(|v: &mut Value| {
-                push(
-                    &mut v["options"],
-                    json!({"id": "AUTHORIZE_ROLLBACK", "requires_closed": [], "requires_grants": ["apply"]}),
-                );
-            }),
-        ),
-        (
-            "edited-name-normalized-after-grant",
-            "the packet name was re-normalized to NFD after the grant (ü as u + U+0308): a validator that NFC-normalizes before hashing keeps the old digest",
-            Box::new(|v: &mut Value| {
-                let n = v["packet"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .replace('ü', "u\u{308}");
-                v["packet"] = json!(n);
-            }),
-        ),
-        (
-            "edited-blockers-reordered-after-grant",
-            "the blocker list was reordered after the grant: order in an array is part of the JSON value, so the digest differs",
-            Box::new(|v: &mut Value| {
-                if let Some(b) = v["blockers"].as_array_mut() {
-                    b.reverse();
-                }
-            }),
-        ),
-        (
-            "edited-other-option-id-after-grant",
-            "an unrelated option's id was changed after the grant",
-            Box::new(|v: &mut Value| {
-                v["options"][2]["id"] = json!("AUTHORIZE_PRODUCTION_PRECHECK")
-            }),
-        ),
-    ];
-    for (case, why, edit) in edits {
-        let mut v = dry.clone();
-        edit(&mut v);
-        if v == *dry {
-            // The grant would still match: a hostile case turned honest. A problem of the family.
-            cases.value::<(), _>(case, Err("its edit after the grant changed nothing"));
-            continue;
-        }
-        cases.add(
-            keyed(case, why, with_grants(&v, &[("dryrun", dry_token)]))
-                .expect([R::GrantWrongPacket]),
-        );
-    }
-    // Granted while the blocker was OPEN, then the blocker was closed: every rule now holds but
-    // the grant is for a decision that could not be carried out.
-    let open = selecting(base, DRYRUN, &[]);
-    let early = grant(&open, "dryrun");
-    let closed = selecting(&open, DRYRUN, &BLOCKERS[..1]);
-    cases.add(
-        keyed(
-            "edited-required-blocker-closed-after-grant",
-            "the dry run was granted while its blocker was OPEN and the blocker was closed afterwards: the grant is for the packet as it was",
-            with_grants(&closed, &[("dryrun", &early)]),
-        )
-        .expect([R::GrantWrongPacket]),
-    );
-    // Granted while HOLD was selected, then the selection was switched.
-    let hold_closed = selecting(base, HOLD, &BLOCKERS[..1]);
-    let on_hold = grant(&hold_closed, "dryrun");
-    cases.add(
-        keyed(
-            "edited-selection-after-grant",
-            "the grant was minted while HOLD was selected, then the selection was switched to the dry run: the selection is part of the decision",
-            with_grants(&selecting(&hold_closed, DRYRUN, &[]), &[("dryrun", &on_hold)]),
-        )
-        .expect([R::GrantWrongPacket]),
     );
 }
 

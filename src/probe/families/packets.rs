@@ -302,8 +302,5 @@ pub fn push(v: &mut Value, item: Value) {
     }
 }
 
-/// An edit of a packet value.
-pub type PacketEdit = Box<dyn Fn(&mut Value)>;
-
 /// The granted dry run edited by an edit and granted again.
 pub type Edited<'a> = &'a dyn Fn(&dyn Fn(&mut Value)) -> Vec<u8>;

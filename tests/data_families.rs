@@ -709,3 +709,86 @@ fn a_toml_family_of_packet_edits_runs_and_an_edit_that_misses_is_a_usage_error()
         common::assert_nothing_leaked(&r, &[TOKEN]);
     }
 }
+
+/// Cases that share fields: a group's `[group.shared]` fields go to each of its cases, and a
+/// field a case gives replaces the shared one.
+const GROUPED: &str = r#"format = "sealprobe-family/1"
+
+[[group]]
+
+[group.shared]
+expect = ["grant-invalid"]
+keyed = true
+packet = "fix7"
+packet_edits = [
+  { op = "set", at = "/selected/0", value = '"AUTHORIZE_PRODUCTION_DRYRUN_ONLY"' },
+  { op = "set", at = "/blockers/0/status", value = '"CLOSED"' },
+]
+grants = [{ action = "dryrun", key = "other" }]
+
+[[group.case]]
+name = "from-another-key"
+why = "the grant was minted with a key the validator never saw"
+
+[[group.case]]
+name = "trailing-newline"
+why = "a valid token with a trailing newline"
+grants = [{ action = "dryrun", token = "{token}\n" }]
+
+[[group.case]]
+name = "control-granted"
+why = "the dry run granted with the key: it must pass"
+expect = []
+control = true
+grants = [{ action = "dryrun" }]
+"#;
+
+#[test]
+fn a_group_shares_its_fields_with_its_cases_and_a_case_replaces_them() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("mine")).unwrap();
+    std::fs::write(dir.path().join("mine/grouped.toml"), GROUPED).unwrap();
+    let (r, report) = gate_report(dir.path(), &["--probes", "mine", "--family", "grouped"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("(2 hostile, 1 controls)"), "{}", r.stdout);
+    let ours: Vec<&Value> = report["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["family"] == "grouped")
+        .collect();
+    assert_eq!(ours.len(), 3, "{report}");
+    for c in &ours {
+        assert_eq!(c["outcome"], "ok", "{c}");
+    }
+    for (broken, line, says) in [
+        // A group that shares a name.
+        (
+            GROUPED.replace("expect = [\"grant-invalid\"]\n", "why = \"shared\"\n"),
+            15,
+            "a group shares no name or why",
+        ),
+        // A field no recipe has, in a case, and in the shared fields (each case names it).
+        (
+            GROUPED.replace(
+                "name = \"from-another-key\"",
+                "name = \"from-another-key\"\nflavour = 1",
+            ),
+            15,
+            "unknown field",
+        ),
+        (
+            GROUPED.replace("keyed = true", "keyed = true\nflavour = 1"),
+            16,
+            "unknown field",
+        ),
+    ] {
+        assert_ne!(
+            broken, GROUPED,
+            "the broken variant for {says} changed nothing"
+        );
+        std::fs::write(dir.path().join("mine/grouped.toml"), &broken).unwrap();
+        let at = format!("mine/grouped.toml:{line}: ");
+        usage_error(dir.path(), &["gate", "--probes", "mine"], &at, says);
+    }
+}

@@ -46,6 +46,48 @@ struct FamilyFile {
     format: String,
     #[serde(rename = "case", default)]
     cases: Vec<Spanned<Recipe>>,
+    #[serde(rename = "group", default)]
+    groups: Vec<Group>,
+}
+
+/// Cases that share fields (as Wycheproof's test groups do): `[group.shared]` holds any recipe
+/// field but `name` and `why`, and each `[[group.case]]` takes every shared field it does not
+/// give itself. A field a case gives replaces the shared one whole (a list is not joined).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Group {
+    #[serde(default)]
+    shared: toml::Table,
+    #[serde(rename = "case", default)]
+    cases: Vec<Spanned<toml::Table>>,
+}
+
+impl Group {
+    /// The recipes of the group's cases, each with the line of its `[[group.case]]`, or the
+    /// problem of that case.
+    fn recipes(self, text: &str) -> Vec<(usize, Result<Recipe, String>)> {
+        let shares_identity = self.shared.contains_key("name") || self.shared.contains_key("why");
+        self.cases
+            .into_iter()
+            .map(|case| {
+                // The line of the case's `[[group.case]]` header, as for a `[[case]]`.
+                let start = case.span().start;
+                let header = text
+                    .get(..start)
+                    .and_then(|before| before.rfind("[[group.case]]"))
+                    .unwrap_or(start);
+                let line = line_of(text, header);
+                if shares_identity {
+                    return (line, Err("a group shares no name or why".to_owned()));
+                }
+                let mut merged = self.shared.clone();
+                merged.extend(case.into_inner());
+                let recipe = Recipe::deserialize(toml::Value::Table(merged))
+                    .map_err(|e| without_values(e.message()));
+                (line, recipe)
+            })
+            .collect()
+    }
 }
 
 /// Bytes as text (UTF-8) or as `{ hex = "..." }`.
@@ -398,9 +440,16 @@ pub fn load(text: &str, shown: &str, family: Family) -> Result<Vec<Case>, Vec<St
     }
     let mut problems = Vec::new();
     let mut drafted = Vec::new();
-    for recipe in file.cases {
-        let line = line_of(text, recipe.span().start);
-        match draft(recipe.into_inner()) {
+    let mut recipes: Vec<(usize, Result<Recipe, String>)> = file
+        .cases
+        .into_iter()
+        .map(|r| (line_of(text, r.span().start), Ok(r.into_inner())))
+        .collect();
+    for group in file.groups {
+        recipes.extend(group.recipes(text));
+    }
+    for (line, recipe) in recipes {
+        match recipe.and_then(draft) {
             Ok(d) => drafted.push((line, d)),
             Err(p) => problems.push(format!("{shown}:{line}: {p}")),
         }

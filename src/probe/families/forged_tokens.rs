@@ -365,11 +365,9 @@ impl ProbeFamily for ForgedTokens {
         );
 
         // --- the grammar is bent (MACs recomputed over the bent message where it matters) ----
+        // The bends a template can spell (a prefix, a suffix, a part re-spelled, a message
+        // forged) are data: probes/forged-tokens.toml. These are computed from the token.
         let bent = |message: String| forge(&key, &message);
-        let fullwidth: String = later
-            .chars()
-            .map(|c| char::from_u32(c as u32 - u32::from(b'0') + 0xFF10).unwrap_or(c))
-            .collect();
         let upper_d16 = if d16.to_uppercase() == d16 {
             msg("DRYRUN", &d16, &later)
         } else {
@@ -387,54 +385,14 @@ impl ProbeFamily for ForgedTokens {
         );
         let bends: Vec<(&str, &str, String)> = vec![
             (
-                "spg0-prefix",
-                "version 0 (`spg0.`), with a MAC that verifies over the spg0 message: only version 1 exists",
-                bent(body_of(&good).replacen("spg1", "spg0", 1)),
-            ),
-            (
-                "spg2-prefix",
-                "version 2 (`spg2.`), with a MAC that verifies over the spg2 message: a validator that accepts any spg<digit> accepts a future format it cannot know",
-                bent(body_of(&good).replacen("spg1", "spg2", 1)),
-            ),
-            (
-                "spg1-upper-case-prefix",
-                "`SPG1.` in upper case, MAC recomputed over it",
-                bent(body_of(&good).replacen("spg1", "SPG1", 1)),
-            ),
-            (
-                "spg0-prefix-mac-kept",
-                "`spg0.` with the original spg1 MAC: a validator that ignores the version accepts",
-                good.replacen("spg1", "spg0", 1),
-            ),
-            (
                 "truncated-one-char",
                 "the token without its last character: a 42-character MAC",
                 good[..good.len() - 1].to_owned(),
             ),
             (
-                "truncated-mac-removed",
-                "the token with an empty MAC (`...<expires>.`)",
-                format!("{}.", body_of(&good)),
-            ),
-            (
-                "truncated-four-parts",
-                "the token without its MAC part at all: four parts, nothing to verify",
-                body_of(&good).to_owned(),
-            ),
-            (
                 "truncated-half",
                 "the first half of the token",
                 good[..good.len() / 2].to_owned(),
-            ),
-            (
-                "padded-equals",
-                "the MAC with `=` padding: a lenient decoder ignores it and verifies the same bytes",
-                format!("{good}="),
-            ),
-            (
-                "mac-44-chars",
-                "one extra base64url character after the MAC",
-                format!("{good}A"),
             ),
             (
                 "standard-alphabet",
@@ -447,49 +405,9 @@ impl ProbeFamily for ForgedTokens {
                 format!("{standard}="),
             ),
             (
-                "leading-space",
-                "a valid token with a leading space: a validator that trims accepts",
-                format!(" {good}"),
-            ),
-            (
-                "trailing-newline",
-                "a valid token with a trailing newline, as `$(cat grant)` keeps and `echo` adds",
-                format!("{good}\n"),
-            ),
-            (
-                "trailing-tab",
-                "a valid token followed by a tab",
-                format!("{good}\t"),
-            ),
-            (
-                "surrounded-by-crlf",
-                "a valid token between CRLFs, as copied from a Windows file",
-                format!("\r\n{good}\r\n"),
-            ),
-            (
-                "leading-no-break-space",
-                "a valid token after a no-break space (U+00A0), which Unicode-aware trimming removes",
-                format!("\u{a0}{good}"),
-            ),
-            (
-                "leading-bom",
-                "a valid token after a U+FEFF byte-order mark, as a file read with a BOM yields",
-                format!("\u{feff}{good}"),
-            ),
-            (
-                "trailing-nul",
-                "a valid token followed by a NUL: a C-string comparison stops before it",
-                format!("{good}\u{0}"),
-            ),
-            (
                 "upper-case-token",
                 "the whole token in upper case: a case-insensitive comparison of a base64url MAC is no comparison",
                 good.to_uppercase(),
-            ),
-            (
-                "upper-case-action",
-                "`DRYRUN` in the token with a MAC that verifies over it: actions are [a-z0-9-], a validator that lower-cases before checking accepts",
-                bent(msg("DRYRUN", &d16, &later)),
             ),
             (
                 "upper-case-digest",
@@ -497,81 +415,10 @@ impl ProbeFamily for ForgedTokens {
                 bent(upper_d16),
             ),
             (
-                "cyrillic-action",
-                "`drуrun` with a Cyrillic у (U+0443) and a MAC that verifies over it: a validator that compares skeletons accepts",
-                bent(msg("dr\u{443}run", &d16, &later)),
-            ),
-            (
-                "cyrillic-action-mac-kept",
-                "`drуrun` with a Cyrillic у and the original MAC",
-                good.replacen("dryrun", "dr\u{443}run", 1),
-            ),
-            (
-                "zero-width-in-action",
-                "a zero-width space inside the action, MAC recomputed over it: invisible, and outside the grammar",
-                bent(msg("dry\u{200b}run", &d16, &later)),
-            ),
-            (
-                "zero-width-joiner-in-action-mac-kept",
-                "a zero-width joiner inside the action with the original MAC: a validator that strips default-ignorable characters first verifies it",
-                good.replacen("dryrun", "dry\u{200d}run", 1),
-            ),
-            (
-                "fullwidth-digits-in-expiry",
-                "the expiry in fullwidth digits with a MAC over it: NFKC makes them ASCII digits",
-                bent(msg("dryrun", &d16, &fullwidth)),
-            ),
-            (
-                "leading-zero-in-expiry",
-                "the expiry with a leading zero and a MAC that verifies over it: the grammar has no leading zero, and `01900000000` must not parse as 1900000000",
-                bent(msg("dryrun", &d16, &format!("0{later}"))),
-            ),
-            (
-                "thirteen-digit-expiry",
-                "a 13-digit expiry with a MAC over it: at most 12 digits, a validator that parses any integer accepts a grant for 60,000 years",
-                bent(msg("dryrun", &d16, &(LATER * 1000).to_string())),
-            ),
-            (
-                "signed-expiry",
-                "the expiry with a `+` sign and a MAC over it: no sign is allowed",
-                bent(msg("dryrun", &d16, &format!("+{later}"))),
-            ),
-            (
-                "expiry-with-fraction",
-                "the expiry as `1900000000.5`: an extra dot makes six parts",
-                bent(format!("spg1.dryrun.{d16}.{later}.5")),
-            ),
-            (
-                "full-digest-in-token",
-                "the full 64-digit digest where 16 digits go, with a MAC over it: exactly 16",
-                bent(msg("dryrun", &full, &later)),
-            ),
-            (
                 "short-digest-in-token",
                 "a 15-digit digest16 with a MAC over it",
                 bent(msg("dryrun", &d16[..15], &later)),
             ),
-            (
-                "extra-part",
-                "a valid token with a sixth part (`.x`) appended",
-                format!("{good}.x"),
-            ),
-            (
-                "empty-action",
-                "an empty action part, MAC recomputed over it",
-                bent(msg("", &d16, &later)),
-            ),
-            (
-                "percent-encoded-dots",
-                "a valid token with its dots percent-encoded (`%2E`): a validator that URL-decodes first accepts",
-                good.replace('.', "%2E"),
-            ),
-            (
-                "json-escaped-in-string",
-                "the token text holds a literal `\\u002e` for each dot: not the token after JSON decoding, only after a second decoding",
-                good.replace('.', "\\u002e"),
-            ),
-            ("empty-token", "an empty token", String::new()),
             (
                 "overlong-token",
                 "a valid token padded with `A`s to 20,000 characters: a validator that reads a prefix, or a fixed-size buffer, sees the valid token",

@@ -429,6 +429,13 @@ files = { "docs/notes.md" = "Release notes\n" }
 seal_edits = [{ op = "repeat-artifact", path = "docs/notes.md", to = "docs/NOTES.md" }]
 
 [[case]]
+name = "twin-listed-last"
+why = "a full-case-folding twin listed after every other entry"
+expect = ["seal-path"]
+files = { "docs/a.md" = "twin\n", "docs/b.md" = "other\n" }
+seal_edits = [{ op = "repeat-artifact", path = "docs/a.md", to = "docs/A.md", last = true }]
+
+[[case]]
 name = "entry-removed-from-complete-folder"
 why = "an entry cut from a complete folder: its file is unsealed"
 expect = ["unsealed"]
@@ -444,7 +451,7 @@ fn a_toml_family_of_seal_edits_runs_and_an_edit_that_misses_is_a_usage_error() {
     std::fs::write(dir.path().join("mine/seals.toml"), SEALS).unwrap();
     let (r, report) = gate_report(dir.path(), &["--probes", "mine", "--family", "seals"]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
-    assert!(r.stdout.contains("(7 hostile, 0 controls)"), "{}", r.stdout);
+    assert!(r.stdout.contains("(8 hostile, 0 controls)"), "{}", r.stdout);
     // Every case is a seal case (the listing's second column), and the built-in validator named
     // the class each expects.
     let list = run(
@@ -457,20 +464,45 @@ fn a_toml_family_of_seal_edits_runs_and_an_edit_that_misses_is_a_usage_error() {
         .filter(|l| l.starts_with("seals/"))
         .filter_map(|l| l.split_whitespace().nth(1))
         .collect();
-    assert_eq!(carriers, ["seal"; 7], "{}", list.stdout);
+    assert_eq!(carriers, ["seal"; 8], "{}", list.stdout);
     let ours: Vec<&Value> = report["cases"]
         .as_array()
         .unwrap()
         .iter()
         .filter(|c| c["family"] == "seals")
         .collect();
-    assert_eq!(ours.len(), 7, "{report}");
+    assert_eq!(ours.len(), 8, "{report}");
     for c in ours {
         let named = c["classes"].as_array().unwrap();
         for expected in c["expected_classes"].as_array().unwrap() {
             assert!(named.contains(expected), "{c}");
         }
     }
+    // `last = true` puts the copy after every entry, not right after the one it repeats.
+    let r = run(
+        dir.path(),
+        &[
+            "probes",
+            "emit",
+            "--probes",
+            "mine",
+            "--case",
+            "seals/twin-listed-last",
+            "--out",
+            "emitted",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let seal = std::fs::read_to_string(dir.path().join("emitted/seals/twin-listed-last/seal.json"))
+        .unwrap();
+    let at = |p: &str| {
+        seal.find(&format!("\"path\": \"{p}\""))
+            .unwrap_or_else(|| panic!("{p} not in the seal"))
+    };
+    assert!(
+        at("docs/a.md") < at("docs/b.md") && at("docs/b.md") < at("docs/A.md"),
+        "the copy is not last"
+    );
     for (broken, line, says) in [
         // An artifact the seal does not hold (token-shaped, so it must not be echoed).
         (
@@ -609,6 +641,13 @@ packet_edits = [
 grants = [{ action = "dryrun", forge = "spg0.{action}.{digest16}.{expires}" }]
 
 [[case]]
+name = "empty-file"
+why = "an empty packet file: nothing is not a HOLD packet"
+expect = ["packet-syntax"]
+keyed = true
+packet = { text = "" }
+
+[[case]]
 name = "as-written-selects-hold"
 why = "the FIX7 packet as written selects its HOLD default"
 selects_default = true
@@ -623,14 +662,14 @@ fn a_toml_family_of_packet_edits_runs_and_an_edit_that_misses_is_a_usage_error()
     std::fs::write(dir.path().join("mine/packets.toml"), PACKETS).unwrap();
     let (r, report) = gate_report(dir.path(), &["--probes", "mine", "--family", "packets"]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
-    assert!(r.stdout.contains("(8 hostile, 1 controls)"), "{}", r.stdout);
+    assert!(r.stdout.contains("(9 hostile, 1 controls)"), "{}", r.stdout);
     let ours: Vec<&Value> = report["cases"]
         .as_array()
         .unwrap()
         .iter()
         .filter(|c| c["family"] == "packets")
         .collect();
-    assert_eq!(ours.len(), 9, "{report}");
+    assert_eq!(ours.len(), 10, "{report}");
     for c in ours {
         assert_eq!(c["outcome"], "ok", "{c}");
         let named = c["classes"].as_array().unwrap();
@@ -688,6 +727,15 @@ fn a_toml_family_of_packet_edits_runs_and_an_edit_that_misses_is_a_usage_error()
             PACKETS.replace("token = \" {token}\"", "token = \"{body}.{mac}\""),
             71,
             "spelled as the minted one",
+        ),
+        // A packet given as text takes no grants.
+        (
+            PACKETS.replace(
+                "packet = { text = \"\" }",
+                "packet = { text = \"\" }\ngrants = [{ action = \"dryrun\" }]",
+            ),
+            95,
+            "takes no edits or grants",
         ),
         // A value that is not strict JSON (a repeated key).
         (

@@ -164,7 +164,14 @@ struct Recipe {
 #[serde(untagged)]
 enum PacketBase {
     Named(String),
-    Json { json: String },
+    Json {
+        json: String,
+    },
+    /// The packet file as given, byte for byte (what no JSON value is: an empty file, a
+    /// document cut short); it takes no edits or grants.
+    Text {
+        text: String,
+    },
 }
 
 /// One edit of the packet (SPEC 7.1, packet edits), at a JSON Pointer (RFC 6901): `/selected/0`,
@@ -324,11 +331,14 @@ enum SealEdit {
     Rename { path: String, to: String },
     /// Remove the artifact at `path`.
     RemoveArtifact { path: String },
-    /// Repeat the artifact at `path` right after it, the copy at `to` when given.
+    /// Repeat the artifact at `path` right after it (after the last artifact with
+    /// `last = true`), the copy at `to` when given.
     RepeatArtifact {
         path: String,
         #[serde(default)]
         to: Option<String>,
+        #[serde(default)]
+        last: bool,
     },
 }
 
@@ -560,11 +570,20 @@ fn packet_draft(r: Recipe) -> Result<Draft, String> {
             "a packet case has no files, tree or seal edits, complete folders or layout".into(),
         );
     }
+    if let Some(PacketBase::Text { text }) = &r.packet {
+        if !r.packet_edits.is_empty() || !r.grants.is_empty() || !r.after_grant.is_empty() {
+            return Err("a packet given as text takes no edits or grants".into());
+        }
+        return packet_case(Draft::packet(&r.name, &r.why, text.as_bytes().to_vec()), &r);
+    }
     let mut v = match &r.packet {
+        Some(PacketBase::Text { .. }) => return Err("a packet case has no packet".into()),
         Some(PacketBase::Named(name)) if name == "fix7" => {
             packets::fix7(&packets::packet_name("recipe"))
         }
-        Some(PacketBase::Named(_)) => return Err("packet is \"fix7\" or { json = ... }".into()),
+        Some(PacketBase::Named(_)) => {
+            return Err("packet is \"fix7\", { json = ... } or { text = ... }".into());
+        }
         Some(PacketBase::Json { json }) => json_value(json).map_err(|e| format!("packet: {e}"))?,
         None => return Err("a packet case has no packet".into()),
     };
@@ -584,7 +603,11 @@ fn packet_draft(r: Recipe) -> Result<Draft, String> {
         apply_to_packet(&mut v, edit)
             .map_err(|e| format!("edit {} after the grants: {e}", i + 1))?;
     }
-    let mut d = Draft::packet(&r.name, &r.why, packets::doc(&v));
+    packet_case(Draft::packet(&r.name, &r.why, packets::doc(&v)), &r)
+}
+
+/// The packet draft with the recipe's key, canaries and expectation.
+fn packet_case(mut d: Draft, r: &Recipe) -> Result<Draft, String> {
     if r.keyed {
         d = d.key(draft::probe_key_bytes());
     }
@@ -597,7 +620,7 @@ fn packet_draft(r: Recipe) -> Result<Draft, String> {
         }
         return Ok(d.selects_default());
     }
-    expectation(d, &r)
+    expectation(d, r)
 }
 
 /// A JSON value from strict JSON text (SPEC 2: a repeated key is refused, not resolved).
@@ -751,8 +774,9 @@ fn apply_to_seal(doc: &mut SealDoc, edit: &SealEdit) -> Result<(), Miss> {
         }
         SealEdit::Rename { path, to } => doc.rename(path, to.clone()).map_err(missing),
         SealEdit::RemoveArtifact { path } => doc.remove_artifact(path).map(drop).map_err(missing),
-        SealEdit::RepeatArtifact { path, to } => {
-            let at = doc.repeat_artifact(path, |i| i + 1).map_err(missing)?;
+        SealEdit::RepeatArtifact { path, to, last } => {
+            let place: fn(usize) -> usize = if *last { |_| usize::MAX } else { |i| i + 1 };
+            let at = doc.repeat_artifact(path, place).map_err(missing)?;
             match to {
                 Some(to) => doc.set(At::Entry(at), "path", canonical::build::string(to.clone())),
                 None => Ok(()),

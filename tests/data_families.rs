@@ -561,84 +561,11 @@ packet_edits = [
 grants = [{ action = "dryrun" }]
 
 [[case]]
-name = "grant-from-another-key"
-why = "the dry run's grant was minted with a key the validator never saw"
-expect = ["grant-invalid"]
-keyed = true
-packet = "fix7"
-packet_edits = [
-  { op = "set", at = "/selected/0", value = '"AUTHORIZE_PRODUCTION_DRYRUN_ONLY"' },
-  { op = "set", at = "/blockers/0/status", value = '"CLOSED"' },
-]
-grants = [{ action = "dryrun", key = "other" }]
-
-[[case]]
-name = "grant-for-another-action"
-why = "the token listed under dryrun names the apply action"
-expect = ["grant-wrong-action"]
-keyed = true
-packet = "fix7"
-packet_edits = [
-  { op = "set", at = "/selected/0", value = '"AUTHORIZE_PRODUCTION_DRYRUN_ONLY"' },
-  { op = "set", at = "/blockers/0/status", value = '"CLOSED"' },
-]
-grants = [{ action = "dryrun", token_action = "apply" }]
-
-[[case]]
-name = "grant-expired"
-why = "the dry run's grant expired before the clock"
-expect = ["grant-expired"]
-keyed = true
-packet = "fix7"
-packet_edits = [
-  { op = "set", at = "/selected/0", value = '"AUTHORIZE_PRODUCTION_DRYRUN_ONLY"' },
-  { op = "set", at = "/blockers/0/status", value = '"CLOSED"' },
-]
-grants = [{ action = "dryrun", expires = 1700000000 }]
-
-[[case]]
-name = "blocker-added-after-grant"
-why = "an OPEN blocker was added after the grant was minted"
-expect = ["grant-wrong-packet"]
-keyed = true
-packet = "fix7"
-packet_edits = [
-  { op = "set", at = "/selected/0", value = '"AUTHORIZE_PRODUCTION_DRYRUN_ONLY"' },
-  { op = "set", at = "/blockers/0/status", value = '"CLOSED"' },
-]
-grants = [{ action = "dryrun" }]
-after_grant = [{ op = "add", at = "/blockers/-", value = '{"id": "FIX7-P0-LATE", "status": "OPEN"}' }]
-
-[[case]]
 name = "requirement-removed"
 why = "the dry run no longer requires its blocker, yet the blocker is still OPEN for the others"
 expect = ["blocker-open"]
 keyed = true
 packet = { json = '{"format": "sealprobe-decision/1", "packet": "own", "default": "HOLD", "selected": ["GO"], "grants": [], "blockers": [{"id": "B-1", "status": "OPEN"}], "options": [{"id": "HOLD", "requires_closed": [], "requires_grants": []}, {"id": "GO", "requires_closed": ["B-1"], "requires_grants": []}]}' }
-
-[[case]]
-name = "token-after-a-space"
-why = "a valid token with a leading space: a validator that trims accepts"
-expect = ["grant-invalid"]
-keyed = true
-packet = "fix7"
-packet_edits = [
-  { op = "set", at = "/selected/0", value = '"AUTHORIZE_PRODUCTION_DRYRUN_ONLY"' },
-  { op = "set", at = "/blockers/0/status", value = '"CLOSED"' },
-]
-grants = [{ action = "dryrun", token = " {token}" }]
-
-[[case]]
-name = "spg0-forged"
-why = "version 0 with a MAC that verifies over the spg0 message: only version 1 exists"
-expect = ["grant-invalid"]
-keyed = true
-packet = "fix7"
-packet_edits = [
-  { op = "set", at = "/selected/0", value = '"AUTHORIZE_PRODUCTION_DRYRUN_ONLY"' },
-  { op = "set", at = "/blockers/0/status", value = '"CLOSED"' },
-]
-grants = [{ action = "dryrun", forge = "spg0.{action}.{digest16}.{expires}" }]
 
 [[case]]
 name = "empty-file"
@@ -653,6 +580,51 @@ why = "the FIX7 packet as written selects its HOLD default"
 selects_default = true
 keyed = true
 packet = "fix7"
+
+[[group]]
+
+[group.shared]
+expect = ["grant-invalid"]
+keyed = true
+packet = "fix7"
+packet_edits = [
+  { op = "set", at = "/selected/0", value = '"AUTHORIZE_PRODUCTION_DRYRUN_ONLY"' },
+  { op = "set", at = "/blockers/0/status", value = '"CLOSED"' },
+]
+
+[[group.case]]
+name = "grant-from-another-key"
+why = "the dry run's grant was minted with a key the validator never saw"
+grants = [{ action = "dryrun", key = "other" }]
+
+[[group.case]]
+name = "grant-for-another-action"
+why = "the token listed under dryrun names the apply action"
+expect = ["grant-wrong-action"]
+grants = [{ action = "dryrun", token_action = "apply" }]
+
+[[group.case]]
+name = "grant-expired"
+why = "the dry run's grant expired before the clock"
+expect = ["grant-expired"]
+grants = [{ action = "dryrun", expires = 1700000000 }]
+
+[[group.case]]
+name = "blocker-added-after-grant"
+why = "an OPEN blocker was added after the grant was minted"
+expect = ["grant-wrong-packet"]
+grants = [{ action = "dryrun" }]
+after_grant = [{ op = "add", at = "/blockers/-", value = '{"id": "FIX7-P0-LATE", "status": "OPEN"}' }]
+
+[[group.case]]
+name = "token-after-a-space"
+why = "a valid token with a leading space: a validator that trims accepts"
+grants = [{ action = "dryrun", token = " {token}" }]
+
+[[group.case]]
+name = "spg0-forged"
+why = "version 0 with a MAC that verifies over the spg0 message: only version 1 exists"
+grants = [{ action = "dryrun", forge = "spg0.{action}.{digest16}.{expires}" }]
 "#;
 
 #[test]
@@ -703,7 +675,7 @@ fn a_toml_family_of_packet_edits_runs_and_an_edit_that_misses_is_a_usage_error()
         // A key that is neither probe nor other.
         (
             PACKETS.replace("key = \"other\"", "key = \"third\""),
-            15,
+            47,
             "key is probe or other",
         ),
         // An unknown honest packet, and grants without a packet.
@@ -734,7 +706,7 @@ fn a_toml_family_of_packet_edits_runs_and_an_edit_that_misses_is_a_usage_error()
                 "packet = { text = \"\" }",
                 "packet = { text = \"\" }\ngrants = [{ action = \"dryrun\" }]",
             ),
-            95,
+            22,
             "takes no edits or grants",
         ),
         // A value that is not strict JSON (a repeated key).
@@ -743,7 +715,7 @@ fn a_toml_family_of_packet_edits_runs_and_an_edit_that_misses_is_a_usage_error()
                 "'{\"id\": \"FIX7-P0-LATE\", \"status\": \"OPEN\"}'",
                 "'{\"id\": \"FIX7-P0-LATE\", \"id\": \"OPEN\"}'",
             ),
-            51,
+            64,
             "not strict JSON",
         ),
     ] {

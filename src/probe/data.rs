@@ -71,12 +71,7 @@ impl Group {
             .into_iter()
             .map(|case| {
                 // The line of the case's `[[group.case]]` header, as for a `[[case]]`.
-                let start = case.span().start;
-                let header = text
-                    .get(..start)
-                    .and_then(|before| before.rfind("[[group.case]]"))
-                    .unwrap_or(start);
-                let line = line_of(text, header);
+                let line = line_of(text, case.span().start);
                 if shares_identity {
                     return (line, Err("a group shares no name or why".to_owned()));
                 }

@@ -383,6 +383,34 @@ fn a_data_family_has_its_own_sarif_rule() {
     }
 }
 
+/// Writes the data family `family` (its TOML) to `mine/` in a new folder, runs the built-in
+/// gate on it, checks that it passed with `summary` ("(2 hostile, 1 controls)"), and gives the
+/// folder and the family's cases from the JSON report, each of which held and named the
+/// classes it expects.
+fn passing_family(family: &str, toml: &str, summary: &str) -> (tempfile::TempDir, Vec<Value>) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("mine")).unwrap();
+    std::fs::write(dir.path().join(format!("mine/{family}.toml")), toml).unwrap();
+    let (r, report) = gate_report(dir.path(), &["--probes", "mine", "--family", family]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains(summary), "{}", r.stdout);
+    let ours: Vec<Value> = report["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["family"] == family)
+        .cloned()
+        .collect();
+    for c in &ours {
+        assert_eq!(c["outcome"], "ok", "{c}");
+        let named = c["classes"].as_array().unwrap();
+        for expected in c["expected_classes"].as_array().unwrap() {
+            assert!(named.contains(expected), "{c}");
+        }
+    }
+    (dir, ours)
+}
+
 /// Seal cases as recipes (SPEC 7.1, 7.3): edits of the parsed seal and named layouts.
 const SEALS: &str = r#"format = "sealprobe-family/1"
 
@@ -446,14 +474,9 @@ seal_edits = [{ op = "remove-artifact", path = "docs/other.md" }]
 
 #[test]
 fn a_toml_family_of_seal_edits_runs_and_an_edit_that_misses_is_a_usage_error() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir(dir.path().join("mine")).unwrap();
-    std::fs::write(dir.path().join("mine/seals.toml"), SEALS).unwrap();
-    let (r, report) = gate_report(dir.path(), &["--probes", "mine", "--family", "seals"]);
-    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
-    assert!(r.stdout.contains("(8 hostile, 0 controls)"), "{}", r.stdout);
-    // Every case is a seal case (the listing's second column), and the built-in validator named
-    // the class each expects.
+    let (dir, ours) = passing_family("seals", SEALS, "(8 hostile, 0 controls)");
+    assert_eq!(ours.len(), 8);
+    // Every case is a seal case (the listing's second column).
     let list = run(
         dir.path(),
         &["probes", "list", "--probes", "mine", "--family", "seals"],
@@ -465,19 +488,6 @@ fn a_toml_family_of_seal_edits_runs_and_an_edit_that_misses_is_a_usage_error() {
         .filter_map(|l| l.split_whitespace().nth(1))
         .collect();
     assert_eq!(carriers, ["seal"; 8], "{}", list.stdout);
-    let ours: Vec<&Value> = report["cases"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|c| c["family"] == "seals")
-        .collect();
-    assert_eq!(ours.len(), 8, "{report}");
-    for c in ours {
-        let named = c["classes"].as_array().unwrap();
-        for expected in c["expected_classes"].as_array().unwrap() {
-            assert!(named.contains(expected), "{c}");
-        }
-    }
     // `last = true` puts the copy after every entry, not right after the one it repeats.
     let r = run(
         dir.path(),
@@ -629,26 +639,8 @@ grants = [{ action = "dryrun", forge = "spg0.{action}.{digest16}.{expires}" }]
 
 #[test]
 fn a_toml_family_of_packet_edits_runs_and_an_edit_that_misses_is_a_usage_error() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir(dir.path().join("mine")).unwrap();
-    std::fs::write(dir.path().join("mine/packets.toml"), PACKETS).unwrap();
-    let (r, report) = gate_report(dir.path(), &["--probes", "mine", "--family", "packets"]);
-    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
-    assert!(r.stdout.contains("(9 hostile, 1 controls)"), "{}", r.stdout);
-    let ours: Vec<&Value> = report["cases"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|c| c["family"] == "packets")
-        .collect();
-    assert_eq!(ours.len(), 10, "{report}");
-    for c in ours {
-        assert_eq!(c["outcome"], "ok", "{c}");
-        let named = c["classes"].as_array().unwrap();
-        for expected in c["expected_classes"].as_array().unwrap() {
-            assert!(named.contains(expected), "{c}");
-        }
-    }
+    let (dir, ours) = passing_family("packets", PACKETS, "(9 hostile, 1 controls)");
+    assert_eq!(ours.len(), 10);
     for (broken, line, says) in [
         // A member the packet does not hold (token-shaped, so it must not be echoed).
         (
@@ -765,22 +757,8 @@ grants = [{ action = "dryrun" }]
 
 #[test]
 fn a_group_shares_its_fields_with_its_cases_and_a_case_replaces_them() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir(dir.path().join("mine")).unwrap();
-    std::fs::write(dir.path().join("mine/grouped.toml"), GROUPED).unwrap();
-    let (r, report) = gate_report(dir.path(), &["--probes", "mine", "--family", "grouped"]);
-    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
-    assert!(r.stdout.contains("(2 hostile, 1 controls)"), "{}", r.stdout);
-    let ours: Vec<&Value> = report["cases"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|c| c["family"] == "grouped")
-        .collect();
-    assert_eq!(ours.len(), 3, "{report}");
-    for c in &ours {
-        assert_eq!(c["outcome"], "ok", "{c}");
-    }
+    let (dir, ours) = passing_family("grouped", GROUPED, "(2 hostile, 1 controls)");
+    assert_eq!(ours.len(), 3);
     for (broken, line, says) in [
         // A group that shares a name.
         (

@@ -780,6 +780,12 @@ fn a_group_shares_its_fields_with_its_cases_and_a_case_replaces_them() {
             16,
             "unknown field",
         ),
+        // A group with no case: its shared fields would go unread.
+        (
+            format!("{GROUPED}\n[[group]]\n\n[group.shared]\nexpct = 1\n"),
+            GROUPED.lines().count() + 2,
+            "a [[group]] has no [[group.case]]",
+        ),
     ] {
         assert_ne!(
             broken, GROUPED,

@@ -47,7 +47,7 @@ struct FamilyFile {
     #[serde(rename = "case", default)]
     cases: Vec<Spanned<Recipe>>,
     #[serde(rename = "group", default)]
-    groups: Vec<Group>,
+    groups: Vec<Spanned<Group>>,
 }
 
 /// Cases that share fields (as Wycheproof's test groups do): `[group.shared]` holds any recipe
@@ -451,7 +451,12 @@ pub fn load(text: &str, shown: &str, family: Family) -> Result<Vec<Case>, Vec<St
         .map(|r| (line_of(text, r.span().start), Ok(r.into_inner())))
         .collect();
     for group in file.groups {
-        recipes.extend(group.recipes(text));
+        // A group without cases would leave its shared fields unread: a typo there would pass.
+        if group.get_ref().cases.is_empty() {
+            let line = line_of(text, group.span().start);
+            problems.push(format!("{shown}:{line}: a [[group]] has no [[group.case]]"));
+        }
+        recipes.extend(group.into_inner().recipes(text));
     }
     for (line, recipe) in recipes {
         match recipe.and_then(draft) {
@@ -572,7 +577,8 @@ fn packet_draft(r: Recipe) -> Result<Draft, String> {
         return packet_case(Draft::packet(&r.name, &r.why, text.as_bytes().to_vec()), &r);
     }
     let mut v = match &r.packet {
-        Some(PacketBase::Text { .. }) => return Err("a packet case has no packet".into()),
+        // Handled above: a packet given as text is never edited.
+        Some(PacketBase::Text { .. }) | None => return Err("a packet case has no packet".into()),
         Some(PacketBase::Named(name)) if name == "fix7" => {
             packets::fix7(&packets::packet_name("recipe"))
         }
@@ -580,7 +586,6 @@ fn packet_draft(r: Recipe) -> Result<Draft, String> {
             return Err("packet is \"fix7\", { json = ... } or { text = ... }".into());
         }
         Some(PacketBase::Json { json }) => json_value(json).map_err(|e| format!("packet: {e}"))?,
-        None => return Err("a packet case has no packet".into()),
     };
     for (i, edit) in r.packet_edits.iter().enumerate() {
         apply_to_packet(&mut v, edit).map_err(|e| format!("packet edit {}: {e}", i + 1))?;

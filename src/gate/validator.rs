@@ -229,9 +229,7 @@ impl Validator for Builtin {
 
     fn meets(&self, case: &Case) -> bool {
         // The built-in validator reads seals and packets, not the other record formats.
-        case.carrier
-            .record()
-            .is_none_or(|f| f.name == crate::probe::record::SEAL.name)
+        case.carrier.record().is_none_or(|f| f.read_by_builtin())
     }
 
     fn run(&self, case: &Case, ws: &Workspace) -> Vec<Observation> {

@@ -486,10 +486,7 @@ impl Case {
         // `decide` refuses it without `--expect` (SPEC 5.2) with no reason.
         if let Expect::FailClosed(classes) = &self.expect
             && classes.is_empty()
-            && self
-                .carrier
-                .record()
-                .is_none_or(|f| f.name == record::SEAL.name)
+            && self.carrier.record().is_none_or(|f| f.read_by_builtin())
             && !self.packet_selects_its_default()
         {
             return fail("a hostile case names no class");

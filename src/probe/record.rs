@@ -30,6 +30,13 @@ pub struct RecordFormat {
 }
 
 impl RecordFormat {
+    /// Whether `sealprobe verify` (the built-in validator) reads this format, and so names the
+    /// classes of its hostile records. Today the seal only; the other formats' hostile records
+    /// name no class.
+    pub fn read_by_builtin(&self) -> bool {
+        self.name == SEAL.name
+    }
+
     /// Whether a record of this format can show a drift that depends on `features`.
     pub fn expresses(&self, features: &[Feature]) -> bool {
         features.iter().all(|f| self.features.contains(f))

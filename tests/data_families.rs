@@ -796,3 +796,171 @@ fn a_group_shares_its_fields_with_its_cases_and_a_case_replaces_them() {
         usage_error(dir.path(), &["gate", "--probes", "mine"], &at, says);
     }
 }
+
+/// Hostile manifests as recipes (SPEC 7.1, record edits): the honest `SHA256SUMS` of the
+/// files, rendered by the format's own writer, with one line or the whole record edited.
+const MANIFESTS: &str = r#"format = "sealprobe-family/1"
+
+[[group]]
+
+[group.shared]
+record = "sums"
+expect = ["content"]
+files = { "a.txt" = "A\n", "b.txt" = "B\n" }
+edits = [{ op = "append", path = "a.txt", text = "appended\n" }]
+
+[[group.case]]
+name = "digest-63-digits"
+why = "the drifted file's line has a 63-digit digest: skipping the line skips the drift"
+record_edits = [{ op = "line", path = "a.txt", spell = "{hex[1..]}  {path}\n" }]
+
+[[group.case]]
+name = "repeated-line-new-digest"
+why = "the drifted file listed again with its new digest: a reader that keeps the last line accepts"
+record_edits = [{ op = "line", path = "a.txt", spell = "{line}{hex-now}  {path}\n" }]
+
+[[group.case]]
+name = "bom-on-line-1"
+why = "a BOM before the first line, whose file drifted"
+record_edits = [{ op = "prefix", text = "\uFEFF" }]
+
+[[group.case]]
+name = "crlf"
+why = "the manifest saved with CRLF"
+record_edits = [{ op = "reencode", encoding = "crlf" }]
+
+[[group.case]]
+name = "no-valid-line"
+why = "every digest cut to 40 digits: a checker that skips malformed lines checks nothing"
+record_edits = [{ op = "every-line", spell = "{hex[..40]}  {path}\n" }]
+
+[[group.case]]
+name = "empty"
+why = "an empty manifest: a checker that verifies every line it finds verifies nothing"
+expect = []
+refused = true
+edits = []
+record_edits = [{ op = "truncate", len = 0 }]
+
+[[group.case]]
+name = "control-clean"
+why = "the honest manifest of an unchanged tree must pass"
+expect = []
+control = true
+edits = []
+"#;
+
+#[test]
+fn a_toml_family_of_hostile_manifests_writes_them_from_the_honest_record() {
+    use sealprobe::digest::Digest;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("mine")).unwrap();
+    std::fs::write(dir.path().join("mine/manifests.toml"), MANIFESTS).unwrap();
+    let r = run(
+        dir.path(),
+        &[
+            "probes",
+            "emit",
+            "--probes",
+            "mine",
+            "--family",
+            "manifests",
+            "--out",
+            "emitted",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let sums = |case: &str| {
+        std::fs::read(
+            dir.path()
+                .join("emitted/manifests")
+                .join(case)
+                .join("SHA256SUMS"),
+        )
+        .unwrap()
+    };
+    let a = Digest::of(b"A\n").to_hex();
+    let b = Digest::of(b"B\n").to_hex();
+    let now = Digest::of(b"A\nappended\n").to_hex();
+    let clean = format!("{a}  a.txt\n{b}  b.txt\n");
+    for (case, expected) in [
+        ("control-clean", clean.clone()),
+        (
+            "digest-63-digits",
+            format!("{}  a.txt\n{b}  b.txt\n", &a[1..]),
+        ),
+        (
+            "repeated-line-new-digest",
+            format!("{a}  a.txt\n{now}  a.txt\n{b}  b.txt\n"),
+        ),
+        ("bom-on-line-1", format!("\u{feff}{clean}")),
+        ("crlf", clean.replace('\n', "\r\n")),
+        (
+            "no-valid-line",
+            format!("{}  a.txt\n{}  b.txt\n", &a[..40], &b[..40]),
+        ),
+        ("empty", String::new()),
+    ] {
+        assert_eq!(String::from_utf8(sums(case)).unwrap(), expected, "{case}");
+    }
+    // Every case is a sums case, and a strict reading of the manifests holds them all: GNU
+    // `sha256sum --strict -c` refuses every hostile one and accepts the clean one.
+    let (r, report) = gate_report(
+        dir.path(),
+        &[
+            "--probes",
+            "mine",
+            "--family",
+            "manifests",
+            "--validator",
+            "sha256sum --strict -c {sums}",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    for c in report["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["family"] == "manifests")
+    {
+        assert_eq!(c["outcome"], "ok", "{c}");
+    }
+    for (broken, says) in [
+        (
+            MANIFESTS.replace(
+                "path = \"a.txt\", spell = \"{hex[1..]}",
+                "path = \"c.txt\", spell = \"{hex[1..]}",
+            ),
+            "no file at",
+        ),
+        (
+            MANIFESTS.replace("{hex[1..]}", "{hex[1..99]}"),
+            "a cut outside the part",
+        ),
+        (
+            MANIFESTS.replace("{hex[1..]}", "{digest}"),
+            "an unknown part",
+        ),
+        (
+            MANIFESTS.replace("{hex[1..]}  {path}\\n", "{line}"),
+            "it changes nothing",
+        ),
+        (MANIFESTS.replace("len = 0", "len = 999"), "it cuts nothing"),
+        (
+            MANIFESTS.replace("record = \"sums\"", "record = \"seal\""),
+            "no format of lines",
+        ),
+    ] {
+        assert_ne!(
+            broken, MANIFESTS,
+            "the broken variant for {says} changed nothing"
+        );
+        std::fs::write(dir.path().join("mine/manifests.toml"), &broken).unwrap();
+        usage_error(
+            dir.path(),
+            &["gate", "--probes", "mine"],
+            "mine/manifests.toml:",
+            says,
+        );
+    }
+}

@@ -33,8 +33,10 @@ use super::case::{Case, Class, Family};
 use super::draft::{self, Cases, Draft};
 use super::families::packets;
 use super::families::text::wide;
+use super::features::Honest;
+use super::record::RecordFormat;
 use super::seal_doc::{At, Layout, Miss, SealDoc};
-use crate::digest::unhex;
+use crate::digest::{Digest, unhex};
 use crate::strict_json::{self, Node, canonical};
 
 /// The `format` every data family file declares.
@@ -152,6 +154,41 @@ struct Recipe {
     /// The packet selects its own default: refused with no reason (SPEC 5.2).
     #[serde(default)]
     selects_default: bool,
+    /// The record format whose document is the case's point (`sums`): the honest record is
+    /// written from the honest files by the format's own writer, then `record_edits` apply.
+    #[serde(default)]
+    record: Option<String>,
+    /// Edits of the rendered record, in order (SPEC 7.1, record edits).
+    #[serde(default)]
+    record_edits: Vec<RecordEdit>,
+    /// Hostile, but naming no class: for a record the built-in validator does not read.
+    #[serde(default)]
+    refused: bool,
+}
+
+/// One edit of a rendered record (SPEC 7.1, record edits). The line edits are for formats of
+/// one line per file; `spell` is the new text, spelled from the parts of the honest line:
+/// `{line}` (the whole honest line, its line feed included), `{path}`, `{hex}` (the sealed
+/// digest), `{HEX}` (in upper case), `{hex-now}` (the digest of the file as the tree edits left
+/// it), `{size}`; a part may be cut, `{hex[1..]}`, `{hex[..40]}`.
+#[derive(Debug, Deserialize)]
+#[serde(tag = "op", rename_all = "kebab-case", deny_unknown_fields)]
+enum RecordEdit {
+    /// Replace the line of the file at `path`.
+    Line { path: String, spell: String },
+    /// Replace every line, each spelled from its own parts.
+    EveryLine { spell: String },
+    /// Remove the line of the file at `path`.
+    RemoveLine { path: String },
+    /// Put bytes before the record (a BOM on line 1).
+    Prefix {
+        text: Option<String>,
+        hex: Option<String>,
+    },
+    /// Re-encode the record as a tree edit re-encodes a file (`crlf`, `utf-16le`, ...).
+    Reencode { encoding: String },
+    /// Cut the record to `len` bytes (0: an empty record).
+    Truncate { len: usize },
 }
 
 /// The honest packet of a packet case.
@@ -210,8 +247,9 @@ struct GrantRecipe {
     forge: Option<String>,
 }
 
-/// `template` with each `{part}` replaced by its value in `parts`; an unknown part, or a brace
-/// that opens no part, is an error (a template never passes a typo through as text).
+/// `template` with each `{part}` replaced by its value in `parts`, or by a cut of it,
+/// `{part[a..b]}` (either end may be left out); an unknown part, a cut outside the part, or a
+/// brace that opens no part is an error (a template never passes a typo through as text).
 fn spelled(template: &str, parts: &[(&str, &str)]) -> Result<String, String> {
     let mut out = String::new();
     let mut rest = template;
@@ -219,11 +257,32 @@ fn spelled(template: &str, parts: &[(&str, &str)]) -> Result<String, String> {
         out.push_str(&rest[..open]);
         let after = &rest[open + 1..];
         let close = after.find('}').ok_or("a { opens no part")?;
+        let inner = &after[..close];
+        let (name, cut) = match inner.split_once('[') {
+            Some((name, cut)) => (name, Some(cut.strip_suffix(']').ok_or("a [ opens no cut")?)),
+            None => (inner, None),
+        };
+        let names: Vec<&str> = parts.iter().map(|(n, _)| *n).collect();
         let value = parts
             .iter()
-            .find(|(name, _)| *name == &after[..close])
+            .find(|(n, _)| *n == name)
             .map(|(_, v)| *v)
-            .ok_or("an unknown part (token, body, mac, action, digest16, digest, expires)")?;
+            .ok_or_else(|| format!("an unknown part (one of {})", names.join(", ")))?;
+        let value = match cut {
+            None => value,
+            Some(cut) => {
+                let (a, b) = cut.split_once("..").ok_or("a cut is [a..b]")?;
+                let end = |t: &str, whole: usize| -> Result<usize, String> {
+                    if t.is_empty() {
+                        Ok(whole)
+                    } else {
+                        t.parse().map_err(|_| "a cut's ends are numbers".to_owned())
+                    }
+                };
+                let (a, b) = (end(a, 0)?, end(b, value.len())?);
+                value.get(a..b).ok_or("a cut outside the part")?
+            }
+        };
         out.push_str(value);
         rest = &after[close + 1..];
     }
@@ -502,6 +561,16 @@ fn draft(mut r: Recipe) -> Result<Draft, String> {
         Some(name) => Some(layout_named(name)?),
     };
     let seal_case = !r.seal_edits.is_empty() || layout.is_some();
+    let record = match r.record.as_deref() {
+        None if r.record_edits.is_empty() => None,
+        None => return Err("record edits need a record (the format's name)".into()),
+        Some(_) if seal_case => return Err("a record case has no seal edits or layout".into()),
+        Some(name) => Some(
+            super::record::by_name(name)
+                .filter(|f| f.line.is_some())
+                .ok_or("record names no format of lines (sums)")?,
+        ),
+    };
     let mut d = if seal_case {
         Draft::seal(&r.name, &r.why)
     } else {
@@ -525,6 +594,10 @@ fn draft(mut r: Recipe) -> Result<Draft, String> {
     for c in &r.canaries {
         d = d.canary(c.as_bytes().to_vec());
     }
+    if let Some(format) = record {
+        let doc = hostile_record(format, &r, &now)?;
+        d = d.as_record(format, doc);
+    }
     if seal_case {
         let edits = std::mem::take(&mut r.seal_edits);
         d = d.edit_doc_as(layout.unwrap_or(Layout::Canonical), move |doc| {
@@ -540,6 +613,12 @@ fn draft(mut r: Recipe) -> Result<Draft, String> {
 
 /// The draft with the recipe's expectation: its classes, or a control.
 fn expectation(d: Draft, r: &Recipe) -> Result<Draft, String> {
+    if r.refused {
+        if r.control || !r.expect.is_empty() {
+            return Err("refused names no classes and is no control".into());
+        }
+        return Ok(d.expect(Vec::<Class>::new()));
+    }
     match (r.control, r.expect.is_empty()) {
         (true, true) => Ok(d.control()),
         (false, false) => {
@@ -704,6 +783,103 @@ fn apply_to_packet(v: &mut serde_json::Value, edit: &PacketEdit) -> Result<(), S
     Ok(())
 }
 
+/// The record of a record case: the format's honest record of the recipe's files, with its
+/// edits. `now` holds the files as the tree edits left them.
+fn hostile_record(
+    format: &RecordFormat,
+    r: &Recipe,
+    now: &BTreeMap<String, Vec<u8>>,
+) -> Result<Vec<u8>, String> {
+    let (Some(write), Some(line)) = (format.honest, format.line) else {
+        return Err("record names no format of lines (sums)".into());
+    };
+    let mut files = BTreeMap::new();
+    for (path, bytes) in &r.files {
+        files.insert(path.clone(), bytes.bytes()?);
+    }
+    let honest = Honest::of_files(&files, &r.complete);
+    let mut doc = write(&honest);
+    let honest_line = |path: &str| -> Result<Vec<u8>, String> {
+        let bytes = files
+            .get(path)
+            .ok_or_else(|| format!("no file at {} has a line", shown(path)))?;
+        Ok(line(path.as_bytes(), bytes.len() as u64, Digest::of(bytes)))
+    };
+    // The one place of `path`'s honest line in the record; a line found other than once is a
+    // miss, never a guess.
+    let place = |doc: &[u8], path: &str| -> Result<(usize, usize), String> {
+        let l = honest_line(path)?;
+        let at: Vec<usize> = (0..doc.len().saturating_sub(l.len() - 1))
+            .filter(|i| doc[*i..].starts_with(&l))
+            .collect();
+        match at.as_slice() {
+            [i] => Ok((*i, l.len())),
+            _ => Err(format!(
+                "the line of {} is not in the record once",
+                shown(path)
+            )),
+        }
+    };
+    let spell = |path: &str, template: &str| -> Result<Vec<u8>, String> {
+        let bytes = &files[path];
+        let hex = Digest::of(bytes).to_hex();
+        let upper = hex.to_uppercase();
+        let now_hex = now.get(path).map(|b| Digest::of(b).to_hex());
+        let size = bytes.len().to_string();
+        let line_text = String::from_utf8(honest_line(path)?)
+            .map_err(|_| "a line that is not UTF-8 cannot be spelled")?;
+        let mut parts = vec![
+            ("line", line_text.as_str()),
+            ("path", path),
+            ("hex", hex.as_str()),
+            ("HEX", upper.as_str()),
+            ("size", size.as_str()),
+        ];
+        if let Some(h) = &now_hex {
+            parts.push(("hex-now", h.as_str()));
+        }
+        spelled(template, &parts).map(String::into_bytes)
+    };
+    for (i, edit) in r.record_edits.iter().enumerate() {
+        let was = doc.clone();
+        let step = |e: String| format!("record edit {}: {e}", i + 1);
+        match edit {
+            RecordEdit::Line { path, spell: t } => {
+                let (at, len) = place(&doc, path).map_err(step)?;
+                let new = spell(path, t).map_err(step)?;
+                doc.splice(at..at + len, new);
+            }
+            RecordEdit::EveryLine { spell: t } => {
+                for path in files.keys() {
+                    let (at, len) = place(&doc, path).map_err(step)?;
+                    let new = spell(path, t).map_err(step)?;
+                    doc.splice(at..at + len, new);
+                }
+            }
+            RecordEdit::RemoveLine { path } => {
+                let (at, len) = place(&doc, path).map_err(step)?;
+                doc.drain(at..at + len);
+            }
+            RecordEdit::Prefix { text, hex } => {
+                doc.splice(0..0, edit_bytes(text, hex).map_err(step)?);
+            }
+            RecordEdit::Reencode { encoding } => {
+                doc = reencoded(&doc, encoding).map_err(step)?;
+            }
+            RecordEdit::Truncate { len } => {
+                if *len >= doc.len() {
+                    return Err(step("it cuts nothing".into()));
+                }
+                doc.truncate(*len);
+            }
+        }
+        if doc == was {
+            return Err(step("it changes nothing".into()));
+        }
+    }
+    Ok(doc)
+}
+
 /// The layout a recipe names.
 fn layout_named(name: &str) -> Result<Layout, String> {
     Ok(match name {
@@ -785,6 +961,29 @@ fn apply_to_seal(doc: &mut SealDoc, edit: &SealEdit) -> Result<(), Miss> {
     }
 }
 
+/// `bytes`, UTF-8 text, re-encoded: `utf-8-bom`, `no-bom`, `crlf`, `lf`, `utf-16le`,
+/// `utf-16be`, `utf-32le`, `utf-32be` (the wide ones with a BOM).
+fn reencoded(bytes: &[u8], encoding: &str) -> Result<Vec<u8>, String> {
+    let text = std::str::from_utf8(bytes).map_err(|_| "is not UTF-8 text to re-encode")?;
+    let bare = text.strip_prefix('\u{feff}').unwrap_or(text);
+    Ok(match encoding {
+        "utf-8-bom" => format!("\u{feff}{bare}").into_bytes(),
+        "no-bom" => bare.as_bytes().to_vec(),
+        "crlf" => text
+            .replace("\r\n", "\n")
+            .replace('\n', "\r\n")
+            .into_bytes(),
+        "lf" => text.replace("\r\n", "\n").into_bytes(),
+        "utf-16le" => wide(bare, 2, true, true),
+        "utf-16be" => wide(bare, 2, false, true),
+        "utf-32le" => wide(bare, 4, true, true),
+        "utf-32be" => wide(bare, 4, false, true),
+        _ => {
+            return Err("names an unknown encoding (utf-8-bom, no-bom, crlf, lf, utf-16le, utf-16be, utf-32le or utf-32be)".into());
+        }
+    })
+}
+
 /// Applies one edit to the draft, keeping `now` (the files' bytes after the edits so far).
 fn apply(d: Draft, edit: &Edit, now: &mut BTreeMap<String, Vec<u8>>) -> Result<Draft, String> {
     let current = |now: &BTreeMap<String, Vec<u8>>, path: &str| {
@@ -826,25 +1025,7 @@ fn apply(d: Draft, edit: &Edit, now: &mut BTreeMap<String, Vec<u8>>) -> Result<D
         }
         Edit::Reencode { path, encoding } => {
             let b = current(now, path)?;
-            let text = std::str::from_utf8(&b)
-                .map_err(|_| format!("{} is not UTF-8 text to re-encode", shown(path)))?;
-            let bare = text.strip_prefix('\u{feff}').unwrap_or(text);
-            let out = match encoding.as_str() {
-                "utf-8-bom" => format!("\u{feff}{bare}").into_bytes(),
-                "no-bom" => bare.as_bytes().to_vec(),
-                "crlf" => text
-                    .replace("\r\n", "\n")
-                    .replace('\n', "\r\n")
-                    .into_bytes(),
-                "lf" => text.replace("\r\n", "\n").into_bytes(),
-                "utf-16le" => wide(bare, 2, true, true),
-                "utf-16be" => wide(bare, 2, false, true),
-                "utf-32le" => wide(bare, 4, true, true),
-                "utf-32be" => wide(bare, 4, false, true),
-                _ => {
-                    return Err("unknown encoding (utf-8-bom, no-bom, crlf, lf, utf-16le, utf-16be, utf-32le or utf-32be)".into());
-                }
-            };
+            let out = reencoded(&b, encoding).map_err(|e| format!("{} {e}", shown(path)))?;
             if out == b {
                 return Err(format!("re-encoding {} changes nothing", shown(path)));
             }

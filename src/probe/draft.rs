@@ -189,6 +189,14 @@ impl Draft {
         d
     }
 
+    /// This case made a case of `format`'s record (as given in `doc`): the tree and its edits
+    /// stay, and the record is the point.
+    pub fn as_record(mut self, format: &'static RecordFormat, doc: Vec<u8>) -> Draft {
+        self.carrier = Carrier::Record(format);
+        self.record = Some(doc);
+        self
+    }
+
     // --- the honest tree ---------------------------------------------------------------
 
     /// A file of the honest tree (sealed). `path` must be a valid seal path.

@@ -11,6 +11,9 @@ use std::collections::BTreeMap;
 use super::features::{Feature, Honest};
 use crate::digest::Digest;
 
+/// Writes the honest line of one file (its path, length and digest) in a format of lines.
+pub type LineWriter = fn(&[u8], u64, Digest) -> Vec<u8>;
+
 /// One record format.
 #[derive(Debug, Clone, Copy)]
 pub struct RecordFormat {
@@ -27,6 +30,9 @@ pub struct RecordFormat {
     /// Writes the honest record of a state. `None` for the seal: a case carries its own seal,
     /// the source of its honest state, written as `sealprobe seal` writes it.
     pub honest: Option<fn(&Honest) -> Vec<u8>>,
+    /// For a format of one line per file: the honest line of a file (its path, length and
+    /// digest), as the honest writer writes it. Hostile records edit these lines.
+    pub line: Option<LineWriter>,
 }
 
 impl RecordFormat {
@@ -57,6 +63,7 @@ pub const SEAL: RecordFormat = RecordFormat {
     ],
     title: "a seal",
     honest: None,
+    line: None,
 };
 
 /// GNU `SHA256SUMS`: `<hex>  <path>` lines.
@@ -67,6 +74,7 @@ pub const SUMS: RecordFormat = RecordFormat {
     features: &[],
     title: "SHA256SUMS",
     honest: Some(sums_of),
+    line: Some(|path, _, digest| sums_line(path, digest)),
 };
 
 /// Every record format, in the order reports list them. Adding one is its own file and a line

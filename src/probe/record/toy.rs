@@ -26,4 +26,5 @@ pub const TOY: RecordFormat = RecordFormat {
             })
             .collect()
     }),
+    line: None,
 };

@@ -18,7 +18,6 @@ use rand_core::{Rng as _, SeedableRng as _};
 
 use super::case::{Carrier, Case, Class, Entry, Expect, Family, Inputs, Need, Padding};
 use super::features::Honest;
-pub use super::record::sums_line;
 use super::record::{self, RecordFormat};
 use super::seal_doc::{self, Layout, Miss, SealDoc};
 use crate::decide::packet::digest_without_grants;
@@ -553,12 +552,6 @@ fn fingerprints_once(bytes: &[u8]) -> Fingerprints {
         m.insert(key, f.clone());
     }
     f
-}
-
-/// The honest `SHA256SUMS` of these files, as the format's writer renders it.
-pub fn honest_sums(files: &BTreeMap<String, Vec<u8>>) -> Vec<u8> {
-    let write = record::SUMS.honest.unwrap_or(|_| Vec::new());
-    write(&Honest::of_files(files, &[]))
 }
 
 /// What a case holds that is secret by nature: the key, the seal MAC, the grant tokens.

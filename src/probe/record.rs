@@ -122,7 +122,7 @@ fn sums_of(honest: &Honest) -> Vec<u8> {
 }
 
 /// One manifest line, `<64 lowercase hex>  <path>` and a line feed: the one writer of the
-/// format's lines, for the honest records and the families' hostile manifests.
+/// format's lines, for the honest record and the recipes' edits of it (`SUMS.line`).
 pub fn sums_line(path: impl AsRef<[u8]>, digest: Digest) -> Vec<u8> {
     let mut out = digest.to_hex().into_bytes();
     out.extend_from_slice(b"  ");

@@ -23,7 +23,6 @@ mod line_endings;
 pub(crate) mod packets;
 mod resource;
 mod seal_tamper;
-mod sums;
 pub(crate) mod text;
 mod unicode;
 

@@ -809,7 +809,7 @@ fn hostile_record(
     // miss, never a guess.
     let place = |doc: &[u8], path: &str| -> Result<(usize, usize), String> {
         let l = honest_line(path)?;
-        let at: Vec<usize> = (0..doc.len().saturating_sub(l.len() - 1))
+        let at: Vec<usize> = (0..doc.len().saturating_sub(l.len().saturating_sub(1)))
             .filter(|i| doc[*i..].starts_with(&l))
             .collect();
         match at.as_slice() {

@@ -821,7 +821,9 @@ fn hostile_record(
         }
     };
     let spell = |path: &str, template: &str| -> Result<Vec<u8>, String> {
-        let bytes = &files[path];
+        let bytes = files
+            .get(path)
+            .ok_or_else(|| format!("no file at {} has a line", shown(path)))?;
         let hex = Digest::of(bytes).to_hex();
         let upper = hex.to_uppercase();
         let now_hex = now.get(path).map(|b| Digest::of(b).to_hex());

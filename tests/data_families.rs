@@ -964,3 +964,69 @@ fn a_toml_family_of_hostile_manifests_writes_them_from_the_honest_record() {
         );
     }
 }
+
+/// Large and non-text bytes as recipes (SPEC 7.3): `{ repeat, count }`, a list of pieces joined,
+/// `bytes = ...` in an edit, and a seal signed with no key handed over.
+const SPELLED: &str = r#"format = "sealprobe-family/1"
+
+[[case]]
+name = "zeros-gained-a-byte"
+why = "a file of zeros gained one byte at the end"
+expect = ["content"]
+files = { "img/disk.raw" = { repeat = "\u0000", count = 70000 } }
+edits = [{ op = "write", path = "img/disk.raw", bytes = [{ repeat = "\u0000", count = 70000 }, "x"] }]
+
+[[case]]
+name = "control-pieces-signed-without-key"
+why = "a file spelled in pieces under a seal signed with no key handed over, unchanged: must pass"
+control = true
+signed_without_key = true
+files = { "data/list.json" = ["[", { repeat = "0,", count = 999 }, "0]\n"] }
+"#;
+
+#[test]
+fn a_toml_family_spells_large_files_in_pieces_and_signs_without_a_key() {
+    let (dir, ours) = passing_family("spelled", SPELLED, "(1 hostile, 1 controls)");
+    assert_eq!(ours.len(), 2);
+    let r = run(
+        dir.path(),
+        &["probes", "emit", "--out", "out", "--probes", "mine", "--family", "spelled"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let case = dir.path().join("out/spelled/zeros-gained-a-byte");
+    let honest = std::fs::read(case.join("outside/img/disk.raw")).unwrap();
+    let now = std::fs::read(case.join("root/img/disk.raw")).unwrap();
+    assert_eq!(honest, vec![0u8; 70000]);
+    assert_eq!(now, [vec![0u8; 70000], b"x".to_vec()].concat());
+    let control = dir.path().join("out/spelled/control-pieces-signed-without-key");
+    let list = std::fs::read(control.join("root/data/list.json")).unwrap();
+    assert_eq!(list, format!("[{}0]\n", "0,".repeat(999)).into_bytes());
+    assert!(json(&control.join("seal.json"))["mac"].is_string(), "signed");
+    assert!(!control.join("key").exists(), "no key handed over");
+    for (broken, line, says) in [
+        // A count that spells far more than a recipe may: an error, never the allocation.
+        (
+            SPELLED.replace("count = 999", "count = 999999999999"),
+            10,
+            "a repeat spells more than",
+        ),
+        (
+            SPELLED.replace(
+                "signed_without_key = true",
+                "signed_without_key = true\nkeyed = true",
+            ),
+            10,
+            "keyed and signed_without_key are exclusive",
+        ),
+        (
+            SPELLED.replace("bytes = [", "text = \"x\", bytes = ["),
+            3,
+            "exactly one of text, hex or bytes",
+        ),
+    ] {
+        assert_ne!(broken, SPELLED, "the broken variant for {says} changed nothing");
+        std::fs::write(dir.path().join("mine/spelled.toml"), &broken).unwrap();
+        let at = format!("mine/spelled.toml:{line}: ");
+        usage_error(dir.path(), &["gate", "--probes", "mine"], &at, says);
+    }
+}

@@ -87,20 +87,45 @@ impl Group {
     }
 }
 
-/// Bytes as text (UTF-8) or as `{ hex = "..." }`.
+/// Bytes as text (UTF-8), as `{ hex = "..." }`, as `{ repeat = "0,", count = 29999 }` (text
+/// repeated, for the large files a resource case needs), or as a list of these, joined.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
+#[serde(untagged, deny_unknown_fields)]
 enum Bytes {
     Text(String),
     Hex { hex: String },
+    Repeat { repeat: String, count: usize },
+    Pieces(Vec<Bytes>),
 }
+
+/// The most bytes one `Bytes` may spell: a recipe is a file in the repository, and a typo in a
+/// count must be an error, not an allocation that takes the machine down.
+const MAX_SPELLED: usize = 64 << 20;
 
 impl Bytes {
     fn bytes(&self) -> Result<Vec<u8>, String> {
-        match self {
-            Bytes::Text(t) => Ok(t.as_bytes().to_vec()),
-            Bytes::Hex { hex } => unhex(hex).ok_or_else(|| "hex is not lower-case hex".into()),
-        }
+        let b = match self {
+            Bytes::Text(t) => t.as_bytes().to_vec(),
+            Bytes::Hex { hex } => unhex(hex).ok_or("hex is not lower-case hex")?,
+            Bytes::Repeat { repeat, count } => {
+                match repeat.len().checked_mul(*count) {
+                    Some(n) if n <= MAX_SPELLED => {}
+                    _ => return Err(format!("a repeat spells more than {MAX_SPELLED} bytes")),
+                }
+                repeat.repeat(*count).into_bytes()
+            }
+            Bytes::Pieces(pieces) => {
+                let mut out = Vec::new();
+                for piece in pieces {
+                    out.extend(piece.bytes()?);
+                    if out.len() > MAX_SPELLED {
+                        return Err(format!("pieces spell more than {MAX_SPELLED} bytes"));
+                    }
+                }
+                out
+            }
+        };
+        Ok(b)
     }
 }
 
@@ -118,6 +143,9 @@ struct Recipe {
     /// Sealed with the probe key, and the key handed over.
     #[serde(default)]
     keyed: bool,
+    /// Sealed with the probe key, and no key handed over (a MAC the validator cannot check).
+    #[serde(default)]
+    signed_without_key: bool,
     /// Folders the seal declares complete (`.` is the root).
     #[serde(default)]
     complete: Vec<String>,
@@ -405,12 +433,14 @@ enum Edit {
         path: String,
         text: Option<String>,
         hex: Option<String>,
+        bytes: Option<Bytes>,
     },
     /// Add bytes at the end of a file.
     Append {
         path: String,
         text: Option<String>,
         hex: Option<String>,
+        bytes: Option<Bytes>,
     },
     /// Cut a file to `len` bytes.
     Truncate {
@@ -454,12 +484,18 @@ enum Edit {
     },
 }
 
-/// The bytes of an edit that writes: exactly one of `text = "..."` and `hex = "..."`.
-fn edit_bytes(text: &Option<String>, hex: &Option<String>) -> Result<Vec<u8>, String> {
-    match (text, hex) {
-        (Some(t), None) => Ok(t.as_bytes().to_vec()),
-        (None, Some(h)) => Bytes::Hex { hex: h.clone() }.bytes(),
-        _ => Err("an edit gives its bytes as exactly one of text or hex".into()),
+/// The bytes of an edit that writes: exactly one of `text = "..."`, `hex = "..."` and
+/// `bytes = <bytes as files spells them>`.
+fn edit_bytes(
+    text: &Option<String>,
+    hex: &Option<String>,
+    bytes: &Option<Bytes>,
+) -> Result<Vec<u8>, String> {
+    match (text, hex, bytes) {
+        (Some(t), None, None) => Ok(t.as_bytes().to_vec()),
+        (None, Some(h), None) => Bytes::Hex { hex: h.clone() }.bytes(),
+        (None, None, Some(b)) => b.bytes(),
+        _ => Err("an edit gives its bytes as exactly one of text, hex or bytes".into()),
     }
 }
 
@@ -585,8 +621,11 @@ fn draft(mut r: Recipe) -> Result<Draft, String> {
     for folder in &r.complete {
         d = d.complete(folder);
     }
-    if r.keyed {
-        d = d.keyed();
+    match (r.keyed, r.signed_without_key) {
+        (true, true) => return Err("keyed and signed_without_key are exclusive".into()),
+        (true, false) => d = d.keyed(),
+        (false, true) => d = d.signed_without_key(),
+        (false, false) => {}
     }
     for (i, edit) in r.edits.iter().enumerate() {
         d = apply(d, edit, &mut now).map_err(|e| format!("edit {}: {e}", i + 1))?;
@@ -863,7 +902,7 @@ fn hostile_record(
                 doc.drain(at..at + len);
             }
             RecordEdit::Prefix { text, hex } => {
-                doc.splice(0..0, edit_bytes(text, hex).map_err(step)?);
+                doc.splice(0..0, edit_bytes(text, hex, &None).map_err(step)?);
             }
             RecordEdit::Reencode { encoding } => {
                 doc = reencoded(&doc, encoding).map_err(step)?;
@@ -998,9 +1037,19 @@ fn apply(d: Draft, edit: &Edit, now: &mut BTreeMap<String, Vec<u8>>) -> Result<D
         d.write(path, b)
     };
     Ok(match edit {
-        Edit::Write { path, text, hex } => written(d, now, path, edit_bytes(text, hex)?),
-        Edit::Append { path, text, hex } => {
-            let b = [current(now, path)?, edit_bytes(text, hex)?].concat();
+        Edit::Write {
+            path,
+            text,
+            hex,
+            bytes,
+        } => written(d, now, path, edit_bytes(text, hex, bytes)?),
+        Edit::Append {
+            path,
+            text,
+            hex,
+            bytes,
+        } => {
+            let b = [current(now, path)?, edit_bytes(text, hex, bytes)?].concat();
             written(d, now, path, b)
         }
         Edit::Truncate { path, len } => {

@@ -54,15 +54,6 @@ impl ProbeFamily for Bom {
         );
         cases.add(
             Draft::tree(
-                "utf8-bom-added-to-empty-file",
-                "an empty file that gained a BOM is three bytes longer than sealed",
-            )
-            .file("empty.txt", Vec::new())
-            .write("empty.txt", BOM.to_vec())
-            .expect([Drift::Bom]),
-        );
-        cases.add(
-            Draft::tree(
                 "utf8-bom-added-to-large-file",
                 "a BOM added to a file over 1 MiB: a validator that compares lengths only, or hashes a prefix, misses nothing here but a BOM",
             )

@@ -964,7 +964,6 @@ fn schema(cases: &mut Cases, dry_ok: &Value, edited: Edited) {
             "the packet is a JSON string holding the packet",
             json!(String::from_utf8_lossy(&doc(dry_ok))),
         ),
-        ("schema-top-level-null", "the packet is `null`", Value::Null),
     ] {
         cases.add(keyed(case, why, doc(&top)).expect([R::PacketSchema]));
     }
@@ -1178,16 +1177,6 @@ fn syntax(cases: &mut Cases, dry_doc: &[u8]) {
             "syntax-too-deep",
             "the selection nested 71 levels deep: deeper than the 64 strict JSON allows",
             deep.into_bytes(),
-        ),
-        (
-            "syntax-empty-file",
-            "an empty packet file: nothing is not a HOLD packet",
-            Vec::new(),
-        ),
-        (
-            "syntax-whitespace-only",
-            "a packet file of blank lines",
-            b"\n\n  \n".to_vec(),
         ),
     ];
     for (case, why, bytes) in docs {

@@ -654,17 +654,6 @@ impl ProbeFamily for Resource {
                 .sparse(p, small(i, &word), 4 * GIB);
         }
         cases.add(sparse_many.expect([Drift::Content]));
-        let zeros = vec![0u8; 512 * 1024];
-        cases.add(
-            Draft::tree(
-                "control-sparse-reads-as-sealed-zeros",
-                "a 512 KiB file of zeros sealed, and the tree holds it as a sparse file (all holes): the bytes read are the sealed bytes, so it must pass",
-            )
-            .file("img/disk.raw", zeros.clone())
-            .sparse("img/disk.raw", Vec::new(), zeros.len() as u64)
-            .signed_without_key()
-            .control(),
-        );
         let mut blob = noise(rng.number(), 9 * 1024 * 1024 + 17);
         blob[0] = 0xFF; // never text: the drift must be found by the bytes alone
         let mut flipped = blob.clone();

@@ -628,22 +628,6 @@ impl ProbeFamily for Unicode {
             .expect([Drift::Unicode]),
         );
 
-        // A Trojan Source line (CVE-2021-42574): bidi controls make code read otherwise.
-        let code_now = "fn check(level: &str) -> bool {\n    if level != \"user\u{202e} \u{2066}// admins only\u{2069} \u{2066}\" {\n        return true; // admins only\n    }\n    false\n}\n";
-        let code_now_plain: String = code_now
-            .chars()
-            .filter(|c| !matches!(c, '\u{202e}' | '\u{2066}' | '\u{2069}'))
-            .collect();
-        cases.add(
-            Draft::tree(
-                "trojan-source-in-code",
-                "bidi controls (RLO, LRI, PDI) added inside a string literal, Trojan Source style: the code looks unchanged, but a comment and spaces moved into the string",
-            )
-            .file("src/auth.rs", code_now_plain.into_bytes())
-            .write("src/auth.rs", code_now.as_bytes().to_vec())
-            .expect([Drift::Unicode]),
-        );
-
         // --- unicode with line endings and a BOM: every class named ---------------------------
         let frame = Frame::new(rng);
         let plain = frame.with("10 kg");
@@ -724,58 +708,6 @@ impl ProbeFamily for Unicode {
                     "a\u{2013}b \u{201c}q\u{201d} 10\u{a0}kg rel\u{200b}ease cafe\u{301} \u{200f}abc \u{430}dmin",
                 ),
             )
-            .expect([Drift::Unicode]),
-        );
-
-        // --- JSON: a different value, the same text to the eye ----------------------------
-        let doc = |key: &str, value: &str| {
-            format!("{{\n  \"{key}\": false,\n  \"note\": \"{value}\",\n  \"replicas\": 3\n}}\n")
-                .into_bytes()
-        };
-        cases.add(
-            Draft::tree(
-                "json-key-homoglyph",
-                "a JSON key spelled with a Cyrillic a: a config loader now sees a different key (and the default applies), yet it reads the same",
-            )
-            .file("config/flags.json", doc("admin", "it's on"))
-            .write("config/flags.json", doc("\u{430}dmin", "it's on"))
-            .expect([Drift::Unicode]),
-        );
-        cases.add(
-            Draft::tree(
-                "json-value-curly-apostrophe",
-                "a curly apostrophe in a JSON string value: another JSON value (JCS differs), the same text to the eye",
-            )
-            .file("config/flags.json", doc("admin", "it's on"))
-            .write("config/flags.json", doc("admin", "it\u{2019}s on"))
-            .expect([Drift::Unicode]),
-        );
-        cases.add(
-            Draft::tree(
-                "json-value-nfd",
-                "a JSON string value re-saved in NFD: JCS does not normalize, so the JSON value differs, and the text layer says unicode",
-            )
-            .file("config/flags.json", doc("admin", "caf\u{e9}"))
-            .write("config/flags.json", doc("admin", "cafe\u{301}"))
-            .expect([Drift::Unicode]),
-        );
-
-        cases.add(
-            Draft::tree(
-                "json-escaped-zero-width",
-                "a zero-width space written as a JSON escape (\\u200b) in a string: the text gained six visible ASCII characters and the value changed, so content, not unicode",
-            )
-            .file("config/flags.json", doc("admin", "release"))
-            .write("config/flags.json", doc("admin", "rel\\u200bease"))
-            .expect([Content]),
-        );
-        cases.add(
-            Draft::tree(
-                "json-raw-zero-width",
-                "a raw zero-width space inside a JSON string: another JSON value, the same text to the eye, so unicode",
-            )
-            .file("config/flags.json", doc("admin", "release"))
-            .write("config/flags.json", doc("admin", "rel\u{200b}ease"))
             .expect([Drift::Unicode]),
         );
 
@@ -948,35 +880,6 @@ impl ProbeFamily for Unicode {
             .file("docs/notes.md", nfd_text.clone())
             .file("docs/ko.md", nfd(hangul).into_bytes())
             .signed_without_key()
-            .control(),
-        );
-        cases.add(
-            Draft::tree(
-                "control-keyed-mixed-scripts",
-                "Cyrillic, Greek, Arabic, CJK and emoji ZWJ text under a keyed seal, unchanged: must pass",
-            )
-            .file(
-                "docs/scripts.md",
-                "\u{43f}\u{440}\u{438}\u{432}\u{435}\u{442} \u{3b3}\u{3b5}\u{3b9}\u{3b1} \u{645}\u{631}\u{62d}\u{628}\u{627} \u{4f60}\u{597d} \u{1f469}\u{200d}\u{1f4bb}\n"
-                    .as_bytes()
-                    .to_vec(),
-            )
-            .file("config/flags.json", doc("\u{430}dmin", "it\u{2019}s on"))
-            .keyed()
-            .control(),
-        );
-        cases.add(
-            Draft::tree(
-                "control-invisible-characters-sealed",
-                "zero-width, bidi, soft hyphen and tag characters sealed as they are and unchanged: invisible is not drifted",
-            )
-            .file("src/auth.rs", code_now.as_bytes().to_vec())
-            .file(
-                "docs/hidden.md",
-                "rel\u{200b}ease \u{202e}abc\u{202c} so\u{ad}ft ok\u{e0001}\u{e0079}\u{e007f}\n"
-                    .as_bytes()
-                    .to_vec(),
-            )
             .control(),
         );
         cases.add(

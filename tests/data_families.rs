@@ -990,7 +990,9 @@ fn a_toml_family_spells_large_files_in_pieces_and_signs_without_a_key() {
     assert_eq!(ours.len(), 2);
     let r = run(
         dir.path(),
-        &["probes", "emit", "--out", "out", "--probes", "mine", "--family", "spelled"],
+        &[
+            "probes", "emit", "--out", "out", "--probes", "mine", "--family", "spelled",
+        ],
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
     let case = dir.path().join("out/spelled/zeros-gained-a-byte");
@@ -998,10 +1000,15 @@ fn a_toml_family_spells_large_files_in_pieces_and_signs_without_a_key() {
     let now = std::fs::read(case.join("root/img/disk.raw")).unwrap();
     assert_eq!(honest, vec![0u8; 70000]);
     assert_eq!(now, [vec![0u8; 70000], b"x".to_vec()].concat());
-    let control = dir.path().join("out/spelled/control-pieces-signed-without-key");
+    let control = dir
+        .path()
+        .join("out/spelled/control-pieces-signed-without-key");
     let list = std::fs::read(control.join("root/data/list.json")).unwrap();
     assert_eq!(list, format!("[{}0]\n", "0,".repeat(999)).into_bytes());
-    assert!(json(&control.join("seal.json"))["mac"].is_string(), "signed");
+    assert!(
+        json(&control.join("seal.json"))["mac"].is_string(),
+        "signed"
+    );
     assert!(!control.join("key").exists(), "no key handed over");
     for (broken, line, says) in [
         // A count that spells far more than a recipe may: an error, never the allocation.
@@ -1024,9 +1031,130 @@ fn a_toml_family_spells_large_files_in_pieces_and_signs_without_a_key() {
             "exactly one of text, hex or bytes",
         ),
     ] {
-        assert_ne!(broken, SPELLED, "the broken variant for {says} changed nothing");
+        assert_ne!(
+            broken, SPELLED,
+            "the broken variant for {says} changed nothing"
+        );
         std::fs::write(dir.path().join("mine/spelled.toml"), &broken).unwrap();
         let at = format!("mine/spelled.toml:{line}: ");
         usage_error(dir.path(), &["gate", "--probes", "mine"], &at, says);
+    }
+}
+
+/// Token transforms and padding (SPEC 7.1 token edits): every grant at one expiry, so the
+/// control's valid token is the one each hostile case re-spells.
+const TRANSFORMS: &str = r#"format = "sealprobe-family/1"
+
+[[group]]
+
+[group.shared]
+expect = ["grant-invalid"]
+keyed = true
+packet = "fix7"
+packet_edits = [
+  { op = "set", at = "/selected/0", value = '"AUTHORIZE_PRODUCTION_DRYRUN_ONLY"' },
+  { op = "set", at = "/blockers/0/status", value = '"CLOSED"' },
+]
+
+[[group.case]]
+name = "control-valid"
+why = "the valid dry-run grant"
+expect = []
+control = true
+grants = [{ action = "dryrun", expires = 1900000001 }]
+
+[[group.case]]
+name = "upper"
+why = "the token in upper case"
+grants = [{ action = "dryrun", expires = 1900000001, token = "{token|upper}" }]
+
+[[group.case]]
+name = "standard"
+why = "the MAC in the standard base64 alphabet"
+grants = [{ action = "dryrun", expires = 1900000001, token = "{body}.{mac|standard-base64}" }]
+
+[[group.case]]
+name = "half"
+why = "the first half of the token, upper-cased"
+grants = [{ action = "dryrun", expires = 1900000001, token = "{token[..41]|upper}" }]
+
+[[group.case]]
+name = "padded"
+why = "the token padded to 20,000 characters"
+grants = [{ action = "dryrun", expires = 1900000001, pad = { to = 20000, with = "A" } }]
+"#;
+
+#[test]
+fn token_transforms_and_padding_re_spell_the_minted_token() {
+    let (dir, ours) = passing_family("transforms", TRANSFORMS, "(4 hostile, 1 controls)");
+    assert_eq!(ours.len(), 5);
+    let r = run(
+        dir.path(),
+        &[
+            "probes",
+            "emit",
+            "--out",
+            "out",
+            "--probes",
+            "mine",
+            "--family",
+            "transforms",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let token = |case: &str| -> String {
+        let packet = json(
+            &dir.path()
+                .join(format!("out/transforms/{case}/packet.json")),
+        );
+        packet["grants"][0]["token"].as_str().unwrap().to_owned()
+    };
+    let valid = token("control-valid");
+    let (body, mac) = valid.rsplit_once('.').unwrap();
+    assert!(mac.contains(['-', '_']), "at this expiry the MAC re-spells");
+    assert_eq!(token("upper"), valid.to_uppercase());
+    assert_eq!(
+        token("standard"),
+        format!("{body}.{}", mac.replace('-', "+").replace('_', "/"))
+    );
+    assert_eq!(token("half"), valid[..41].to_uppercase());
+    assert_eq!(
+        token("padded"),
+        format!("{valid}{}", "A".repeat(20_000 - valid.len()))
+    );
+    for (broken, line, says) in [
+        (
+            TRANSFORMS.replace("{token|upper}", "{token|lower}"),
+            21,
+            "an unknown transform",
+        ),
+        (
+            TRANSFORMS.replace("to = 20000", "to = 20"),
+            36,
+            "pad is one character, to a length longer than the token",
+        ),
+        (
+            TRANSFORMS.replace("with = \"A\"", "with = \"AB\""),
+            36,
+            "pad is one character",
+        ),
+        // At the default expiry the standard spelling of this MAC is the MAC itself.
+        (
+            TRANSFORMS.replace(
+                "expires = 1900000001, token = \"{body}.{mac|standard-base64}\"",
+                "token = \"{body}.{mac|standard-base64}\"",
+            ),
+            26,
+            "spelled as the minted one",
+        ),
+    ] {
+        assert_ne!(
+            broken, TRANSFORMS,
+            "the broken variant for {says} changed nothing"
+        );
+        std::fs::write(dir.path().join("mine/transforms.toml"), &broken).unwrap();
+        let at = format!("mine/transforms.toml:{line}: ");
+        let r = usage_error(dir.path(), &["gate", "--probes", "mine"], &at, says);
+        common::assert_nothing_leaked(&r, &[&valid]);
     }
 }

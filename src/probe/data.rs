@@ -273,11 +273,36 @@ struct GrantRecipe {
     /// appended (`<message>.<mac>`): a token that verifies over whatever it says.
     #[serde(default)]
     forge: Option<String>,
+    /// The token, as spelled, padded at the end to `to` characters with `with` (a token longer
+    /// than any buffer a validator might read it into).
+    #[serde(default)]
+    pad: Option<Pad>,
+}
+
+/// Padding at the end of a listed token: up to `to` characters, with `with` repeated.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Pad {
+    to: usize,
+    with: String,
+}
+
+impl Pad {
+    fn padded(&self, token: String) -> Result<String, String> {
+        let short = self.to.checked_sub(token.len()).unwrap_or_default();
+        if short == 0 || self.with.len() != 1 || self.to > MAX_SPELLED {
+            return Err(format!(
+                "pad is one character, to a length longer than the token and at most {MAX_SPELLED}"
+            ));
+        }
+        Ok(token + &self.with.repeat(short))
+    }
 }
 
 /// `template` with each `{part}` replaced by its value in `parts`, or by a cut of it,
-/// `{part[a..b]}` (either end may be left out); an unknown part, a cut outside the part, or a
-/// brace that opens no part is an error (a template never passes a typo through as text).
+/// `{part[a..b]}` (either end may be left out), then by transforms, `{part|upper}` and
+/// `{mac|standard-base64}`; an unknown part or transform, a cut outside the part, or a brace
+/// that opens no part is an error (a template never passes a typo through as text).
 fn spelled(template: &str, parts: &[(&str, &str)]) -> Result<String, String> {
     let mut out = String::new();
     let mut rest = template;
@@ -285,7 +310,8 @@ fn spelled(template: &str, parts: &[(&str, &str)]) -> Result<String, String> {
         out.push_str(&rest[..open]);
         let after = &rest[open + 1..];
         let close = after.find('}').ok_or("a { opens no part")?;
-        let inner = &after[..close];
+        let mut piped = after[..close].split('|');
+        let inner = piped.next().unwrap_or_default();
         let (name, cut) = match inner.split_once('[') {
             Some((name, cut)) => (name, Some(cut.strip_suffix(']').ok_or("a [ opens no cut")?)),
             None => (inner, None),
@@ -311,11 +337,27 @@ fn spelled(template: &str, parts: &[(&str, &str)]) -> Result<String, String> {
                 value.get(a..b).ok_or("a cut outside the part")?
             }
         };
-        out.push_str(value);
+        let mut value = value.to_owned();
+        for transform in piped {
+            value = transformed(&value, transform)?;
+        }
+        out.push_str(&value);
         rest = &after[close + 1..];
     }
     out.push_str(rest);
     Ok(out)
+}
+
+/// A part of a token as a transform re-spells it: `upper` (every letter in upper case: a
+/// case-insensitive comparison of base64url is no comparison) or `standard-base64` (base64url
+/// in the standard alphabet, `-` as `+` and `_` as `/`: a decoder that takes both alphabets
+/// reads the same bytes).
+fn transformed(value: &str, transform: &str) -> Result<String, String> {
+    match transform {
+        "upper" => Ok(value.to_uppercase()),
+        "standard-base64" => Ok(value.replace('-', "+").replace('_', "/")),
+        _ => Err("an unknown transform (upper, standard-base64)".into()),
+    }
 }
 
 /// The token a grant recipe lists: minted over `packet`, then spelled by `token` or `forge`.
@@ -347,10 +389,15 @@ fn grant_token(g: &GrantRecipe, packet: &[u8]) -> Result<String, String> {
         ("expires", expires.as_str()),
     ];
     let token = match (&g.token, &g.forge) {
-        (None, None) => return Ok(minted),
+        (None, None) => minted.clone(),
         (Some(t), None) => spelled(t, &parts)?,
         (None, Some(message)) => packets::forge(&key, &spelled(message, &parts)?),
         (Some(_), Some(_)) => return Err("a grant gives at most one of token or forge".into()),
+    };
+    let token = match &g.pad {
+        None if g.token.is_none() && g.forge.is_none() => return Ok(minted),
+        None => token,
+        Some(pad) => pad.padded(token)?,
     };
     if token == minted {
         return Err("its token is spelled as the minted one".into());

@@ -7,6 +7,10 @@
 //! Also two grants for one action, none, and no key. Controls: valid grants for one and for two
 //! actions, the execution with every blocker closed, and expiry edges that are still valid.
 //!
+//! The bends a template spells (a prefix, a suffix, a part cut, upper-cased or re-spelled in
+//! the standard alphabet, a message forged, a token padded to a length) are data,
+//! `probes/forged-tokens.toml`; this file keeps the cases drawn from the seed.
+//!
 //! Grants are checked MAC first (README, "Decisions"): a token that does not verify is
 //! `grant-invalid` whatever else it claims; then action, packet digest, expiry.
 
@@ -16,7 +20,7 @@ use serde_json::Value;
 
 use super::ProbeFamily;
 use super::packets::{
-    BLOCKERS, DRYRUN, EXECUTION, PLAIN, PRECHECK, Style, digest16, doc, emit, fix7, forge, grant,
+    BLOCKERS, DRYRUN, EXECUTION, PLAIN, PRECHECK, Style, digest16, doc, emit, fix7, grant,
     grant_with, granted, keyed, packet_name, selecting, with_grants,
 };
 use crate::decide::ReasonClass as R;
@@ -363,62 +367,6 @@ impl ProbeFamily for ForgedTokens {
             .now(LATER + 86_400)
             .expect([R::GrantExpired]),
         );
-
-        // --- the grammar is bent (MACs recomputed over the bent message where it matters) ----
-        // The bends a template can spell (a prefix, a suffix, a part re-spelled or cut, a
-        // message forged) are data: probes/forged-tokens.toml. These are computed from the
-        // token (cut in half, upper-cased, re-alphabeted, padded to a length).
-        let bent = |message: String| forge(&key, &message);
-        let upper_d16 = if d16.to_uppercase() == d16 {
-            msg("DRYRUN", &d16, &later)
-        } else {
-            msg("dryrun", &d16.to_uppercase(), &later)
-        };
-        // A valid token whose MAC holds `-` or `_`, so its standard-alphabet spelling differs.
-        let url_token = (LATER..LATER + 10_000)
-            .map(|t| grant_with(&key, &dry, "dryrun", t))
-            .find(|t| tag_of(t).contains(['-', '_']))
-            .unwrap_or_else(|| good.clone());
-        let standard = format!(
-            "{}.{}",
-            body_of(&url_token),
-            tag_of(&url_token).replace('-', "+").replace('_', "/")
-        );
-        let bends: Vec<(&str, &str, String)> = vec![
-            (
-                "truncated-half",
-                "the first half of the token",
-                good[..good.len() / 2].to_owned(),
-            ),
-            (
-                "standard-alphabet",
-                "a valid token's MAC re-spelled in the standard base64 alphabet (`+` `/`): a decoder that accepts both alphabets verifies it",
-                standard.clone(),
-            ),
-            (
-                "standard-alphabet-padded",
-                "the MAC in standard base64 with `=` padding, as most base64 tools write it",
-                format!("{standard}="),
-            ),
-            (
-                "upper-case-token",
-                "the whole token in upper case: a case-insensitive comparison of a base64url MAC is no comparison",
-                good.to_uppercase(),
-            ),
-            (
-                "upper-case-digest",
-                "the digest16 in upper-case hex with a MAC over it: the digest is lower-case hex",
-                bent(upper_d16),
-            ),
-            (
-                "overlong-token",
-                "a valid token padded with `A`s to 20,000 characters: a validator that reads a prefix, or a fixed-size buffer, sees the valid token",
-                format!("{good}{}", "A".repeat(20_000 - good.len())),
-            ),
-        ];
-        for (case, why, token) in bends {
-            forged(cases, case, why, token, R::GrantInvalid);
-        }
 
         // --- repeated, missing, no key --------------------------------------------------------
         let second = grant_with(&key, &dry, "dryrun", LATER + 1);

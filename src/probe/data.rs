@@ -289,7 +289,7 @@ struct Pad {
 
 impl Pad {
     fn padded(&self, token: String) -> Result<String, String> {
-        let short = self.to.checked_sub(token.len()).unwrap_or_default();
+        let short = self.to.saturating_sub(token.len());
         if short == 0 || self.with.len() != 1 || self.to > MAX_SPELLED {
             return Err(format!(
                 "pad is one character, to a length longer than the token and at most {MAX_SPELLED}"

@@ -411,6 +411,28 @@ fn passing_family(family: &str, toml: &str, summary: &str) -> (tempfile::TempDir
     (dir, ours)
 }
 
+/// Each broken variant of the data family `mine/<family>.toml` below `dir`, written in turn, is
+/// a usage error naming the file, the line given and `says`, and no run shows any of `secrets`.
+/// A variant that is the honest file is a bug of the test.
+fn each_refused(
+    dir: &Path,
+    family: &str,
+    honest: &str,
+    variants: Vec<(String, usize, &str)>,
+    secrets: &[&str],
+) {
+    for (broken, line, says) in variants {
+        assert_ne!(
+            broken, honest,
+            "the broken variant for {says} changed nothing"
+        );
+        std::fs::write(dir.join(format!("mine/{family}.toml")), &broken).unwrap();
+        let at = format!("mine/{family}.toml:{line}: ");
+        let r = usage_error(dir, &["gate", "--probes", "mine"], &at, says);
+        common::assert_nothing_leaked(&r, secrets);
+    }
+}
+
 /// Seal cases as recipes (SPEC 7.1, 7.3): edits of the parsed seal and named layouts.
 const SEALS: &str = r#"format = "sealprobe-family/1"
 
@@ -641,85 +663,82 @@ grants = [{ action = "dryrun", forge = "spg0.{action}.{digest16}.{expires}" }]
 fn a_toml_family_of_packet_edits_runs_and_an_edit_that_misses_is_a_usage_error() {
     let (dir, ours) = passing_family("packets", PACKETS, "(9 hostile, 1 controls)");
     assert_eq!(ours.len(), 10);
-    for (broken, line, says) in [
-        // A member the packet does not hold (token-shaped, so it must not be echoed).
-        (
-            PACKETS.replacen("at = \"/selected/0\"", &format!("at = \"/{TOKEN}\""), 1),
-            3,
-            "the packet does not hold",
-        ),
-        // An element past the end of an array.
-        (
-            PACKETS.replacen(
-                "at = \"/blockers/0/status\"",
-                "at = \"/blockers/9/status\"",
-                1,
+    each_refused(
+        dir.path(),
+        "packets",
+        PACKETS,
+        vec![
+            // A member the packet does not hold (token-shaped, so it must not be echoed).
+            (
+                PACKETS.replacen("at = \"/selected/0\"", &format!("at = \"/{TOKEN}\""), 1),
+                3,
+                "the packet does not hold",
             ),
-            3,
-            "the packet does not hold",
-        ),
-        // A value set to what it was.
-        (
-            PACKETS.replacen("'\"CLOSED\"'", "'\"OPEN\"'", 1),
-            3,
-            "to what it was",
-        ),
-        // A key that is neither probe nor other.
-        (
-            PACKETS.replace("key = \"other\"", "key = \"third\""),
-            47,
-            "key is probe or other",
-        ),
-        // An unknown honest packet, and grants without a packet.
-        (
-            PACKETS.replacen("packet = \"fix7\"", "packet = \"fix8\"", 1),
-            3,
-            "packet is",
-        ),
-        (
-            PACKETS.replacen("packet = \"fix7\"\n", "files = { \"a\" = \"b\" }\n", 1),
-            3,
-            "need a packet",
-        ),
-        // A token part that does not exist, and a token spelled as the minted one.
-        (
-            PACKETS.replace("token = \" {token}\"", "token = \" {tokn}\""),
-            71,
-            "an unknown part",
-        ),
-        (
-            PACKETS.replace("token = \" {token}\"", "token = \"{body}.{mac}\""),
-            71,
-            "spelled as the minted one",
-        ),
-        // A packet given as text takes no grants.
-        (
-            PACKETS.replace(
-                "packet = { text = \"\" }",
-                "packet = { text = \"\" }\ngrants = [{ action = \"dryrun\" }]",
+            // An element past the end of an array.
+            (
+                PACKETS.replacen(
+                    "at = \"/blockers/0/status\"",
+                    "at = \"/blockers/9/status\"",
+                    1,
+                ),
+                3,
+                "the packet does not hold",
             ),
-            22,
-            "takes no edits or grants",
-        ),
-        // A value that is not strict JSON (a repeated key).
-        (
-            PACKETS.replace(
-                "'{\"id\": \"FIX7-P0-LATE\", \"status\": \"OPEN\"}'",
-                "'{\"id\": \"FIX7-P0-LATE\", \"id\": \"OPEN\"}'",
+            // A value set to what it was.
+            (
+                PACKETS.replacen("'\"CLOSED\"'", "'\"OPEN\"'", 1),
+                3,
+                "to what it was",
             ),
-            64,
-            "not strict JSON",
-        ),
-    ] {
-        assert_ne!(
-            broken, PACKETS,
-            "the broken variant for {says} changed nothing"
-        );
-        std::fs::write(dir.path().join("mine/packets.toml"), &broken).unwrap();
-        let at = format!("mine/packets.toml:{line}: ");
-        let r = usage_error(dir.path(), &["gate", "--probes", "mine"], &at, says);
-        common::assert_nothing_leaked(&r, &[TOKEN]);
-    }
+            // A key that is neither probe nor other.
+            (
+                PACKETS.replace("key = \"other\"", "key = \"third\""),
+                47,
+                "key is probe or other",
+            ),
+            // An unknown honest packet, and grants without a packet.
+            (
+                PACKETS.replacen("packet = \"fix7\"", "packet = \"fix8\"", 1),
+                3,
+                "packet is",
+            ),
+            (
+                PACKETS.replacen("packet = \"fix7\"\n", "files = { \"a\" = \"b\" }\n", 1),
+                3,
+                "need a packet",
+            ),
+            // A token part that does not exist, and a token spelled as the minted one.
+            (
+                PACKETS.replace("token = \" {token}\"", "token = \" {tokn}\""),
+                71,
+                "an unknown part",
+            ),
+            (
+                PACKETS.replace("token = \" {token}\"", "token = \"{body}.{mac}\""),
+                71,
+                "spelled as the minted one",
+            ),
+            // A packet given as text takes no grants.
+            (
+                PACKETS.replace(
+                    "packet = { text = \"\" }",
+                    "packet = { text = \"\" }\ngrants = [{ action = \"dryrun\" }]",
+                ),
+                22,
+                "takes no edits or grants",
+            ),
+            // A value that is not strict JSON (a repeated key).
+            (
+                PACKETS.replace(
+                    "'{\"id\": \"FIX7-P0-LATE\", \"status\": \"OPEN\"}'",
+                    "'{\"id\": \"FIX7-P0-LATE\", \"id\": \"OPEN\"}'",
+                ),
+                64,
+                "not strict JSON",
+            ),
+        ],
+        &[TOKEN],
+    );
 }
 
 /// Cases that share fields: a group's `[group.shared]` fields go to each of its cases, and a
@@ -759,42 +778,40 @@ grants = [{ action = "dryrun" }]
 fn a_group_shares_its_fields_with_its_cases_and_a_case_replaces_them() {
     let (dir, ours) = passing_family("grouped", GROUPED, "(2 hostile, 1 controls)");
     assert_eq!(ours.len(), 3);
-    for (broken, line, says) in [
-        // A group that shares a name.
-        (
-            GROUPED.replace("expect = [\"grant-invalid\"]\n", "why = \"shared\"\n"),
-            15,
-            "a group shares no name or why",
-        ),
-        // A field no recipe has, in a case, and in the shared fields (each case names it).
-        (
-            GROUPED.replace(
-                "name = \"from-another-key\"",
-                "name = \"from-another-key\"\nflavour = 1",
+    each_refused(
+        dir.path(),
+        "grouped",
+        GROUPED,
+        vec![
+            // A group that shares a name.
+            (
+                GROUPED.replace("expect = [\"grant-invalid\"]\n", "why = \"shared\"\n"),
+                15,
+                "a group shares no name or why",
             ),
-            15,
-            "unknown field",
-        ),
-        (
-            GROUPED.replace("keyed = true", "keyed = true\nflavour = 1"),
-            16,
-            "unknown field",
-        ),
-        // A group with no case: its shared fields would go unread.
-        (
-            format!("{GROUPED}\n[[group]]\n\n[group.shared]\nexpct = 1\n"),
-            GROUPED.lines().count() + 2,
-            "a [[group]] has no [[group.case]]",
-        ),
-    ] {
-        assert_ne!(
-            broken, GROUPED,
-            "the broken variant for {says} changed nothing"
-        );
-        std::fs::write(dir.path().join("mine/grouped.toml"), &broken).unwrap();
-        let at = format!("mine/grouped.toml:{line}: ");
-        usage_error(dir.path(), &["gate", "--probes", "mine"], &at, says);
-    }
+            // A field no recipe has, in a case, and in the shared fields (each case names it).
+            (
+                GROUPED.replace(
+                    "name = \"from-another-key\"",
+                    "name = \"from-another-key\"\nflavour = 1",
+                ),
+                15,
+                "unknown field",
+            ),
+            (
+                GROUPED.replace("keyed = true", "keyed = true\nflavour = 1"),
+                16,
+                "unknown field",
+            ),
+            // A group with no case: its shared fields would go unread.
+            (
+                format!("{GROUPED}\n[[group]]\n\n[group.shared]\nexpct = 1\n"),
+                GROUPED.lines().count() + 2,
+                "a [[group]] has no [[group.case]]",
+            ),
+        ],
+        &[TOKEN],
+    );
 }
 
 /// Hostile manifests as recipes (SPEC 7.1, record edits): the honest `SHA256SUMS` of the
@@ -1010,35 +1027,33 @@ fn a_toml_family_spells_large_files_in_pieces_and_signs_without_a_key() {
         "signed"
     );
     assert!(!control.join("key").exists(), "no key handed over");
-    for (broken, line, says) in [
-        // A count that spells far more than a recipe may: an error, never the allocation.
-        (
-            SPELLED.replace("count = 999", "count = 999999999999"),
-            10,
-            "a repeat spells more than",
-        ),
-        (
-            SPELLED.replace(
-                "signed_without_key = true",
-                "signed_without_key = true\nkeyed = true",
+    each_refused(
+        dir.path(),
+        "spelled",
+        SPELLED,
+        vec![
+            // A count that spells far more than a recipe may: an error, never the allocation.
+            (
+                SPELLED.replace("count = 999", "count = 999999999999"),
+                10,
+                "a repeat spells more than",
             ),
-            10,
-            "keyed and signed_without_key are exclusive",
-        ),
-        (
-            SPELLED.replace("bytes = [", "text = \"x\", bytes = ["),
-            3,
-            "exactly one of text, hex or bytes",
-        ),
-    ] {
-        assert_ne!(
-            broken, SPELLED,
-            "the broken variant for {says} changed nothing"
-        );
-        std::fs::write(dir.path().join("mine/spelled.toml"), &broken).unwrap();
-        let at = format!("mine/spelled.toml:{line}: ");
-        usage_error(dir.path(), &["gate", "--probes", "mine"], &at, says);
-    }
+            (
+                SPELLED.replace(
+                    "signed_without_key = true",
+                    "signed_without_key = true\nkeyed = true",
+                ),
+                10,
+                "keyed and signed_without_key are exclusive",
+            ),
+            (
+                SPELLED.replace("bytes = [", "text = \"x\", bytes = ["),
+                3,
+                "exactly one of text, hex or bytes",
+            ),
+        ],
+        &[TOKEN],
+    );
 }
 
 /// Token transforms and padding (SPEC 7.1 token edits): every grant at one expiry, so the
@@ -1122,39 +1137,36 @@ fn token_transforms_and_padding_re_spell_the_minted_token() {
         token("padded"),
         format!("{valid}{}", "A".repeat(20_000 - valid.len()))
     );
-    for (broken, line, says) in [
-        (
-            TRANSFORMS.replace("{token|upper}", "{token|lower}"),
-            21,
-            "an unknown transform",
-        ),
-        (
-            TRANSFORMS.replace("to = 20000", "to = 20"),
-            36,
-            "pad is one character, to a length longer than the token",
-        ),
-        (
-            TRANSFORMS.replace("with = \"A\"", "with = \"AB\""),
-            36,
-            "pad is one character",
-        ),
-        // At the default expiry the standard spelling of this MAC is the MAC itself.
-        (
-            TRANSFORMS.replace(
-                "expires = 1900000001, token = \"{body}.{mac|standard-base64}\"",
-                "token = \"{body}.{mac|standard-base64}\"",
+    each_refused(
+        dir.path(),
+        "transforms",
+        TRANSFORMS,
+        vec![
+            (
+                TRANSFORMS.replace("{token|upper}", "{token|lower}"),
+                21,
+                "an unknown transform",
             ),
-            26,
-            "spelled as the minted one",
-        ),
-    ] {
-        assert_ne!(
-            broken, TRANSFORMS,
-            "the broken variant for {says} changed nothing"
-        );
-        std::fs::write(dir.path().join("mine/transforms.toml"), &broken).unwrap();
-        let at = format!("mine/transforms.toml:{line}: ");
-        let r = usage_error(dir.path(), &["gate", "--probes", "mine"], &at, says);
-        common::assert_nothing_leaked(&r, &[&valid]);
-    }
+            (
+                TRANSFORMS.replace("to = 20000", "to = 20"),
+                36,
+                "pad is one character, to a length longer than the token",
+            ),
+            (
+                TRANSFORMS.replace("with = \"A\"", "with = \"AB\""),
+                36,
+                "pad is one character",
+            ),
+            // At the default expiry the standard spelling of this MAC is the MAC itself.
+            (
+                TRANSFORMS.replace(
+                    "expires = 1900000001, token = \"{body}.{mac|standard-base64}\"",
+                    "token = \"{body}.{mac|standard-base64}\"",
+                ),
+                26,
+                "spelled as the minted one",
+            ),
+        ],
+        &[&valid],
+    );
 }

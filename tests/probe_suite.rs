@@ -283,7 +283,7 @@ const PINNED: [(&str, usize, usize); 12] = [
     ("leak-bait", 104, 7),
     ("line-endings", 80, 6),
     ("resource", 50, 8),
-    ("seal-tamper", 205, 8),
+    ("seal-tamper", 217, 10),
     ("unicode", 105, 5),
 ];
 

@@ -156,7 +156,8 @@ fn the_built_in_validator_holds_the_escapes_and_meets_every_feature() {
     let cases = report["cases"].as_array().expect("cases");
     for c in cases {
         // The built-in validator reads seals: a hostile manifest is not for it.
-        let manifest = c["id"].as_str().unwrap().starts_with("seal-tamper/sums-");
+        let id = c["id"].as_str().unwrap();
+        let manifest = id.starts_with("seal-tamper/sums-") || id.starts_with("seal-tamper/bsd-");
         let expected = if manifest { "not-applicable" } else { "ok" };
         assert_eq!(c["outcome"], expected, "{c}");
     }
@@ -168,4 +169,86 @@ fn the_built_in_validator_holds_the_escapes_and_meets_every_feature() {
         assert!(cases.iter().any(|c| c["id"] == id), "{id} ran");
     }
     assert!(!run.stdout.contains("beyond the format"), "{}", run.stdout);
+}
+
+/// BSD tags (`SHA256 (<path>) = <hex>`, the `bsd` record): GNU `sha256sum -c` and perl
+/// `shasum -c` read the honest tags (names with spaces, parentheses and `) = ` included), both
+/// follow `../` and absolute paths to honest copies, and without `--strict` GNU skips a line of
+/// another algorithm or a cut digest and passes the drift. Each verdict here was first checked
+/// by hand on the emitted case (`probes emit --case ID --format bsd`).
+#[test]
+fn bsd_tag_checkers_read_honest_tags_and_fail_open_where_they_skip_or_escape() {
+    let gnu = "sha256sum -c {bsd}";
+    let strict = "sha256sum -c --strict {bsd}";
+    let perl = "shasum -a 256 -c {bsd}";
+    let (run, report) = gate(&[
+        "--case",
+        "seal-tamper/*bsd*",
+        "--validator",
+        gnu,
+        "--validator",
+        strict,
+        "--validator",
+        perl,
+    ]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    let cases = report["cases"].as_array().expect("cases");
+    let outcome = |id: &str, validator: &str| -> String {
+        let c = cases
+            .iter()
+            .find(|c| c["id"] == format!("seal-tamper/{id}") && c["validator"] == validator)
+            .unwrap_or_else(|| panic!("{id} ran against {validator}"));
+        c["outcome"].as_str().unwrap().to_owned()
+    };
+    for v in [gnu, strict, perl] {
+        for control in ["control-bsd-clean", "control-bsd-names-with-parentheses"] {
+            assert_eq!(outcome(control, v), "ok", "{control} under {v}");
+        }
+        for escape in ["bsd-dotdot-path", "bsd-absolute-path"] {
+            assert_eq!(outcome(escape, v), "failed-open", "{escape} under {v}");
+        }
+        for held in [
+            "bsd-empty-record",
+            "bsd-repeated-line-new-digest",
+            "bsd-crlf",
+        ] {
+            assert_eq!(outcome(held, v), "ok", "{held} under {v}");
+        }
+    }
+    for skipped in ["bsd-md5-tag", "bsd-sha512-tag", "bsd-digest-63-digits"] {
+        assert_eq!(outcome(skipped, gnu), "failed-open", "{skipped}");
+        assert_eq!(outcome(skipped, strict), "ok", "{skipped} under --strict");
+    }
+    // perl reads OpenSSL's `SHA256(path)= ` spelling as no line at all; GNU refuses it.
+    assert_eq!(outcome("bsd-openssl-spelling", perl), "failed-open");
+    assert_eq!(outcome("bsd-openssl-spelling", gnu), "ok");
+}
+
+/// busybox `sha256sum -c` reads no BSD tag at all: it refuses the honest tags, so the gate
+/// stops on its sentinel control instead of counting its refusals of hostile tags as holds.
+#[test]
+fn busybox_cannot_read_bsd_tags_and_the_gate_says_so() {
+    if !checkers().iter().any(|c| c.starts_with("busybox")) {
+        return;
+    }
+    let (run, report) = gate(&[
+        "--case",
+        "seal-tamper/*bsd*",
+        "--validator",
+        "busybox sha256sum -c {bsd}",
+    ]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout
+            .contains("the validator refused a sentinel control"),
+        "{}",
+        run.stdout
+    );
+    let clean = report["cases"]
+        .as_array()
+        .expect("cases")
+        .iter()
+        .find(|c| c["id"] == "seal-tamper/control-bsd-clean")
+        .expect("the clean tags ran");
+    assert_eq!(clean["outcome"], "control-failed", "{clean}");
 }

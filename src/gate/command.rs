@@ -3,8 +3,9 @@
 //!
 //! - The template is split into words like a shell would (quotes honoured, `shell-words`) but run
 //!   without a shell; a placeholder expands to exactly one argument, whatever it holds.
-//! - Which cases it meets follows from the template alone: a `tree` case needs `{seal}` or
-//!   `{sums}`, a `seal` case `{seal}`, a `sums` case `{sums}`, a `packet` case `{packet}`, and
+//! - Which cases it meets follows from the template alone: a `tree` case needs the placeholder of
+//!   a record format that expresses it (`{seal}`, `{sums}`, `{bsd}`, ...), a record case its
+//!   format's placeholder, a `packet` case `{packet}`, and
 //!   every need its placeholder (`{key}`, `{now}`). A word that holds a placeholder for an input
 //!   the case does not have is left out whole (so `--key-file={key}` disappears without a key).
 //! - It runs in the case's `root/`, in a process group of its own, with standard input closed.

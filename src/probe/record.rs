@@ -82,10 +82,12 @@ pub const SUMS: RecordFormat = RecordFormat {
 pub const FORMATS: &[RecordFormat] = &[
     SEAL,
     SUMS,
+    bsd::BSD,
     #[cfg(test)]
     toy::TOY,
 ];
 
+mod bsd;
 #[cfg(test)]
 mod toy;
 
@@ -122,13 +124,40 @@ fn sums_of(honest: &Honest) -> Vec<u8> {
 }
 
 /// One manifest line, `<64 lowercase hex>  <path>` and a line feed: the one writer of the
-/// format's lines, for the honest record and the recipes' edits of it (`SUMS.line`).
+/// format's lines, for the honest record and the recipes' edits of it (`SUMS.line`). A name
+/// holding a backslash, a line feed or a CR is written as GNU `sha256sum` writes it: the line
+/// starts with a backslash and the name is escaped ([`gnu_name`]).
 pub fn sums_line(path: impl AsRef<[u8]>, digest: Digest) -> Vec<u8> {
-    let mut out = digest.to_hex().into_bytes();
+    let (escaped, name) = gnu_name(path.as_ref());
+    let mut out = Vec::with_capacity(name.len() + 68);
+    if escaped {
+        out.push(b'\\');
+    }
+    out.extend_from_slice(digest.to_hex().as_bytes());
     out.extend_from_slice(b"  ");
-    out.extend_from_slice(path.as_ref());
+    out.extend_from_slice(&name);
     out.push(b'\n');
     out
+}
+
+/// A name as GNU coreutils (9.x) writes it in a checksum line: when it holds a backslash, a line
+/// feed or a CR, those are written as two characters each (`\\`, `\n`, `\r`) and the line must
+/// start with a backslash (`true`); any other name is written as it is (`false`). GNU and perl
+/// `shasum -c` read the escaped form back.
+pub fn gnu_name(path: &[u8]) -> (bool, Vec<u8>) {
+    if !path.iter().any(|b| matches!(b, b'\\' | b'\n' | b'\r')) {
+        return (false, path.to_vec());
+    }
+    let mut out = Vec::with_capacity(path.len() + 4);
+    for &b in path {
+        match b {
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            _ => out.push(b),
+        }
+    }
+    (true, out)
 }
 
 /// How a person names a feature a format lacks: "complete folders".

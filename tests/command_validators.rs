@@ -52,7 +52,9 @@ fn sealprobe_run_as_a_command_agrees_with_the_in_process_run_case_by_case() {
     let decide = format!("{bin} decide --key-file={{key}} --now {{now}} {{packet}}");
     let cases: Vec<Case> = all_cases()
         .iter()
-        .filter(|c| c.carrier != Carrier::SUMS)
+        // Hostile records of a format the built-in validator does not read (SHA256SUMS, BSD
+        // tags) are not for it.
+        .filter(|c| !matches!(c.carrier, Carrier::Record(f) if !f.read_by_builtin()))
         .cloned()
         .collect();
     let run = run(

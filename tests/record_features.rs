@@ -219,7 +219,20 @@ fn bsd_tag_checkers_read_honest_tags_and_fail_open_where_they_skip_or_escape() {
         assert_eq!(outcome(skipped, gnu), "failed-open", "{skipped}");
         assert_eq!(outcome(skipped, strict), "ok", "{skipped} under --strict");
     }
-    // perl reads OpenSSL's `SHA256(path)= ` spelling as no line at all; GNU refuses it.
+    for skipped in ["bsd-lower-case-tag", "bsd-bom-on-line-1"] {
+        assert_eq!(outcome(skipped, gnu), "failed-open", "{skipped}");
+        assert_eq!(outcome(skipped, strict), "ok", "{skipped} under --strict");
+        assert_eq!(
+            outcome(skipped, perl),
+            "failed-open",
+            "{skipped} under perl"
+        );
+    }
+    // perl skips the MD5 line too, checks a SHA512 tag as SHA-512 and a cut digest as a
+    // mismatch, and reads OpenSSL's `SHA256(path)= ` spelling as no line at all (GNU refuses it).
+    assert_eq!(outcome("bsd-md5-tag", perl), "failed-open");
+    assert_eq!(outcome("bsd-sha512-tag", perl), "ok");
+    assert_eq!(outcome("bsd-digest-63-digits", perl), "ok");
     assert_eq!(outcome("bsd-openssl-spelling", perl), "failed-open");
     assert_eq!(outcome("bsd-openssl-spelling", gnu), "ok");
 }

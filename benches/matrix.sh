@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# The compatibility matrix (issue #25, SPEC 7.8): real checkers nobody here wrote, each paired
+# with the record format it reads, against the whole probe suite in one gate run, beside the
+# built-in validator. Installs the checkers it lacks from Debian (busybox, perl, rhash), prints
+# every checker's version, and writes the matrix as OUT/matrix.md, OUT/matrix.html and
+# OUT/matrix.json (default OUT: target/matrix).
+#
+# A checker is paired only with formats it claims to read: busybox `sha256sum -c` reads no BSD
+# tag (it refuses the honest tags, checked by hand), so it has no `{bsd}` column.
+#
+# Exit status: 0 when the matrix was written and every checker accepted every control of its
+# format, except the checker bugs listed in KNOWN_CONTROL_BUGS below (each one reproduced by hand
+# and explained in the README); 1 when a control was refused that is not listed, which is a
+# broken adapter or a new bug, and must be looked at before the matrix means anything.
+#
+# Usage: bash benches/matrix.sh [OUT]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=${1:-target/matrix}
+
+sudo_or() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+missing=()
+command -v busybox >/dev/null || missing+=(busybox)
+command -v shasum >/dev/null || missing+=(perl)
+command -v rhash >/dev/null || missing+=(rhash)
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "installing Debian's ${missing[*]}"
+    sudo_or apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive sudo_or apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+validators=(
+    builtin
+    'sha256sum -c {sums}'
+    'sha256sum -c --strict {sums}'
+    'sha256sum -c {bsd}'
+    'sha256sum -c --strict {bsd}'
+    'busybox sha256sum -c {sums}'
+    'shasum -a 256 -c {sums}'
+    'shasum -a 256 -c {bsd}'
+    'rhash -c {sums}'
+    'rhash -c {bsd}'
+)
+# Controls a checker refuses because of a bug of its own: "<validator>|<case id>" per line.
+KNOWN_CONTROL_BUGS=""
+
+echo "versions:"
+echo "  $(sha256sum --version | head -1)"
+echo "  $(busybox 2>&1 | head -1)"
+echo "  perl shasum $(shasum --version 2>&1 | head -1)"
+echo "  $(rhash --version | head -1)"
+cargo build --release --quiet
+echo "  $(target/release/sealprobe --version)"
+
+mkdir -p "$out"
+args=()
+for v in "${validators[@]}"; do args+=(--validator "$v"); done
+status=0
+target/release/sealprobe gate "${args[@]}" --timeout 10 \
+    --json "$out/matrix.json" --markdown "$out/matrix.md" --html "$out/matrix.html" \
+    > "$out/gate.txt" 2>&1 || status=$?
+# The gate fails whenever a checker fails open, which is what a matrix is for; it must not have
+# stopped for another reason (a usage error is 2, a signal 130 or 143).
+if [ "$status" -ne 0 ] && [ "$status" -ne 1 ]; then
+    echo "the gate stopped with exit $status:"; tail -20 "$out/gate.txt"; exit 1
+fi
+sed -n '/^family /,/^total /p' "$out/gate.txt"
+echo "wrote $out/matrix.md, $out/matrix.html, $out/matrix.json"
+
+KNOWN="$KNOWN_CONTROL_BUGS" python3 - "$out/matrix.json" <<'PY'
+import json, os, sys
+report = json.load(open(sys.argv[1]))
+known = {line.strip() for line in os.environ["KNOWN"].splitlines() if line.strip()}
+refused = [
+    f"{c['validator']}|{c['id']}"
+    for c in report["cases"]
+    if c["expect"] == "pass" and c["outcome"] not in ("ok", "not-applicable", "known-failure")
+]
+new = [r for r in refused if r not in known]
+for r in new:
+    print(f"a control was refused and is not a known checker bug: {r}")
+stale = [k for k in known if k not in refused]
+for k in stale:
+    print(f"a listed checker bug no longer shows: {k}")
+sys.exit(1 if new or stale else 0)
+PY

@@ -74,7 +74,9 @@ known = {line.strip() for line in os.environ["KNOWN"].splitlines() if line.strip
 refused = [
     f"{c['validator']}|{c['id']}"
     for c in report["cases"]
-    if c["expect"] == "pass" and c["outcome"] not in ("ok", "not-applicable", "known-failure")
+    # A control that leaks was accepted (the checker printed a token-shaped name): that is a
+    # weakness the matrix shows, not a refusal.
+    if c["expect"] == "pass" and c["outcome"] in ("control-failed", "crash", "timeout")
 ]
 new = [r for r in refused if r not in known]
 for r in new:

@@ -1173,3 +1173,22 @@ fn token_transforms_and_padding_re_spell_the_minted_token() {
         &[&valid],
     );
 }
+
+/// The published case schema names every carrier of the registry, no more: a record format
+/// added to `src/probe/record.rs` fails here until `docs/schemas/sealprobe-case-1.json` lists it,
+/// so an emitted case never carries a name its own schema refuses.
+#[test]
+fn the_case_schema_names_every_carrier_of_the_registry() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("docs/schemas/sealprobe-case-1.json");
+    let schema = json(&path);
+    let mut listed: Vec<&str> = schema["properties"]["carrier"]["enum"]
+        .as_array()
+        .expect("the carrier is an enum")
+        .iter()
+        .map(|v| v.as_str().expect("a name"))
+        .collect();
+    let mut carriers: Vec<&str> = sealprobe::probe::Carrier::all().map(|c| c.name()).collect();
+    listed.sort_unstable();
+    carriers.sort_unstable();
+    assert_eq!(listed, carriers);
+}

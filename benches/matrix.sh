@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The compatibility matrix (issue #25, SPEC 7.8): real checkers nobody here wrote, each paired
 # with the record format it reads, against the whole probe suite in one gate run, beside the
-# built-in validator. Installs the checkers it lacks from Debian (busybox, perl, rhash), prints
+# built-in validator. Installs the checkers it lacks from Debian (busybox, perl, rhash), builds
+# uutils' sha256sum 0.12.0 with cargo into target/uutils, prints
 # every checker's version, and writes the matrix as OUT/matrix.md, OUT/matrix.html and
 # OUT/matrix.json (default OUT: target/matrix).
 #
@@ -29,6 +30,14 @@ if [ ${#missing[@]} -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive sudo_or apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
+# uutils coreutils' sha256sum, built from crates.io into target/uutils (never on PATH, where it
+# would stand in for GNU's).
+uutils=target/uutils/bin/sha256sum
+if [ ! -x "$uutils" ]; then
+    echo "building uutils sha256sum 0.12.0 (cargo install uu_sha256sum)"
+    cargo install uu_sha256sum --version 0.12.0 --locked --quiet --root target/uutils
+fi
+
 validators=(
     builtin
     'sha256sum -c {sums}'
@@ -40,6 +49,8 @@ validators=(
     'shasum -a 256 -c {bsd}'
     'rhash -c {sums}'
     'rhash -c {bsd}'
+    "$uutils -c {sums}"
+    "$uutils -c {bsd}"
 )
 # Controls a checker refuses because of a bug of its own: "<validator>|<case id>" per line.
 KNOWN_CONTROL_BUGS=""
@@ -49,6 +60,7 @@ echo "  $(sha256sum --version | head -1)"
 echo "  $(busybox 2>&1 | head -1)"
 echo "  perl shasum $(shasum --version 2>&1 | head -1)"
 echo "  $(rhash --version | head -1)"
+echo "  $("$uutils" --version | head -1)"
 cargo build --release --quiet
 echo "  $(target/release/sealprobe --version)"
 

@@ -73,7 +73,7 @@ pub const SUMS: RecordFormat = RecordFormat {
     file: crate::workspace::SUMS,
     features: &[],
     title: "SHA256SUMS",
-    honest: Some(sums_of),
+    honest: Some(|honest| lines_of(honest, |path, _, digest| sums_line(path, digest))),
     line: Some(|path, _, digest| sums_line(path, digest)),
 };
 
@@ -114,12 +114,13 @@ pub fn fill_honest(honest: &Honest, records: &mut BTreeMap<String, Vec<u8>>) {
     }
 }
 
-/// The honest `SHA256SUMS` of a state: `<64 lowercase hex>  <path>` lines, sorted by path.
-fn sums_of(honest: &Honest) -> Vec<u8> {
+/// The honest record of a format of lines: the format's line for every file of the state, in
+/// path order (the honest `SHA256SUMS`, the honest BSD tags).
+pub fn lines_of(honest: &Honest, line: LineWriter) -> Vec<u8> {
     honest
         .files
         .iter()
-        .flat_map(|(path, (_, digest))| sums_line(path, *digest))
+        .flat_map(|(path, (len, digest))| line(AsRef::<[u8]>::as_ref(path), *len, *digest))
         .collect()
 }
 

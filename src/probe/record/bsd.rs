@@ -9,7 +9,6 @@
 
 use super::RecordFormat;
 use crate::digest::Digest;
-use crate::probe::features::Honest;
 
 /// The file beside `root/`: FreeBSD's release checksum file is named this way.
 pub const FILE: &str = "CHECKSUM.SHA256";
@@ -20,18 +19,9 @@ pub const BSD: RecordFormat = RecordFormat {
     file: FILE,
     features: &[],
     title: "BSD tags",
-    honest: Some(tags_of),
+    honest: Some(|honest| super::lines_of(honest, |path, _, digest| tag_line(path, digest))),
     line: Some(|path, _, digest| tag_line(path, digest)),
 };
-
-/// The honest tags of a state, one line per file, sorted by path.
-fn tags_of(honest: &Honest) -> Vec<u8> {
-    honest
-        .files
-        .iter()
-        .flat_map(|(path, (_, digest))| tag_line(path, *digest))
-        .collect()
-}
 
 /// One tag line, `SHA256 (<path>) = <64 lowercase hex>` and a line feed, with GNU's escape
 /// for a name holding a backslash, a line feed or a CR ([`super::gnu_name`]).

@@ -699,6 +699,17 @@ fn a_toml_family_of_packet_edits_runs_and_an_edit_that_misses_is_a_usage_error()
                 47,
                 "key is probe or other",
             ),
+            // A seal MAC without a key for a packet case, which has no seal: refused, never
+            // silently dropped.
+            (
+                PACKETS.replacen(
+                    "packet = \"fix7\"\n",
+                    "packet = \"fix7\"\nsigned_without_key = true\n",
+                    1,
+                ),
+                3,
+                "a packet case has no files",
+            ),
             // An unknown honest packet, and grants without a packet.
             (
                 PACKETS.replacen("packet = \"fix7\"", "packet = \"fix8\"", 1),

@@ -730,9 +730,11 @@ fn packet_draft(r: Recipe) -> Result<Draft, String> {
         || !r.seal_edits.is_empty()
         || !r.complete.is_empty()
         || r.layout.is_some()
+        || r.signed_without_key
     {
         return Err(
-            "a packet case has no files, tree or seal edits, complete folders or layout".into(),
+            "a packet case has no files, tree or seal edits, complete folders, layout or seal MAC"
+                .into(),
         );
     }
     if let Some(PacketBase::Text { text }) = &r.packet {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The compatibility matrix (issue #25, SPEC 7.8): real checkers nobody here wrote, each paired
 # with the record format it reads, against the whole probe suite in one gate run, beside the
-# built-in validator. Installs the checkers it lacks from Debian (busybox, perl, rhash), builds
+# built-in validator and sealprobe's own strict readers (`verify --sums`, `--bsd`) run as
+# commands. Installs the checkers it lacks from Debian (busybox, perl, rhash), builds
 # uutils' sha256sum 0.12.0 with cargo into target/uutils, prints
 # every checker's version, and writes the matrix as OUT/matrix.md, OUT/matrix.html and
 # OUT/matrix.json (default OUT: target/matrix).
@@ -51,6 +52,8 @@ validators=(
     'rhash -c {bsd}'
     "$uutils -c {sums}"
     "$uutils -c {bsd}"
+    'target/release/sealprobe verify --sums {sums}'
+    'target/release/sealprobe verify --bsd {bsd}'
 )
 # Controls a checker refuses because of a bug of its own: "<validator>|<case id>" per line.
 KNOWN_CONTROL_BUGS=""

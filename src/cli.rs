@@ -60,7 +60,7 @@ enum Command {
     },
     /// Verify a tree against a seal and name every kind of drift.
     #[command(
-        after_help = "Exit status: 0 every artifact matches, 1 anything else (drift, bad seal, I/O error), 2 usage error.\n\nExample:\n  sealprobe verify --root site --format json site.seal.json"
+        after_help = "Exit status: 0 every artifact matches, 1 anything else (drift, bad seal, I/O error), 2 usage error.\n\nWith --sums or --bsd the record is a SHA256SUMS manifest or BSD tags, read strictly: one line that is not exactly the format refuses the whole record.\n\nExamples:\n  sealprobe verify --root site --format json site.seal.json\n  sealprobe verify --root release --sums SHA256SUMS"
     )]
     Verify {
         /// Folder the sealed paths are relative to.
@@ -76,8 +76,18 @@ enum Command {
         /// Require a seal MAC that verifies with this key file (`seal-mac` otherwise).
         #[arg(long, value_name = "KEY")]
         key_file: Option<PathBuf>,
-        /// The seal file (`-` for standard input).
-        seal: PathBuf,
+        /// The record is a seal (the default).
+        #[arg(long, group = "record_format")]
+        seal: bool,
+        /// The record is a GNU SHA256SUMS manifest, read strictly.
+        #[arg(long, group = "record_format")]
+        sums: bool,
+        /// The record is BSD tags (`SHA256 (path) = hex`), read strictly.
+        #[arg(long, group = "record_format")]
+        bsd: bool,
+        /// The record file (`-` for standard input).
+        #[arg(value_name = "RECORD")]
+        record: PathBuf,
     },
     /// Mint a grant token for one action on one decision packet, into a file (mode 0600).
     #[command(
@@ -310,13 +320,23 @@ pub fn run() -> ExitCode {
             format,
             max_seal_bytes,
             key_file,
-            seal,
+            seal: _,
+            sums,
+            bsd,
+            record,
         } => emit(command::verify::run(&command::verify::Options {
             root,
             format,
             max_seal_bytes,
             key_file,
-            seal,
+            record: if sums {
+                crate::seal::Record::Sums
+            } else if bsd {
+                crate::seal::Record::Bsd
+            } else {
+                crate::seal::Record::Seal
+            },
+            seal: record,
         })),
         Command::Grant {
             key_file,

@@ -150,6 +150,7 @@ fn verify_case(
         format,
         max_seal_bytes: sealprobe::seal::SEAL_SIZE_LIMIT,
         key_file: key,
+        record: sealprobe::seal::Record::Seal,
         seal,
     };
     Case {
@@ -446,6 +447,7 @@ fn a_run_printed_in_another_format_is_the_run_in_that_format() {
             format,
             max_seal_bytes: sealprobe::seal::SEAL_SIZE_LIMIT,
             key_file: Some(f.t.ws.key_path()),
+            record: sealprobe::seal::Record::Seal,
             seal: seal.clone(),
         };
         let json = command::verify::run(&opts(Format::Json));
@@ -484,6 +486,7 @@ fn typed_outcomes_agree_with_the_exit_status() {
         format: Format::Json,
         max_seal_bytes: sealprobe::seal::SEAL_SIZE_LIMIT,
         key_file: None,
+        record: sealprobe::seal::Record::Seal,
         seal: f.t.seal_path(),
     });
     assert_eq!(ran.exit, Exit::Fail);

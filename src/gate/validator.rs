@@ -9,7 +9,7 @@
 use crate::command;
 use crate::probe::case::{Carrier, Case, Class, Need};
 use crate::report::Format;
-use crate::seal::Outcome;
+use crate::seal::{Outcome, Record};
 use crate::workspace::Workspace;
 
 /// How a run ended.
@@ -137,19 +137,24 @@ pub trait Validator: Send + Sync {
     }
 }
 
-/// The built-in validator: `sealprobe verify` for tree and seal cases, `sealprobe decide` for
-/// packet cases, each in both formats.
+/// The built-in validator: `sealprobe verify` for tree and record cases (the seal, or the
+/// hostile record's own format), `sealprobe decide` for packet cases, each in both formats.
 pub struct Builtin;
 
 impl Builtin {
     /// `sealprobe verify`, run once, printed in both formats.
+    /// A hostile record of another format is read as `verify --sums` (or `--bsd`, ...) reads
+    /// it; every other case through its seal.
     fn verify(case: &Case, ws: &Workspace) -> Vec<Observation> {
+        let format = case.carrier.record().unwrap_or(&crate::probe::record::SEAL);
+        let record = Record::from_name(format.name).unwrap_or(Record::Seal);
         let ran = command::verify::run(&command::verify::Options {
             root: ws.root(),
             format: Format::Json,
             max_seal_bytes: crate::seal::SEAL_SIZE_LIMIT,
             key_file: case.needs(Need::Key).then(|| ws.key_path()),
-            seal: ws.seal_path(),
+            record,
+            seal: ws.base().join(format.file),
         });
         let classes = ran.outcome.as_ref().map(verify_classes);
         both_formats(&ran, classes)
@@ -228,7 +233,8 @@ impl Validator for Builtin {
     }
 
     fn meets(&self, case: &Case) -> bool {
-        // The built-in validator reads seals and packets, not the other record formats.
+        // The built-in validator reads packets and every record format it has a strict reader
+        // of (SPEC 7.8).
         case.carrier.record().is_none_or(|f| f.read_by_builtin())
     }
 

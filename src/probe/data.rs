@@ -189,9 +189,6 @@ struct Recipe {
     /// Edits of the rendered record, in order (SPEC 7.1, record edits).
     #[serde(default)]
     record_edits: Vec<RecordEdit>,
-    /// Hostile, but naming no class: for a record the built-in validator does not read.
-    #[serde(default)]
-    refused: bool,
 }
 
 /// One edit of a rendered record (SPEC 7.1, record edits). The line edits are for formats of
@@ -699,12 +696,6 @@ fn draft(mut r: Recipe) -> Result<Draft, String> {
 
 /// The draft with the recipe's expectation: its classes, or a control.
 fn expectation(d: Draft, r: &Recipe) -> Result<Draft, String> {
-    if r.refused {
-        if r.control || !r.expect.is_empty() {
-            return Err("refused names no classes and is no control".into());
-        }
-        return Ok(d.expect(Vec::<Class>::new()));
-    }
     match (r.control, r.expect.is_empty()) {
         (true, true) => Ok(d.control()),
         (false, false) => {

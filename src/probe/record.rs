@@ -36,11 +36,11 @@ pub struct RecordFormat {
 }
 
 impl RecordFormat {
-    /// Whether `sealprobe verify` (the built-in validator) reads this format, and so names the
-    /// classes of its hostile records. Today the seal only; the other formats' hostile records
-    /// name no class.
+    /// Whether `sealprobe verify` (the built-in validator) reads this format strictly, and so
+    /// names the classes of its hostile records (`--sums`, `--bsd`, SPEC 7.8). A format without
+    /// a reader names no class in its hostile records.
     pub fn read_by_builtin(&self) -> bool {
-        self.name == SEAL.name
+        crate::seal::Record::from_name(self.name).is_some()
     }
 
     /// Whether a record of this format can show a drift that depends on `features`.

@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use crate::escape;
-use crate::seal::{Drift, Finding, Outcome, Subject};
+use crate::seal::{Drift, Finding, Outcome, Record, Subject};
 use crate::strict_json::canonical::{build, file_form};
 use crate::strict_json::{Node, Value};
 
@@ -84,8 +84,15 @@ pub fn human(outcome: &Outcome) -> String {
                 p.line, p.column, p.offset
             )
         });
-        let _ = writeln!(out, "{}{at}: {}", e.class.name(), e.class.advice());
-        let _ = writeln!(out, "FAIL: the seal is bad; no artifact was checked");
+        if outcome.record == Record::Seal {
+            let _ = writeln!(out, "{}{at}: {}", e.class.name(), e.class.advice());
+            let _ = writeln!(out, "FAIL: the seal is bad; no artifact was checked");
+        } else {
+            let title = outcome.record.title();
+            let advice = e.class.record_advice();
+            let _ = writeln!(out, "{}{at}: {advice}", e.class.name());
+            let _ = writeln!(out, "FAIL: {title} is refused whole; no file was checked");
+        }
         return out;
     }
     let rows: Vec<(String, String, String)> = outcome
@@ -106,10 +113,17 @@ pub fn human(outcome: &Outcome) -> String {
         let _ = writeln!(out, "{}", line.trim_end());
     }
     let s = &outcome.summary;
+    let unkeyed;
     let auth = if outcome.authenticated {
         "seal authenticated"
-    } else {
+    } else if outcome.record == Record::Seal {
         "seal unauthenticated (no --key-file)"
+    } else {
+        unkeyed = format!(
+            "{} unauthenticated (its format has no MAC)",
+            outcome.record.title()
+        );
+        &unkeyed
     };
     let gone = |f: &Finding| {
         f.drift

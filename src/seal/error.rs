@@ -39,6 +39,29 @@ impl SealErrorClass {
     }
 }
 
+impl SealErrorClass {
+    /// [`SealErrorClass::advice`] for a record of another format (`--sums`, `--bsd`), read
+    /// whole and refused whole by its first bad line (SPEC 7.8).
+    pub fn record_advice(self) -> &'static str {
+        match self {
+            SealErrorClass::Unreadable => "the record file cannot be read",
+            SealErrorClass::Size => "the record is larger than the size limit",
+            SealErrorClass::Syntax | SealErrorClass::Version => {
+                "a line of the record is not in its format"
+            }
+            SealErrorClass::Schema => "the record lists no file",
+            SealErrorClass::Digest => "a digest in the record is not 64 hex digits",
+            SealErrorClass::Path => {
+                "a path in the record is not a valid relative path, or it repeats an earlier one"
+            }
+            SealErrorClass::NonCanonical => {
+                "the record was re-encoded (a BOM, CR line endings, UTF-16/32)"
+            }
+            SealErrorClass::Mac => "the record cannot be authenticated",
+        }
+    }
+}
+
 /// A bad seal: a class and, where it makes sense, the position in the seal file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[error("{}", class.name())]

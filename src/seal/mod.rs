@@ -9,11 +9,13 @@ pub mod drift;
 pub mod error;
 pub mod fingerprint;
 pub mod hashing;
+pub mod listing;
 pub mod model;
 pub mod path;
 pub mod verify;
 
 pub use drift::Drift;
 pub use error::{SealError, SealErrorClass};
+pub use listing::{Listing, Record};
 pub use model::{Artifact, Eol, SEAL_SIZE_LIMIT, Seal};
 pub use verify::{Finding, Outcome, Subject, Summary};

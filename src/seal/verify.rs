@@ -14,7 +14,8 @@ use rayon::prelude::*;
 use super::drift::{self, Drift};
 use super::error::{SealError, SealErrorClass};
 use super::hashing::{self, READ_BUFFER};
-use super::model::{Artifact, SEAL_SIZE_LIMIT, Seal};
+use super::listing::{Listed, Listing, Record};
+use super::model::{Artifact, CompleteFolder, SEAL_SIZE_LIMIT, Seal};
 use crate::beneath::{EntryKind, FolderCache, Refusal, Root};
 use crate::token::key::Key;
 
@@ -65,6 +66,8 @@ pub struct Summary {
 /// The result of a verification. `pass` is derived, never stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outcome {
+    /// The record that was read: the seal, or a record of another format (`--sums`, `--bsd`).
+    pub record: Record,
     pub seal_error: Option<SealError>,
     pub authenticated: bool,
     pub findings: Vec<Finding>,
@@ -79,6 +82,7 @@ impl Outcome {
     /// The outcome for a bad (or unreadable) seal: nothing was checked.
     pub fn seal_error(e: SealError) -> Outcome {
         Outcome {
+            record: Record::Seal,
             seal_error: Some(e),
             authenticated: false,
             findings: Vec::new(),
@@ -148,13 +152,111 @@ pub fn verify_seal(seal: &Seal, root: &Path) -> Outcome {
             None => summary.passed += 1,
         }
     }
-    findings.extend(unsealed_entries(seal, &root));
+    let sealed = seal.artifacts().iter().map(|a| a.path.as_str().as_bytes());
+    findings.extend(unsealed_entries(sealed.collect(), seal.complete(), &root));
     Outcome {
+        record: Record::Seal,
         seal_error: None,
         authenticated: false,
         findings,
         summary,
     }
+}
+
+/// Verifies the tree under `root` against a record of another format (`--sums`, `--bsd`): the
+/// same reading rules as for a seal (below a handle on the root, no symlink followed, devices
+/// never opened), each file hashed whole, or up to its listed length plus one byte when the
+/// record gives one. Such a record holds no fingerprint to diagnose by, so a file with other
+/// bytes is `content`.
+pub fn verify_listing(record: Record, listing: &Listing, root: &Path) -> Outcome {
+    let root = Root::open(root);
+    let checked: Vec<(Option<Finding>, u64)> = listing
+        .files
+        .par_iter()
+        .map_init(
+            || (vec![0u8; READ_BUFFER], FolderCache::default()),
+            |(buf, folders), listed| check_listed(&root, listed, buf, folders),
+        )
+        .collect();
+    let mut summary = Summary {
+        artifacts: listing.files.len() as u64,
+        ..Summary::default()
+    };
+    let mut findings = Vec::new();
+    for (finding, hashed) in checked {
+        summary.bytes_hashed += hashed;
+        match finding {
+            Some(f) => {
+                summary.failed += 1;
+                findings.push(f);
+            }
+            None => summary.passed += 1,
+        }
+    }
+    let listed = listing.files.iter().map(|f| f.path.as_str().as_bytes());
+    findings.extend(unsealed_entries(listed.collect(), &listing.complete, &root));
+    Outcome {
+        record,
+        seal_error: None,
+        authenticated: false,
+        findings,
+        summary,
+    }
+}
+
+/// Checks one file of a listing; returns its finding (if it fails) and the bytes hashed for it.
+fn check_listed(
+    root: &Root,
+    listed: &Listed,
+    buf: &mut [u8],
+    folders: &mut FolderCache,
+) -> (Option<Finding>, u64) {
+    let finding = |drift: Vec<Drift>, actual: Option<u64>| Finding {
+        path: listed.path.as_str().as_bytes().to_vec(),
+        drift,
+        expected_bytes: listed.bytes,
+        actual_bytes: actual,
+        sha256_match: false,
+        found: None,
+        subject: Subject::Artifact,
+    };
+    let mut file = match root.open_file_cached(listed.path.as_str(), folders) {
+        Ok(f) => f,
+        Err(refusal) => {
+            let (drift, found) = drift_of(refusal);
+            let f = Finding {
+                found,
+                ..finding(vec![drift], None)
+            };
+            return (Some(f), 0);
+        }
+    };
+    // Without a listed length, the open handle's length is the bound: a file that is longer
+    // by the time it is read (it grew, or says 0 like a file of /proc) fails as `content`.
+    let Some(limit) = listed
+        .bytes
+        .or_else(|| file.metadata().ok().map(|m| m.len()))
+        .map(|b| b.saturating_add(1))
+    else {
+        return (Some(finding(vec![Drift::Unreadable], None)), 0);
+    };
+    let hashed = match hashing::hash_bounded(&mut file, limit, buf) {
+        Ok(h) => h,
+        Err(_) => return (Some(finding(vec![Drift::Unreadable], None)), 0),
+    };
+    let sha256_match = hashed.sha256 == listed.sha256;
+    if hashed.eof && sha256_match && listed.bytes.is_none_or(|b| b == hashed.read) {
+        return (None, hashed.read);
+    }
+    let actual = if hashed.eof {
+        hashed.read
+    } else {
+        file.metadata()
+            .map_or(hashed.read, |m| m.len().max(hashed.read))
+    };
+    let mut f = finding(vec![Drift::Content], Some(actual));
+    f.sha256_match = sha256_match && hashed.eof;
+    (Some(f), hashed.read)
 }
 
 /// Checks one artifact; returns its finding (if it fails) and the bytes hashed for it.
@@ -251,16 +353,15 @@ fn not_an_artifact(path: Vec<u8>, refusal: Option<Refusal>, subject: Subject) ->
     }
 }
 
-/// Every entry below a `complete` folder that is not a folder and not in the seal.
-fn unsealed_entries(seal: &Seal, root: &Root) -> Vec<Finding> {
-    let sealed: HashSet<&[u8]> = seal
-        .artifacts()
-        .iter()
-        .map(|a| a.path.as_str().as_bytes())
-        .collect();
+/// Every entry below a `complete` folder that is not a folder and not in the record.
+fn unsealed_entries(
+    sealed: HashSet<&[u8]>,
+    complete: &[CompleteFolder],
+    root: &Root,
+) -> Vec<Finding> {
     let mut reported: HashSet<Vec<u8>> = HashSet::new();
     let mut findings = Vec::new();
-    for folder in seal.complete() {
+    for folder in complete {
         // A complete folder that is gone (or not a folder, or cannot be listed) is one finding
         // about the folder: its sealed files are each `missing` already, and the folder may
         // have sealed none, so it must fail by itself.

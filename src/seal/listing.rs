@@ -1,0 +1,318 @@
+//! Records other than the seal, read strictly (SPEC 7.8): `SHA256SUMS` and BSD tags, so a team
+//! can switch its release job from `sha256sum -c` to `sealprobe verify --sums` with the same
+//! manifest and lose nothing a strict reader should catch.
+//!
+//! A record is read whole before any file is opened, and one line that is not exactly the
+//! format refuses the whole record: a reader that skips what it cannot parse never checks the
+//! file the skipped line names. The classes are the seal's (SPEC 3.3), because a record is the
+//! seal of its format: `seal-noncanonical` for a record that was re-encoded (a BOM, CR line
+//! endings, UTF-16/32), `seal-syntax` for a line that is not the format (a blank line, a
+//! comment, another algorithm's tag), `seal-digest` for a digest that is not 64 hex digits,
+//! `seal-path` for a path that is not a valid seal path (`../`, absolute, a backslash, a control
+//! character) or that repeats or collides with an earlier line, `seal-schema` for a record that
+//! lists no file. What is accepted beyond the honest writer's own output, because GNU
+//! `sha256sum -c` accepts it and nothing is lost: upper-case digests, the `*` binary-mode marker,
+//! GNU's escaped lines (`\` first; `\\`, `\n`, `\r` in the name), and a last line without a line
+//! feed.
+
+use std::collections::HashSet;
+
+use super::error::{SealError, SealErrorClass};
+use super::model::CompleteFolder;
+use super::path::SealPath;
+use crate::digest::Digest;
+
+crate::vocabulary! {
+    /// The record `sealprobe verify` reads (`--seal`, `--sums`, `--bsd`).
+    pub enum Record {
+        /// `sealprobe-seal/1` (SPEC 3).
+        Seal => "seal",
+        /// GNU `SHA256SUMS`: `<hex>  <path>` lines.
+        Sums => "sums",
+        /// BSD tags: `SHA256 (<path>) = <hex>` lines.
+        Bsd => "bsd",
+    }
+}
+
+impl Record {
+    /// How a report names the record: "the seal", "SHA256SUMS".
+    pub fn title(self) -> &'static str {
+        match self {
+            Record::Seal => "the seal",
+            Record::Sums => "SHA256SUMS",
+            Record::Bsd => "the BSD tags",
+        }
+    }
+}
+
+/// One file a record lists: its path, its length when the format gives one, its SHA-256.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listed {
+    pub path: SealPath,
+    pub bytes: Option<u64>,
+    pub sha256: Digest,
+}
+
+/// What a record other than the seal says of the honest state: the files it lists, in record
+/// order, and the folders it says are complete.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Listing {
+    pub files: Vec<Listed>,
+    pub complete: Vec<CompleteFolder>,
+}
+
+/// Reads a record of `record`'s format; `None` for the seal, which has its own loader.
+pub fn read(record: Record, doc: &[u8]) -> Option<Result<Listing, SealError>> {
+    let form = match record {
+        Record::Seal => return None,
+        Record::Sums => Form::Sums,
+        Record::Bsd => Form::Bsd,
+    };
+    Some(read_lines(doc, form))
+}
+
+/// The two formats of one line per file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Form {
+    Sums,
+    Bsd,
+}
+
+/// Byte-order marks of UTF-8, UTF-16 and UTF-32 (UTF-32 LE starts like UTF-16 LE).
+const BOMS: &[&[u8]] = &[
+    b"\xEF\xBB\xBF",
+    b"\xFE\xFF",
+    b"\xFF\xFE",
+    b"\x00\x00\xFE\xFF",
+];
+
+fn read_lines(doc: &[u8], form: Form) -> Result<Listing, SealError> {
+    if BOMS.iter().any(|bom| doc.starts_with(bom)) {
+        return Err(SealError::at(SealErrorClass::NonCanonical, doc, 0));
+    }
+    let mut files = Vec::new();
+    let mut exact: HashSet<SealPath> = HashSet::new();
+    let mut folded = HashSet::new();
+    let mut start = 0;
+    while start < doc.len() {
+        let end = doc[start..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(doc.len(), |i| start + i);
+        let line = &doc[start..end];
+        let at = |class, offset: usize| SealError::at(class, doc, start + offset);
+        if line.last() == Some(&b'\r') {
+            return Err(at(SealErrorClass::NonCanonical, line.len() - 1));
+        }
+        let (path, name_at, sha256) = match form {
+            Form::Sums => sums_line(line),
+            Form::Bsd => tag_line(line),
+        }
+        .map_err(|(class, offset)| at(class, offset))?;
+        // Two lines for one file, or for two names one file system may take for one, leave
+        // the reader to choose which to believe: the record is ambiguous.
+        if !folded.insert(crate::names::fold_key(path.as_str())) || !exact.insert(path.clone()) {
+            return Err(at(SealErrorClass::Path, name_at));
+        }
+        files.push(Listed {
+            path,
+            bytes: None,
+            sha256,
+        });
+        start = end + 1;
+    }
+    if files.is_empty() {
+        return Err(SealError::unpositioned(SealErrorClass::Schema));
+    }
+    Ok(Listing {
+        files,
+        complete: Vec::new(),
+    })
+}
+
+/// Where a line went wrong: the class and the offset in the line.
+type LineError = (SealErrorClass, usize);
+
+/// `[\]<64 hex> <space or *><name>`, as GNU `sha256sum` writes it.
+fn sums_line(line: &[u8]) -> Result<(SealPath, usize, Digest), LineError> {
+    let escaped = line.first() == Some(&b'\\');
+    let from = usize::from(escaped);
+    let digits = line[from..]
+        .iter()
+        .take_while(|b| b.is_ascii_hexdigit())
+        .count();
+    let sep = from + digits;
+    if digits == 0
+        || line.get(sep) != Some(&b' ')
+        || !matches!(line.get(sep + 1), Some(b' ' | b'*'))
+    {
+        return Err((SealErrorClass::Syntax, sep));
+    }
+    let sha256 = digest(&line[from..sep]).ok_or((SealErrorClass::Digest, from))?;
+    let name_at = sep + 2;
+    Ok((name(&line[name_at..], escaped, name_at)?, name_at, sha256))
+}
+
+/// `[\]SHA256 (<name>) = <64 hex>`, as `sha256sum --tag` writes it. The name ends at the last
+/// `) = ` of the line: the digest holds none, and a name may.
+fn tag_line(line: &[u8]) -> Result<(SealPath, usize, Digest), LineError> {
+    const TAG: &[u8] = b"SHA256 (";
+    const SEP: &[u8] = b") = ";
+    let escaped = line.first() == Some(&b'\\');
+    let from = usize::from(escaped);
+    if !line[from..].starts_with(TAG) {
+        return Err((SealErrorClass::Syntax, from));
+    }
+    let name_at = from + TAG.len();
+    let sep = line[name_at..]
+        .windows(SEP.len())
+        .rposition(|w| w == SEP)
+        .map(|i| name_at + i)
+        .ok_or((SealErrorClass::Syntax, name_at))?;
+    let hex = &line[sep + SEP.len()..];
+    if hex.is_empty() || !hex.iter().all(u8::is_ascii_hexdigit) {
+        return Err((SealErrorClass::Syntax, sep + SEP.len()));
+    }
+    let sha256 = digest(hex).ok_or((SealErrorClass::Digest, sep + SEP.len()))?;
+    Ok((
+        name(&line[name_at..sep], escaped, name_at)?,
+        name_at,
+        sha256,
+    ))
+}
+
+/// 64 hex digits of either case; `None` for any other count.
+fn digest(hex: &[u8]) -> Option<Digest> {
+    if hex.len() != 64 {
+        return None;
+    }
+    Digest::parse_hex(&String::from_utf8_lossy(hex).to_ascii_lowercase())
+}
+
+/// The name of a line, unescaped when the line is GNU's escaped form, as a seal path.
+fn name(raw: &[u8], escaped: bool, at: usize) -> Result<SealPath, LineError> {
+    let mut out = Vec::with_capacity(raw.len());
+    if escaped {
+        let mut bytes = raw.iter().enumerate();
+        while let Some((i, &b)) = bytes.next() {
+            if b != b'\\' {
+                out.push(b);
+                continue;
+            }
+            match bytes.next() {
+                Some((_, b'\\')) => out.push(b'\\'),
+                Some((_, b'n')) => out.push(b'\n'),
+                Some((_, b'r')) => out.push(b'\r'),
+                _ => return Err((SealErrorClass::Syntax, at + i)),
+            }
+        }
+    } else {
+        out.extend_from_slice(raw);
+    }
+    std::str::from_utf8(&out)
+        .ok()
+        .and_then(|s| SealPath::parse(s).ok())
+        .ok_or((SealErrorClass::Path, at))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEX: &str = "98ea6e4f216f2fb4b69fff9b3a44842c38686ca685f3f55dc48c5d3fb1107be4";
+
+    fn sums(doc: &str) -> Result<Listing, SealError> {
+        read_lines(doc.as_bytes(), Form::Sums)
+    }
+
+    fn tags(doc: &str) -> Result<Listing, SealError> {
+        read_lines(doc.as_bytes(), Form::Bsd)
+    }
+
+    fn class(r: Result<Listing, SealError>) -> &'static str {
+        r.err().map_or("ok", |e| e.class.name())
+    }
+
+    fn paths(r: Result<Listing, SealError>) -> Vec<String> {
+        r.unwrap()
+            .files
+            .iter()
+            .map(|f| f.path.as_str().to_owned())
+            .collect()
+    }
+
+    #[test]
+    fn an_honest_manifest_reads_in_record_order_with_gnu_s_variations() {
+        let upper = HEX.to_ascii_uppercase();
+        let doc = format!("{HEX}  b.txt\n{upper} *a b (1).txt\n\\{HEX}  c.txt");
+        assert_eq!(paths(sums(&doc)), ["b.txt", "a b (1).txt", "c.txt"]);
+        let listing = sums(&doc).unwrap();
+        assert!(listing.files.iter().all(|f| f.bytes.is_none()));
+        assert_eq!(listing.files[1].sha256.to_hex(), HEX);
+    }
+
+    #[test]
+    fn every_unreadable_line_refuses_the_whole_manifest_with_its_class() {
+        let ok = format!("{HEX}  ok.txt\n");
+        for (line, want) in [
+            (format!("\u{FEFF}{HEX}  a\n"), "seal-noncanonical"),
+            (format!("{HEX}  a\r\n"), "seal-noncanonical"),
+            ("\n".to_owned(), "seal-syntax"),
+            (format!("# {HEX}  a\n"), "seal-syntax"),
+            (format!("{HEX} a\n"), "seal-syntax"),
+            (format!("SHA256 (a) = {HEX}\n"), "seal-syntax"),
+            (format!("{}  a\n", &HEX[1..]), "seal-digest"),
+            (format!("{HEX}0  a\n"), "seal-digest"),
+            (format!("{HEX}  ../outside/a\n"), "seal-path"),
+            (format!("{HEX}  /abs/a\n"), "seal-path"),
+            (format!("{HEX}  a\0\n"), "seal-path"),
+            (format!("{HEX}  a\\b\n"), "seal-path"),
+            (format!("\\{HEX}  a\\qb\n"), "seal-syntax"),
+            (format!("{HEX}  ok.txt\n"), "seal-path"),
+            (format!("{HEX}  OK.txt\n"), "seal-path"),
+            (format!("{HEX}  \n"), "seal-path"),
+        ] {
+            let got = if line.starts_with('\u{FEFF}') {
+                class(sums(&format!("{line}{ok}")))
+            } else {
+                class(sums(&format!("{ok}{line}")))
+            };
+            assert_eq!(got, want, "{line:?}");
+        }
+        assert_eq!(class(sums("")), "seal-schema");
+    }
+
+    #[test]
+    fn a_refusal_points_at_its_line() {
+        let doc = format!("{HEX}  a\n{HEX}  ../b\n");
+        let e = sums(&doc).unwrap_err();
+        let p = e.position.unwrap();
+        assert_eq!((p.line, p.offset), (2, 66 + 2 + 66));
+    }
+
+    #[test]
+    fn tags_read_to_the_last_close_paren_equals_and_refuse_other_spellings() {
+        let doc = format!("SHA256 (a) = b.md) = {HEX}\n\\SHA256 (x\\\\y) = {HEX}\n");
+        let r = tags(&doc);
+        assert_eq!(class(r.clone()), "seal-path", "x\\y holds a backslash");
+        let doc = format!("SHA256 (a) = b.md) = {HEX}\nSHA256 (c (1).md) = {HEX}\n");
+        assert_eq!(paths(tags(&doc)), ["a) = b.md", "c (1).md"]);
+        for (line, want) in [
+            (format!("MD5 (a) = {HEX}\n"), "seal-syntax"),
+            (format!("sha256 (a) = {HEX}\n"), "seal-syntax"),
+            (format!("SHA256(a)= {HEX}\n"), "seal-syntax"),
+            (format!("SHA256 (a) = {}\n", &HEX[..40]), "seal-digest"),
+            (format!("SHA256 (a) = {HEX} \n"), "seal-syntax"),
+            (format!("SHA256 (../a) = {HEX}\n"), "seal-path"),
+            (format!("{HEX}  a\n"), "seal-syntax"),
+        ] {
+            assert_eq!(class(tags(&line)), want, "{line:?}");
+        }
+    }
+
+    #[test]
+    fn the_seal_is_not_read_here() {
+        assert!(read(Record::Seal, b"{}").is_none());
+        assert!(read(Record::Sums, b"").unwrap().is_err());
+    }
+}

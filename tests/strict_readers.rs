@@ -1,0 +1,243 @@
+//! `sealprobe verify --sums` and `--bsd` (issue #25, SPEC 7.8): the strict readers a team switches
+//! to from `sha256sum -c`, with the same manifest. Through the CLI as a user runs them, and through
+//! the real gate beside GNU `sha256sum -c --strict`: the two agree on every case where GNU is
+//! right, and sealprobe is stricter exactly on the cases the README lists.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::process::{Command, Stdio};
+
+use common::{Tree, sealprobe};
+use serde_json::Value;
+
+fn digest(bytes: &[u8]) -> String {
+    sealprobe::digest::Digest::of(bytes).to_hex()
+}
+
+/// A tree with two files and an honest `SHA256SUMS` and BSD tags beside `root/`.
+fn tree() -> Tree {
+    let t = Tree::new();
+    t.write("app.bin", "binary\n")
+        .write("docs/a b (1).md", "notes\n");
+    let sums = format!(
+        "{}  app.bin\n{} *docs/a b (1).md\n",
+        digest(b"binary\n"),
+        digest(b"notes\n").to_ascii_uppercase()
+    );
+    let tags = format!(
+        "SHA256 (app.bin) = {}\nSHA256 (docs/a b (1).md) = {}\n",
+        digest(b"binary\n"),
+        digest(b"notes\n")
+    );
+    std::fs::write(t.base().join("SHA256SUMS"), sums).unwrap();
+    std::fs::write(t.base().join("CHECKSUM.SHA256"), tags).unwrap();
+    t
+}
+
+fn verify(t: &Tree, args: &[&str]) -> common::Run {
+    let root = t.root();
+    let mut all = vec!["verify", "--root", root.to_str().unwrap()];
+    all.extend(args);
+    sealprobe(&all)
+}
+
+fn record(t: &Tree, name: &str) -> String {
+    t.base().join(name).to_str().unwrap().to_owned()
+}
+
+#[test]
+fn an_honest_manifest_and_honest_tags_pass_and_say_they_are_unauthenticated() {
+    let t = tree();
+    for (flag, file, title) in [
+        ("--sums", "SHA256SUMS", "SHA256SUMS"),
+        ("--bsd", "CHECKSUM.SHA256", "the BSD tags"),
+    ] {
+        let run = verify(&t, &[flag, &record(&t, file)]);
+        assert_eq!(run.code, 0, "{flag}: {}{}", run.stdout, run.stderr);
+        assert_eq!(
+            run.stdout,
+            format!(
+                "PASS: 2 of 2 artifacts match (13 bytes hashed); {title} unauthenticated (its format has no MAC)\n"
+            )
+        );
+    }
+}
+
+#[test]
+fn a_drifted_file_is_content_and_a_symlink_is_never_followed() {
+    let t = tree();
+    t.write("app.bin", "binary, edited\n");
+    std::fs::remove_file(t.path("docs/a b (1).md")).unwrap();
+    std::os::unix::fs::symlink("../../outside-copy", t.path("docs/a b (1).md")).unwrap();
+    std::fs::write(t.base().join("outside-copy"), "notes\n").unwrap();
+    for (flag, file) in [("--sums", "SHA256SUMS"), ("--bsd", "CHECKSUM.SHA256")] {
+        let run = verify(&t, &["--format", "json", flag, &record(&t, file)]);
+        assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+        assert_eq!(run.drift_of("app.bin"), ["content"]);
+        assert_eq!(run.drift_of("docs/a b (1).md"), ["not-regular"]);
+        assert_eq!(run.report()["verdict"], "fail");
+    }
+}
+
+#[test]
+fn one_bad_line_refuses_the_whole_record_at_its_position_without_quoting_it() {
+    let t = tree();
+    let secretish = "docs/../../outside-qx6gCf1rdaLr";
+    let sums = format!(
+        "{}  app.bin\n{}  {secretish}\n",
+        digest(b"binary\n"),
+        digest(b"notes\n")
+    );
+    std::fs::write(t.base().join("SHA256SUMS"), sums).unwrap();
+    let run = verify(&t, &["--sums", &record(&t, "SHA256SUMS")]);
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stdout,
+        "seal-path at line 2, column 67 (byte 140): a path in the record is not a valid relative \
+         path, or it repeats an earlier one\nFAIL: SHA256SUMS is refused whole; no file was checked\n"
+    );
+    assert!(run.stderr.is_empty(), "{}", run.stderr);
+    let found = common::leaks(run.stdout.as_bytes(), &[secretish, "outside-qx6gCf1rdaLr"]);
+    assert!(found.is_empty(), "{found:?}");
+    let json = verify(
+        &t,
+        &["--format", "json", "--sums", &record(&t, "SHA256SUMS")],
+    );
+    assert_eq!(json.seal_error_class(), "seal-path");
+    assert_eq!(json.report()["seal_error"]["line"], 2);
+}
+
+#[test]
+fn a_key_with_a_record_that_has_no_mac_and_two_formats_at_once_are_usage_errors() {
+    let t = tree();
+    let key = t.base().join("key");
+    std::fs::write(&key, [7u8; 32]).unwrap();
+    let key_arg = format!("--key-file={}", key.display());
+    let run = verify(&t, &[&key_arg, "--sums", &record(&t, "SHA256SUMS")]);
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    assert_eq!(
+        run.stderr,
+        "sealprobe verify: --key-file needs a seal: SHA256SUMS has no MAC to check\n"
+    );
+    assert!(run.stdout.is_empty());
+    let run = verify(&t, &["--sums", "--bsd", &record(&t, "SHA256SUMS")]);
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    // An unreadable record is said to be one, not a seal.
+    let run = verify(&t, &["--sums", &record(&t, "NOPE")]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.starts_with("sealprobe verify: the record file "),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stdout
+            .starts_with("seal-unreadable: the record file cannot be read\n"),
+        "{}",
+        run.stdout
+    );
+}
+
+/// The outcome of every case for every validator of a gate run: `id -> validator -> outcome`.
+fn outcomes(report: &Value) -> BTreeMap<String, BTreeMap<String, String>> {
+    let mut out: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+    for c in report["cases"].as_array().expect("cases") {
+        out.entry(c["id"].as_str().unwrap().to_owned())
+            .or_default()
+            .insert(
+                c["validator"].as_str().unwrap().to_owned(),
+                c["outcome"].as_str().unwrap().to_owned(),
+            );
+    }
+    out
+}
+
+/// Where GNU `sha256sum -c --strict` does not hold and `sealprobe verify` does: the README lists
+/// each (section "Strict readers"). Every other case has the same outcome under both.
+const GNU_STRICT_FAILS_OPEN: &[(&str, &[&str])] = &[
+    (
+        "sums",
+        &[
+            "seal-tamper/sums-absolute-path",
+            "seal-tamper/sums-comment-line-hides-drift",
+            "seal-tamper/sums-dotdot-path",
+        ],
+    ),
+    (
+        "bsd",
+        &[
+            "seal-tamper/bsd-absolute-path",
+            "seal-tamper/bsd-dotdot-path",
+        ],
+    ),
+];
+
+/// GNU prints the names it checks; a token-shaped sealed name is then a leak (SPEC 6.1), which
+/// sealprobe redacts.
+const GNU_PRINTS_TOKEN_SHAPED_NAMES: &[&str] = &[
+    "leak-bait/control-token-shaped-sealed-path",
+    "leak-bait/sealed-folder-grant-token-bom",
+    "leak-bait/sealed-path-grant-token-content",
+    "leak-bait/sealed-path-grant-token-missing",
+    "leak-bait/sealed-path-production-grant-crlf",
+    "leak-bait/sealed-path-seal-mac-missing",
+    "leak-bait/sealed-token-path-case-changed",
+    "leak-bait/sealed-token-path-now-symlink",
+];
+
+#[test]
+fn verify_agrees_with_gnu_strict_wherever_gnu_holds_and_is_stricter_only_where_listed() {
+    let bin = common::bin();
+    for (format, stricter) in GNU_STRICT_FAILS_OPEN {
+        let ours = format!("{} verify --{format} {{{format}}}", bin.display());
+        let gnu = format!("sha256sum -c --strict {{{format}}}");
+        let dir = tempfile::tempdir().unwrap();
+        let out = Command::new(&bin)
+            .args(["gate", "--timeout", "10", "--json", "gate.json"])
+            .args(["--validator", &ours, "--validator", &gnu])
+            .current_dir(dir.path())
+            .stdin(Stdio::null())
+            .env_remove("CI")
+            .output()
+            .expect("run sealprobe gate");
+        let report: Value =
+            serde_json::from_slice(&std::fs::read(dir.path().join("gate.json")).unwrap())
+                .expect("gate.json");
+        let mut differ = Vec::new();
+        let mut met = 0;
+        for (id, by) in outcomes(&report) {
+            let (o, g) = (&by[&ours], &by[&gnu]);
+            assert_eq!(
+                o == "not-applicable",
+                g == "not-applicable",
+                "{id}: both meet the same cases"
+            );
+            if o == "not-applicable" {
+                continue;
+            }
+            met += 1;
+            assert_eq!(
+                o, "ok",
+                "{id}: sealprobe verify --{format} holds every case"
+            );
+            if g != "ok" {
+                differ.push((id, g.clone()));
+            }
+        }
+        let mut want: Vec<(String, String)> = stricter
+            .iter()
+            .map(|id| (id.to_string(), "failed-open".to_owned()))
+            .chain(
+                GNU_PRINTS_TOKEN_SHAPED_NAMES
+                    .iter()
+                    .map(|id| (id.to_string(), "leak".to_owned())),
+            )
+            .collect();
+        want.sort();
+        assert_eq!(differ, want, "{format}");
+        // The comparison covers the whole suite the format can carry, not a handful of cases.
+        assert!(met > 450, "{format}: {met} cases met");
+        assert_eq!(out.status.code(), Some(1), "GNU's failures fail the gate");
+    }
+}

@@ -60,7 +60,7 @@ enum Command {
     },
     /// Verify a tree against a seal and name every kind of drift.
     #[command(
-        after_help = "Exit status: 0 every artifact matches, 1 anything else (drift, bad seal, I/O error), 2 usage error.\n\nWith --sums or --bsd the record is a SHA256SUMS manifest or BSD tags, read strictly: one line that is not exactly the format refuses the whole record.\n\nExamples:\n  sealprobe verify --root site --format json site.seal.json\n  sealprobe verify --root release --sums SHA256SUMS"
+        after_help = "Exit status: 0 every artifact matches, 1 anything else (drift, bad seal, I/O error), 2 usage error.\n\nWith --sums, --bsd or --hashdeep the record is a SHA256SUMS manifest, BSD tags or a hashdeep list, read strictly: one line that is not exactly the format refuses the whole record.\n\nExamples:\n  sealprobe verify --root site --format json site.seal.json\n  sealprobe verify --root release --sums SHA256SUMS"
     )]
     Verify {
         /// Folder the sealed paths are relative to.
@@ -85,6 +85,10 @@ enum Command {
         /// The record is BSD tags (`SHA256 (path) = hex`), read strictly.
         #[arg(long, group = "record_format")]
         bsd: bool,
+        /// The record is a hashdeep known-file list (`hashdeep -c sha256 -r -l .`), read
+        /// strictly.
+        #[arg(long, group = "record_format")]
+        hashdeep: bool,
         /// The record file (`-` for standard input).
         #[arg(value_name = "RECORD")]
         record: PathBuf,
@@ -323,6 +327,7 @@ pub fn run() -> ExitCode {
             seal: _,
             sums,
             bsd,
+            hashdeep,
             record,
         } => emit(command::verify::run(&command::verify::Options {
             root,
@@ -333,6 +338,8 @@ pub fn run() -> ExitCode {
                 crate::seal::Record::Sums
             } else if bsd {
                 crate::seal::Record::Bsd
+            } else if hashdeep {
+                crate::seal::Record::Hashdeep
             } else {
                 crate::seal::Record::Seal
             },

@@ -269,3 +269,51 @@ fn busybox_cannot_read_bsd_tags_and_the_gate_says_so() {
         .expect("the clean tags ran");
     assert_eq!(clean["outcome"], "control-failed", "{clean}");
 }
+
+/// hashdeep 4.4 in audit mode (`hashdeep -c sha256 -r -l -a -k {hashdeep} .`, the `hashdeep`
+/// record): it audits the whole tree, so every hostile list fails (a hidden, repeated, cut or
+/// redirected line, another header, CRLF, a BOM, garbage, empty); but it reads an endless sparse
+/// file to its end instead of stopping at the listed size (a timeout), and an honest file at a
+/// 3,022-byte path counts as "moved" and fails the audit (a control refused). Each verdict here
+/// was first checked by hand on the emitted case. CI installs hashdeep.
+#[test]
+fn hashdeep_audits_hold_every_hostile_list_but_read_endless_files_and_refuse_long_paths() {
+    let has = Command::new("sh")
+        .args(["-c", "command -v hashdeep"])
+        .stdout(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !has {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "hashdeep is not installed, and CI must test it"
+        );
+        eprintln!("hashdeep is not installed: its verdicts are not checked here");
+        return;
+    }
+    let hashdeep = "hashdeep -c sha256 -r -l -a -k {hashdeep} .";
+    let (run, report) = gate(&[
+        "--case",
+        "seal-tamper/*hashdeep*",
+        "--case",
+        "resource/sparse-8-gib-sealed-small",
+        "--case",
+        "resource/control-long-total-path",
+        "--validator",
+        hashdeep,
+    ]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    let cases = report["cases"].as_array().expect("cases");
+    let mut hostile = 0;
+    for c in cases {
+        let id = c["id"].as_str().unwrap();
+        let want = match id {
+            "resource/sparse-8-gib-sealed-small" => "timeout",
+            "resource/control-long-total-path" => "control-failed",
+            _ => "ok",
+        };
+        assert_eq!(c["outcome"], want, "{c}");
+        hostile += usize::from(id.starts_with("seal-tamper/hashdeep-"));
+    }
+    assert_eq!(hostile, 12, "every hostile list ran");
+}

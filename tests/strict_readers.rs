@@ -1,4 +1,4 @@
-//! `sealprobe verify --sums` and `--bsd` (issue #25, SPEC 7.8): the strict readers a team switches
+//! `sealprobe verify --sums`, `--bsd` and `--hashdeep` (issue #25, SPEC 7.8): the strict readers a team switches
 //! to from `sha256sum -c`, with the same manifest. Through the CLI as a user runs them, and through
 //! the real gate beside GNU `sha256sum -c --strict`: the two agree on every case where GNU is
 //! right, and sealprobe is stricter exactly on the cases the README lists.
@@ -240,4 +240,58 @@ fn verify_agrees_with_gnu_strict_wherever_gnu_holds_and_is_stricter_only_where_l
         assert!(met > 450, "{format}: {met} cases met");
         assert_eq!(out.status.code(), Some(1), "GNU's failures fail the gate");
     }
+}
+
+/// A hashdeep list gives each file's length: a file longer than listed fails after one byte more,
+/// and the whole suite run through `verify --hashdeep` holds (the endless sparse files included,
+/// which hashdeep itself reads to the end).
+#[test]
+fn a_hashdeep_list_is_read_with_its_sizes_and_the_suite_holds_through_it() {
+    let t = tree();
+    let list = format!(
+        "%%%% HASHDEEP-1.0\n%%%% size,sha256,filename\n## Invoked from: /x\n7,{},./app.bin\n6,{},./docs/a b (1).md\n",
+        digest(b"binary\n"),
+        digest(b"notes\n")
+    );
+    std::fs::write(t.base().join("hashdeep.txt"), list).unwrap();
+    let file = record(&t, "hashdeep.txt");
+    let run = verify(&t, &["--hashdeep", &file]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout
+            .ends_with("the hashdeep list unauthenticated (its format has no MAC)\n")
+    );
+    let f = std::fs::File::options()
+        .write(true)
+        .open(t.path("app.bin"))
+        .unwrap();
+    f.set_len(1 << 40).unwrap();
+    let run = verify(&t, &["--format", "json", "--hashdeep", &file]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert_eq!(run.drift_of("app.bin"), ["content"]);
+    let finding = &run.report()["findings"][0];
+    assert_eq!(finding["expected_bytes"], 7);
+    assert_eq!(finding["actual_bytes"], 1u64 << 40);
+    assert_eq!(
+        run.report()["summary"]["bytes_hashed"],
+        8 + 6,
+        "one byte past the listed size"
+    );
+
+    let bin = common::bin();
+    let dir = tempfile::tempdir().unwrap();
+    let template = format!("{} verify --hashdeep {{hashdeep}}", bin.display());
+    let out = Command::new(&bin)
+        .args(["gate", "--timeout", "10", "--validator", &template])
+        .current_dir(dir.path())
+        .stdin(Stdio::null())
+        .env_remove("CI")
+        .output()
+        .expect("run sealprobe gate");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.contains("PASS: every probe failed closed"),
+        "{stdout}"
+    );
 }

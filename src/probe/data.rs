@@ -195,7 +195,8 @@ struct Recipe {
 /// one line per file; `spell` is the new text, spelled from the parts of the honest line:
 /// `{line}` (the whole honest line, its line feed included), `{path}`, `{hex}` (the sealed
 /// digest), `{HEX}` (in upper case), `{hex-now}` (the digest of the file as the tree edits left
-/// it), `{size}`; a part may be cut, `{hex[1..]}`, `{hex[..40]}`.
+/// it), `{size}`, `{size-now}` (its length as the tree edits left it); a part may be cut,
+/// `{hex[1..]}`, `{hex[..40]}`.
 #[derive(Debug, Deserialize)]
 #[serde(tag = "op", rename_all = "kebab-case", deny_unknown_fields)]
 enum RecordEdit {
@@ -214,6 +215,9 @@ enum RecordEdit {
     Reencode { encoding: String },
     /// Cut the record to `len` bytes (0: an empty record).
     Truncate { len: usize },
+    /// Replace the text `from`, which must be in the record exactly once, by `to` (a header
+    /// line, a column name).
+    Replace { from: String, to: String },
 }
 
 /// The honest packet of a packet case.
@@ -906,6 +910,7 @@ fn hostile_record(
         let hex = Digest::of(bytes).to_hex();
         let upper = hex.to_uppercase();
         let now_hex = now.get(path).map(|b| Digest::of(b).to_hex());
+        let now_size = now.get(path).map(|b| b.len().to_string());
         let size = bytes.len().to_string();
         let line_text = String::from_utf8(honest_line(path)?)
             .map_err(|_| "a line that is not UTF-8 cannot be spelled")?;
@@ -918,6 +923,9 @@ fn hostile_record(
         ];
         if let Some(h) = &now_hex {
             parts.push(("hex-now", h.as_str()));
+        }
+        if let Some(n) = &now_size {
+            parts.push(("size-now", n.as_str()));
         }
         spelled(template, &parts).map(String::into_bytes)
     };
@@ -946,6 +954,15 @@ fn hostile_record(
             }
             RecordEdit::Reencode { encoding } => {
                 doc = reencoded(&doc, encoding).map_err(step)?;
+            }
+            RecordEdit::Replace { from, to } => {
+                let at: Vec<usize> = (0..doc.len())
+                    .filter(|i| !from.is_empty() && doc[*i..].starts_with(from.as_bytes()))
+                    .collect();
+                let [at] = at.as_slice() else {
+                    return Err(step("the text to replace is not in the record once".into()));
+                };
+                doc.splice(*at..*at + from.len(), to.bytes());
             }
             RecordEdit::Truncate { len } => {
                 if *len >= doc.len() {

@@ -83,11 +83,13 @@ pub const FORMATS: &[RecordFormat] = &[
     SEAL,
     SUMS,
     bsd::BSD,
+    hashdeep::HASHDEEP,
     #[cfg(test)]
     toy::TOY,
 ];
 
 mod bsd;
+mod hashdeep;
 #[cfg(test)]
 mod toy;
 

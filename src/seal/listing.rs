@@ -31,6 +31,8 @@ crate::vocabulary! {
         Sums => "sums",
         /// BSD tags: `SHA256 (<path>) = <hex>` lines.
         Bsd => "bsd",
+        /// A hashdeep known-file list: `<size>,<sha256>,<path>` after its header.
+        Hashdeep => "hashdeep",
     }
 }
 
@@ -41,6 +43,7 @@ impl Record {
             Record::Seal => "the seal",
             Record::Sums => "SHA256SUMS",
             Record::Bsd => "the BSD tags",
+            Record::Hashdeep => "the hashdeep list",
         }
     }
 }
@@ -67,16 +70,22 @@ pub fn read(record: Record, doc: &[u8]) -> Option<Result<Listing, SealError>> {
         Record::Seal => return None,
         Record::Sums => Form::Sums,
         Record::Bsd => Form::Bsd,
+        Record::Hashdeep => Form::Hashdeep,
     };
     Some(read_lines(doc, form))
 }
 
-/// The two formats of one line per file.
+/// The formats of one line per file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Form {
     Sums,
     Bsd,
+    Hashdeep,
 }
+
+/// The header a hashdeep list of SHA-256 digests starts with: the version line and the column
+/// line, exactly as `hashdeep -c sha256` writes them.
+const HASHDEEP_HEADER: &[u8] = b"%%%% HASHDEEP-1.0\n%%%% size,sha256,filename\n";
 
 /// Byte-order marks of UTF-8, UTF-16 and UTF-32 (UTF-32 LE starts like UTF-16 LE).
 const BOMS: &[&[u8]] = &[
@@ -94,6 +103,28 @@ fn read_lines(doc: &[u8], form: Form) -> Result<Listing, SealError> {
     let mut exact: HashSet<SealPath> = HashSet::new();
     let mut folded = HashSet::new();
     let mut start = 0;
+    if form == Form::Hashdeep {
+        // The header, byte for byte (another version, other columns, CRLF: refused), then the
+        // `##` lines hashdeep writes after it (where and how it ran), and nowhere else.
+        if let Some(at) = HASHDEEP_HEADER.iter().zip(doc).position(|(a, b)| a != b) {
+            let class = if doc[at] == b'\r' {
+                SealErrorClass::NonCanonical
+            } else {
+                SealErrorClass::Syntax
+            };
+            return Err(SealError::at(class, doc, at));
+        }
+        if doc.len() < HASHDEEP_HEADER.len() {
+            return Err(SealError::at(SealErrorClass::Syntax, doc, doc.len()));
+        }
+        start = HASHDEEP_HEADER.len();
+        while doc[start..].starts_with(b"##") {
+            match doc[start..].iter().position(|&b| b == b'\n') {
+                Some(i) => start += i + 1,
+                None => start = doc.len(),
+            }
+        }
+    }
     while start < doc.len() {
         let end = doc[start..]
             .iter()
@@ -104,9 +135,10 @@ fn read_lines(doc: &[u8], form: Form) -> Result<Listing, SealError> {
         if line.last() == Some(&b'\r') {
             return Err(at(SealErrorClass::NonCanonical, line.len() - 1));
         }
-        let (path, name_at, sha256) = match form {
-            Form::Sums => sums_line(line),
-            Form::Bsd => tag_line(line),
+        let (path, name_at, sha256, bytes) = match form {
+            Form::Sums => sums_line(line).map(|(p, n, d)| (p, n, d, None)),
+            Form::Bsd => tag_line(line).map(|(p, n, d)| (p, n, d, None)),
+            Form::Hashdeep => known_line(line).map(|(p, n, d, b)| (p, n, d, Some(b))),
         }
         .map_err(|(class, offset)| at(class, offset))?;
         // Two lines for one file, or for two names one file system may take for one, leave
@@ -116,7 +148,7 @@ fn read_lines(doc: &[u8], form: Form) -> Result<Listing, SealError> {
         }
         files.push(Listed {
             path,
-            bytes: None,
+            bytes,
             sha256,
         });
         start = end + 1;
@@ -178,6 +210,39 @@ fn tag_line(line: &[u8]) -> Result<(SealPath, usize, Digest), LineError> {
         name(&line[name_at..sep], escaped, name_at)?,
         name_at,
         sha256,
+    ))
+}
+
+/// `<size>,<64 hex>,<name>`, as `hashdeep -c sha256 -l` writes it: the size in decimal without
+/// a sign or leading zero, the name as it is (the last field, so it may hold commas), with the
+/// `./` hashdeep puts before a name found below `.` taken off.
+fn known_line(line: &[u8]) -> Result<(SealPath, usize, Digest, u64), LineError> {
+    let digits = line.iter().take_while(|b| b.is_ascii_digit()).count();
+    if digits == 0 || line.get(digits) != Some(&b',') || (digits > 1 && line[0] == b'0') {
+        return Err((SealErrorClass::Syntax, digits));
+    }
+    let bytes = std::str::from_utf8(&line[..digits])
+        .ok()
+        .and_then(|d| d.parse::<u64>().ok())
+        .ok_or((SealErrorClass::Syntax, 0))?;
+    let hex_at = digits + 1;
+    let hex_len = line[hex_at..]
+        .iter()
+        .take_while(|b| b.is_ascii_hexdigit())
+        .count();
+    if hex_len == 0 || line.get(hex_at + hex_len) != Some(&b',') {
+        return Err((SealErrorClass::Syntax, hex_at + hex_len));
+    }
+    let sha256 = digest(&line[hex_at..hex_at + hex_len]).ok_or((SealErrorClass::Digest, hex_at))?;
+    let mut name_at = hex_at + hex_len + 1;
+    if line[name_at..].starts_with(b"./") {
+        name_at += 2;
+    }
+    Ok((
+        name(&line[name_at..], false, name_at)?,
+        name_at,
+        sha256,
+        bytes,
     ))
 }
 
@@ -307,6 +372,40 @@ mod tests {
             (format!("{HEX}  a\n"), "seal-syntax"),
         ] {
             assert_eq!(class(tags(&line)), want, "{line:?}");
+        }
+    }
+
+    #[test]
+    fn a_hashdeep_list_reads_its_header_comments_sizes_and_names_with_commas() {
+        let head = "%%%% HASHDEEP-1.0\n%%%% size,sha256,filename\n";
+        let doc = format!("{head}## Invoked from: /x\n## \n4,{HEX},./a, b.md\n0,{HEX},c\n");
+        let listing = read_lines(doc.as_bytes(), Form::Hashdeep).unwrap();
+        let got: Vec<(&str, Option<u64>)> = listing
+            .files
+            .iter()
+            .map(|f| (f.path.as_str(), f.bytes))
+            .collect();
+        assert_eq!(got, [("a, b.md", Some(4)), ("c", Some(0))]);
+        let class = |doc: String| class(read_lines(doc.as_bytes(), Form::Hashdeep));
+        for (doc, want) in [
+            (String::new(), "seal-syntax"),
+            (head.to_owned(), "seal-schema"),
+            ("%%%% HASHDEEP-2.0\n".to_owned(), "seal-syntax"),
+            (head.replace("sha256", "md5"), "seal-syntax"),
+            (head.replace('\n', "\r\n"), "seal-noncanonical"),
+            (format!("{head}4,{HEX},./a\n## hidden\n"), "seal-syntax"),
+            (format!("{head}04,{HEX},./a\n"), "seal-syntax"),
+            (format!("{head}-4,{HEX},./a\n"), "seal-syntax"),
+            (
+                format!("{head}99999999999999999999,{HEX},./a\n"),
+                "seal-syntax",
+            ),
+            (format!("{head}4,{},./a\n", &HEX[1..]), "seal-digest"),
+            (format!("{head}4,{HEX},../a\n"), "seal-path"),
+            (format!("{head}4,{HEX},./a\n5,{HEX},a\n"), "seal-path"),
+            (format!("{HEX}  a\n"), "seal-syntax"),
+        ] {
+            assert_eq!(class(doc.clone()), want, "{doc:?}");
         }
     }
 

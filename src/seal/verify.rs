@@ -128,58 +128,52 @@ pub fn verify_bytes(doc: &[u8], root: &Path, opts: &VerifyOptions) -> Outcome {
 
 /// Verifies the tree under `root` against a loaded seal.
 pub fn verify_seal(seal: &Seal, root: &Path) -> Outcome {
-    let root = Root::open(root);
-    let checked: Vec<(Option<Finding>, u64)> = seal
-        .artifacts()
-        .par_iter()
-        .map_init(
-            || (vec![0u8; READ_BUFFER], FolderCache::default()),
-            |(buf, folders), artifact| check_artifact(&root, artifact, buf, folders),
-        )
-        .collect();
-    let mut summary = Summary {
-        artifacts: seal.artifacts().len() as u64,
-        ..Summary::default()
-    };
-    let mut findings = Vec::new();
-    for (finding, hashed) in checked {
-        summary.bytes_hashed += hashed;
-        match finding {
-            Some(f) => {
-                summary.failed += 1;
-                findings.push(f);
-            }
-            None => summary.passed += 1,
-        }
-    }
-    let sealed = seal.artifacts().iter().map(|a| a.path.as_str().as_bytes());
-    findings.extend(unsealed_entries(sealed.collect(), seal.complete(), &root));
-    Outcome {
-        record: Record::Seal,
-        seal_error: None,
-        authenticated: false,
-        findings,
-        summary,
-    }
+    verify_all(
+        Record::Seal,
+        seal.artifacts(),
+        |a| a.path.as_str().as_bytes(),
+        seal.complete(),
+        root,
+        check_artifact,
+    )
 }
 
-/// Verifies the tree under `root` against a record of another format (`--sums`, `--bsd`): the
-/// same reading rules as for a seal (below a handle on the root, no symlink followed, devices
-/// never opened), each file hashed whole, or up to its listed length plus one byte when the
-/// record gives one. Such a record holds no fingerprint to diagnose by, so a file with other
-/// bytes is `content`.
+/// Verifies the tree under `root` against a record of another format (`--sums`, `--bsd`,
+/// `--hashdeep`): the same reading rules as for a seal (below a handle on the root, no symlink
+/// followed, devices never opened), each file hashed up to its listed length plus one byte, or
+/// its length on the open handle plus one when the record gives none. Such a record holds no
+/// fingerprint to diagnose by, so a file with other bytes is `content`.
 pub fn verify_listing(record: Record, listing: &Listing, root: &Path) -> Outcome {
+    verify_all(
+        record,
+        &listing.files,
+        |f| f.path.as_str().as_bytes(),
+        &listing.complete,
+        root,
+        check_listed,
+    )
+}
+
+/// Checks every item of a record in parallel (rayon, one reused buffer and folder cache per
+/// worker), then lists every complete folder for entries the record does not name.
+fn verify_all<T: Sync>(
+    record: Record,
+    items: &[T],
+    path: impl Fn(&T) -> &[u8],
+    complete: &[CompleteFolder],
+    root: &Path,
+    check: impl Fn(&Root, &T, &mut [u8], &mut FolderCache) -> (Option<Finding>, u64) + Sync,
+) -> Outcome {
     let root = Root::open(root);
-    let checked: Vec<(Option<Finding>, u64)> = listing
-        .files
+    let checked: Vec<(Option<Finding>, u64)> = items
         .par_iter()
         .map_init(
             || (vec![0u8; READ_BUFFER], FolderCache::default()),
-            |(buf, folders), listed| check_listed(&root, listed, buf, folders),
+            |(buf, folders), item| check(&root, item, buf, folders),
         )
         .collect();
     let mut summary = Summary {
-        artifacts: listing.files.len() as u64,
+        artifacts: items.len() as u64,
         ..Summary::default()
     };
     let mut findings = Vec::new();
@@ -193,8 +187,8 @@ pub fn verify_listing(record: Record, listing: &Listing, root: &Path) -> Outcome
             None => summary.passed += 1,
         }
     }
-    let listed = listing.files.iter().map(|f| f.path.as_str().as_bytes());
-    findings.extend(unsealed_entries(listed.collect(), &listing.complete, &root));
+    let named = items.iter().map(path).collect();
+    findings.extend(unsealed_entries(named, complete, &root));
     Outcome {
         record,
         seal_error: None,
@@ -211,52 +205,16 @@ fn check_listed(
     buf: &mut [u8],
     folders: &mut FolderCache,
 ) -> (Option<Finding>, u64) {
-    let finding = |drift: Vec<Drift>, actual: Option<u64>| Finding {
-        path: listed.path.as_str().as_bytes().to_vec(),
-        drift,
-        expected_bytes: listed.bytes,
-        actual_bytes: actual,
-        sha256_match: false,
-        found: None,
-        subject: Subject::Artifact,
-    };
-    let mut file = match root.open_file_cached(listed.path.as_str(), folders) {
-        Ok(f) => f,
-        Err(refusal) => {
-            let (drift, found) = drift_of(refusal);
-            let f = Finding {
-                found,
-                ..finding(vec![drift], None)
-            };
-            return (Some(f), 0);
-        }
-    };
-    // Without a listed length, the open handle's length is the bound: a file that is longer
-    // by the time it is read (it grew, or says 0 like a file of /proc) fails as `content`.
-    let Some(limit) = listed
-        .bytes
-        .or_else(|| file.metadata().ok().map(|m| m.len()))
-        .map(|b| b.saturating_add(1))
-    else {
-        return (Some(finding(vec![Drift::Unreadable], None)), 0);
-    };
-    let hashed = match hashing::hash_bounded(&mut file, limit, buf) {
+    let h = match open_and_hash(root, &listed.path, listed.bytes, buf, folders) {
         Ok(h) => h,
-        Err(_) => return (Some(finding(vec![Drift::Unreadable], None)), 0),
+        Err(f) => return (Some(f), 0),
     };
-    let sha256_match = hashed.sha256 == listed.sha256;
-    if hashed.eof && sha256_match && listed.bytes.is_none_or(|b| b == hashed.read) {
-        return (None, hashed.read);
+    let sha256_match = h.hashed.sha256 == listed.sha256;
+    if h.hashed.eof && sha256_match && listed.bytes.is_none_or(|b| b == h.hashed.read) {
+        return (None, h.hashed.read);
     }
-    let actual = if hashed.eof {
-        hashed.read
-    } else {
-        file.metadata()
-            .map_or(hashed.read, |m| m.len().max(hashed.read))
-    };
-    let mut f = finding(vec![Drift::Content], Some(actual));
-    f.sha256_match = sha256_match && hashed.eof;
-    (Some(f), hashed.read)
+    let read = h.hashed.read;
+    (Some(h.drifted(vec![Drift::Content], sha256_match)), read)
 }
 
 /// Checks one artifact; returns its finding (if it fails) and the bytes hashed for it.
@@ -266,50 +224,88 @@ fn check_artifact(
     buf: &mut [u8],
     folders: &mut FolderCache,
 ) -> (Option<Finding>, u64) {
-    let finding = |drift: Vec<Drift>, actual: Option<u64>| Finding {
-        path: artifact.path.as_str().as_bytes().to_vec(),
+    let h = match open_and_hash(root, &artifact.path, Some(artifact.bytes), buf, folders) {
+        Ok(h) => h,
+        Err(f) => return (Some(f), 0),
+    };
+    let sha256_match = h.hashed.sha256 == artifact.sha256;
+    if h.hashed.read == artifact.bytes && h.hashed.eof && sha256_match {
+        return (None, h.hashed.read);
+    }
+    let read = h.hashed.read;
+    let drift = diagnose_file(root, artifact, buf);
+    (Some(h.drifted(drift, sha256_match)), read)
+}
+
+/// A file of a record, opened below the root and hashed up to its recorded length plus one byte.
+struct Hashed {
+    hashed: hashing::BoundedHash,
+    /// What the report says was found: the bytes read, or when reading stopped early (an endless
+    /// or sparse file) the larger of that and the length the open handle reports.
+    actual: u64,
+    /// The finding of this file, with no drift yet.
+    finding: Finding,
+}
+
+impl Hashed {
+    /// The finding of a file that drifted: its classes, the length found, and whether its bytes
+    /// were all hashed and still have the recorded digest (a length-only change).
+    fn drifted(self, drift: Vec<Drift>, sha256_match: bool) -> Finding {
+        Finding {
+            drift,
+            actual_bytes: Some(self.actual),
+            sha256_match: sha256_match && self.hashed.eof,
+            ..self.finding
+        }
+    }
+}
+
+/// Opens `path` below the root (never following a symlink, never opening a device) and hashes at
+/// most `bytes + 1` bytes of it; with no recorded length, the open handle's length is the bound
+/// (a file that is longer by the time it is read, or says 0 like a file of /proc, fails).
+/// A file that cannot be opened or read is its finding.
+fn open_and_hash(
+    root: &Root,
+    path: &super::path::SealPath,
+    bytes: Option<u64>,
+    buf: &mut [u8],
+    folders: &mut FolderCache,
+) -> Result<Hashed, Finding> {
+    let finding = |drift: Vec<Drift>| Finding {
+        path: path.as_str().as_bytes().to_vec(),
         drift,
-        expected_bytes: Some(artifact.bytes),
-        actual_bytes: actual,
+        expected_bytes: bytes,
+        actual_bytes: None,
         sha256_match: false,
         found: None,
         subject: Subject::Artifact,
     };
-    let mut file = match root.open_file_cached(artifact.path.as_str(), folders) {
-        Ok(f) => f,
-        Err(refusal) => {
+    let mut file = root
+        .open_file_cached(path.as_str(), folders)
+        .map_err(|refusal| {
             let (drift, found) = drift_of(refusal);
-            return (
-                Some(Finding {
-                    found,
-                    ..finding(vec![drift], None)
-                }),
-                0,
-            );
-        }
-    };
-    let limit = artifact.bytes.saturating_add(1);
-    let hashed = match hashing::hash_bounded(&mut file, limit, buf) {
-        Ok(h) => h,
-        Err(_) => return (Some(finding(vec![Drift::Unreadable], None)), 0),
-    };
-    let sha256_match = hashed.sha256 == artifact.sha256;
-    if hashed.read == artifact.bytes && hashed.eof && sha256_match {
-        return (None, hashed.read);
-    }
-    // Longer than sealed: we stopped reading, so take the larger of what we saw and what the
-    // open handle says (an endless or sparse file reports its apparent size).
+            Finding {
+                found,
+                ..finding(vec![drift])
+            }
+        })?;
+    let limit = bytes
+        .or_else(|| file.metadata().ok().map(|m| m.len()))
+        .ok_or_else(|| finding(vec![Drift::Unreadable]))?
+        .saturating_add(1);
+    let hashed = hashing::hash_bounded(&mut file, limit, buf)
+        .map_err(|_| finding(vec![Drift::Unreadable]))?;
     let actual = if hashed.eof {
         hashed.read
     } else {
         file.metadata()
             .map_or(hashed.read, |m| m.len().max(hashed.read))
     };
-    let drift = diagnose_file(root, artifact, buf);
-    let mut f = finding(drift, Some(actual));
-    // The whole file was hashed only when end of file was reached within the limit.
-    f.sha256_match = sha256_match && hashed.eof;
-    (Some(f), hashed.read)
+    Ok(Hashed {
+        hashed,
+        actual,
+        finding: finding(Vec::new()),
+    })
 }
 
 /// Reads a drifted artifact again (bounded) and names its drift classes.

@@ -176,3 +176,27 @@ fn leak_scan_corpus_covers_every_encoding() {
         );
     }
 }
+
+#[test]
+fn record_lines_corpus() {
+    replay("record_lines", fuzzing::record_lines);
+}
+
+/// The seeds of `record_lines` include a record of every format that its reader accepts, so the
+/// write-back property is exercised for each by the replay.
+#[test]
+fn record_lines_corpus_has_accepted_records_of_every_format() {
+    use sealprobe::seal::{Record, listing};
+    let formats = [Record::Sums, Record::Bsd, Record::Hashdeep];
+    let mut accepted = std::collections::BTreeSet::new();
+    for f in corpus("record_lines") {
+        let data = std::fs::read(f).expect("readable");
+        if let Some((&pick, doc)) = data.split_first() {
+            let format = formats[usize::from(pick) % formats.len()];
+            if matches!(listing::read(format, doc), Some(Ok(_))) {
+                accepted.insert(format.name());
+            }
+        }
+    }
+    assert_eq!(accepted.len(), 3, "accepted only {accepted:?}");
+}

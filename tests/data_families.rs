@@ -1202,3 +1202,84 @@ fn the_case_schema_names_every_carrier_of_the_registry() {
     carriers.sort_unstable();
     assert_eq!(listed, carriers);
 }
+
+/// Hostile hashdeep lists as recipes: the honest list written by the format's own writer, a
+/// header `replace`d, a line spelled with the drifted file's new size (`{size-now}`).
+const LISTS: &str = r#"format = "sealprobe-family/1"
+
+[[group]]
+
+[group.shared]
+record = "hashdeep"
+files = { "a.txt" = "A\n", "b, c.txt" = "B\n" }
+edits = [{ op = "append", path = "a.txt", text = "appended\n" }]
+
+[[group.case]]
+name = "size-rewritten"
+why = "the drifted file's size rewritten to its new length, its digest left sealed"
+expect = ["content"]
+record_edits = [{ op = "line", path = "a.txt", spell = "{size-now},{hex},./{path}\n" }]
+
+[[group.case]]
+name = "version-2"
+why = "the header of a version no reader knows"
+expect = ["seal-syntax"]
+record_edits = [{ op = "replace", from = "HASHDEEP-1.0", to = "HASHDEEP-2.0" }]
+
+[[group.case]]
+name = "control-clean"
+why = "the honest list of an unchanged tree must pass"
+expect = []
+control = true
+edits = []
+"#;
+
+#[test]
+fn a_hashdeep_family_replaces_headers_and_spells_new_sizes() {
+    use sealprobe::digest::Digest;
+    let (dir, ours) = passing_family("lists", LISTS, "(2 hostile, 1 controls)");
+    assert_eq!(ours.len(), 3);
+    let r = run(
+        dir.path(),
+        &[
+            "probes", "emit", "--probes", "mine", "--family", "lists", "--out", "out",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let list = |case: &str| {
+        std::fs::read_to_string(dir.path().join("out/lists").join(case).join("hashdeep.txt"))
+            .unwrap()
+    };
+    let (a, b) = (Digest::of(b"A\n").to_hex(), Digest::of(b"B\n").to_hex());
+    let head = "%%%% HASHDEEP-1.0\n%%%% size,sha256,filename\n";
+    let clean = format!("{head}2,{a},./a.txt\n2,{b},./b, c.txt\n");
+    assert_eq!(list("control-clean"), clean);
+    assert_eq!(
+        list("size-rewritten"),
+        clean.replace(&format!("2,{a}"), &format!("11,{a}"))
+    );
+    assert_eq!(list("version-2"), clean.replace("1.0", "2.0"));
+    each_refused(
+        dir.path(),
+        "lists",
+        LISTS,
+        vec![
+            (
+                LISTS.replacen("from = \"HASHDEEP-1.0\"", "from = \"HASHDEEP-9.9\"", 1),
+                16,
+                "the text to replace is not in the record once",
+            ),
+            (
+                LISTS.replacen("from = \"HASHDEEP-1.0\"", "from = \"%%%%\"", 1),
+                16,
+                "the text to replace is not in the record once",
+            ),
+            (
+                LISTS.replacen("to = \"HASHDEEP-2.0\"", "to = \"HASHDEEP-1.0\"", 1),
+                16,
+                "it changes nothing",
+            ),
+        ],
+        &[],
+    );
+}

@@ -84,8 +84,8 @@ enum Form {
 }
 
 /// The header a hashdeep list of SHA-256 digests starts with: the version line and the column
-/// line, exactly as `hashdeep -c sha256` writes them.
-const HASHDEEP_HEADER: &[u8] = b"%%%% HASHDEEP-1.0\n%%%% size,sha256,filename\n";
+/// line, exactly as `hashdeep -c sha256` writes them (the probes' honest writer writes this too).
+pub const HASHDEEP_HEADER: &str = "%%%% HASHDEEP-1.0\n%%%% size,sha256,filename\n";
 
 /// Byte-order marks of UTF-8, UTF-16 and UTF-32 (UTF-32 LE starts like UTF-16 LE).
 const BOMS: &[&[u8]] = &[
@@ -106,7 +106,7 @@ fn read_lines(doc: &[u8], form: Form) -> Result<Listing, SealError> {
     if form == Form::Hashdeep {
         // The header, byte for byte (another version, other columns, CRLF: refused), then the
         // `##` lines hashdeep writes after it (where and how it ran), and nowhere else.
-        if let Some(at) = HASHDEEP_HEADER.iter().zip(doc).position(|(a, b)| a != b) {
+        if let Some(at) = HASHDEEP_HEADER.bytes().zip(doc).position(|(a, b)| a != *b) {
             let class = if doc[at] == b'\r' {
                 SealErrorClass::NonCanonical
             } else {

@@ -15,8 +15,8 @@ use crate::probe::features::Feature;
 /// The file beside `root/`.
 pub const FILE: &str = "hashdeep.txt";
 
-/// The two header lines.
-pub const HEADER: &str = "%%%% HASHDEEP-1.0\n%%%% size,sha256,filename\n";
+/// The two header lines, as the strict reader wants them.
+pub const HEADER: &str = crate::seal::listing::HASHDEEP_HEADER;
 
 pub const HASHDEEP: RecordFormat = RecordFormat {
     name: "hashdeep",

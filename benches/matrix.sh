@@ -1,12 +1,11 @@
 #!/usr/bin/env bash
 # The compatibility matrix (issue #25, SPEC 7.8): real checkers nobody here wrote, each paired
 # with the record format it reads, against the whole probe suite in one gate run, beside the
-# built-in validator and sealprobe's own strict readers (`verify --sums`, `--bsd`) run as
-# commands. Installs the checkers it lacks from Debian (busybox, perl, rhash,
-# hashdeep), builds
-# uutils' sha256sum 0.12.0 with cargo into target/uutils, prints
-# every checker's version, and writes the matrix as OUT/matrix.md, OUT/matrix.html and
-# OUT/matrix.json (default OUT: target/matrix).
+# built-in validator and sealprobe's own strict readers (`verify --sums`, `--bsd`, `--hashdeep`)
+# run as commands. Installs the checkers it lacks from Debian (busybox, perl, rhash, hashdeep),
+# builds uutils' sha256sum 0.12.0 with cargo into target/uutils, prints every checker's version,
+# and writes the matrix as OUT/matrix.md, OUT/matrix.html and OUT/matrix.json (default OUT:
+# target/matrix).
 #
 # A checker is paired only with formats it claims to read: busybox `sha256sum -c` reads no BSD
 # tag (it refuses the honest tags, checked by hand), so it has no `{bsd}` column.

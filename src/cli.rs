@@ -148,7 +148,7 @@ enum Command {
     )]
     Gate {
         /// The validator: `builtin` (the default), or a command template with placeholders
-        /// {seal} {root} {key} {packet} {sums} {bsd} {now}, split like a shell would and run without
+        /// {seal} {root} {key} {packet} {sums} {bsd} {hashdeep} {now} {out}, split like a shell would and run without
         /// one, in the case's root/; its program and the files it names are found from the
         /// current folder (repeatable: a compatibility matrix).
         #[arg(long, value_name = "builtin|CMD")]
@@ -157,6 +157,11 @@ enum Command {
         /// classes are compared with each case's too.
         #[arg(long)]
         validator_report: bool,
+        /// A sealing tool with a format of its own, 'CMD {root} {out}': run on the honest state
+        /// before the edits, it writes {out}, which a --validator naming {out} reads after them
+        /// (a pair meets every tree case).
+        #[arg(long, value_name = "CMD")]
+        sealer: Option<String>,
         /// A TOML list of known failures ([[known]] id, outcome, reason, optional validator and
         /// link): a run whose every failure is listed does not fail the gate; one that fails
         /// another way too, a listed case that holds, or an id that matches no case, does.
@@ -378,6 +383,7 @@ pub fn run() -> ExitCode {
         Command::Gate {
             validator,
             validator_report,
+            sealer,
             known_failures,
             partition,
             self_test,
@@ -441,6 +447,7 @@ pub fn run() -> ExitCode {
                 known_failures,
                 partition,
                 self_test,
+                sealer,
                 probes,
             }))
         }

@@ -16,6 +16,7 @@
 //!   scanned for leaks as it streams by.
 
 use std::io::Read;
+use std::os::unix::ffi::OsStrExt as _;
 use std::os::unix::process::CommandExt as _;
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -38,8 +39,14 @@ pub const CAPTURE_LIMIT: usize = 1024 * 1024;
 const OVERLAP: usize = 64 * 1024;
 
 /// The placeholders of SPEC 7.5 other than the record formats' (which come from
-/// [`crate::probe::record::FORMATS`]).
-const INPUTS: [&str; 4] = ["{root}", "{packet}", "{key}", "{now}"];
+/// [`crate::probe::record::FORMATS`]). `{out}` is the record a sealer wrote (SPEC 7.8).
+const INPUTS: [&str; 5] = ["{root}", "{packet}", "{key}", "{now}", OUT];
+
+/// The placeholder of a sealer pair's record: the file the sealer wrote from the honest state.
+pub const OUT: &str = "{out}";
+
+/// The file beside `root/` a sealer writes (`{out}`).
+const SEALED: &str = "sealed.out";
 
 /// Whether `word` holds a placeholder.
 fn holds_placeholder(word: &str) -> bool {
@@ -61,6 +68,106 @@ pub struct CommandValidator {
     timeout: Duration,
     /// Read a `sealprobe-report/1` or decision report from stdout (`--validator-report`).
     reports: bool,
+    /// The sealer of a pair (`--sealer`): run on the honest state before this validator, for a
+    /// template that reads its record (`{out}`).
+    sealer: Option<Arc<Sealer>>,
+}
+
+/// A sealing tool with a format of its own (`--sealer 'CMD {root} {out}'`, SPEC 7.8): run in a
+/// copy of nothing but the honest state (the honest copies in `outside/`), it writes its record
+/// to `{out}`, which the validator of the pair reads after the edits. Such a pair meets every
+/// `tree` case: the gate cannot know what the sealer's format expresses.
+#[derive(Debug, Clone)]
+pub struct Sealer {
+    command: CommandValidator,
+}
+
+impl Sealer {
+    /// Splits and resolves the sealer's template as a validator's (SPEC 7.5); it must name both
+    /// `{root}` (the honest tree) and `{out}` (the record it writes).
+    pub fn parse(template: &str, timeout: Duration) -> Result<Sealer, String> {
+        let shown = crate::escape::name(template.as_bytes());
+        if !template.contains("{root}") || !template.contains(OUT) {
+            return Err(format!(
+                "--sealer '{shown}': names {{root}} (the honest tree) and {{out}} (the record it writes)"
+            ));
+        }
+        let command = CommandValidator::parse(template, timeout)
+            .map_err(|e| e.replacen("--validator", "--sealer", 1))?;
+        Ok(Sealer { command })
+    }
+
+    /// The template, as given.
+    pub fn template(&self) -> &str {
+        &self.command.template
+    }
+
+    /// Seals the honest state of the case in `ws`: `None` when `{out}` was written and the
+    /// sealer exited 0; otherwise why not, as an observation that makes the run a crash (the
+    /// pair cannot judge the case, and a broken pair must not pass).
+    fn seal(&self, case: &Case, ws: &Workspace, scanner: Arc<Scanner>) -> Option<Observation> {
+        let honest = ws.base().join("honest");
+        let out = ws.base().join(SEALED);
+        let failed = |why: String| Observation {
+            stderr: format!("sealprobe gate: the sealer {why}\n").into_bytes(),
+            ..Observation::new("sealer", Ending::Crashed)
+        };
+        // The honest state: the honest copies of the sealed files, and the complete folders
+        // (which may hold no file).
+        let laid = copy_files(&ws.outside(), &honest).and_then(|()| {
+            for folder in case.honest_folders().unwrap_or_default() {
+                if folder != b"." {
+                    std::fs::create_dir_all(honest.join(std::ffi::OsStr::from_bytes(&folder)))?;
+                }
+            }
+            Ok(())
+        });
+        if let Err(e) = laid {
+            return Some(failed(format!(
+                "cannot be given the honest state ({})",
+                e.kind()
+            )));
+        }
+        let _ = std::fs::remove_file(&out);
+        let path = |p: &Path| p.to_string_lossy().into_owned();
+        let args: Vec<String> = self
+            .command
+            .words
+            .iter()
+            .map(|w| {
+                w.replace("{root}", &path(&honest))
+                    .replace(OUT, &path(&out))
+            })
+            .collect();
+        let ran = self.command.execute(&args, &honest, scanner, "sealer");
+        match ran.ending {
+            Ending::Exited(0) if out.is_file() => None,
+            Ending::Exited(0) => Some(failed("exited 0 but wrote no {out}".into())),
+            Ending::Exited(code) => Some(failed(format!("failed (exit {code})"))),
+            Ending::Crashed => Some(failed("crashed".into())),
+            Ending::TimedOut => Some(failed("was killed at the deadline".into())),
+        }
+    }
+}
+
+/// Copies the regular files and folders below `from` to `to` (made anew): the honest state a
+/// sealer reads, so that it can change nothing the case needs.
+fn copy_files(from: &Path, to: &Path) -> std::io::Result<()> {
+    if to.exists() {
+        std::fs::remove_dir_all(to)?;
+    }
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let kind = entry.file_type()?;
+        let target = to.join(entry.file_name());
+        if kind.is_dir() {
+            copy_files(&entry.path(), &target)?;
+        } else if kind.is_file() {
+            std::fs::copy(entry.path(), &target)?;
+        }
+    }
+    Ok(())
 }
 
 impl CommandValidator {
@@ -98,7 +205,7 @@ impl CommandValidator {
         let documents: Vec<&str> = FORMATS
             .iter()
             .map(|f| f.placeholder)
-            .chain(["{packet}"])
+            .chain(["{packet}", OUT])
             .collect();
         if !documents
             .iter()
@@ -125,7 +232,22 @@ impl CommandValidator {
             source,
             timeout,
             reports: false,
+            sealer: None,
         })
+    }
+
+    /// Pairs the validator with the sealer whose record it reads (`{out}`); a template without
+    /// `{out}` is left as it is.
+    pub fn sealed_by(mut self, sealer: Option<&Arc<Sealer>>) -> CommandValidator {
+        if self.has(OUT) {
+            self.sealer = sealer.cloned();
+        }
+        self
+    }
+
+    /// Whether the template reads a sealer's record.
+    pub fn reads_sealed(&self) -> bool {
+        self.has(OUT)
     }
 
     /// Whether the validator prints a report on stdout whose classes are compared too.
@@ -157,6 +279,10 @@ impl CommandValidator {
                 case.inputs.key.as_ref().map(|_| path(&ws.key_path())),
             ),
             ("{now}", case.now.map(|n| n.to_string())),
+            (
+                OUT,
+                self.sealer.as_ref().map(|_| path(&ws.base().join(SEALED))),
+            ),
         ];
         for f in FORMATS {
             let present = if f.name == record::SEAL.name {
@@ -309,6 +435,7 @@ impl Validator for CommandValidator {
     fn meets(&self, case: &Case) -> bool {
         let carried = match case.carrier {
             Carrier::Packet => self.has("{packet}"),
+            Carrier::Tree if self.sealer.is_some() => case.honest_folders().is_some(),
             _ => case.carried_by(self.formats()),
         };
         carried
@@ -322,28 +449,83 @@ impl Validator for CommandValidator {
             stderr: format!("sealprobe gate: {why}\n").into_bytes(),
             ..Observation::new("command", Ending::Crashed)
         };
-        let Some((program, rest)) = args.split_first() else {
+        if args.is_empty() {
             return vec![failed("the template expands to no program".into())];
-        };
+        }
         let scanner = match leak::canary_scanner(&case.canaries) {
             Ok(s) => Arc::new(s),
             Err(_) => return vec![failed("the leak scanner cannot be built".into())],
+        };
+        if let Some(sealer) = &self.sealer
+            && let Some(refused) = sealer.seal(case, ws, Arc::clone(&scanner))
+        {
+            return vec![refused];
+        }
+        vec![self.execute(&args, &ws.root(), scanner, "command")]
+    }
+
+    fn rerun_arg(&self) -> Option<String> {
+        Some(self.template.clone())
+    }
+
+    fn beyond_format(&self, case: &Case) -> Vec<Feature> {
+        if case.carrier != Carrier::Tree
+            || self.sealer.is_some()
+            || self.formats().next().is_none()
+            || self.formats().any(|f| f.expresses(&case.features))
+        {
+            return Vec::new();
+        }
+        // The features none of the template's formats expresses; when each is expressed by one
+        // of them but no one format expresses them all, every feature of the case.
+        let known: Vec<Feature> = self.formats().flat_map(|f| f.features).copied().collect();
+        let missing: Vec<Feature> = case
+            .features
+            .iter()
+            .filter(|f| !known.contains(f))
+            .copied()
+            .collect();
+        if missing.is_empty() {
+            case.features.clone()
+        } else {
+            missing
+        }
+    }
+
+    fn source(&self) -> Option<std::path::PathBuf> {
+        self.source.clone()
+    }
+}
+
+impl CommandValidator {
+    /// Runs `args` in `cwd` below the anchor (every process it starts is killed when it ends),
+    /// with standard input closed, over the deadline killed; captures and scans its output.
+    fn execute(
+        &self,
+        args: &[String],
+        cwd: &Path,
+        scanner: Arc<Scanner>,
+        label: &str,
+    ) -> Observation {
+        let failed = |why: String| Observation {
+            stderr: format!("sealprobe gate: {why}\n").into_bytes(),
+            ..Observation::new(label, Ending::Crashed)
+        };
+        let Some((program, rest)) = args.split_first() else {
+            return failed("the template expands to no program".into());
         };
         let mut command = Command::new(program);
         command
             .arg0(&self.argv0)
             .args(rest)
-            .current_dir(ws.root())
+            .current_dir(cwd)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
         let mut process = match reaper::spawn(command) {
             Ok(p) => p,
             Err(e) => {
-                return vec![failed(format!(
-                    "the validator cannot be started ({})",
-                    e.kind()
-                ))];
+                return failed(format!("the {label} cannot be started ({})", e.kind()));
             }
         };
         let (stdout, stderr) = process.take_pipes();
@@ -408,46 +590,15 @@ impl Validator for CommandValidator {
         let classes = self.reports.then(|| report_classes(&out.kept));
         let mut leaks_in_cut = out.leaks_in_cut;
         leaks_in_cut.extend(err.leaks_in_cut);
-        vec![Observation {
+        Observation {
             stdout: out.kept,
             stderr: err.kept,
             classes,
             cut: out.cut + err.cut,
             leaks_in_cut,
             escaped,
-            ..Observation::new("command", ending)
-        }]
-    }
-
-    fn rerun_arg(&self) -> Option<String> {
-        Some(self.template.clone())
-    }
-
-    fn beyond_format(&self, case: &Case) -> Vec<Feature> {
-        if case.carrier != Carrier::Tree
-            || self.formats().next().is_none()
-            || self.formats().any(|f| f.expresses(&case.features))
-        {
-            return Vec::new();
+            ..Observation::new(label, ending)
         }
-        // The features none of the template's formats expresses; when each is expressed by one
-        // of them but no one format expresses them all, every feature of the case.
-        let known: Vec<Feature> = self.formats().flat_map(|f| f.features).copied().collect();
-        let missing: Vec<Feature> = case
-            .features
-            .iter()
-            .filter(|f| !known.contains(f))
-            .copied()
-            .collect();
-        if missing.is_empty() {
-            case.features.clone()
-        } else {
-            missing
-        }
-    }
-
-    fn source(&self) -> Option<std::path::PathBuf> {
-        self.source.clone()
     }
 }
 

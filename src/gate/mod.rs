@@ -36,7 +36,7 @@ use crate::command::{Exit, Ran};
 use crate::digest::Digest;
 use crate::probe::case::{Case, case_set_digest};
 use crate::probe::{Filter, SuiteError, shell_quote, suite_with};
-pub use command::CommandValidator;
+pub use command::{CommandValidator, Sealer};
 pub use judge::Verdict;
 pub use runner::{CaseResult, Progress, RunOptions, default_work_dir, run_cases};
 pub use validator::{Builtin, Ending, Observation, Validator};
@@ -60,6 +60,9 @@ pub struct Options {
     pub partition: Option<(usize, usize)>,
     /// The negative control: run the weakened built-in validators instead (SPEC 7.7).
     pub self_test: bool,
+    /// A sealer (`--sealer 'CMD {root} {out}'`, SPEC 7.8), run on the honest state before every
+    /// validator whose template reads its record (`{out}`).
+    pub sealer: Option<String>,
     /// Folders of data families and case folders loaded besides the suite (`--probes`).
     pub probes: Vec<PathBuf>,
 }
@@ -93,6 +96,8 @@ pub struct GateRun {
     /// Options besides `--case`, `--seed` and `--validator` that change a verdict, as they go
     /// into every rerun command (`--timeout S`, `--validator-report`).
     pub rerun_options: Vec<String>,
+    /// The sealer's template, for the rerun command of a validator that reads its record.
+    pub rerun_sealer: Option<String>,
 }
 
 impl GateRun {
@@ -175,6 +180,12 @@ impl GateRun {
             .find(|(name, _)| name == validator)
             .and_then(|(_, arg)| arg.clone());
         if let Some(arg) = arg {
+            if arg.contains(command::OUT)
+                && let Some(sealer) = &self.rerun_sealer
+            {
+                cmd.push_str(" --sealer ");
+                cmd.push_str(&shell_quote(sealer));
+            }
             cmd.push_str(" --validator ");
             cmd.push_str(&shell_quote(&arg));
         }
@@ -239,6 +250,7 @@ pub fn run_with_sentinels(
             .map(|v| (v.name(), v.source().and_then(|p| relative_to_here(&p))))
             .collect(),
         rerun_options: Vec::new(),
+        rerun_sealer: None,
     }
 }
 
@@ -301,11 +313,23 @@ impl ValidatorSpec {
         }
     }
 
-    fn build(&self, timeout: Duration, reports: bool) -> Result<Arc<dyn Validator>, String> {
+    fn build(
+        &self,
+        timeout: Duration,
+        reports: bool,
+        sealer: Option<&Arc<Sealer>>,
+    ) -> Result<Arc<dyn Validator>, String> {
         Ok(match self {
             ValidatorSpec::Builtin => Arc::new(Builtin),
             ValidatorSpec::Command(t) => {
-                Arc::new(CommandValidator::parse(t, timeout)?.reading_reports(reports))
+                let v = CommandValidator::parse(t, timeout)?.reading_reports(reports);
+                if v.reads_sealed() && sealer.is_none() {
+                    let shown = crate::escape::name(t.as_bytes());
+                    return Err(format!(
+                        "--validator '{shown}' reads {{out}}, the record of a sealer: give --sealer 'CMD {{root}} {{out}}'"
+                    ));
+                }
+                Arc::new(v.sealed_by(sealer))
             }
         })
     }
@@ -321,6 +345,7 @@ pub fn run(opts: &Options) -> Ran<GateRun> {
             (!opts.validators.is_empty(), "--validator"),
             (opts.known_failures.is_some(), "--known-failures"),
             (opts.validator_report, "--validator-report"),
+            (opts.sealer.is_some(), "--sealer"),
             (opts.reports.junit.is_some(), "--junit"),
             (opts.reports.sarif.is_some(), "--sarif"),
             (opts.reports.markdown.is_some(), "--markdown"),
@@ -348,9 +373,28 @@ pub fn run(opts: &Options) -> Ran<GateRun> {
     } else {
         opts.validators.clone()
     };
+    let sealer = match opts
+        .sealer
+        .as_deref()
+        .map(|t| Sealer::parse(t, opts.run.timeout))
+    {
+        None => None,
+        Some(Ok(s)) => Some(Arc::new(s)),
+        Some(Err(e)) => return Ran::usage("gate", e),
+    };
+    if sealer.is_some()
+        && !specs
+            .iter()
+            .any(|s| matches!(s, ValidatorSpec::Command(t) if t.contains(command::OUT)))
+    {
+        return Ran::usage(
+            "gate",
+            "--sealer is given but no --validator reads its record ({out})",
+        );
+    }
     let mut validators: Vec<Arc<dyn Validator>> = Vec::new();
     for spec in &specs {
-        match spec.build(opts.run.timeout, opts.validator_report) {
+        match spec.build(opts.run.timeout, opts.validator_report, sealer.as_ref()) {
             Ok(v) if validators.iter().any(|w| w.name() == v.name()) => {
                 return Ran::usage("gate", "the same --validator is given twice");
             }
@@ -443,6 +487,7 @@ pub fn run(opts: &Options) -> Ran<GateRun> {
     if opts.validator_report {
         run.rerun_options.push("--validator-report".to_owned());
     }
+    run.rerun_sealer = sealer.map(|s| s.template().to_owned());
     for dir in &opts.probes {
         let dir = std::path::absolute(dir).unwrap_or_else(|_| dir.clone());
         run.rerun_options

@@ -417,6 +417,23 @@ pub fn is_case_name(name: &str) -> bool {
 }
 
 impl Case {
+    /// The complete folders of the case's honest state, when that state can be laid down as
+    /// files and folders: every sealed file has its honest copy in `outside/` and every complete
+    /// folder fits a file system. `None` otherwise (a name too long for any file system, a
+    /// record case): a sealer pair (SPEC 7.8) cannot be shown such a state, so it cannot judge
+    /// the case.
+    pub fn honest_folders(&self) -> Option<Vec<Vec<u8>>> {
+        let honest = super::features::Honest::of_seal(self.inputs.seal.as_deref()?).ok()?;
+        let copies: std::collections::BTreeSet<&[u8]> =
+            self.inputs.outside.iter().map(Entry::path).collect();
+        let all_copied = honest.files.keys().all(|p| copies.contains(p.as_slice()));
+        let folders_fit = honest
+            .complete
+            .iter()
+            .all(|c| super::draft::fits_a_file_system(c));
+        (all_copied && folders_fit).then_some(honest.complete)
+    }
+
     /// The case's name within its family.
     pub fn name(&self) -> &str {
         self.id

@@ -494,7 +494,9 @@ impl Draft {
 
 /// Whether Linux can hold `path` below a workspace: no name over 255 bytes (`NAME_MAX`), and the
 /// whole well under 4,096 (`PATH_MAX`, with room for the workspace's own folder).
-fn fits_a_file_system(path: &[u8]) -> bool {
+/// Whether a file system can hold this path (every name at most 255 bytes, the whole path well
+/// under `PATH_MAX`).
+pub(crate) fn fits_a_file_system(path: &[u8]) -> bool {
     path.len() < 3_072 && path.split(|b| *b == b'/').all(|name| name.len() <= 255)
 }
 

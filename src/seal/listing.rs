@@ -234,10 +234,7 @@ fn known_line(line: &[u8]) -> Result<(SealPath, usize, Digest, u64), LineError> 
         return Err((SealErrorClass::Syntax, hex_at + hex_len));
     }
     let sha256 = digest(&line[hex_at..hex_at + hex_len]).ok_or((SealErrorClass::Digest, hex_at))?;
-    let mut name_at = hex_at + hex_len + 1;
-    if line[name_at..].starts_with(b"./") {
-        name_at += 2;
-    }
+    let name_at = hex_at + hex_len + 1;
     Ok((
         name(&line[name_at..], false, name_at)?,
         name_at,
@@ -254,8 +251,15 @@ fn digest(hex: &[u8]) -> Option<Digest> {
     Digest::parse_hex(&String::from_utf8_lossy(hex).to_ascii_lowercase())
 }
 
-/// The name of a line, unescaped when the line is GNU's escaped form, as a seal path.
+/// The name of a line, unescaped when the line is GNU's escaped form, as a seal path. One
+/// leading `./` is taken off: `find . -type f | xargs sha256sum` and `hashdeep -l .` write every
+/// name so, and `./a` names nothing but `a` (a second `./`, or `.` anywhere else, is refused
+/// with every other dot segment).
 fn name(raw: &[u8], escaped: bool, at: usize) -> Result<SealPath, LineError> {
+    let (raw, at) = match raw.strip_prefix(b"./") {
+        Some(rest) => (rest, at + 2),
+        None => (raw, at),
+    };
     let mut out = Vec::with_capacity(raw.len());
     if escaped {
         let mut bytes = raw.iter().enumerate();
@@ -311,6 +315,15 @@ mod tests {
         let upper = HEX.to_ascii_uppercase();
         let doc = format!("{HEX}  b.txt\n{upper} *a b (1).txt\n\\{HEX}  c.txt");
         assert_eq!(paths(sums(&doc)), ["b.txt", "a b (1).txt", "c.txt"]);
+        // What `find . -type f | xargs sha256sum` writes: one leading `./` is no part of a name.
+        let mixed = format!("{HEX}  ./b.txt\nSHA256 (./x) = {HEX}\n");
+        assert_eq!(class(sums(&mixed)), "seal-syntax");
+        assert_eq!(paths(sums(&format!("{HEX}  ./b.txt\n"))), ["b.txt"]);
+        assert_eq!(paths(tags(&format!("SHA256 (./x) = {HEX}\n"))), ["x"]);
+        for twice in ["././b.txt", "./../b.txt", "./"] {
+            assert_eq!(class(sums(&format!("{HEX}  {twice}\n"))), "seal-path", "{twice}");
+        }
+        assert_eq!(class(sums(&format!("{HEX}  ./b\n{HEX}  b\n"))), "seal-path");
         let listing = sums(&doc).unwrap();
         assert!(listing.files.iter().all(|f| f.bytes.is_none()));
         assert_eq!(listing.files[1].sha256.to_hex(), HEX);

@@ -321,7 +321,11 @@ mod tests {
         assert_eq!(paths(sums(&format!("{HEX}  ./b.txt\n"))), ["b.txt"]);
         assert_eq!(paths(tags(&format!("SHA256 (./x) = {HEX}\n"))), ["x"]);
         for twice in ["././b.txt", "./../b.txt", "./"] {
-            assert_eq!(class(sums(&format!("{HEX}  {twice}\n"))), "seal-path", "{twice}");
+            assert_eq!(
+                class(sums(&format!("{HEX}  {twice}\n"))),
+                "seal-path",
+                "{twice}"
+            );
         }
         assert_eq!(class(sums(&format!("{HEX}  ./b\n{HEX}  b\n"))), "seal-path");
         let listing = sums(&doc).unwrap();

@@ -6,29 +6,14 @@
 
 mod common;
 
-use std::process::{Command, Stdio};
-
 use serde_json::Value;
 
 /// The checkers of `SHA256SUMS` this machine has. GNU coreutils and perl are part of every
 /// system the tests run on; busybox is required under `CI` (`.ci/run` installs it).
 fn checkers() -> Vec<&'static str> {
-    let has = |program: &str| {
-        Command::new("sh")
-            .args(["-c", &format!("command -v {program}")])
-            .stdout(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success())
-    };
     let mut out = vec!["sha256sum -c {sums}", "shasum -a 256 -c {sums}"];
-    if has("busybox") {
+    if common::checker_installed("busybox") {
         out.push("busybox sha256sum -c {sums}");
-    } else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "busybox is not installed, and CI must test it"
-        );
-        eprintln!("busybox is not installed: its verdicts are not checked here");
     }
     out
 }
@@ -37,29 +22,20 @@ fn checkers() -> Vec<&'static str> {
 /// folder; the JSON report, and the Markdown and HTML pages in `pages`.
 fn gate_with_pages(args: &[&str], pages: &mut Vec<String>) -> (common::Run, Value) {
     let dir = tempfile::tempdir().expect("a temporary folder");
-    let out = Command::new(common::bin())
-        .arg("gate")
-        .args(args)
-        .args(["--timeout", "5", "--json", "gate.json"])
-        .args(["--markdown", "gate.md", "--html", "gate.html"])
-        .current_dir(dir.path())
-        .stdin(Stdio::null())
-        .env_remove("CI")
-        .output()
-        .expect("run sealprobe gate");
-    let run = common::Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    };
-    let report = std::fs::read(dir.path().join("gate.json")).expect("gate.json");
+    let mut all = args.to_vec();
+    all.extend([
+        "--timeout",
+        "5",
+        "--markdown",
+        "gate.md",
+        "--html",
+        "gate.html",
+    ]);
+    let (run, report) = common::gate_json(dir.path(), &all);
     for page in ["gate.md", "gate.html"] {
         pages.push(std::fs::read_to_string(dir.path().join(page)).expect("the page"));
     }
-    (
-        run,
-        serde_json::from_slice(&report).expect("gate.json is JSON"),
-    )
+    (run, report.expect("gate.json"))
 }
 
 fn gate(args: &[&str]) -> (common::Run, Value) {
@@ -278,17 +254,7 @@ fn busybox_cannot_read_bsd_tags_and_the_gate_says_so() {
 /// was first checked by hand on the emitted case. CI installs hashdeep.
 #[test]
 fn hashdeep_audits_hold_every_hostile_list_but_read_endless_files_and_refuse_long_paths() {
-    let has = Command::new("sh")
-        .args(["-c", "command -v hashdeep"])
-        .stdout(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !has {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "hashdeep is not installed, and CI must test it"
-        );
-        eprintln!("hashdeep is not installed: its verdicts are not checked here");
+    if !common::checker_installed("hashdeep") {
         return;
     }
     let hashdeep = "hashdeep -c sha256 -r -l -a -k {hashdeep} .";

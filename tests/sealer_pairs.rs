@@ -6,8 +6,6 @@
 
 mod common;
 
-use std::process::{Command, Stdio};
-
 use serde_json::Value;
 
 /// A sealer in the shell: `sha256sum` of every file below the honest tree, as `./path` lines.
@@ -16,24 +14,9 @@ const SUMS_CHECK: &str = "sha256sum -c --strict {out}";
 
 fn gate(args: &[&str]) -> (common::Run, Option<Value>) {
     let dir = tempfile::tempdir().expect("a temporary folder");
-    let out = Command::new(common::bin())
-        .arg("gate")
-        .args(args)
-        .args(["--timeout", "5", "--json", "gate.json"])
-        .current_dir(dir.path())
-        .stdin(Stdio::null())
-        .env_remove("CI")
-        .output()
-        .expect("run sealprobe gate");
-    let run = common::Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    };
-    let report = std::fs::read(dir.path().join("gate.json"))
-        .ok()
-        .map(|b| serde_json::from_slice(&b).expect("gate.json is JSON"));
-    (run, report)
+    let mut all = args.to_vec();
+    all.extend(["--timeout", "5"]);
+    common::gate_json(dir.path(), &all)
 }
 
 fn outcome<'a>(report: &'a Value, id: &str) -> &'a str {
@@ -194,17 +177,7 @@ fn sealer_templates_are_checked_before_any_case_runs() {
 /// `outside/`, the checker in `root/`).
 #[test]
 fn netbsd_mtree_passes_a_tree_with_a_sealed_file_missing() {
-    let has = Command::new("sh")
-        .args(["-c", "command -v mtree"])
-        .stdout(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !has {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "mtree is not installed, and CI must test it"
-        );
-        eprintln!("mtree is not installed: its verdicts are not checked here");
+    if !common::checker_installed("mtree") {
         return;
     }
     let (run, report) = gate(&[

@@ -6,7 +6,6 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::process::{Command, Stdio};
 
 use common::{Tree, sealprobe};
 use serde_json::Value;
@@ -193,17 +192,11 @@ fn verify_agrees_with_gnu_strict_wherever_gnu_holds_and_is_stricter_only_where_l
         let ours = format!("{} verify --{format} {{{format}}}", bin.display());
         let gnu = format!("sha256sum -c --strict {{{format}}}");
         let dir = tempfile::tempdir().unwrap();
-        let out = Command::new(&bin)
-            .args(["gate", "--timeout", "10", "--json", "gate.json"])
-            .args(["--validator", &ours, "--validator", &gnu])
-            .current_dir(dir.path())
-            .stdin(Stdio::null())
-            .env_remove("CI")
-            .output()
-            .expect("run sealprobe gate");
-        let report: Value =
-            serde_json::from_slice(&std::fs::read(dir.path().join("gate.json")).unwrap())
-                .expect("gate.json");
+        let (out, report) = common::gate_json(
+            dir.path(),
+            &["--timeout", "10", "--validator", &ours, "--validator", &gnu],
+        );
+        let report = report.expect("gate.json");
         let mut differ = Vec::new();
         let mut met = 0;
         for (id, by) in outcomes(&report) {
@@ -238,7 +231,7 @@ fn verify_agrees_with_gnu_strict_wherever_gnu_holds_and_is_stricter_only_where_l
         assert_eq!(differ, want, "{format}");
         // The comparison covers the whole suite the format can carry, not a handful of cases.
         assert!(met > 450, "{format}: {met} cases met");
-        assert_eq!(out.status.code(), Some(1), "GNU's failures fail the gate");
+        assert_eq!(out.code, 1, "GNU's failures fail the gate");
     }
 }
 
@@ -281,17 +274,11 @@ fn a_hashdeep_list_is_read_with_its_sizes_and_the_suite_holds_through_it() {
     let bin = common::bin();
     let dir = tempfile::tempdir().unwrap();
     let template = format!("{} verify --hashdeep {{hashdeep}}", bin.display());
-    let out = Command::new(&bin)
-        .args(["gate", "--timeout", "10", "--validator", &template])
-        .current_dir(dir.path())
-        .stdin(Stdio::null())
-        .env_remove("CI")
-        .output()
-        .expect("run sealprobe gate");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    let (out, _) = common::gate_json(dir.path(), &["--timeout", "10", "--validator", &template]);
+    assert_eq!(out.code, 0, "{}", out.stdout);
     assert!(
-        stdout.contains("PASS: every probe failed closed"),
-        "{stdout}"
+        out.stdout.contains("PASS: every probe failed closed"),
+        "{}",
+        out.stdout
     );
 }

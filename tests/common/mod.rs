@@ -189,3 +189,45 @@ pub fn assert_nothing_leaked(run: &Run, planted: &[&str]) {
 pub fn exists(p: &Path) -> bool {
     p.symlink_metadata().is_ok()
 }
+
+/// Whether the checker `program` is on `PATH`. A checker the tests hold to its verdicts may be
+/// missing on a developer's machine (the test then says so and checks nothing of it), never
+/// under `CI`, where `.ci/run` installs it: there a missing one fails the test.
+pub fn checker_installed(program: &str) -> bool {
+    let has = std::process::Command::new("sh")
+        .args(["-c", &format!("command -v {program}")])
+        .stdout(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !has {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "{program} is not installed, and CI must test it"
+        );
+        eprintln!("{program} is not installed: its verdicts are not checked here");
+    }
+    has
+}
+
+/// `sealprobe gate ARGS --json gate.json` run in `dir` as a user runs it (standard input closed,
+/// `CI` unset so the output is the terminal's), and the JSON report when one was written.
+pub fn gate_json(dir: &Path, args: &[&str]) -> (Run, Option<serde_json::Value>) {
+    let out = std::process::Command::new(bin())
+        .arg("gate")
+        .args(args)
+        .args(["--json", "gate.json"])
+        .current_dir(dir)
+        .stdin(std::process::Stdio::null())
+        .env_remove("CI")
+        .output()
+        .expect("run sealprobe gate");
+    let run = Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    };
+    let report = std::fs::read(dir.join("gate.json"))
+        .ok()
+        .map(|b| serde_json::from_slice(&b).expect("gate.json is JSON"));
+    (run, report)
+}

@@ -100,7 +100,6 @@ fn read_lines(doc: &[u8], form: Form) -> Result<Listing, SealError> {
         return Err(SealError::at(SealErrorClass::NonCanonical, doc, 0));
     }
     let mut files = Vec::new();
-    let mut exact: HashSet<SealPath> = HashSet::new();
     let mut folded = HashSet::new();
     let mut start = 0;
     if form == Form::Hashdeep {
@@ -141,9 +140,10 @@ fn read_lines(doc: &[u8], form: Form) -> Result<Listing, SealError> {
             Form::Hashdeep => known_line(line).map(|(p, n, d, b)| (p, n, d, Some(b))),
         }
         .map_err(|(class, offset)| at(class, offset))?;
-        // Two lines for one file, or for two names one file system may take for one, leave
-        // the reader to choose which to believe: the record is ambiguous.
-        if !folded.insert(crate::names::fold_key(path.as_str())) || !exact.insert(path.clone()) {
+        // Two lines for one file, or for two names one file system may take for one (equal
+        // after NFC and case folding, as the seal's paths), leave the reader to choose which to
+        // believe: the record is ambiguous.
+        if !folded.insert(crate::names::fold_key(path.as_str())) {
             return Err(at(SealErrorClass::Path, name_at));
         }
         files.push(Listed {

@@ -1,5 +1,5 @@
-//! `sealprobe verify`: read the record (bounded: the seal, or `--sums`/`--bsd`), verify the
-//! tree, render the report.
+//! `sealprobe verify`: read the record (bounded: the seal, or `--sums`, `--bsd`, `--hashdeep`),
+//! verify the tree, render the report.
 
 use std::path::PathBuf;
 
@@ -17,7 +17,7 @@ pub struct Options {
     /// Largest seal file accepted (`seal-size` beyond).
     pub max_seal_bytes: usize,
     pub key_file: Option<PathBuf>,
-    /// The format of the record: the seal, or `SHA256SUMS`, BSD tags (SPEC 7.8).
+    /// The format of the record: the seal, or `SHA256SUMS`, BSD tags, a hashdeep list (SPEC 7.8).
     pub record: Record,
     /// The record file; `-` for standard input.
     pub seal: PathBuf,

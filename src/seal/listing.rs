@@ -1,6 +1,7 @@
-//! Records other than the seal, read strictly (SPEC 7.8): `SHA256SUMS` and BSD tags, so a team
-//! can switch its release job from `sha256sum -c` to `sealprobe verify --sums` with the same
-//! manifest and lose nothing a strict reader should catch.
+//! Records other than the seal, read strictly (SPEC 7.8): `SHA256SUMS`, BSD tags and hashdeep
+//! lists, so a team can switch its release job from `sha256sum -c` (or `hashdeep -a`) to
+//! `sealprobe verify --sums` (`--hashdeep`) with the same record and lose nothing a strict
+//! reader should catch.
 //!
 //! A record is read whole before any file is opened, and one line that is not exactly the
 //! format refuses the whole record: a reader that skips what it cannot parse never checks the
@@ -12,8 +13,9 @@
 //! character) or that repeats or collides with an earlier line, `seal-schema` for a record that
 //! lists no file. What is accepted beyond the honest writer's own output, because GNU
 //! `sha256sum -c` accepts it and nothing is lost: upper-case digests, the `*` binary-mode marker,
-//! GNU's escaped lines (`\` first; `\\`, `\n`, `\r` in the name), and a last line without a line
-//! feed.
+//! GNU's escaped lines (`\` first; `\\`, `\n`, `\r` in the name), one leading `./` in a name, and
+//! a last line without a line feed. A hashdeep list starts with its two header lines, byte for
+//! byte, and gives each file's size.
 
 use std::collections::HashSet;
 
@@ -23,7 +25,7 @@ use super::path::SealPath;
 use crate::digest::Digest;
 
 crate::vocabulary! {
-    /// The record `sealprobe verify` reads (`--seal`, `--sums`, `--bsd`).
+    /// The record `sealprobe verify` reads (`--seal`, `--sums`, `--bsd`, `--hashdeep`).
     pub enum Record {
         /// `sealprobe-seal/1` (SPEC 3).
         Seal => "seal",

@@ -77,8 +77,11 @@ impl Refusal {
     pub const MISSING: Refusal = Refusal::Missing { twin: None };
 }
 
-/// Deepest folder nesting a listing descends into; deeper trees are an error, not a crash.
-pub const MAX_WALK_DEPTH: usize = 256;
+/// Deepest folder nesting a listing descends into; deeper trees are an error, not a crash. A
+/// path of `PATH_MAX` (4,096 bytes) holds at most 2,048 folders; a listing holds one descriptor
+/// per level, so this stays well inside the usual limit of 1,024 open files, and an honest tree
+/// 280 folders deep (a control of the suite) is listed whole.
+pub const MAX_WALK_DEPTH: usize = 512;
 
 /// A handle on the root folder. When the root cannot be opened, every lookup below it fails
 /// with the same refusal, so a missing root fails closed like any missing file.
@@ -287,6 +290,8 @@ fn walk_into(
         path.extend_from_slice(name);
         children.push((entry.file_name().to_owned(), Entry { path, kind }));
     }
+    // The listing's own descriptor is closed before descending: one descriptor per level.
+    drop(listing);
     for (name, entry) in children {
         if entry.kind != EntryKind::Folder {
             walk.entries.push(entry);

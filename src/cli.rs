@@ -60,7 +60,7 @@ enum Command {
     },
     /// Verify a tree against a seal and name every kind of drift.
     #[command(
-        after_help = "Exit status: 0 every artifact matches, 1 anything else (drift, bad seal, I/O error), 2 usage error.\n\nWith --sums, --bsd or --hashdeep the record is a SHA256SUMS manifest, BSD tags or a hashdeep list, read strictly: one line that is not exactly the format refuses the whole record.\n\nExamples:\n  sealprobe verify --root site --format json site.seal.json\n  sealprobe verify --root release --sums SHA256SUMS"
+        after_help = "Exit status: 0 every artifact matches, 1 anything else (drift, bad seal, I/O error), 2 usage error.\n\nWith --sums, --bsd, --hashdeep or --mtree the record is a SHA256SUMS manifest, BSD tags, a hashdeep list or an mtree specification, read strictly: one line that is not exactly the format refuses the whole record.\n\nExamples:\n  sealprobe verify --root site --format json site.seal.json\n  sealprobe verify --root release --sums SHA256SUMS"
     )]
     Verify {
         /// Folder the sealed paths are relative to.
@@ -89,6 +89,11 @@ enum Command {
         /// strictly.
         #[arg(long, group = "record_format")]
         hashdeep: bool,
+        /// The record is an mtree specification in full-path form (`mtree -C`: `./path
+        /// type=file size=N sha256digest=HEX`), read strictly; every folder it lists must hold
+        /// nothing it does not list.
+        #[arg(long, group = "record_format")]
+        mtree: bool,
         /// The record file (`-` for standard input).
         #[arg(value_name = "RECORD")]
         record: PathBuf,
@@ -333,6 +338,7 @@ pub fn run() -> ExitCode {
             sums,
             bsd,
             hashdeep,
+            mtree,
             record,
         } => emit(command::verify::run(&command::verify::Options {
             root,
@@ -345,6 +351,8 @@ pub fn run() -> ExitCode {
                 crate::seal::Record::Bsd
             } else if hashdeep {
                 crate::seal::Record::Hashdeep
+            } else if mtree {
+                crate::seal::Record::Mtree
             } else {
                 crate::seal::Record::Seal
             },

@@ -283,3 +283,43 @@ fn hashdeep_audits_hold_every_hostile_list_but_read_endless_files_and_refuse_lon
     }
     assert_eq!(hostile, 12, "every hostile list ran");
 }
+
+/// NetBSD mtree 20180822 (`mtree -f {mtree} -p .`, the `mtree` record): it reads the honest
+/// specification and every control of the format, and refuses what it cannot parse (a BOM, CRLF,
+/// garbage, an unknown escape or keyword, `./..`) or what drifted; but it exits 0 when an entry
+/// is only missing or extra, so a commented-out entry, an empty specification, an `ignore`d
+/// folder and an `optional` missing file all pass; it checks only the keywords an entry has (no
+/// digest: only the size) and keeps the last of two entries for one name. Each verdict was
+/// first checked by hand on the emitted case (README). CI installs mtree-netbsd.
+#[test]
+fn netbsd_mtree_exits_zero_on_missing_and_extra_entries_and_follows_its_keywords() {
+    if !common::checker_installed("mtree") {
+        return;
+    }
+    let (run, report) = gate(&[
+        "--case",
+        "seal-tamper/*mtree*",
+        "--validator",
+        "mtree -f {mtree} -p .",
+    ]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    let open = [
+        "mtree-comment-hides-entry",
+        "mtree-empty-record",
+        "mtree-entry-without-digest",
+        "mtree-ignore-on-folder",
+        "mtree-optional-on-missing-file",
+        "mtree-repeated-entry-new-digest",
+    ];
+    let cases = report["cases"].as_array().expect("cases");
+    assert_eq!(cases.len(), 17, "every mtree case ran");
+    for c in cases {
+        let name = c["id"].as_str().unwrap().trim_start_matches("seal-tamper/");
+        let want = if open.contains(&name) {
+            "failed-open"
+        } else {
+            "ok"
+        };
+        assert_eq!(c["outcome"], want, "{c}");
+    }
+}

@@ -1,4 +1,4 @@
-//! `sealprobe verify --sums`, `--bsd` and `--hashdeep` (issue #25, SPEC 7.8): the strict readers a team switches
+//! `sealprobe verify --sums`, `--bsd`, `--hashdeep` and `--mtree` (issue #25, SPEC 7.8): the strict readers a team switches
 //! to from `sha256sum -c`, with the same manifest. Through the CLI as a user runs them, and through
 //! the real gate beside GNU `sha256sum -c --strict`: the two agree on every case where GNU is
 //! right, and sealprobe is stricter exactly on the cases the README lists.
@@ -281,4 +281,55 @@ fn a_hashdeep_list_is_read_with_its_sizes_and_the_suite_holds_through_it() {
         "{}",
         out.stdout
     );
+}
+
+/// An mtree specification lists folders as well as files, and every folder it lists holds what
+/// it lists and nothing else: an extra file anywhere is `unsealed`, a listed empty folder that is
+/// gone is `missing`; sizes bound the read as in a hashdeep list. The whole suite run through
+/// `verify --mtree` holds, every hostile specification included.
+#[test]
+fn an_mtree_specification_is_complete_in_every_folder_and_the_suite_holds_through_it() {
+    let t = tree();
+    std::fs::create_dir(t.path("spool")).unwrap();
+    let spec = format!(
+        "#mtree\n. type=dir\n./app.bin type=file size=7 sha256digest={}\n./docs type=dir\n./docs/a\\040b\\040(1).md type=file size=6 sha256={} \n./spool type=dir\n",
+        digest(b"binary\n"),
+        digest(b"notes\n")
+    );
+    std::fs::write(t.base().join("mtree.spec"), spec).unwrap();
+    let file = record(&t, "mtree.spec");
+    let run = verify(&t, &["--mtree", &file]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout
+            .ends_with("the mtree specification unauthenticated (its format has no MAC)\n"),
+        "{}",
+        run.stdout
+    );
+    t.write("docs/new.md", "planted\n");
+    std::fs::remove_dir(t.path("spool")).unwrap();
+    let run = verify(&t, &["--format", "json", "--mtree", &file]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert_eq!(run.drift_of("docs/new.md"), ["unsealed"]);
+    assert_eq!(run.drift_of("spool"), ["missing"]);
+
+    let bin = common::bin();
+    let dir = tempfile::tempdir().unwrap();
+    let template = format!("{} verify --mtree {{mtree}}", bin.display());
+    let (out, report) =
+        common::gate_json(dir.path(), &["--timeout", "10", "--validator", &template]);
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    assert!(
+        out.stdout.contains("PASS: every probe failed closed"),
+        "{}",
+        out.stdout
+    );
+    let held_mtree = report.expect("a JSON report")["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["id"].as_str().unwrap().starts_with("seal-tamper/mtree-"))
+        .inspect(|c| assert_eq!(c["outcome"], "ok", "{c}"))
+        .count();
+    assert_eq!(held_mtree, 15, "every hostile specification ran and held");
 }

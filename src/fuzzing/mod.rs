@@ -20,7 +20,7 @@
 //! | [`token_parse`] | never panics; accepted ⇔ the exact grant grammar; a minted token checks, one changed byte does not |
 //! | [`decide`] | no verdict but the default/`HOLD` without every required grant minted by the harness key; no string of the packet in a report but names in their grammar; no token shape in a report |
 //! | [`leak_scan`] | a secret planted in literal, hex, base64, UTF-16LE, `\u` or `%XX` form is found whole |
-//! | [`record_lines`] | never panics; an accepted `SHA256SUMS`, BSD tags or hashdeep list reads back the same once its own writer wrote it again |
+//! | [`record_lines`] | never panics; an accepted `SHA256SUMS`, BSD tags, hashdeep list or mtree specification reads back the same once its own writer wrote it again |
 
 //!
 //! One file per target; [`grants`] holds what `token_parse` and `decide` share (the harness key,
@@ -40,7 +40,7 @@ pub use decide::{DECIDE_NOW, decide};
 pub use fingerprint::fingerprint;
 pub use grants::harness_key;
 pub use leak_scan::{PLANTED_ENCODINGS, leak_scan, planted_encoding};
-pub use record_lines::record_lines;
+pub use record_lines::{RECORD_FORMATS, record_lines};
 pub use seal_load::seal_load;
 pub use strict_json::strict_json;
 pub use token_parse::token_parse;

@@ -1,38 +1,76 @@
-//! The `record_lines` target: the strict readers of `SHA256SUMS`, BSD tags and hashdeep lists
-//! (SPEC 7.8) never panic, and what they accept is what the format's own writer writes back.
+//! The `record_lines` target: the strict readers of `SHA256SUMS`, BSD tags, hashdeep lists and
+//! mtree specifications (SPEC 7.8) never panic, and what they accept is what the format's own
+//! writer writes back.
 
+use crate::probe::features::Honest;
 use crate::probe::record;
-use crate::seal::{Record, listing};
+use crate::seal::{Listing, Record, listing};
 
-/// The first byte picks the format (`sums`, `bsd`, `hashdeep`), the rest is the record. When the
-/// reader accepts it, the listing written again with the format's honest line writer (and its
-/// header) is accepted too, and reads back to the same listing: the reader keeps nothing the
-/// writer cannot say (a path, a length, a digest) and loses nothing it can.
+/// The formats the first byte picks from, in order (`byte % 4`).
+pub const RECORD_FORMATS: [Record; 4] =
+    [Record::Sums, Record::Bsd, Record::Hashdeep, Record::Mtree];
+
+/// The first byte picks the format (`sums`, `bsd`, `hashdeep`, `mtree`), the rest is the record.
+/// When the reader accepts it, the listing written again by the format's honest writer is
+/// accepted too, and reads back to the same listing (mtree's in path order, as its writer
+/// sorts): the reader keeps nothing the writer cannot say (a path, a length, a digest, a
+/// complete folder) and loses nothing it can.
 pub fn record_lines(data: &[u8]) {
     let Some((&pick, doc)) = data.split_first() else {
         return;
     };
-    let formats = [Record::Sums, Record::Bsd, Record::Hashdeep];
-    let format = formats[usize::from(pick) % formats.len()];
+    let format = RECORD_FORMATS[usize::from(pick) % RECORD_FORMATS.len()];
     let Some(Ok(listing)) = listing::read(format, doc) else {
         return;
     };
     let writer = record::by_name(format.name()).expect("every reader has a record format");
-    let line = writer.line.expect("a format of lines has a line writer");
-    let mut again = match format {
-        Record::Hashdeep => listing::HASHDEEP_HEADER.as_bytes().to_vec(),
-        _ => Vec::new(),
+    let again = match format {
+        Record::Mtree => {
+            let honest = Honest {
+                files: listing
+                    .files
+                    .iter()
+                    .map(|f| {
+                        let len = f.bytes.expect("an mtree entry has its size");
+                        (f.path.as_str().as_bytes().to_vec(), (len, f.sha256))
+                    })
+                    .collect(),
+                complete: listing
+                    .complete
+                    .iter()
+                    .map(|c| c.as_str().as_bytes().to_vec())
+                    .collect(),
+            };
+            (writer.honest.expect("an honest writer"))(&honest)
+        }
+        _ => {
+            let line = writer.line.expect("a format of lines has a line writer");
+            let mut again = match format {
+                Record::Hashdeep => listing::HASHDEEP_HEADER.as_bytes().to_vec(),
+                _ => Vec::new(),
+            };
+            for f in &listing.files {
+                again.extend(line(
+                    f.path.as_str().as_bytes(),
+                    f.bytes.unwrap_or(0),
+                    f.sha256,
+                ));
+            }
+            again
+        }
     };
-    for f in &listing.files {
-        again.extend(line(
-            f.path.as_str().as_bytes(),
-            f.bytes.unwrap_or(0),
-            f.sha256,
-        ));
-    }
     let reread = listing::read(format, &again).expect("a reader");
     assert!(
-        reread.as_ref() == Ok(&listing),
+        reread.map(sorted) == Ok(sorted(listing)),
         "a listing written back by the format's own writer does not read back the same"
     );
+}
+
+/// A listing's files and complete folders in path order.
+fn sorted(mut listing: Listing) -> Listing {
+    listing
+        .files
+        .sort_by(|a, b| a.path.as_str().cmp(b.path.as_str()));
+    listing.complete.sort_by(|a, b| a.as_str().cmp(b.as_str()));
+    listing
 }

@@ -587,7 +587,14 @@ impl Case {
                 Err("a hostile tree case whose tree does not drift from its seal".into())
             }
             (Some(_), Expect::Pass) => Err("a control whose tree drifts from its seal".into()),
-            (found, _) => Ok(found.unwrap_or_default()),
+            (found, _) => {
+                let mut features = found.unwrap_or_default();
+                if features::leaves_unlisted(&honest, &self.inputs.tree) {
+                    features.push(Feature::Partial);
+                    features.sort();
+                }
+                Ok(features)
+            }
         }
     }
 

@@ -44,6 +44,10 @@ crate::vocabulary! {
         Keyed => "keyed",
         /// The record knows a file is JSON.
         Json => "json",
+        /// The record can leave entries unlisted: it speaks of the files it names, and a folder
+        /// it does not say is complete may hold more. Every format but BagIt and mtree can;
+        /// those say every folder they list holds exactly what they list.
+        Partial => "partial",
     }
 }
 
@@ -284,6 +288,36 @@ fn system(path: Vec<u8>) -> Found<'static> {
 
 fn components(path: &[u8]) -> impl DoubleEndedIterator<Item = &[u8]> {
     path.split(|b| *b == b'/')
+}
+
+/// Whether the honest state holds entries a record of it leaves unlisted, so a record must be
+/// able to leave them out (`partial`): an entry of `root/` that is not a sealed file, a folder
+/// above one, a complete folder or a folder above one. An entry below a sealed path is part of
+/// that path's drift, and one below a complete folder that is not a folder is drift
+/// (`complete`), so neither is counted; a folder below a complete folder is (the seal allows it,
+/// a record that lists every folder does not). A format that says every folder it lists holds
+/// exactly what it lists (BagIt's payload, mtree's specification) cannot render such a state:
+/// its honest record would fail the control.
+pub fn leaves_unlisted(honest: &Honest, tree: &[Entry]) -> bool {
+    let mut listed_or_above: std::collections::BTreeSet<&[u8]> = std::collections::BTreeSet::new();
+    for p in honest.files.keys().chain(&honest.complete) {
+        listed_or_above.insert(p);
+        for (i, b) in p.iter().enumerate() {
+            if *b == b'/' {
+                listed_or_above.insert(&p[..i]);
+            }
+        }
+    }
+    let below = |p: &[u8], above: &[u8]| {
+        above == b"." || (p.len() > above.len() && p.starts_with(above) && p[above.len()] == b'/')
+    };
+    tree.iter().any(|entry| {
+        let p = entry.path();
+        let drift = honest.files.keys().any(|f| below(p, f))
+            || (!matches!(entry, Entry::Folder { .. })
+                && honest.complete.iter().any(|c| below(p, c)));
+        !listed_or_above.contains(p) && !drift
+    })
 }
 
 /// The features a tree case depends on (see the module doc): `None` when the tree is the honest
@@ -535,6 +569,57 @@ mod tests {
             required(&honest, &tree, &files, &[]),
             Some(vec![Feature::Complete])
         );
+    }
+
+    #[test]
+    fn entries_the_record_leaves_unlisted_need_partial() {
+        let (honest, files) = honest();
+        let with = |entry: Entry| {
+            let mut tree = files.clone();
+            tree.push(entry);
+            leaves_unlisted(&honest, &tree)
+        };
+        assert!(!leaves_unlisted(&honest, &files), "the honest tree");
+        assert!(
+            with(file("loose.md", b"x")),
+            "a file outside complete folders"
+        );
+        assert!(with(link("loose", "b.md")), "a link outside them");
+        assert!(
+            with(Entry::Folder {
+                path: b"docs/new".to_vec()
+            }),
+            "a folder in a complete folder"
+        );
+        assert!(
+            with(Entry::Folder {
+                path: b"empty".to_vec()
+            }),
+            "an empty folder"
+        );
+        // Drift is not an unlisted entry: a file in a complete folder, one below a sealed path.
+        assert!(!with(file("docs/new.md", b"new")));
+        assert!(!with(file("b.md/inner", b"x")));
+        assert!(!with(Entry::Folder {
+            path: b"docs".to_vec()
+        }));
+        let mut complete = honest.clone();
+        complete.complete.push(b"spool/in".to_vec());
+        assert!(!leaves_unlisted(
+            &complete,
+            &[
+                files.clone(),
+                vec![
+                    Entry::Folder {
+                        path: b"spool".to_vec()
+                    },
+                    Entry::Folder {
+                        path: b"spool/in".to_vec()
+                    }
+                ]
+            ]
+            .concat()
+        ));
     }
 
     #[test]

@@ -60,6 +60,7 @@ pub const SEAL: RecordFormat = RecordFormat {
         Feature::Size,
         Feature::Keyed,
         Feature::Json,
+        Feature::Partial,
     ],
     title: "a seal",
     honest: None,
@@ -71,7 +72,7 @@ pub const SUMS: RecordFormat = RecordFormat {
     name: "sums",
     placeholder: "{sums}",
     file: crate::workspace::SUMS,
-    features: &[],
+    features: &[Feature::Partial],
     title: "SHA256SUMS",
     honest: Some(|honest| lines_of(honest, |path, _, digest| sums_line(path, digest))),
     line: Some(|path, _, digest| sums_line(path, digest)),
@@ -84,12 +85,14 @@ pub const FORMATS: &[RecordFormat] = &[
     SUMS,
     bsd::BSD,
     hashdeep::HASHDEEP,
+    mtree::MTREE,
     #[cfg(test)]
     toy::TOY,
 ];
 
 mod bsd;
 mod hashdeep;
+mod mtree;
 #[cfg(test)]
 mod toy;
 
@@ -171,5 +174,6 @@ pub fn feature_words(feature: Feature) -> &'static str {
         Feature::Size => "sizes",
         Feature::Keyed => "authentication",
         Feature::Json => "JSON",
+        Feature::Partial => "entries left unlisted",
     }
 }

@@ -49,7 +49,9 @@ impl SealErrorClass {
             SealErrorClass::Syntax | SealErrorClass::Version => {
                 "a line of the record is not in its format"
             }
-            SealErrorClass::Schema => "the record lists no file",
+            SealErrorClass::Schema => {
+                "the record lists no file, or an entry lacks a field it needs"
+            }
             SealErrorClass::Digest => "a digest in the record is not 64 hex digits",
             SealErrorClass::Path => {
                 "a path in the record is not a valid relative path, or it repeats an earlier one"

@@ -25,7 +25,7 @@ use super::path::SealPath;
 use crate::digest::Digest;
 
 crate::vocabulary! {
-    /// The record `sealprobe verify` reads (`--seal`, `--sums`, `--bsd`, `--hashdeep`).
+    /// The record `sealprobe verify` reads (`--seal`, `--sums`, `--bsd`, `--hashdeep`, `--mtree`).
     pub enum Record {
         /// `sealprobe-seal/1` (SPEC 3).
         Seal => "seal",
@@ -35,6 +35,9 @@ crate::vocabulary! {
         Bsd => "bsd",
         /// A hashdeep known-file list: `<size>,<sha256>,<path>` after its header.
         Hashdeep => "hashdeep",
+        /// An mtree specification in full-path form (`./<path> type=file size=<n>
+        /// sha256digest=<hex>`), read by [`super::mtree`].
+        Mtree => "mtree",
     }
 }
 
@@ -46,6 +49,7 @@ impl Record {
             Record::Sums => "SHA256SUMS",
             Record::Bsd => "the BSD tags",
             Record::Hashdeep => "the hashdeep list",
+            Record::Mtree => "the mtree specification",
         }
     }
 }
@@ -73,6 +77,7 @@ pub fn read(record: Record, doc: &[u8]) -> Option<Result<Listing, SealError>> {
         Record::Sums => Form::Sums,
         Record::Bsd => Form::Bsd,
         Record::Hashdeep => Form::Hashdeep,
+        Record::Mtree => return Some(super::mtree::read(doc)),
     };
     Some(read_lines(doc, form))
 }
@@ -90,7 +95,7 @@ enum Form {
 pub const HASHDEEP_HEADER: &str = "%%%% HASHDEEP-1.0\n%%%% size,sha256,filename\n";
 
 /// Byte-order marks of UTF-8, UTF-16 and UTF-32 (UTF-32 LE starts like UTF-16 LE).
-const BOMS: &[&[u8]] = &[
+pub(super) const BOMS: &[&[u8]] = &[
     b"\xEF\xBB\xBF",
     b"\xFE\xFF",
     b"\xFF\xFE",

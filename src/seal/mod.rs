@@ -11,6 +11,7 @@ pub mod fingerprint;
 pub mod hashing;
 pub mod listing;
 pub mod model;
+pub mod mtree;
 pub mod path;
 pub mod verify;
 

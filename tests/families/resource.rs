@@ -7,7 +7,7 @@ fn resource_family_pins() {
         &[
             ("many-files-one-unsealed", &["unsealed"]),
             ("many-files-mixed-drift", &["bom", "crlf", "missing"]),
-            ("deep-300-beyond-walk-limit", &["unreadable"]),
+            ("deep-600-beyond-walk-limit", &["unreadable"]),
             ("name-86-cjk-unreadable", &["unreadable"]),
             ("sparse-1-tib-sealed-small", &["content"]),
             ("seal-over-size-limit", &["seal-size"]),

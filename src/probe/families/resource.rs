@@ -296,7 +296,7 @@ impl ProbeFamily for Resource {
         cases.add(
             Draft::tree(
                 "control-deep-200-complete",
-                "a file 200 folders deep in a complete folder, untouched, must pass: the walk limit (256) is above it",
+                "a file 200 folders deep in a complete folder, untouched, must pass: the walk limit (512) is above it",
             )
             .file(&format!("deep/{d200}/leaf.txt"), readme.clone())
             .file("deep/top.txt", readme.clone())
@@ -323,15 +323,15 @@ impl ProbeFamily for Resource {
             .write(format!("deep/{d250}/planted.sh"), b"#!/bin/sh\n".to_vec())
             .expect([Drift::Unsealed]),
         );
-        let d300 = deep(300);
+        let d600 = deep(600);
         cases.add(
             Draft::tree(
-                "deep-300-beyond-walk-limit",
-                "an unsealed file 300 folders below a complete folder, past the walk limit of 256: the listing cannot be finished, and that must fail, never pass",
+                "deep-600-beyond-walk-limit",
+                "an unsealed file 600 folders below a complete folder, past the walk limit of 512: the listing cannot be finished, and that must fail, never pass",
             )
             .file("deep/top.txt", readme.clone())
             .complete("deep")
-            .write(format!("deep/{d300}/planted.sh"), b"#!/bin/sh\n".to_vec())
+            .write(format!("deep/{d600}/planted.sh"), b"#!/bin/sh\n".to_vec())
             .expect([Drift::Unreadable]),
         );
         let d280 = deep(280);
@@ -391,13 +391,13 @@ impl ProbeFamily for Resource {
         cases.add(shelf.control());
         cases.add(
             Draft::tree(
-                "deep-300-and-unsealed-at-top",
-                "a complete folder with an unsealed file at its top and a chain 300 folders deep beside it: the walk limit must not hide the unsealed file it already saw",
+                "deep-600-and-unsealed-at-top",
+                "a complete folder with an unsealed file at its top and a chain 600 folders deep beside it: the walk limit must not hide the unsealed file it already saw",
             )
             .file("deep/top.txt", readme.clone())
             .complete("deep")
             .write("deep/planted.sh", b"#!/bin/sh\n".to_vec())
-            .folder(format!("deep/{d300}"))
+            .folder(format!("deep/{d600}"))
             .expect([Drift::Unsealed, Drift::Unreadable]),
         );
 

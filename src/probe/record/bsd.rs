@@ -9,6 +9,7 @@
 
 use super::RecordFormat;
 use crate::digest::Digest;
+use crate::probe::features::Feature;
 
 /// The file beside `root/`: FreeBSD's release checksum file is named this way.
 pub const FILE: &str = "CHECKSUM.SHA256";
@@ -17,7 +18,7 @@ pub const BSD: RecordFormat = RecordFormat {
     name: "bsd",
     placeholder: "{bsd}",
     file: FILE,
-    features: &[],
+    features: &[Feature::Partial],
     title: "BSD tags",
     honest: Some(|honest| super::lines_of(honest, |path, _, digest| tag_line(path, digest))),
     line: Some(|path, _, digest| tag_line(path, digest)),

@@ -22,7 +22,7 @@ pub const HASHDEEP: RecordFormat = RecordFormat {
     name: "hashdeep",
     placeholder: "{hashdeep}",
     file: FILE,
-    features: &[Feature::Size],
+    features: &[Feature::Size, Feature::Partial],
     title: "a hashdeep list",
     honest: Some(|honest| {
         let mut out = HEADER.as_bytes().to_vec();

@@ -10,7 +10,7 @@ pub const TOY: RecordFormat = RecordFormat {
     name: "toy",
     placeholder: "{toy}",
     file: "TOY",
-    features: &[Feature::Size],
+    features: &[Feature::Size, Feature::Partial],
     title: "the toy format",
     honest: Some(|honest: &Honest| {
         honest

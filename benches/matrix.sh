@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The compatibility matrix (issue #25, SPEC 7.8): real checkers nobody here wrote, each paired
 # with the record format it reads, against the whole probe suite in one gate run, beside the
-# built-in validator and sealprobe's own strict readers (`verify --sums`, `--bsd`, `--hashdeep`)
-# run as commands. Installs the checkers it lacks from Debian (busybox, perl, rhash, hashdeep),
+# built-in validator and sealprobe's own strict readers (`verify --sums`, `--bsd`, `--hashdeep`,
+# `--mtree`) run as commands. Installs the checkers it lacks from Debian (busybox, perl, rhash,
+# hashdeep, mtree-netbsd),
 # builds uutils' sha256sum 0.12.0 with cargo into target/uutils, prints every checker's version,
 # and writes the matrix as OUT/matrix.md, OUT/matrix.html and OUT/matrix.json (default OUT:
 # target/matrix).
@@ -26,6 +27,7 @@ command -v busybox >/dev/null || missing+=(busybox)
 command -v shasum >/dev/null || missing+=(perl)
 command -v rhash >/dev/null || missing+=(rhash)
 command -v hashdeep >/dev/null || missing+=(hashdeep)
+command -v mtree >/dev/null || missing+=(mtree-netbsd)
 if [ ${#missing[@]} -gt 0 ]; then
     echo "installing Debian's ${missing[*]}"
     sudo_or apt-get update -qq
@@ -54,9 +56,11 @@ validators=(
     "$uutils -c {sums}"
     "$uutils -c {bsd}"
     'hashdeep -c sha256 -r -l -a -k {hashdeep} .'
+    'mtree -f {mtree} -p .'
     'target/release/sealprobe verify --sums {sums}'
     'target/release/sealprobe verify --bsd {bsd}'
     'target/release/sealprobe verify --hashdeep {hashdeep}'
+    'target/release/sealprobe verify --mtree {mtree}'
 )
 # Controls a checker refuses because of a bug of its own: "<validator>|<case id>" per line, each
 # reproduced by hand and explained in the README ("The compatibility matrix").
@@ -76,6 +80,8 @@ echo "  perl shasum $(shasum --version 2>&1 | head -1)"
 echo "  $(rhash --version | head -1)"
 echo "  $("$uutils" --version | head -1)"
 echo "  $(hashdeep -V 2>&1 | head -1 | sed 's/^/hashdeep /')"
+# NetBSD mtree prints no version of its own: the Debian package's is the one that counts.
+echo "  NetBSD mtree (Debian mtree-netbsd $(dpkg-query -W -f '${Version}' mtree-netbsd 2>/dev/null || echo '?'))"
 cargo build --release --quiet
 echo "  $(target/release/sealprobe --version)"
 

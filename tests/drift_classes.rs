@@ -199,7 +199,8 @@ fn a_walk_past_the_depth_limit_still_reports_what_it_saw() {
     t.write("deep/a.md", "a\n");
     t.seal(&["--complete", "deep"]);
     t.write("deep/planted.sh", "echo owned\n");
-    let chain: String = (0..300).map(|i| format!("/d{i}")).collect();
+    let deeper = sealprobe::beneath::MAX_WALK_DEPTH + 44;
+    let chain: String = (0..deeper).map(|i| format!("/d{i}")).collect();
     t.ws.folder(format!("deep{chain}")).unwrap();
     let run = t.verify();
     assert_eq!(run.code, 1);

@@ -73,7 +73,11 @@ fn sums_checkers_fail_open_on_escapes_and_nothing_beyond_their_format_counts() {
     let mut beyond = 0;
     for c in cases {
         let (id, outcome) = (c["id"].as_str().unwrap(), c["outcome"].as_str().unwrap());
-        let features = names(&c["features"]);
+        // SHA256SUMS can leave entries unlisted (`partial`): only the others are beyond it.
+        let features: Vec<&str> = names(&c["features"])
+            .into_iter()
+            .filter(|f| *f != "partial")
+            .collect();
         if id.starts_with("seal-tamper/sums-") && id.ends_with("-path") {
             // `../outside/...` and `/proc/self/cwd/../outside/...`: every one of them follows the
             // path to the honest copy, and the drifted file is never checked.

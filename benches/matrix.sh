@@ -2,8 +2,8 @@
 # The compatibility matrix (issue #25, SPEC 7.8): real checkers nobody here wrote, each paired
 # with the record format it reads, against the whole probe suite in one gate run, beside the
 # built-in validator and sealprobe's own strict readers (`verify --sums`, `--bsd`, `--hashdeep`,
-# `--mtree`) run as commands. Installs the checkers it lacks from Debian (busybox, perl, rhash,
-# hashdeep, mtree-netbsd),
+# `--mtree`, `--bag`) run as commands. Installs the checkers it lacks from Debian (busybox, perl,
+# rhash, hashdeep, mtree-netbsd) and PyPI (bagit),
 # builds uutils' sha256sum 0.12.0 with cargo into target/uutils, prints every checker's version,
 # and writes the matrix as OUT/matrix.md, OUT/matrix.html and OUT/matrix.json (default OUT:
 # target/matrix).
@@ -34,6 +34,14 @@ if [ ${#missing[@]} -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive sudo_or apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
+# bagit.py from PyPI (the Library of Congress's BagIt validator).
+if ! command -v bagit.py >/dev/null; then
+    echo "installing bagit 1.9.0 from PyPI"
+    python3 -m pip install --quiet bagit==1.9.0 \
+        || python3 -m pip install --quiet --break-system-packages bagit==1.9.0
+    if command -v pyenv >/dev/null; then pyenv rehash; fi
+fi
+
 # uutils coreutils' sha256sum, built from crates.io into target/uutils (never on PATH, where it
 # would stand in for GNU's).
 uutils=target/uutils/bin/sha256sum
@@ -57,20 +65,26 @@ validators=(
     "$uutils -c {bsd}"
     'hashdeep -c sha256 -r -l -a -k {hashdeep} .'
     'mtree -f {mtree} -p .'
+    'bagit.py --validate {bag}'
+    'bagit.py --validate --fast {bag}'
     'target/release/sealprobe verify --sums {sums}'
     'target/release/sealprobe verify --bsd {bsd}'
     'target/release/sealprobe verify --hashdeep {hashdeep}'
     'target/release/sealprobe verify --mtree {mtree}'
+    'target/release/sealprobe verify --bag {bag}'
 )
 # Controls a checker refuses because of a bug of its own: "<validator>|<case id>" per line, each
 # reproduced by hand and explained in the README ("The compatibility matrix").
 # - hashdeep 4.4 cuts a known-file line at 2,047 characters: an honest file at a path of 1,980
 #   bytes or more is read back under a shorter name, counts as moved, and the audit fails.
 # - hashdeep -r opens every file it walks, a FIFO too, and waits on it forever.
+# - bagit.py 1.9.0 decodes only %0A and %0D in a manifest path, not %25 (RFC 8493 2.1.3): the
+#   honest bag of a name holding % lists a file it cannot find.
 KNOWN_CONTROL_BUGS="
 hashdeep -c sha256 -r -l -a -k {hashdeep} .|resource/control-long-total-path
 hashdeep -c sha256 -r -l -a -k {hashdeep} .|resource/control-long-path-in-complete-folder
 hashdeep -c sha256 -r -l -a -k {hashdeep} .|filesystem/control-extras-outside-complete-folders
+bagit.py --validate {bag}|seal-tamper/control-bag-names-with-percent
 "
 
 echo "versions:"
@@ -81,6 +95,7 @@ echo "  $(rhash --version | head -1)"
 echo "  $("$uutils" --version | head -1)"
 echo "  $(hashdeep -V 2>&1 | head -1 | sed 's/^/hashdeep /')"
 # NetBSD mtree prints no version of its own: the Debian package's is the one that counts.
+echo "  bagit.py $(python3 -c 'import bagit; print(bagit.VERSION)' 2>/dev/null || echo '?')"
 echo "  NetBSD mtree (Debian mtree-netbsd $(dpkg-query -W -f '${Version}' mtree-netbsd 2>/dev/null || echo '?'))"
 cargo build --release --quiet
 echo "  $(target/release/sealprobe --version)"

@@ -60,12 +60,12 @@ enum Command {
     },
     /// Verify a tree against a seal and name every kind of drift.
     #[command(
-        after_help = "Exit status: 0 every artifact matches, 1 anything else (drift, bad seal, I/O error), 2 usage error.\n\nWith --sums, --bsd, --hashdeep or --mtree the record is a SHA256SUMS manifest, BSD tags, a hashdeep list or an mtree specification, read strictly: one line that is not exactly the format refuses the whole record.\n\nExamples:\n  sealprobe verify --root site --format json site.seal.json\n  sealprobe verify --root release --sums SHA256SUMS"
+        after_help = "Exit status: 0 every artifact matches, 1 anything else (drift, bad seal, I/O error), 2 usage error.\n\nWith --sums, --bsd, --hashdeep, --mtree or --bag the record is a SHA256SUMS manifest, BSD tags, a hashdeep list, an mtree specification or a BagIt bag's folder, read strictly: one line that is not exactly the format refuses the whole record.\n\nExamples:\n  sealprobe verify --root site --format json site.seal.json\n  sealprobe verify --root release --sums SHA256SUMS"
     )]
     Verify {
-        /// Folder the sealed paths are relative to.
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
+        /// Folder the sealed paths are relative to (default: `.`; with --bag, the bag's `data`).
+        #[arg(long)]
+        root: Option<PathBuf>,
         /// Report format.
         #[arg(long, value_parser = vocabulary::<Format>(), default_value = "human")]
         format: Format,
@@ -94,6 +94,10 @@ enum Command {
         /// nothing it does not list.
         #[arg(long, group = "record_format")]
         mtree: bool,
+        /// The record is a BagIt bag (RFC 8493, SHA-256 manifests): RECORD is the bag's folder,
+        /// its tag files read strictly, its payload `data/` complete.
+        #[arg(long, group = "record_format")]
+        bag: bool,
         /// The record file (`-` for standard input).
         #[arg(value_name = "RECORD")]
         record: PathBuf,
@@ -339,9 +343,16 @@ pub fn run() -> ExitCode {
             bsd,
             hashdeep,
             mtree,
+            bag,
             record,
         } => emit(command::verify::run(&command::verify::Options {
-            root,
+            root: root.unwrap_or_else(|| {
+                if bag {
+                    record.join(crate::seal::bagit::DATA)
+                } else {
+                    PathBuf::from(".")
+                }
+            }),
             format,
             max_seal_bytes,
             key_file,
@@ -353,6 +364,8 @@ pub fn run() -> ExitCode {
                 crate::seal::Record::Hashdeep
             } else if mtree {
                 crate::seal::Record::Mtree
+            } else if bag {
+                crate::seal::Record::Bagit
             } else {
                 crate::seal::Record::Seal
             },

@@ -1267,12 +1267,12 @@ fn a_hashdeep_family_replaces_headers_and_spells_new_sizes() {
             (
                 LISTS.replacen("from = \"HASHDEEP-1.0\"", "from = \"HASHDEEP-9.9\"", 1),
                 16,
-                "the text to replace is not in the record once",
+                "the text is not in the record once",
             ),
             (
                 LISTS.replacen("from = \"HASHDEEP-1.0\"", "from = \"%%%%\"", 1),
                 16,
-                "the text to replace is not in the record once",
+                "the text is not in the record once",
             ),
             (
                 LISTS.replacen("to = \"HASHDEEP-2.0\"", "to = \"HASHDEEP-1.0\"", 1),

@@ -1,5 +1,5 @@
-//! `sealprobe verify`: read the record (bounded: the seal, or `--sums`, `--bsd`, `--hashdeep`),
-//! verify the tree, render the report.
+//! `sealprobe verify`: read the record (bounded: the seal, or `--sums`, `--bsd`, `--hashdeep`,
+//! `--mtree`, or a bag's tag files with `--bag`), verify the tree, render the report.
 
 use std::path::PathBuf;
 
@@ -43,7 +43,12 @@ pub fn run(opts: &Options) -> Ran<Outcome> {
         return stopped;
     }
     let mut stderr = Vec::new();
-    let outcome = match small_file::read(&Source::from_arg(&opts.seal), opts.max_seal_bytes) {
+    let read = if opts.record == Record::Bagit {
+        read_bag(&opts.seal, opts.max_seal_bytes)
+    } else {
+        small_file::read(&Source::from_arg(&opts.seal), opts.max_seal_bytes)
+    };
+    let outcome = match read {
         Ok(doc) => match listing::read(opts.record, &doc) {
             None => verify::verify_bytes(
                 &doc,
@@ -83,4 +88,34 @@ pub fn run(opts: &Options) -> Ran<Outcome> {
         stderr,
         outcome: Some(outcome),
     }
+}
+
+/// The tag files of the bag in the folder `dir`, packed in one document
+/// ([`crate::seal::bagit::pack`]); every other entry of the folder (the payload `data`, files of
+/// other tools) is not read. `limit` bounds all of them together.
+fn read_bag(dir: &std::path::Path, limit: usize) -> Result<Vec<u8>, small_file::SmallFileError> {
+    use small_file::SmallFileError;
+    let entries = std::fs::read_dir(dir).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => SmallFileError::Missing,
+        std::io::ErrorKind::PermissionDenied => SmallFileError::Denied,
+        _ => SmallFileError::Io,
+    })?;
+    let mut files = Vec::new();
+    let mut left = limit;
+    for entry in entries {
+        let entry = entry.map_err(|_| SmallFileError::Io)?;
+        let Some(name) = entry.file_name().to_str().map(str::to_owned) else {
+            continue;
+        };
+        if !crate::seal::bagit::is_tag_file(&name) {
+            continue;
+        }
+        let bytes = small_file::read(&Source::Path(entry.path()), left).map_err(|e| match e {
+            SmallFileError::TooLarge { .. } => SmallFileError::TooLarge { limit },
+            e => e,
+        })?;
+        left -= bytes.len();
+        files.push((name, bytes));
+    }
+    Ok(crate::seal::bagit::pack(&files))
 }

@@ -20,7 +20,7 @@
 //! | [`token_parse`] | never panics; accepted ⇔ the exact grant grammar; a minted token checks, one changed byte does not |
 //! | [`decide`] | no verdict but the default/`HOLD` without every required grant minted by the harness key; no string of the packet in a report but names in their grammar; no token shape in a report |
 //! | [`leak_scan`] | a secret planted in literal, hex, base64, UTF-16LE, `\u` or `%XX` form is found whole |
-//! | [`record_lines`] | never panics; an accepted `SHA256SUMS`, BSD tags, hashdeep list or mtree specification reads back the same once its own writer wrote it again |
+//! | [`record_lines`] | never panics; an accepted `SHA256SUMS`, BSD tags, hashdeep list, mtree specification or bag reads back the same once its own writer wrote it again |
 
 //!
 //! One file per target; [`grants`] holds what `token_parse` and `decide` share (the harness key,

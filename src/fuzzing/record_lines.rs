@@ -1,6 +1,6 @@
-//! The `record_lines` target: the strict readers of `SHA256SUMS`, BSD tags, hashdeep lists and
-//! mtree specifications (SPEC 7.8) never panic, and what they accept is what the format's own
-//! writer writes back.
+//! The `record_lines` target: the strict readers of `SHA256SUMS`, BSD tags, hashdeep lists,
+//! mtree specifications and packed BagIt bags (SPEC 7.8) never panic, and what they accept is
+//! what the format's own writer writes back.
 
 use crate::probe::features::Honest;
 use crate::probe::record;
@@ -10,7 +10,8 @@ use crate::seal::{Listing, Record, listing};
 pub const RECORD_FORMATS: [Record; 4] =
     [Record::Sums, Record::Bsd, Record::Hashdeep, Record::Mtree];
 
-/// The first byte picks the format (`sums`, `bsd`, `hashdeep`, `mtree`), the rest is the record.
+/// The first byte picks the format (`sums`, `bsd`, `hashdeep`, `mtree`, `bagit`), the rest is
+/// the record.
 /// When the reader accepts it, the listing written again by the format's honest writer is
 /// accepted too, and reads back to the same listing (mtree's in path order, as its writer
 /// sorts): the reader keeps nothing the writer cannot say (a path, a length, a digest, a
@@ -42,6 +43,26 @@ pub fn record_lines(data: &[u8]) {
                     .collect(),
             };
             (writer.honest.expect("an honest writer"))(&honest)
+        }
+        Record::Bagit => {
+            // The bag's declaration, its total and count, the manifest's lines in their order
+            // (no tag manifest: it is optional, and checked when present).
+            let total = listing.total.expect("a bag gives its total");
+            let info = format!("Payload-Oxum: {total}.{}\n", listing.files.len()).into_bytes();
+            let line = writer.line.expect("a bag has a manifest line writer");
+            let manifest = listing
+                .files
+                .iter()
+                .flat_map(|f| line(f.path.as_str().as_bytes(), 0, f.sha256))
+                .collect();
+            crate::seal::bagit::pack(&[
+                (
+                    crate::seal::bagit::BAGIT.into(),
+                    crate::seal::bagit::BAGIT_TXT.into(),
+                ),
+                (crate::seal::bagit::BAG_INFO.into(), info),
+                (crate::seal::bagit::MANIFEST.into(), manifest),
+            ])
         }
         _ => {
             let line = writer.line.expect("a format of lines has a line writer");

@@ -290,10 +290,7 @@ impl CommandValidator {
             } else {
                 case.inputs.records.contains_key(f.name)
             };
-            values.push((
-                f.placeholder,
-                present.then(|| path(&ws.base().join(f.file))),
-            ));
+            values.push((f.placeholder, present.then(|| path(&f.path_in(ws.base())))));
         }
         self.words
             .iter()

@@ -154,7 +154,7 @@ impl Builtin {
             max_seal_bytes: crate::seal::SEAL_SIZE_LIMIT,
             key_file: case.needs(Need::Key).then(|| ws.key_path()),
             record,
-            seal: ws.base().join(format.file),
+            seal: format.path_in(ws.base()),
         });
         let classes = ran.outcome.as_ref().map(verify_classes);
         both_formats(&ran, classes)

@@ -218,6 +218,9 @@ enum RecordEdit {
     /// Replace the text `from`, which must be in the record exactly once, by `to` (a header
     /// line, a column name).
     Replace { from: String, to: String },
+    /// Cut the record where the text `from` is (exactly once), dropping it and all after it
+    /// (a bag's last tag file taken away).
+    CutFrom { from: String },
 }
 
 /// The honest packet of a packet case.
@@ -956,13 +959,12 @@ fn hostile_record(
                 doc = reencoded(&doc, encoding).map_err(step)?;
             }
             RecordEdit::Replace { from, to } => {
-                let at: Vec<usize> = (0..doc.len())
-                    .filter(|i| !from.is_empty() && doc[*i..].starts_with(from.as_bytes()))
-                    .collect();
-                let [at] = at.as_slice() else {
-                    return Err(step("the text to replace is not in the record once".into()));
-                };
-                doc.splice(*at..*at + from.len(), to.bytes());
+                let at = once_in(&doc, from).map_err(step)?;
+                doc.splice(at..at + from.len(), to.bytes());
+            }
+            RecordEdit::CutFrom { from } => {
+                let at = once_in(&doc, from).map_err(step)?;
+                doc.truncate(at);
             }
             RecordEdit::Truncate { len } => {
                 if *len >= doc.len() {
@@ -976,6 +978,17 @@ fn hostile_record(
         }
     }
     Ok(doc)
+}
+
+/// Where `text` is in `doc`, when it is there exactly once.
+fn once_in(doc: &[u8], text: &str) -> Result<usize, String> {
+    let at: Vec<usize> = (0..doc.len())
+        .filter(|i| !text.is_empty() && doc[*i..].starts_with(text.as_bytes()))
+        .collect();
+    match at.as_slice() {
+        [at] => Ok(*at),
+        _ => Err("the text is not in the record once".into()),
+    }
 }
 
 /// The layout a recipe names.

@@ -44,6 +44,9 @@ crate::vocabulary! {
         Keyed => "keyed",
         /// The record knows a file is JSON.
         Json => "json",
+        /// The record lists folders, so a complete folder that is gone (an empty one: a folder
+        /// with sealed files is missed through them) is seen. BagIt lists only files.
+        Folders => "folders",
         /// The record can leave entries unlisted: it speaks of the files it names, and a folder
         /// it does not say is complete may hold more. Every format but BagIt and mtree can;
         /// those say every folder they list holds exactly what they list.
@@ -371,7 +374,7 @@ pub fn required(
         }
         let (found, linked) = ws.follow(c);
         if found != Found::Folder || linked {
-            drifts.push(vec![Feature::Complete]);
+            drifts.push(vec![Feature::Folders]);
         }
     }
     for entry in tree {
@@ -501,7 +504,7 @@ mod tests {
         }
         assert_eq!(
             of(|t| put(t, link("docs", "../outside/docs"))),
-            Some(vec![Feature::FileType, Feature::Complete]).map(|mut v| {
+            Some(vec![Feature::FileType, Feature::Folders]).map(|mut v| {
                 v.sort();
                 v
             }),
@@ -559,7 +562,8 @@ mod tests {
         honest.complete.push(b"spool".to_vec());
         assert_eq!(
             required(&honest, &files, &files, &[]),
-            Some(vec![Feature::Complete])
+            Some(vec![Feature::Folders]),
+            "a complete folder gone is seen only by a record that lists folders"
         );
         // The root as a complete folder holds every entry.
         honest.complete = vec![b".".to_vec()];

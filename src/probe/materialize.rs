@@ -55,7 +55,18 @@ fn materialize_with(case: &Case, ws: &Workspace, formats: &[RecordFormat]) -> io
     for (name, bytes) in inputs.records.iter().filter(|(name, _)| wanted(name)) {
         let format =
             record::by_name(name).ok_or_else(|| io::Error::other("a record of no known format"))?;
-        ws.beside(format.file, bytes)?;
+        match format.shape {
+            record::Shape::File => drop(ws.beside(format.file, bytes)?),
+            record::Shape::Bag => {
+                for (file, bytes) in record::bagit::unpack(bytes).map_err(io::Error::other)? {
+                    ws.beside(&file, bytes)?;
+                }
+                std::os::unix::fs::symlink(
+                    crate::workspace::ROOT,
+                    ws.base().join(record::bagit::DATA),
+                )?;
+            }
+        }
     }
     Ok(())
 }

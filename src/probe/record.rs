@@ -14,6 +14,17 @@ use crate::digest::Digest;
 /// Writes the honest line of one file (its path, length and digest) in a format of lines.
 pub type LineWriter = fn(&[u8], u64, Digest) -> Vec<u8>;
 
+/// How a record lies beside `root/`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    /// One file, `file`, which the placeholder names.
+    File,
+    /// A BagIt bag ([`bagit`]): the workspace is the bag, its tag files beside `root/` and
+    /// `data` a link to `root/`; the placeholder names the workspace folder, and the record is
+    /// the tag files packed in one document ([`bagit::pack`]).
+    Bag,
+}
+
 /// One record format.
 #[derive(Debug, Clone, Copy)]
 pub struct RecordFormat {
@@ -21,8 +32,10 @@ pub struct RecordFormat {
     pub name: &'static str,
     /// `{seal}`, `{sums}`.
     pub placeholder: &'static str,
-    /// The file beside `root/`.
+    /// The file beside `root/` (for a bag, its declaration `bagit.txt`).
     pub file: &'static str,
+    /// How the record lies beside `root/`: one file, or a bag.
+    pub shape: Shape,
     /// What the format can say about the honest state.
     pub features: &'static [Feature],
     /// How a person names the format.
@@ -36,6 +49,14 @@ pub struct RecordFormat {
 }
 
 impl RecordFormat {
+    /// Where the placeholder points in a workspace whose folder is `base`.
+    pub fn path_in(&self, base: &std::path::Path) -> std::path::PathBuf {
+        match self.shape {
+            Shape::File => base.join(self.file),
+            Shape::Bag => base.to_path_buf(),
+        }
+    }
+
     /// Whether `sealprobe verify` (the built-in validator) reads this format strictly, and so
     /// names the classes of its hostile records (`--sums`, `--bsd`, SPEC 7.8). A format without
     /// a reader names no class in its hostile records.
@@ -54,6 +75,7 @@ pub const SEAL: RecordFormat = RecordFormat {
     name: "seal",
     placeholder: "{seal}",
     file: crate::workspace::SEAL,
+    shape: Shape::File,
     features: &[
         Feature::Complete,
         Feature::FileType,
@@ -61,6 +83,7 @@ pub const SEAL: RecordFormat = RecordFormat {
         Feature::Keyed,
         Feature::Json,
         Feature::Partial,
+        Feature::Folders,
     ],
     title: "a seal",
     honest: None,
@@ -72,6 +95,7 @@ pub const SUMS: RecordFormat = RecordFormat {
     name: "sums",
     placeholder: "{sums}",
     file: crate::workspace::SUMS,
+    shape: Shape::File,
     features: &[Feature::Partial],
     title: "SHA256SUMS",
     honest: Some(|honest| lines_of(honest, |path, _, digest| sums_line(path, digest))),
@@ -86,10 +110,12 @@ pub const FORMATS: &[RecordFormat] = &[
     bsd::BSD,
     hashdeep::HASHDEEP,
     mtree::MTREE,
+    bagit::BAG,
     #[cfg(test)]
     toy::TOY,
 ];
 
+pub mod bagit;
 mod bsd;
 mod hashdeep;
 mod mtree;
@@ -175,5 +201,6 @@ pub fn feature_words(feature: Feature) -> &'static str {
         Feature::Keyed => "authentication",
         Feature::Json => "JSON",
         Feature::Partial => "entries left unlisted",
+        Feature::Folders => "folders listed",
     }
 }

@@ -311,9 +311,16 @@ impl Folder {
 fn load_case(dir: &Folder, family: &str) -> Result<Case, String> {
     let mut file = None;
     let mut inputs = Inputs::default();
-    if !dir.specials.is_empty() {
+    // A bag's payload is `data`, a link to root/ (SPEC 7.8); nothing else beside the tree is
+    // special.
+    let bag_data = |e: &Entry| {
+        matches!(e, Entry::Symlink { path, target }
+            if path == record::bagit::DATA.as_bytes() && target == ROOT.as_bytes())
+    };
+    if dir.specials.iter().any(|e| !bag_data(e)) {
         return Err("a symlink, FIFO or sparse file beside the tree".into());
     }
+    let mut bag = Vec::new();
     for (name, bytes) in &dir.files {
         let bytes = bytes.clone();
         let name = std::str::from_utf8(name).map_err(|_| "a file name that is not UTF-8")?;
@@ -322,6 +329,7 @@ fn load_case(dir: &Folder, family: &str) -> Result<Case, String> {
             SEAL => inputs.seal = Some(bytes),
             PACKET => inputs.packet = Some(bytes),
             KEY => inputs.key = Some(bytes),
+            name if record::bagit::is_tag_file(name) => bag.push((name.to_owned(), bytes)),
             name => match record::by_file(name) {
                 Some(format) => {
                     inputs.records.insert(format.name.to_owned(), bytes);
@@ -334,6 +342,16 @@ fn load_case(dir: &Folder, family: &str) -> Result<Case, String> {
                 }
             },
         }
+    }
+    match (bag.is_empty(), dir.specials.iter().any(bag_data)) {
+        (true, false) => {}
+        (false, true) => {
+            inputs.records.insert(
+                record::bagit::BAG.name.to_owned(),
+                record::bagit::pack(&bag),
+            );
+        }
+        _ => return Err("a bag's tag files and its data link to root/ come together".into()),
     }
     let mut outside = None;
     for sub in &dir.folders {

@@ -38,6 +38,9 @@ crate::vocabulary! {
         /// An mtree specification in full-path form (`./<path> type=file size=<n>
         /// sha256digest=<hex>`), read by [`super::mtree`].
         Mtree => "mtree",
+        /// A BagIt bag (RFC 8493): its tag files packed in one document, read by
+        /// [`super::bagit`].
+        Bagit => "bagit",
     }
 }
 
@@ -50,6 +53,7 @@ impl Record {
             Record::Bsd => "the BSD tags",
             Record::Hashdeep => "the hashdeep list",
             Record::Mtree => "the mtree specification",
+            Record::Bagit => "the bag",
         }
     }
 }
@@ -68,6 +72,10 @@ pub struct Listed {
 pub struct Listing {
     pub files: Vec<Listed>,
     pub complete: Vec<CompleteFolder>,
+    /// The length of all files together, when the record gives it (a bag's `Payload-Oxum`):
+    /// it bounds the read of every file without a length of its own, and once every file
+    /// matched, their lengths must add up to it.
+    pub total: Option<u64>,
 }
 
 /// Reads a record of `record`'s format; `None` for the seal, which has its own loader.
@@ -78,6 +86,7 @@ pub fn read(record: Record, doc: &[u8]) -> Option<Result<Listing, SealError>> {
         Record::Bsd => Form::Bsd,
         Record::Hashdeep => Form::Hashdeep,
         Record::Mtree => return Some(super::mtree::read(doc)),
+        Record::Bagit => return Some(super::bagit::read(doc)),
     };
     Some(read_lines(doc, form))
 }
@@ -166,6 +175,7 @@ fn read_lines(doc: &[u8], form: Form) -> Result<Listing, SealError> {
     Ok(Listing {
         files,
         complete: Vec::new(),
+        total: None,
     })
 }
 

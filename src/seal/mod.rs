@@ -4,6 +4,7 @@
 //! Parsing ([`model`], [`path`]), reading ([`hashing`], with [`crate::beneath`]), judging
 //! ([`drift`]) and rendering ([`crate::report`]) are kept apart.
 
+pub mod bagit;
 pub mod create;
 pub mod drift;
 pub mod error;

@@ -117,7 +117,11 @@ pub fn read(doc: &[u8]) -> Result<Listing, SealError> {
         .filter(|(path, below)| path.is_empty() || !below)
         .filter_map(|(path, _)| CompleteFolder::parse(if path.is_empty() { "." } else { path }))
         .collect();
-    Ok(Listing { files, complete })
+    Ok(Listing {
+        files,
+        complete,
+        total: None,
+    })
 }
 
 /// One entry line: its name, then `key=value` keywords.

@@ -143,15 +143,26 @@ pub fn verify_seal(seal: &Seal, root: &Path) -> Outcome {
 /// followed, devices never opened), each file hashed up to its listed length plus one byte, or
 /// its length on the open handle plus one when the record gives none. Such a record holds no
 /// fingerprint to diagnose by, so a file with other bytes is `content`.
+///
+/// A record that gives the length of all files together (a bag's `Payload-Oxum`) bounds each
+/// file's read by it, and once every file matched, their lengths must add up to it: a total
+/// that does not is the record's fault (`seal-schema`), as a tag file that lies.
 pub fn verify_listing(record: Record, listing: &Listing, root: &Path) -> Outcome {
-    verify_all(
+    let outcome = verify_all(
         record,
         &listing.files,
         |f| f.path.as_str().as_bytes(),
         &listing.complete,
         root,
-        check_listed,
-    )
+        |root, listed, buf, folders| check_listed(root, listed, listing.total, buf, folders),
+    );
+    match listing.total {
+        Some(total) if outcome.passed() && outcome.summary.bytes_hashed != total => Outcome {
+            seal_error: Some(SealError::unpositioned(SealErrorClass::Schema)),
+            ..outcome
+        },
+        _ => outcome,
+    }
 }
 
 /// Checks every item of a record in parallel (rayon, one reused buffer and folder cache per
@@ -199,13 +210,15 @@ fn verify_all<T: Sync>(
 }
 
 /// Checks one file of a listing; returns its finding (if it fails) and the bytes hashed for it.
+/// `total`, when the record gives one, bounds the read of a file it gives no length of.
 fn check_listed(
     root: &Root,
     listed: &Listed,
+    total: Option<u64>,
     buf: &mut [u8],
     folders: &mut FolderCache,
 ) -> (Option<Finding>, u64) {
-    let h = match open_and_hash(root, &listed.path, listed.bytes, buf, folders) {
+    let h = match open_and_hash(root, &listed.path, listed.bytes, total, buf, folders) {
         Ok(h) => h,
         Err(f) => return (Some(f), 0),
     };
@@ -224,7 +237,14 @@ fn check_artifact(
     buf: &mut [u8],
     folders: &mut FolderCache,
 ) -> (Option<Finding>, u64) {
-    let h = match open_and_hash(root, &artifact.path, Some(artifact.bytes), buf, folders) {
+    let h = match open_and_hash(
+        root,
+        &artifact.path,
+        Some(artifact.bytes),
+        None,
+        buf,
+        folders,
+    ) {
         Ok(h) => h,
         Err(f) => return (Some(f), 0),
     };
@@ -261,13 +281,14 @@ impl Hashed {
 }
 
 /// Opens `path` below the root (never following a symlink, never opening a device) and hashes at
-/// most `bytes + 1` bytes of it; with no recorded length, the open handle's length is the bound
-/// (a file that is longer by the time it is read, or says 0 like a file of /proc, fails).
-/// A file that cannot be opened or read is its finding.
+/// most `bytes + 1` bytes of it; with no recorded length, `bound` (a record's total), else the
+/// open handle's length, is the bound (a file that is longer by the time it is read, or says 0
+/// like a file of /proc, fails). A file that cannot be opened or read is its finding.
 fn open_and_hash(
     root: &Root,
     path: &super::path::SealPath,
     bytes: Option<u64>,
+    bound: Option<u64>,
     buf: &mut [u8],
     folders: &mut FolderCache,
 ) -> Result<Hashed, Finding> {
@@ -290,6 +311,7 @@ fn open_and_hash(
             }
         })?;
     let limit = bytes
+        .or(bound)
         .or_else(|| file.metadata().ok().map(|m| m.len()))
         .ok_or_else(|| finding(vec![Drift::Unreadable]))?
         .saturating_add(1);

@@ -7,7 +7,7 @@
 //! `shasum -c` read back. A name holding `) = ` needs no escape: readers that take the last
 //! `) = ` of the line read it right, and that is a control of the suite.
 
-use super::RecordFormat;
+use super::{RecordFormat, Shape};
 use crate::digest::Digest;
 use crate::probe::features::Feature;
 
@@ -18,6 +18,7 @@ pub const BSD: RecordFormat = RecordFormat {
     name: "bsd",
     placeholder: "{bsd}",
     file: FILE,
+    shape: Shape::File,
     features: &[Feature::Partial],
     title: "BSD tags",
     honest: Some(|honest| super::lines_of(honest, |path, _, digest| tag_line(path, digest))),

@@ -8,7 +8,7 @@
 //! The honest writer leaves out the `##` comment lines hashdeep writes after the header (where
 //! and how it was invoked): they are not part of the honest state, and readers skip them.
 
-use super::RecordFormat;
+use super::{RecordFormat, Shape};
 use crate::digest::Digest;
 use crate::probe::features::Feature;
 
@@ -22,6 +22,7 @@ pub const HASHDEEP: RecordFormat = RecordFormat {
     name: "hashdeep",
     placeholder: "{hashdeep}",
     file: FILE,
+    shape: Shape::File,
     features: &[Feature::Size, Feature::Partial],
     title: "a hashdeep list",
     honest: Some(|honest| {

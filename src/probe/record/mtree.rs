@@ -10,7 +10,7 @@
 //! every byte outside printable ASCII, a space, `\`, `#` and the glob characters `*`, `?`, `[`,
 //! `]` as `\` and three octal digits, so no name is read as a pattern, a comment or two fields.
 
-use super::RecordFormat;
+use super::{RecordFormat, Shape};
 use crate::digest::Digest;
 use crate::probe::features::{Feature, Honest};
 
@@ -21,7 +21,13 @@ pub const MTREE: RecordFormat = RecordFormat {
     name: "mtree",
     placeholder: "{mtree}",
     file: FILE,
-    features: &[Feature::Complete, Feature::FileType, Feature::Size],
+    shape: Shape::File,
+    features: &[
+        Feature::Complete,
+        Feature::FileType,
+        Feature::Size,
+        Feature::Folders,
+    ],
     title: "an mtree specification",
     honest: Some(specification),
     line: Some(file_line),

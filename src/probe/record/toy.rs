@@ -3,13 +3,14 @@
 //! expresses sizes and nothing else. `src/gate/toy_format.rs` runs a checker of it, written in
 //! Python, through the real gate over every tree case of the suite.
 
-use super::RecordFormat;
+use super::{RecordFormat, Shape};
 use crate::probe::features::{Feature, Honest};
 
 pub const TOY: RecordFormat = RecordFormat {
     name: "toy",
     placeholder: "{toy}",
     file: "TOY",
+    shape: Shape::File,
     features: &[Feature::Size, Feature::Partial],
     title: "the toy format",
     honest: Some(|honest: &Honest| {

@@ -157,7 +157,7 @@ enum Command {
     )]
     Gate {
         /// The validator: `builtin` (the default), or a command template with placeholders
-        /// {seal} {root} {key} {packet} {sums} {bsd} {hashdeep} {mtree} {now} {out}, split like a shell would and run without
+        /// {seal} {root} {key} {packet} {sums} {bsd} {hashdeep} {mtree} {bag} {now} {out}, split like a shell would and run without
         /// one, in the case's root/; its program and the files it names are found from the
         /// current folder (repeatable: a compatibility matrix).
         #[arg(long, value_name = "builtin|CMD")]

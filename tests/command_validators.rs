@@ -52,11 +52,16 @@ fn sealprobe_run_as_a_command_agrees_with_the_in_process_run_case_by_case() {
     let decide = format!("{bin} decide --key-file={{key}} --now {{now}} {{packet}}");
     // A hostile record of another format is read by the built-in validator as `verify --sums`
     // (`--bsd`, ...) reads it: the command of that format must agree with it.
-    let by_format = |format: &str| format!("{bin} verify --root {{root}} --{format} {{{format}}}");
+    let by_format = |f: &sealprobe::probe::record::RecordFormat| {
+        let flag = sealprobe::seal::Record::from_name(f.name)
+            .expect("a format the built-in validator reads")
+            .flag();
+        format!("{bin} verify --root {{root}} {flag} {}", f.placeholder)
+    };
     let readers: Vec<(&str, String)> = sealprobe::probe::record::FORMATS
         .iter()
         .filter(|f| f.read_by_builtin() && f.name != "seal")
-        .map(|f| (f.name, by_format(f.name)))
+        .map(|f| (f.name, by_format(f)))
         .collect();
     assert!(readers.len() >= 2, "SHA256SUMS and BSD tags at least");
     let cases: Vec<Case> = all_cases().to_vec();

@@ -28,7 +28,7 @@
 use std::collections::{BTreeMap, HashSet};
 
 use super::error::{SealError, SealErrorClass};
-use super::listing::{BOMS, Listed, Listing};
+use super::listing::{BOMS, Listed, Listing, decimal, lines};
 use super::model::CompleteFolder;
 use super::path::SealPath;
 use crate::digest::Digest;
@@ -164,23 +164,6 @@ pub fn read(doc: &[u8]) -> Result<Listing, SealError> {
     Ok(listing)
 }
 
-/// The lines of a tag file, each with its offset (the last may lack its line feed).
-fn lines(doc: &[u8]) -> impl Iterator<Item = (usize, &[u8])> {
-    let mut at = 0;
-    std::iter::from_fn(move || {
-        if at >= doc.len() {
-            return None;
-        }
-        let end = doc[at..]
-            .iter()
-            .position(|&b| b == b'\n')
-            .map_or(doc.len(), |i| at + i);
-        let line = (at, &doc[at..end]);
-        at = end + 1;
-        Some(line)
-    })
-}
-
 /// `Payload-Oxum: <octets>.<count>` from `bag-info.txt`, which must hold it once; every other
 /// line is `Label: value` or a continuation (a line starting with a space or tab).
 fn payload_oxum(info: &[u8]) -> Result<(u64, u64), SealError> {
@@ -209,18 +192,6 @@ fn payload_oxum(info: &[u8]) -> Result<(u64, u64), SealError> {
         }
     }
     oxum.ok_or_else(|| SealError::unpositioned(SealErrorClass::Schema))
-}
-
-/// Decimal digits, no sign, no leading zero.
-fn decimal(digits: &[u8]) -> Option<u64> {
-    if digits.is_empty() || (digits.len() > 1 && digits[0] == b'0') {
-        return None;
-    }
-    std::str::from_utf8(digits)
-        .ok()
-        .filter(|d| d.bytes().all(|b| b.is_ascii_digit()))?
-        .parse()
-        .ok()
 }
 
 /// `<hex> <path>` lines: the digest, one or more spaces or tabs, the path.

@@ -45,6 +45,18 @@ crate::vocabulary! {
 }
 
 impl Record {
+    /// The option of `sealprobe verify` that reads this record: `--sums`, `--bag`.
+    pub fn flag(self) -> &'static str {
+        match self {
+            Record::Seal => "--seal",
+            Record::Sums => "--sums",
+            Record::Bsd => "--bsd",
+            Record::Hashdeep => "--hashdeep",
+            Record::Mtree => "--mtree",
+            Record::Bagit => "--bag",
+        }
+    }
+
     /// How a report names the record: "the seal", "SHA256SUMS".
     pub fn title(self) -> &'static str {
         match self {
@@ -140,12 +152,8 @@ fn read_lines(doc: &[u8], form: Form) -> Result<Listing, SealError> {
             }
         }
     }
-    while start < doc.len() {
-        let end = doc[start..]
-            .iter()
-            .position(|&b| b == b'\n')
-            .map_or(doc.len(), |i| start + i);
-        let line = &doc[start..end];
+    for (at_line, line) in lines(&doc[start..]) {
+        let start = start + at_line;
         let at = |class, offset: usize| SealError::at(class, doc, start + offset);
         if line.last() == Some(&b'\r') {
             return Err(at(SealErrorClass::NonCanonical, line.len() - 1));
@@ -167,7 +175,6 @@ fn read_lines(doc: &[u8], form: Form) -> Result<Listing, SealError> {
             bytes,
             sha256,
         });
-        start = end + 1;
     }
     if files.is_empty() {
         return Err(SealError::unpositioned(SealErrorClass::Schema));
@@ -235,13 +242,10 @@ fn tag_line(line: &[u8]) -> Result<(SealPath, usize, Digest), LineError> {
 /// `./` hashdeep puts before a name found below `.` taken off.
 fn known_line(line: &[u8]) -> Result<(SealPath, usize, Digest, u64), LineError> {
     let digits = line.iter().take_while(|b| b.is_ascii_digit()).count();
-    if digits == 0 || line.get(digits) != Some(&b',') || (digits > 1 && line[0] == b'0') {
+    if line.get(digits) != Some(&b',') {
         return Err((SealErrorClass::Syntax, digits));
     }
-    let bytes = std::str::from_utf8(&line[..digits])
-        .ok()
-        .and_then(|d| d.parse::<u64>().ok())
-        .ok_or((SealErrorClass::Syntax, 0))?;
+    let bytes = decimal(&line[..digits]).ok_or((SealErrorClass::Syntax, 0))?;
     let hex_at = digits + 1;
     let hex_len = line[hex_at..]
         .iter()
@@ -258,6 +262,35 @@ fn known_line(line: &[u8]) -> Result<(SealPath, usize, Digest, u64), LineError> 
         sha256,
         bytes,
     ))
+}
+
+/// The lines of a record, each with its offset (the last may lack its line feed).
+pub(super) fn lines(doc: &[u8]) -> impl Iterator<Item = (usize, &[u8])> {
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        if at >= doc.len() {
+            return None;
+        }
+        let end = doc[at..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(doc.len(), |i| at + i);
+        let line = (at, &doc[at..end]);
+        at = end + 1;
+        Some(line)
+    })
+}
+
+/// Decimal digits, no sign, no leading zero, at most `u64::MAX` (a size, a count).
+pub(super) fn decimal(digits: &[u8]) -> Option<u64> {
+    if digits.is_empty() || (digits.len() > 1 && digits[0] == b'0') {
+        return None;
+    }
+    std::str::from_utf8(digits)
+        .ok()
+        .filter(|d| d.bytes().all(|b| b.is_ascii_digit()))?
+        .parse()
+        .ok()
 }
 
 /// 64 hex digits of either case; `None` for any other count.

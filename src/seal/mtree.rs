@@ -36,7 +36,7 @@
 use std::collections::HashSet;
 
 use super::error::{SealError, SealErrorClass};
-use super::listing::{BOMS, Listed, Listing};
+use super::listing::{BOMS, Listed, Listing, decimal, lines};
 use super::model::CompleteFolder;
 use super::path::SealPath;
 use crate::digest::Digest;
@@ -59,20 +59,12 @@ pub fn read(doc: &[u8]) -> Result<Listing, SealError> {
     // Folders listed so far, by path (`.` is ""), and whether anything is listed below each.
     let mut folders: Vec<(String, bool)> = Vec::new();
     let mut folded = HashSet::new();
-    let mut start = 0;
-    while start < doc.len() {
-        let end = doc[start..]
-            .iter()
-            .position(|&b| b == b'\n')
-            .map_or(doc.len(), |i| start + i);
-        let line = &doc[start..end];
+    for (start, line) in lines(doc) {
         let at = |(class, offset): LineError| SealError::at(class, doc, start + offset);
         if let Some(cr) = line.iter().position(|&b| b == b'\r') {
             return Err(at((SealErrorClass::NonCanonical, cr)));
         }
-        let next = end + 1;
         if line.first() == Some(&b'#') && folders.is_empty() {
-            start = next;
             continue;
         }
         let entry = entry(line).map_err(at)?;
@@ -107,7 +99,6 @@ pub fn read(doc: &[u8]) -> Result<Listing, SealError> {
                 sha256,
             });
         }
-        start = next;
     }
     if files.is_empty() {
         return Err(SealError::unpositioned(SealErrorClass::Schema));
@@ -197,18 +188,6 @@ fn fields(line: &[u8]) -> Result<impl Iterator<Item = (usize, &[u8])>, LineError
         }
         Some((from, &line[from..at]))
     }))
-}
-
-/// A size: decimal, no sign, no leading zero, at most `u64::MAX`.
-fn decimal(digits: &[u8]) -> Option<u64> {
-    if digits.is_empty() || (digits.len() > 1 && digits[0] == b'0') {
-        return None;
-    }
-    std::str::from_utf8(digits)
-        .ok()
-        .filter(|d| d.bytes().all(|b| b.is_ascii_digit()))?
-        .parse()
-        .ok()
 }
 
 /// An entry's name: `.` (the root, `None`) or `./` and a seal path, unescaped.

@@ -33,7 +33,7 @@
 //! reports every other entry as extra), so the listing's complete folders are `.` and every
 //! listed folder that lists nothing below it (which must still be there, and a folder).
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 
 use super::error::{SealError, SealErrorClass};
 use super::listing::{BOMS, Listed, Listing, decimal, lines};
@@ -56,8 +56,9 @@ pub fn read(doc: &[u8]) -> Result<Listing, SealError> {
         return Err(SealError::at(SealErrorClass::NonCanonical, doc, 0));
     }
     let mut files = Vec::new();
-    // Folders listed so far, by path (`.` is ""), and whether anything is listed below each.
-    let mut folders: Vec<(String, bool)> = Vec::new();
+    // Folders listed so far, by path (`.` is ""), and whether anything is listed below each: a
+    // map, so a specification of many folders is read in n log n, never n squared.
+    let mut folders: BTreeMap<String, bool> = BTreeMap::new();
     let mut folded = HashSet::new();
     for (start, line) in lines(doc) {
         let at = |(class, offset): LineError| SealError::at(class, doc, start + offset);
@@ -80,9 +81,8 @@ pub fn read(doc: &[u8]) -> Result<Listing, SealError> {
             _ => return Err(at((SealErrorClass::Syntax, 0))),
         };
         if let Some(parent) = parent {
-            let listed = folders.iter_mut().find(|(f, _)| f == parent);
-            match listed {
-                Some((_, below)) => *below = true,
+            match folders.get_mut(parent) {
+                Some(below) => *below = true,
                 None => return Err(at((SealErrorClass::Syntax, 0))),
             }
         }
@@ -90,7 +90,7 @@ pub fn read(doc: &[u8]) -> Result<Listing, SealError> {
             return Err(at((SealErrorClass::Path, 0)));
         }
         if is_folder {
-            folders.push((path_str.to_owned(), false));
+            folders.insert(path_str.to_owned(), false);
         }
         if let Entry::File(path, bytes, sha256) = entry {
             files.push(Listed {
@@ -105,7 +105,7 @@ pub fn read(doc: &[u8]) -> Result<Listing, SealError> {
     }
     let complete = folders
         .iter()
-        .filter(|(path, below)| path.is_empty() || !below)
+        .filter(|(path, below)| path.is_empty() || !**below)
         .filter_map(|(path, _)| CompleteFolder::parse(if path.is_empty() { "." } else { path }))
         .collect();
     Ok(Listing {

@@ -365,6 +365,10 @@ fn a_bag_is_read_from_its_folder_with_a_complete_payload_and_the_suite_holds_thr
         run.stdout,
         "PASS: 2 of 2 artifacts match (13 bytes hashed); the bag unauthenticated (its format has no MAC)\n"
     );
+    // A tag file is read as a file: a line shaped like the packed form's header is a line.
+    write_bag("Payload-Oxum: 13.2\n==> a: b <==\n");
+    let run = sealprobe(&["verify", "--bag", bag_arg]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     write_bag("Payload-Oxum: 14.2\n");
     let run = sealprobe(&["verify", "--format", "json", "--bag", bag_arg]);
     assert_eq!(run.code, 1, "{}", run.stdout);

@@ -43,24 +43,32 @@ pub fn run(opts: &Options) -> Ran<Outcome> {
         return stopped;
     }
     let mut stderr = Vec::new();
+    // A bag's tag files are read as files, never packed into one document: a tag file holding
+    // a line `==> <name> <==` of its own cannot split into another reading of the bag.
     let read = if opts.record == Record::Bagit {
-        read_bag(&opts.seal, opts.max_seal_bytes)
+        read_bag(&opts.seal, opts.max_seal_bytes).map(|files| {
+            crate::seal::bagit::read_files(&files).map_or_else(Outcome::seal_error, |l| {
+                verify::verify_listing(opts.record, &l, &opts.root)
+            })
+        })
     } else {
-        small_file::read(&Source::from_arg(&opts.seal), opts.max_seal_bytes)
+        small_file::read(&Source::from_arg(&opts.seal), opts.max_seal_bytes).map(|doc| {
+            match listing::read(opts.record, &doc) {
+                None => verify::verify_bytes(
+                    &doc,
+                    &opts.root,
+                    &VerifyOptions {
+                        seal_size_limit: opts.max_seal_bytes,
+                        key,
+                    },
+                ),
+                Some(Ok(listing)) => verify::verify_listing(opts.record, &listing, &opts.root),
+                Some(Err(e)) => Outcome::seal_error(e),
+            }
+        })
     };
     let outcome = match read {
-        Ok(doc) => match listing::read(opts.record, &doc) {
-            None => verify::verify_bytes(
-                &doc,
-                &opts.root,
-                &VerifyOptions {
-                    seal_size_limit: opts.max_seal_bytes,
-                    key,
-                },
-            ),
-            Some(Ok(listing)) => verify::verify_listing(opts.record, &listing, &opts.root),
-            Some(Err(e)) => Outcome::seal_error(e),
-        },
+        Ok(outcome) => outcome,
         Err(small_file::SmallFileError::TooLarge { .. }) => {
             Outcome::seal_error(SealError::unpositioned(SealErrorClass::Size))
         }
@@ -90,10 +98,12 @@ pub fn run(opts: &Options) -> Ran<Outcome> {
     }
 }
 
-/// The tag files of the bag in the folder `dir`, packed in one document
-/// ([`crate::seal::bagit::pack`]); every other entry of the folder (the payload `data`, files of
-/// other tools) is not read. `limit` bounds all of them together.
-fn read_bag(dir: &std::path::Path, limit: usize) -> Result<Vec<u8>, small_file::SmallFileError> {
+/// The tag files of the bag in the folder `dir`, by name; every other entry of the folder (the
+/// payload `data`, files of other tools) is not read. `limit` bounds all of them together.
+fn read_bag(
+    dir: &std::path::Path,
+    limit: usize,
+) -> Result<Vec<(String, Vec<u8>)>, small_file::SmallFileError> {
     use small_file::SmallFileError;
     let entries = std::fs::read_dir(dir).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => SmallFileError::Missing,
@@ -117,5 +127,5 @@ fn read_bag(dir: &std::path::Path, limit: usize) -> Result<Vec<u8>, small_file::
         left -= bytes.len();
         files.push((name, bytes));
     }
-    Ok(crate::seal::bagit::pack(&files))
+    Ok(files)
 }

@@ -117,10 +117,20 @@ pub fn unpack(doc: &[u8]) -> Result<Vec<(String, Vec<u8>)>, String> {
 /// Reads a packed bag (see the module doc): its payload, complete, with `Payload-Oxum`'s total.
 pub fn read(doc: &[u8]) -> Result<Listing, SealError> {
     let files = unpack(doc).map_err(|_| SealError::at(SealErrorClass::Syntax, doc, 0))?;
+    read_files(&files)
+}
+
+/// Reads a bag from its tag files, by name (what `sealprobe verify --bag` reads from the bag's
+/// folder, never packed: a tag file holding a line `==> <name> <==` is only a line of it).
+pub fn read_files(files: &[(String, Vec<u8>)]) -> Result<Listing, SealError> {
     let tags: BTreeMap<&str, &[u8]> = files
         .iter()
         .map(|(n, b)| (n.as_str(), b.as_slice()))
         .collect();
+    // Each name once, and only tag files: anything else is not a bag this reader knows.
+    if tags.len() != files.len() || tags.keys().any(|name| !is_tag_file(name)) {
+        return Err(SealError::unpositioned(SealErrorClass::Syntax));
+    }
     for (name, bytes) in &tags {
         if BOMS.iter().any(|bom| bytes.starts_with(bom)) {
             return Err(SealError::at(SealErrorClass::NonCanonical, bytes, 0));

@@ -28,7 +28,7 @@
 use std::collections::{BTreeMap, HashSet};
 
 use super::error::{SealError, SealErrorClass};
-use super::listing::{BOMS, Listed, Listing, decimal, lines};
+use super::listing::{BOMS, Listed, Listing, decimal, digest, lines};
 use super::model::CompleteFolder;
 use super::path::SealPath;
 use crate::digest::Digest;
@@ -214,11 +214,8 @@ fn hex_and_name(line: &[u8]) -> Result<(Digest, usize), (SealErrorClass, usize)>
     if digits == 0 || gap == 0 || digits + gap == line.len() {
         return Err((SealErrorClass::Syntax, digits));
     }
-    let digest = (digits == 64)
-        .then(|| Digest::parse_hex(&String::from_utf8_lossy(&line[..digits]).to_ascii_lowercase()))
-        .flatten()
-        .ok_or((SealErrorClass::Digest, 0))?;
-    Ok((digest, digits + gap))
+    let sha256 = digest(&line[..digits]).ok_or((SealErrorClass::Digest, 0))?;
+    Ok((sha256, digits + gap))
 }
 
 /// The payload manifest: every line `<hex> data/<path>`, the path percent-decoded (`%25`,

@@ -293,8 +293,8 @@ pub(super) fn decimal(digits: &[u8]) -> Option<u64> {
         .ok()
 }
 
-/// 64 hex digits of either case; `None` for any other count.
-fn digest(hex: &[u8]) -> Option<Digest> {
+/// 64 hex digits of either case; `None` for any other count (every record's digests).
+pub(super) fn digest(hex: &[u8]) -> Option<Digest> {
     if hex.len() != 64 {
         return None;
     }

@@ -36,7 +36,7 @@
 use std::collections::{BTreeMap, HashSet};
 
 use super::error::{SealError, SealErrorClass};
-use super::listing::{BOMS, Listed, Listing, decimal, lines};
+use super::listing::{BOMS, Listed, Listing, decimal, digest, lines};
 use super::model::CompleteFolder;
 use super::path::SealPath;
 use crate::digest::Digest;
@@ -158,10 +158,7 @@ fn entry(line: &[u8]) -> Result<Entry, LineError> {
             if !hex.iter().all(u8::is_ascii_hexdigit) || hex.is_empty() {
                 return Err((SealErrorClass::Syntax, hex_at));
             }
-            let digest = (hex.len() == 64)
-                .then(|| Digest::parse_hex(&String::from_utf8_lossy(hex).to_ascii_lowercase()))
-                .flatten()
-                .ok_or((SealErrorClass::Digest, hex_at))?;
+            let digest = digest(hex).ok_or((SealErrorClass::Digest, hex_at))?;
             Ok(Entry::File(path, bytes, digest))
         }
         Some((at, _)) => Err((SealErrorClass::Syntax, at)),

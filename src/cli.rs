@@ -224,6 +224,40 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         work_dir: Option<PathBuf>,
     },
+    /// Search a validator for cases the fixed suite does not hold: random recipes over small
+    /// honest trees, each run that does not hold shrunk to the smallest that fails the same way.
+    #[command(
+        after_help = "Exit status: 0 every drawn recipe held; 1 something was found (or the validator met no drawn recipe, or no control); 2 usage error (also a validator program that cannot be found); 130 or 143 stopped by SIGINT or SIGTERM.\n\nWith --runs N the same seed finds the same findings, shrunk to the same cases, whatever --jobs is; --seed ranges split a long hunt across machines. Findings are written to DIR/hunt.toml as data cases: `sealprobe gate --probes DIR` runs them.\n\nExamples:\n  sealprobe hunt --validator 'sha256sum -c {sums}' --seconds 600 --out found/\n  sealprobe hunt --validator 'python3 tools/check.py {seal} {root}' --runs 5000 --seed 7"
+    )]
+    Hunt {
+        /// The validator: `builtin`, or a command template as for `gate --validator`.
+        #[arg(long, value_name = "builtin|CMD")]
+        validator: String,
+        /// A sealing tool with a format of its own, 'CMD {root} {out}' (as for `gate`).
+        #[arg(long, value_name = "CMD")]
+        sealer: Option<String>,
+        /// Stop after this many seconds (the default, 60, when --runs is not given either).
+        #[arg(long, value_name = "N")]
+        seconds: Option<u64>,
+        /// Stop after this many drawn recipes (deterministic for a seed).
+        #[arg(long, value_name = "N")]
+        runs: Option<u64>,
+        /// The seed of the drawing.
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        /// Runs at once, 1 to 64 (default: the number of cores, at most 64).
+        #[arg(long)]
+        jobs: Option<usize>,
+        /// Write the findings here, as the data family DIR/hunt.toml (new ones appended).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Longest a run may take, in seconds.
+        #[arg(long, default_value_t = 10.0)]
+        timeout: f64,
+        /// Make run workspaces below this folder (as for `gate`).
+        #[arg(long, value_name = "DIR")]
+        work_dir: Option<PathBuf>,
+    },
     /// The probe cases: list them, show one, or write them as files for other tools.
     #[command(
         after_help = "Examples:\n  sealprobe probes list\n  sealprobe probes show bom/utf8-bom-added\n  sealprobe probes emit --case 'bom/*' --out cases/"
@@ -432,11 +466,7 @@ pub fn run() -> ExitCode {
             }
             // The default is the number of cores, at most the cap; a --jobs over the cap is a
             // usage error (gate::MAX_JOBS says why).
-            let jobs = jobs.unwrap_or_else(|| {
-                std::thread::available_parallelism()
-                    .map_or(1, usize::from)
-                    .min(gate::MAX_JOBS)
-            });
+            let jobs = jobs.unwrap_or_else(default_jobs);
             emit(gate::run(&gate::Options {
                 seed,
                 filter: Filter {
@@ -470,6 +500,43 @@ pub fn run() -> ExitCode {
                 self_test,
                 sealer,
                 probes,
+            }))
+        }
+        Command::Hunt {
+            validator,
+            sealer,
+            seconds,
+            runs,
+            seed,
+            jobs,
+            out,
+            timeout,
+            work_dir,
+        } => {
+            if !(timeout.is_finite() && timeout > 0.0 && timeout <= 86_400.0) {
+                return ExitCode::from(
+                    emit(Ran::<()>::usage(
+                        "hunt",
+                        "--timeout must be a number of seconds above 0, at most 86400",
+                    ))
+                    .code(),
+                );
+            }
+            emit(crate::hunt::run(&crate::hunt::Options {
+                validator: gate::ValidatorSpec::from_arg(&validator),
+                sealer,
+                seed,
+                jobs: jobs.unwrap_or_else(default_jobs),
+                timeout: Duration::from_secs_f64(timeout),
+                runs,
+                seconds,
+                out,
+                progress: if progress_wanted() {
+                    gate::Progress::Bar
+                } else {
+                    gate::Progress::Lines
+                },
+                work_dir: work_dir.unwrap_or_else(gate::default_work_dir),
             }))
         }
         Command::Probes {
@@ -506,6 +573,14 @@ pub fn run() -> ExitCode {
         }),
     };
     ExitCode::from(exit.code())
+}
+
+/// The number of cores, at most [`gate::MAX_JOBS`] (a `--jobs` over the cap is a usage error;
+/// the cap says why).
+fn default_jobs() -> usize {
+    std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(gate::MAX_JOBS)
 }
 
 /// Writes a command's bytes; output that cannot be written is a failure, never a pass.

@@ -20,7 +20,9 @@
 //!    typed outcome out.
 //! 7. [`probe`]: the probe library: case model, families, static cases, `probes` listing.
 //! 8. [`gate`]: the release gate: validators, runner, verdicts, reports.
-//! 9. [`cli`]: arguments to options, bytes to stdout. [`fuzzing`]: the bodies of the fuzz
+//! 9. [`hunt`]: the search for cases the suite does not hold, through the gate's runner and
+//!    judge, with shrinking.
+//! 10. [`cli`]: arguments to options, bytes to stdout. [`fuzzing`]: the bodies of the fuzz
 //!    targets, so that `cargo test` replays the corpus on stable.
 #![deny(unsafe_code)]
 
@@ -32,6 +34,7 @@ pub mod digest;
 pub mod escape;
 pub mod fuzzing;
 pub mod gate;
+pub mod hunt;
 pub mod leak;
 pub mod names;
 pub mod probe;

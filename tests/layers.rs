@@ -15,6 +15,7 @@ const LAYERS: &[&[&str]] = &[
     &["command"],
     &["probe"],
     &["gate"],
+    &["hunt"],
     &["cli", "fuzzing"],
 ];
 

@@ -38,7 +38,7 @@ use crate::probe::case::{Case, case_set_digest};
 use crate::probe::{Filter, SuiteError, shell_quote, suite_with};
 pub use command::{CommandValidator, Sealer};
 pub use judge::Verdict;
-pub use runner::{CaseResult, Progress, RunOptions, default_work_dir, run_cases};
+pub use runner::{CaseResult, PROGRESS_EVERY, Progress, RunOptions, default_work_dir, run_cases};
 pub use validator::{Builtin, Ending, Observation, Validator};
 
 /// The options of `sealprobe gate`.
@@ -313,7 +313,9 @@ impl ValidatorSpec {
         }
     }
 
-    fn build(
+    /// The validator, with its program resolved and checked (SPEC 7.5): a usage error when the
+    /// template cannot run, or reads a sealer's record and no sealer is given.
+    pub fn build(
         &self,
         timeout: Duration,
         reports: bool,

@@ -72,6 +72,10 @@ pub fn default_work_dir() -> PathBuf {
     }
 }
 
+/// How the detail of a run begins when its workspace could not be written: the run says nothing
+/// about the validator (a gate counts it as a crash all the same; the hunt draws again).
+pub const UNWRITABLE: &str = "cannot write the case";
+
 /// What became of one case against one validator.
 #[derive(Debug, Clone)]
 pub struct CaseResult {
@@ -150,7 +154,7 @@ pub fn run_case(
     let _listed = reaper::Listed::workspace(ws.base());
     if let Err(e) = materialize(case, &ws) {
         return result(
-            crash(format!("cannot write the case: {}", e.kind())),
+            crash(format!("{UNWRITABLE}: {}", e.kind())),
             None,
             vec![],
         );

@@ -559,6 +559,28 @@ impl Case {
         if self.carrier != Carrier::Tree {
             return Ok(Vec::new());
         }
+        let (honest, found) = self.honest_and_drift(false)?;
+        match (found, &self.expect) {
+            (None, Expect::FailClosed(_)) => {
+                Err("a hostile tree case whose tree does not drift from its seal".into())
+            }
+            (Some(_), Expect::Pass) => Err("a control whose tree drifts from its seal".into()),
+            (found, _) => Ok(self.with_partial(&honest, found.unwrap_or_default())),
+        }
+    }
+
+    /// What a tree case's tree is against its honest seal (see [`super::features::required`]):
+    /// `None` when it is the honest state, or the features its drift depends on. The hunt
+    /// (SPEC 7.9) derives its expectation from it: a tree that drifts must fail closed, one that
+    /// does not must pass.
+    pub fn drift(&self) -> Result<Option<Vec<Feature>>, String> {
+        self.honest_and_drift(false).map(|(_, found)| found)
+    }
+
+    /// The honest state the case's seal records, and [`Case::drift`].
+    /// With `all`, the features every drift needs together rather than those of the one that
+    /// needs least ([`features::required_for_all`]).
+    fn honest_and_drift(&self, all: bool) -> Result<(Honest, Option<Vec<Feature>>), String> {
         let seal = self
             .inputs
             .seal
@@ -579,23 +601,40 @@ impl Case {
                 .iter()
                 .filter_map(|(name, bytes)| Some((record::by_name(name)?.file, bytes.as_slice()))),
         );
-        match (
-            features::required(&honest, &self.inputs.tree, &self.inputs.outside, &beside),
-            &self.expect,
-        ) {
-            (None, Expect::FailClosed(_)) => {
-                Err("a hostile tree case whose tree does not drift from its seal".into())
-            }
-            (Some(_), Expect::Pass) => Err("a control whose tree drifts from its seal".into()),
-            (found, _) => {
-                let mut features = found.unwrap_or_default();
-                if features::leaves_unlisted(&honest, &self.inputs.tree) {
-                    features.push(Feature::Partial);
-                    features.sort();
-                }
-                Ok(features)
-            }
+        let required = if all {
+            features::required_for_all
+        } else {
+            features::required
+        };
+        let found = required(&honest, &self.inputs.tree, &self.inputs.outside, &beside);
+        Ok((honest, found))
+    }
+
+    /// `features` with `partial` added when the honest state leaves entries unlisted.
+    fn with_partial(&self, honest: &Honest, mut features: Vec<Feature>) -> Vec<Feature> {
+        if features::leaves_unlisted(honest, &self.inputs.tree) {
+            features.push(Feature::Partial);
+            features.sort();
         }
+        features
+    }
+
+    /// The case with its expectation derived from its drift (SPEC 7.9): a tree that drifts
+    /// from its honest seal is hostile, naming no class yet (the hunt drafts them from the
+    /// built-in validator's verdict), and one that does not is a control. Its features are
+    /// those every drift needs together ([`features::required_for_all`]): a composed case is
+    /// put only to a validator whose format says all of its drift.
+    pub fn by_drift(mut self) -> Result<Case, String> {
+        if self.carrier != Carrier::Tree {
+            return Err("only a tree case has an expectation derived from its drift".into());
+        }
+        let (honest, found) = self.honest_and_drift(true)?;
+        self.expect = match found {
+            Some(_) => Expect::FailClosed(Vec::new()),
+            None => Expect::Pass,
+        };
+        self.features = self.with_partial(&honest, found.unwrap_or_default());
+        Ok(self)
     }
 
     /// The case with its features derived (see [`Case::derive_features`]).

@@ -631,8 +631,37 @@ pub fn load(text: &str, shown: &str, family: Family) -> Result<Vec<Case>, Vec<St
     }
 }
 
+/// The case of one tree recipe (a `[[case]]` table) whose expectation is derived from its
+/// drift rather than written (SPEC 7.9, the hunt): a tree that drifts from its honest seal must
+/// fail closed, one that does not must pass. The recipe gives neither `expect` nor `control`;
+/// it is otherwise read, drafted and checked exactly as a case of a data family is, so what the
+/// hunt runs is what it writes.
+pub fn case_by_drift(recipe: toml::Table, family: Family) -> Result<Case, String> {
+    let r = Recipe::deserialize(toml::Value::Table(recipe))
+        .map_err(|e| without_values(e.message()))?;
+    if r.control || !r.expect.is_empty() {
+        return Err("a recipe whose expectation is derived gives neither expect nor control".into());
+    }
+    if r.packet.is_some() {
+        return Err("only a tree case has an expectation derived from its drift".into());
+    }
+    let d = draft_as(r, true)?;
+    let mut one = Cases::new(family);
+    one.add(d);
+    let mut cases = one.finish().map_err(|p| p.join("; "))?;
+    match (cases.pop(), cases.is_empty()) {
+        (Some(case), true) => Ok(case),
+        _ => Err("a recipe drafts one case".into()),
+    }
+}
+
 /// The draft a recipe describes.
-fn draft(mut r: Recipe) -> Result<Draft, String> {
+fn draft(r: Recipe) -> Result<Draft, String> {
+    draft_as(r, false)
+}
+
+/// The draft a recipe describes, its expectation derived from its drift when `by_drift`.
+fn draft_as(mut r: Recipe, by_drift: bool) -> Result<Draft, String> {
     if r.packet.is_some() {
         return packet_draft(r);
     }
@@ -697,6 +726,12 @@ fn draft(mut r: Recipe) -> Result<Draft, String> {
             }
             Ok(())
         });
+    }
+    if by_drift {
+        if seal_case || record.is_some() || r.keyed || r.signed_without_key {
+            return Err("only a tree case of unkeyed files has an expectation derived from its drift".into());
+        }
+        return Ok(d.by_drift());
     }
     expectation(d, &r)
 }

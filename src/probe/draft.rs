@@ -70,7 +70,13 @@ pub struct Seeded(ChaCha8Rng);
 
 impl Seeded {
     pub fn new(seed: u64, family: Family) -> Seeded {
-        let d = Digest::of(format!("{seed}:{}", family.name()).as_bytes());
+        Seeded::labelled(seed, family.name())
+    }
+
+    /// Numbers seeded by `seed` and a label of the caller's (`hunt:17`: run 17 of a hunt), so
+    /// that each stream can be drawn again alone.
+    pub fn labelled(seed: u64, label: &str) -> Seeded {
+        let d = Digest::of(format!("{seed}:{label}").as_bytes());
         Seeded(ChaCha8Rng::from_seed(d.0))
     }
 
@@ -132,6 +138,8 @@ pub struct Draft {
     record: Option<Vec<u8>>,
     now: Option<u64>,
     expect: Option<Expect>,
+    /// The expectation is derived from the tree's drift when the case is finished (the hunt).
+    by_drift: bool,
     canaries: Vec<Vec<u8>>,
 }
 
@@ -152,6 +160,7 @@ impl Draft {
             record: None,
             now: None,
             expect: None,
+            by_drift: false,
             canaries: Vec::new(),
         }
     }
@@ -368,6 +377,14 @@ impl Draft {
         self
     }
 
+    /// A tree case whose expectation is derived from its drift when it is finished (SPEC 7.9,
+    /// see [`Case::by_drift`]).
+    pub fn by_drift(mut self) -> Draft {
+        self.expect = Some(Expect::Pass);
+        self.by_drift = true;
+        self
+    }
+
     /// A control: every validator must accept it.
     pub fn control(mut self) -> Draft {
         self.expect = Some(Expect::Pass);
@@ -475,7 +492,7 @@ impl Draft {
         canaries.extend(secrets_of(&inputs));
         canaries.sort();
         canaries.dedup();
-        Case {
+        let case = Case {
             id: id.clone(),
             family,
             why: self.why,
@@ -486,8 +503,12 @@ impl Draft {
             now: self.now,
             features: Vec::new(),
             inputs,
+        };
+        if self.by_drift {
+            case.by_drift()
+        } else {
+            case.with_features()
         }
-        .with_features()
         .map_err(|e| format!("{id}: {e}"))
     }
 }

@@ -333,6 +333,46 @@ pub fn required(
     outside: &[Entry],
     beside: &[(&str, &[u8])],
 ) -> Option<Vec<Feature>> {
+    let drifts = drifts(honest, tree, outside, beside);
+    if drifts.is_empty() {
+        return None;
+    }
+    if drifts.iter().any(Vec::is_empty) {
+        return Some(Vec::new());
+    }
+    Some(every(&drifts))
+}
+
+/// The features every drift of a tree needs together (`None` when nothing drifted): what a
+/// record must say for a reader to see *all* of its drift, not only one. The hunt (SPEC 7.9)
+/// puts a composed case only to a validator whose format says all of it, so that a checker that
+/// hangs on a FIFO its format cannot call wrong is never blamed for it because another drift
+/// of the same case was one it could see.
+pub fn required_for_all(
+    honest: &Honest,
+    tree: &[Entry],
+    outside: &[Entry],
+    beside: &[(&str, &[u8])],
+) -> Option<Vec<Feature>> {
+    let drifts = drifts(honest, tree, outside, beside);
+    (!drifts.is_empty()).then(|| every(&drifts))
+}
+
+/// The union of what `drifts` need, sorted.
+fn every(drifts: &[Vec<Feature>]) -> Vec<Feature> {
+    let mut all: Vec<Feature> = drifts.iter().flatten().copied().collect();
+    all.sort();
+    all.dedup();
+    all
+}
+
+/// Each drift of the tree from the honest state, as the features a record needs to show it.
+fn drifts(
+    honest: &Honest,
+    tree: &[Entry],
+    outside: &[Entry],
+    beside: &[(&str, &[u8])],
+) -> Vec<Vec<Feature>> {
     let ws = Workspace {
         root: tree.iter().map(|e| (e.path(), e)).collect(),
         outside: outside.iter().map(|e| (e.path(), e)).collect(),
@@ -387,16 +427,7 @@ pub fn required(
             drifts.push(vec![Feature::Complete]);
         }
     }
-    if drifts.is_empty() {
-        return None;
-    }
-    if drifts.iter().any(Vec::is_empty) {
-        return Some(Vec::new());
-    }
-    let mut all: Vec<Feature> = drifts.into_iter().flatten().collect();
-    all.sort();
-    all.dedup();
-    Some(all)
+    drifts
 }
 
 #[cfg(test)]

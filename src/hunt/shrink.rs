@@ -1,0 +1,207 @@
+//! Shrinking a recipe that did not hold (SPEC 7.9), as proptest and Hypothesis shrink: propose
+//! smaller recipes, most reductive first (an edit gone, a file gone, a complete folder gone,
+//! then shorter contents, shorter names, smaller edits), keep the first that still fails the
+//! same way, and start again from it, until none does or the budget is spent.
+//!
+//! This module only proposes; running a candidate and comparing how it failed is the engine's
+//! job ([`super::engine`]). Every candidate is strictly smaller by [`Recipe::size`], so
+//! shrinking ends.
+
+use super::recipe::{Edit, Recipe};
+
+/// The smaller recipes to try in place of `r`, most reductive first.
+pub fn candidates(r: &Recipe) -> Vec<Recipe> {
+    let mut out = Vec::new();
+    // An edit gone (the last ones first: later edits more often only add to the drift).
+    for i in (0..r.edits.len()).rev() {
+        let mut s = r.clone();
+        s.edits.remove(i);
+        out.push(s);
+    }
+    // A file gone, with the edits that name it.
+    for path in r.files.keys() {
+        let mut s = r.clone();
+        s.files.remove(path);
+        s.edits.retain(|e| !e.names().contains(&path.as_str()));
+        if !s.files.is_empty() {
+            out.push(s);
+        }
+    }
+    // A complete folder gone.
+    for i in 0..r.complete.len() {
+        let mut s = r.clone();
+        s.complete.remove(i);
+        out.push(s);
+    }
+    // Shorter contents: none, the first half, one byte less at either end.
+    for (path, bytes) in &r.files {
+        for shorter in shorter_bytes(bytes) {
+            let mut s = r.clone();
+            s.files.insert(path.clone(), shorter);
+            out.push(s);
+        }
+    }
+    // Simpler edits: a file removed, cut to nothing or one bit flipped in place of whatever
+    // drifted it, so that the same weakness found through different edits is one finding.
+    for (i, e) in r.edits.iter().enumerate() {
+        let path = e.path().to_owned();
+        for simpler in [
+            Edit::Remove { path: path.clone() },
+            Edit::Truncate {
+                path: path.clone(),
+                len: 0,
+            },
+            Edit::Flip { path, at: 0, bit: 0 },
+        ] {
+            if simpler.rank() < e.rank() {
+                let mut s = r.clone();
+                s.edits[i] = simpler;
+                out.push(s);
+            }
+        }
+    }
+    // Smaller edits.
+    for (i, e) in r.edits.iter().enumerate() {
+        for smaller in smaller_edits(e) {
+            let mut s = r.clone();
+            s.edits[i] = smaller;
+            out.push(s);
+        }
+    }
+    // Shorter names, each changed everywhere it appears.
+    for name in r.names() {
+        for shorter in shorter_names(name) {
+            if !r.names().contains(&shorter.as_str()) {
+                out.push(r.renamed(name, &shorter));
+            }
+        }
+    }
+    out.retain(|s| s.size() < r.size());
+    out
+}
+
+/// Shorter byte strings than `b`: empty, its first half, without its first or its last byte.
+fn shorter_bytes(b: &[u8]) -> Vec<Vec<u8>> {
+    if b.is_empty() {
+        return Vec::new();
+    }
+    let mut out = vec![Vec::new(), b[..b.len() / 2].to_vec()];
+    out.push(b[1..].to_vec());
+    out.push(b[..b.len() - 1].to_vec());
+    out.dedup();
+    out
+}
+
+/// Shorter names than `name`: without its folders, without one character, its first half.
+/// Characters, not bytes, so a name stays text.
+fn shorter_names(name: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some((_, last)) = name.rsplit_once('/') {
+        out.push(last.to_owned());
+    }
+    let chars: Vec<char> = name.chars().collect();
+    if chars.len() > 1 {
+        out.push(chars[..chars.len() / 2].iter().collect());
+        for i in 0..chars.len() {
+            let mut c = chars.clone();
+            c.remove(i);
+            out.push(c.into_iter().collect());
+        }
+    }
+    out.retain(|n| !n.is_empty());
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Smaller forms of one edit: fewer bytes written or appended, a cut or a flip nearer the
+/// start, a shorter link target.
+fn smaller_edits(e: &Edit) -> Vec<Edit> {
+    match e {
+        Edit::Write { path, bytes } => shorter_bytes(bytes)
+            .into_iter()
+            .map(|b| Edit::Write {
+                path: path.clone(),
+                bytes: b,
+            })
+            .collect(),
+        Edit::Append { path, bytes } if bytes.len() > 1 => shorter_bytes(bytes)
+            .into_iter()
+            .filter(|b| !b.is_empty())
+            .map(|b| Edit::Append {
+                path: path.clone(),
+                bytes: b,
+            })
+            .collect(),
+        Edit::Truncate { path, len } if *len > 0 => vec![Edit::Truncate {
+            path: path.clone(),
+            len: 0,
+        }],
+        Edit::Flip { path, at, bit } if *at > 0 || *bit > 0 => vec![
+            Edit::Flip {
+                path: path.clone(),
+                at: 0,
+                bit: *bit,
+            },
+            Edit::Flip {
+                path: path.clone(),
+                at: *at,
+                bit: 0,
+            },
+        ],
+        Edit::Symlink { path, target } if target.len() > 1 => vec![Edit::Symlink {
+            path: path.clone(),
+            target: "x".to_owned(),
+        }],
+        _ => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    #[test]
+    fn every_candidate_is_smaller_and_the_first_drop_an_edit() {
+        let r = Recipe {
+            files: BTreeMap::from([
+                ("a  b".to_owned(), b"hello\n".to_vec()),
+                ("c".to_owned(), b"x".to_vec()),
+            ]),
+            complete: vec![".".into()],
+            edits: vec![
+                Edit::Flip {
+                    path: "a  b".into(),
+                    at: 3,
+                    bit: 2,
+                },
+                Edit::Remove { path: "c".into() },
+            ],
+        };
+        let c = candidates(&r);
+        assert!(c.iter().all(|s| s.size() < r.size()));
+        assert_eq!(c[0].edits.len(), 1);
+        assert_eq!(c[0].edits[0].op(), "flip");
+        // A file gone takes the edits that name it along.
+        assert!(
+            c.iter()
+                .any(|s| !s.files.contains_key("c") && s.edits.len() == 1)
+        );
+        // A name shrinks everywhere at once.
+        assert!(
+            c.iter()
+                .any(|s| s.files.contains_key("a ") && s.edits[0].path() == "a ")
+        );
+    }
+
+    #[test]
+    fn a_recipe_of_nothing_has_no_candidate() {
+        let r = Recipe {
+            files: BTreeMap::from([("a".to_owned(), Vec::new())]),
+            complete: Vec::new(),
+            edits: Vec::new(),
+        };
+        assert!(candidates(&r).is_empty());
+    }
+}

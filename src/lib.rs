@@ -23,7 +23,7 @@
 //! 9. [`hunt`]: the search for cases the suite does not hold, through the gate's runner and
 //!    judge, with shrinking.
 //! 10. [`cli`]: arguments to options, bytes to stdout. [`fuzzing`]: the bodies of the fuzz
-//!    targets, so that `cargo test` replays the corpus on stable.
+//!     targets, so that `cargo test` replays the corpus on stable.
 #![deny(unsafe_code)]
 
 pub mod beneath;

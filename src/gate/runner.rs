@@ -153,11 +153,7 @@ pub fn run_case(
     // Listed while it exists, so that a SIGINT or SIGTERM of the gate removes it too.
     let _listed = reaper::Listed::workspace(ws.base());
     if let Err(e) = materialize(case, &ws) {
-        return result(
-            crash(format!("{UNWRITABLE}: {}", e.kind())),
-            None,
-            vec![],
-        );
+        return result(crash(format!("{UNWRITABLE}: {}", e.kind())), None, vec![]);
     }
     let (tx, rx) = mpsc::channel();
     let (c, v, w) = (Arc::clone(case), Arc::clone(validator), Arc::clone(&ws));

@@ -73,12 +73,14 @@ impl Choose for FromBytes<'_> {
 /// Pieces of names that checkers misread: each one broke a real checker or a family holds it.
 const PIECES: &[&str] = &[
     " ", "  ", " = ", "(", ")", ") = (", "*", "?", "[", "]", "%", "%25", "%0A", "#", "-", "--",
-    "\\", "\n", "\r", "\t", "'", "\"", "$", ";", ",", ":", "=", "~", ".", "..", "é",
-    "e\u{301}", "É", "ß", "\u{130}", "ﬁ", "\u{200b}", "\u{a0}", "./", " *", "\\n",
+    "\\", "\n", "\r", "\t", "'", "\"", "$", ";", ",", ":", "=", "~", ".", "..", "é", "e\u{301}",
+    "É", "ß", "\u{130}", "ﬁ", "\u{200b}", "\u{a0}", "./", " *", "\\n",
 ];
 
 /// Filler words for composed names and contents.
-const WORDS: &[&str] = &["a", "b", "notes", "release", "data", "x.txt", "app.bin", "sums"];
+const WORDS: &[&str] = &[
+    "a", "b", "notes", "release", "data", "x.txt", "app.bin", "sums",
+];
 
 /// What recipes are drawn from: names a seal can hold (for the honest files), names of any
 /// kind (for files added or renamed after sealing), and contents.
@@ -123,7 +125,9 @@ impl Pools {
                 if let Ok(s) = std::str::from_utf8(e.path())
                     && keep(e.path())
                     && !honest.files.contains_key(e.path())
-                    && !s.split('/').any(|seg| seg.is_empty() || seg == "." || seg == "..")
+                    && !s
+                        .split('/')
+                        .any(|seg| seg.is_empty() || seg == "." || seg == "..")
                 {
                     loose.insert(s.to_owned());
                 }
@@ -233,7 +237,9 @@ fn composed_text(c: &mut impl Choose) -> Vec<u8> {
 /// A file's bytes: a fixture of the suite, composed text, a few arbitrary bytes, or nothing.
 fn content(c: &mut impl Choose, pools: &Pools) -> Vec<u8> {
     match c.below(8) {
-        0..=2 if !pools.contents.is_empty() => pools.contents[c.below(pools.contents.len())].clone(),
+        0..=2 if !pools.contents.is_empty() => {
+            pools.contents[c.below(pools.contents.len())].clone()
+        }
         3 => (0..1 + c.below(8)).map(|_| c.below(256) as u8).collect(),
         4 if c.one_in(2) => Vec::new(),
         _ => composed_text(c),
@@ -242,21 +248,16 @@ fn content(c: &mut impl Choose, pools: &Pools) -> Vec<u8> {
 
 /// Bytes an append adds: a line end, a space, a BOM, a NUL, a word.
 fn appended(c: &mut impl Choose) -> Vec<u8> {
-    let pieces: &[&[u8]] = &[
-        b"\n",
-        b"\r\n",
-        b" ",
-        b"\xEF\xBB\xBF",
-        b"\0",
-        b"x",
-        b"\n\n",
-    ];
+    let pieces: &[&[u8]] = &[b"\n", b"\r\n", b" ", b"\xEF\xBB\xBF", b"\0", b"x", b"\n\n"];
     c.pick(pieces).map_or(b"\n".to_vec(), |p| p.to_vec())
 }
 
 /// The link target that lands on the honest copy of `path` in `outside/`, from `root/<path>`.
 fn to_outside(path: &str) -> String {
-    format!("{}outside/{path}", "../".repeat(path.matches('/').count() + 1))
+    format!(
+        "{}outside/{path}",
+        "../".repeat(path.matches('/').count() + 1)
+    )
 }
 
 /// A recipe: 1 to [`MAX_FILES`] honest files, perhaps the root or a folder complete, and 0 to
@@ -397,7 +398,9 @@ mod tests {
         let family = Family::named("hunt").expect("plain");
         let draw = |seed| {
             let mut c = Seeded::new(seed, family);
-            (0..50).map(|_| recipe(&mut c, &pools())).collect::<Vec<_>>()
+            (0..50)
+                .map(|_| recipe(&mut c, &pools()))
+                .collect::<Vec<_>>()
         };
         assert_eq!(draw(1), draw(1));
         assert_ne!(draw(1), draw(2));
@@ -420,7 +423,10 @@ mod tests {
             }
         }
         assert!(ok > 200, "{ok} of 300 drafted");
-        assert!(controls > 10 && hostile > 100, "{controls} controls, {hostile} hostile");
+        assert!(
+            controls > 10 && hostile > 100,
+            "{controls} controls, {hostile} hostile"
+        );
     }
 
     /// Bytes run out: every choice is the first, and drawing still ends.

@@ -85,6 +85,15 @@ struct Run {
     result: Option<CaseResult>,
 }
 
+/// `work` on the hunt's own pool of `--jobs` threads (on rayon's global pool when it could
+/// not be made).
+fn within<R: Send>(pool: Option<&rayon::ThreadPool>, work: impl FnOnce() -> R + Send) -> R {
+    match pool {
+        Some(p) => p.install(work),
+        None => work(),
+    }
+}
+
 /// The recipe of run `index` of `seed`.
 pub fn recipe_of_run(seed: u64, index: u64, pools: &Pools) -> Recipe {
     let mut c = Seeded::labelled(seed, &format!("hunt:{index}"));
@@ -129,16 +138,12 @@ impl Search {
             .num_threads(self.jobs.max(1))
             .build()
             .ok();
-        let in_pool = |work: &(dyn Fn() -> Vec<Run> + Sync)| match &pool {
-            Some(p) => p.install(work),
-            None => work(),
-        };
         let time_left = |start: Instant| self.seconds.is_none_or(|s| start.elapsed() < s);
         let mut next = 0u64;
         let mut groups: BTreeMap<Key, usize> = BTreeMap::new();
         while time_left(start) && self.runs.is_none_or(|n| next < n) {
             let end = self.runs.map_or(next + batch, |n| n.min(next + batch));
-            let runs = in_pool(&|| {
+            let runs: Vec<Run> = within(pool.as_ref(), || {
                 (next..end)
                     .into_par_iter()
                     .map(|i| self.attempt(i, recipe_of_run(self.seed, i, pools)))
@@ -177,7 +182,7 @@ impl Search {
                     continue;
                 }
                 let (smallest, detail, control, tried) =
-                    self.shrink(run.recipe.clone(), result, case, &in_pool, start);
+                    self.shrink(run.recipe.clone(), result, case, pool.as_ref(), start);
                 out.shrink_runs += tried;
                 out.validator_runs += tried;
                 let key = Key::of(&smallest, &result.failures);
@@ -223,7 +228,7 @@ impl Search {
         recipe: Recipe,
         first: &CaseResult,
         case: &Case,
-        in_pool: &dyn Fn(&(dyn Fn() -> Vec<Run> + Sync)) -> Vec<Run>,
+        pool: Option<&rayon::ThreadPool>,
         start: Instant,
     ) -> (Recipe, String, bool, u64) {
         let mut best = recipe;
@@ -245,7 +250,7 @@ impl Search {
                 {
                     break 'outer;
                 }
-                let runs = in_pool(&|| {
+                let runs: Vec<Run> = within(pool, || {
                     chunk
                         .par_iter()
                         .map(|r| self.attempt(u64::MAX, r.clone()))

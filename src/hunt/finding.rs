@@ -17,8 +17,11 @@ use crate::digest::Digest;
 use crate::gate::Verdict;
 use crate::probe::case::Class;
 
+/// A trait: its name, and whether a name (or content) has it.
+type Trait<T> = (&'static str, fn(&T) -> bool);
+
 /// Traits of names: what in a name a checker can trip on.
-const NAME_TRAITS: &[(&str, fn(&str) -> bool)] = &[
+const NAME_TRAITS: &[Trait<str>] = &[
     ("two-spaces", |n| n.contains("  ")),
     ("space", |n| n.contains(' ')),
     ("leading-dash", |n| n.split('/').any(|s| s.starts_with('-'))),
@@ -44,9 +47,9 @@ const NAME_TRAITS: &[(&str, fn(&str) -> bool)] = &[
     }),
 ];
 
-/// Traits of contents.
-const CONTENT_TRAITS: &[(&str, fn(&[u8]) -> bool)] = &[
-    ("empty", |b| b.is_empty()),
+/// Traits of contents. An empty file is no trait: shrinking makes every content empty that
+/// can be, so "empty" would say how a finding was shrunk, not what caused it.
+const CONTENT_TRAITS: &[Trait<[u8]>] = &[
     ("bom", |b| b.starts_with(b"\xEF\xBB\xBF")),
     ("crlf", |b| b.windows(2).any(|w| w == b"\r\n")),
     ("binary", |b| std::str::from_utf8(b).is_err()),
@@ -279,10 +282,7 @@ impl Finding {
             toml::Value::Array(vec![toml::Value::Table(t)]),
         )]);
         let body = toml::to_string(&doc).map_err(|_| "the case cannot be written as TOML")?;
-        let mut out = format!(
-            "\n# {origin}\n# {}\n# rerun: {rerun}\n",
-            self.key.words()
-        );
+        let mut out = format!("\n# {origin}\n# {}\n# rerun: {rerun}\n", self.key.words());
         if held {
             out.push_str(&body);
         } else {
@@ -338,7 +338,10 @@ mod tests {
         assert!(crate::probe::case::is_case_name(&name), "{name}");
         assert!(name.starts_with("failed-open-reencode-crlf-space-two-spaces-bom-"));
         // The same key, the same name; another key, another.
-        assert_eq!(Key::of(&r.clone(), &[Verdict::FailedOpen]).case_name(), name);
+        assert_eq!(
+            Key::of(&r.clone(), &[Verdict::FailedOpen]).case_name(),
+            name
+        );
         assert_ne!(Key::of(&r, &[Verdict::Leak]).case_name(), name);
         let w = why(&k, false);
         assert!(
@@ -350,7 +353,12 @@ mod tests {
     #[test]
     fn a_run_with_more_traits_is_covered_by_a_group() {
         let small = Key::of(
-            &recipe("a  b", vec![Edit::Remove { path: "a  b".into() }]),
+            &recipe(
+                "a  b",
+                vec![Edit::Remove {
+                    path: "a  b".into(),
+                }],
+            ),
             &[Verdict::FailedOpen],
         );
         let big = Key::of(

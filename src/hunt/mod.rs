@@ -94,10 +94,7 @@ pub fn run(opts: &Options) -> Ran<Hunted> {
         Some(Ok(s)) => Some(Arc::new(s)),
         Some(Err(e)) => return Ran::usage("hunt", e),
     };
-    let validator = match opts
-        .validator
-        .build(opts.timeout, false, sealer.as_ref())
-    {
+    let validator = match opts.validator.build(opts.timeout, false, sealer.as_ref()) {
         Ok(v) => v,
         Err(e) => return Ran::usage("hunt", e),
     };
@@ -192,7 +189,12 @@ fn rerun(f: &Finding, opts: &Options, validator: Option<&str>) -> String {
     use crate::probe::shell_quote;
     let dir = opts.out.as_ref().map_or_else(
         || "DIR".to_owned(),
-        |d| std::path::absolute(d).unwrap_or_else(|_| d.clone()).to_string_lossy().into_owned(),
+        |d| {
+            std::path::absolute(d)
+                .unwrap_or_else(|_| d.clone())
+                .to_string_lossy()
+                .into_owned()
+        },
     );
     let mut cmd = format!(
         "sealprobe gate --probes {} --case {}",

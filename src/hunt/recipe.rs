@@ -20,23 +20,48 @@ pub const FAMILY: &str = "hunt";
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Edit {
     /// Replace a file's bytes, or add a file where there was none.
-    Write { path: String, bytes: Vec<u8> },
+    Write {
+        path: String,
+        bytes: Vec<u8>,
+    },
     /// Add bytes at the end of a file.
-    Append { path: String, bytes: Vec<u8> },
+    Append {
+        path: String,
+        bytes: Vec<u8>,
+    },
     /// Cut a file to `len` bytes.
-    Truncate { path: String, len: usize },
+    Truncate {
+        path: String,
+        len: usize,
+    },
     /// Flip bit `bit` of byte `at`.
-    Flip { path: String, at: usize, bit: u8 },
+    Flip {
+        path: String,
+        at: usize,
+        bit: u8,
+    },
     /// Re-encode a UTF-8 file (`utf-8-bom`, `no-bom`, `crlf`, `lf`, `utf-16le`, ...).
     Reencode {
         path: String,
         encoding: &'static str,
     },
-    Remove { path: String },
-    Rename { path: String, to: String },
-    Symlink { path: String, target: String },
-    Fifo { path: String },
-    Folder { path: String },
+    Remove {
+        path: String,
+    },
+    Rename {
+        path: String,
+        to: String,
+    },
+    Symlink {
+        path: String,
+        target: String,
+    },
+    Fifo {
+        path: String,
+    },
+    Folder {
+        path: String,
+    },
 }
 
 /// The encodings a re-encode edit names (the data families' own list).
@@ -263,9 +288,10 @@ impl Recipe {
     }
 
     /// How big the recipe is, to compare two: edits, then files, then how simple the edits
-    /// are ([`Edit::rank`]), then the bytes of its names and contents. A shrink step is kept only
+    /// are ([`Edit::rank`]), then how odd its names are, then the bytes of its names and
+    /// contents. A shrink step is kept only
     /// when it makes this smaller, so shrinking ends.
-    pub fn size(&self) -> (usize, usize, usize, usize) {
+    pub fn size(&self) -> (usize, usize, usize, usize, usize) {
         let bytes: usize = self
             .files
             .iter()
@@ -281,7 +307,18 @@ impl Recipe {
             .chain(self.complete.iter().map(String::len))
             .sum();
         let ranks = self.edits.iter().map(Edit::rank).sum();
-        (self.edits.len(), self.files.len(), ranks, bytes)
+        // Characters of names other than lower-case letters and digits: a plain name is
+        // smaller than a hostile one of the same length.
+        let odd = self
+            .names()
+            .iter()
+            .map(|n| {
+                n.chars()
+                    .filter(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit()))
+                    .count()
+            })
+            .sum();
+        (self.edits.len(), self.files.len(), ranks, odd, bytes)
     }
 }
 

@@ -40,7 +40,10 @@ pub fn summary(h: &Hunted) -> String {
         new,
         h.out.as_ref().map_or_else(
             || ", not written (give --out DIR to write them as cases)".to_owned(),
-            |p| format!(", in {}", crate::escape::name(p.as_os_str().as_encoded_bytes()))
+            |p| format!(
+                ", in {}",
+                crate::escape::name(p.as_os_str().as_encoded_bytes())
+            )
         )
     ));
     for (i, (f, rerun)) in s.findings.iter().zip(&h.reruns).enumerate() {
@@ -48,7 +51,11 @@ pub fn summary(h: &Hunted) -> String {
             "\n{}. {}{}\n",
             i + 1,
             f.key.words(),
-            if f.known { "  (known: already in --out)" } else { "" }
+            if f.known {
+                "  (known: already in --out)"
+            } else {
+                ""
+            }
         ));
         out.push_str(&format!(
             "   first at run {}, {} run{} in this group; shrunk to {} file{} and {} edit{}: case hunt/{}\n",

@@ -9,6 +9,9 @@
 
 use super::recipe::{Edit, Recipe};
 
+/// Names with nothing in them a checker could trip on, tried in place of any name.
+const PLAIN: &[&str] = &["a", "b", "c", "d", "e"];
+
 /// The smaller recipes to try in place of `r`, most reductive first.
 pub fn candidates(r: &Recipe) -> Vec<Recipe> {
     let mut out = Vec::new();
@@ -51,7 +54,11 @@ pub fn candidates(r: &Recipe) -> Vec<Recipe> {
                 path: path.clone(),
                 len: 0,
             },
-            Edit::Flip { path, at: 0, bit: 0 },
+            Edit::Flip {
+                path,
+                at: 0,
+                bit: 0,
+            },
         ] {
             if simpler.rank() < e.rank() {
                 let mut s = r.clone();
@@ -68,7 +75,19 @@ pub fn candidates(r: &Recipe) -> Vec<Recipe> {
             out.push(s);
         }
     }
-    // Shorter names, each changed everywhere it appears.
+    // Plain names, then shorter ones, each changed everywhere it appears: a name that still
+    // fails once it is plain was never the cause.
+    let names = r.names();
+    for name in &names {
+        let folder = name.rsplit_once('/').map(|(f, _)| f);
+        if let Some(plain) = PLAIN
+            .iter()
+            .map(|p| folder.map_or_else(|| (*p).to_owned(), |f| format!("{f}/{p}")))
+            .find(|p| !names.contains(&p.as_str()))
+        {
+            out.push(r.renamed(name, &plain));
+        }
+    }
     for name in r.names() {
         for shorter in shorter_names(name) {
             if !r.names().contains(&shorter.as_str()) {

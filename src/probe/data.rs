@@ -637,10 +637,12 @@ pub fn load(text: &str, shown: &str, family: Family) -> Result<Vec<Case>, Vec<St
 /// it is otherwise read, drafted and checked exactly as a case of a data family is, so what the
 /// hunt runs is what it writes.
 pub fn case_by_drift(recipe: toml::Table, family: Family) -> Result<Case, String> {
-    let r = Recipe::deserialize(toml::Value::Table(recipe))
-        .map_err(|e| without_values(e.message()))?;
+    let r =
+        Recipe::deserialize(toml::Value::Table(recipe)).map_err(|e| without_values(e.message()))?;
     if r.control || !r.expect.is_empty() {
-        return Err("a recipe whose expectation is derived gives neither expect nor control".into());
+        return Err(
+            "a recipe whose expectation is derived gives neither expect nor control".into(),
+        );
     }
     if r.packet.is_some() {
         return Err("only a tree case has an expectation derived from its drift".into());
@@ -729,7 +731,10 @@ fn draft_as(mut r: Recipe, by_drift: bool) -> Result<Draft, String> {
     }
     if by_drift {
         if seal_case || record.is_some() || r.keyed || r.signed_without_key {
-            return Err("only a tree case of unkeyed files has an expectation derived from its drift".into());
+            return Err(
+                "only a tree case of unkeyed files has an expectation derived from its drift"
+                    .into(),
+            );
         }
         return Ok(d.by_drift());
     }

@@ -7,6 +7,15 @@
 #   bash fuzz/nightly.sh --seed-from-probes           # first add the probe cases to the corpora
 #   bash fuzz/nightly.sh --sanitizer address          # build with ASan (default: none)
 #   bash fuzz/nightly.sh strict_json seal_load        # only these targets
+#   bash fuzz/nightly.sh --hunt 'sha256sum -c {sums}' # hunt a validator instead (SPEC 7.9)
+#       [--hunt-seed N] [--hunt-out DIR]              # its seed (default 0), findings folder
+#
+# With --hunt, no target is fuzzed: `sealprobe hunt` searches the validator for the budget
+# (--seconds-per-target) with the seed --hunt-seed (give each machine or CI job its own, to
+# split a long hunt) and appends what it finds to DIR/hunt.toml (default fuzz/hunt/; commit it,
+# so that what was found once is known the next night). The job fails on a new finding, on a
+# hunt that proves nothing (the validator met no recipe or no control) and on a usage error;
+# findings already in DIR/hunt.toml are reported and do not fail it.
 #
 # Needs a nightly toolchain and cargo-fuzz (`cargo install cargo-fuzz --locked`).
 #
@@ -35,6 +44,9 @@ budget=${FUZZ_SECONDS:-300}
 sanitizer=none
 seed_from_probes=0
 targets=()
+hunt=
+hunt_seed=0
+hunt_out=
 usage() {
     echo "nightly.sh: $1 (see bash fuzz/nightly.sh --help)" >&2
     exit 2
@@ -49,6 +61,21 @@ while (($# > 0)); do
             ;;
         --seconds-per-target=*) budget=${1#*=} ;;
         --seed-from-probes) seed_from_probes=1 ;;
+        --hunt)
+            (($# >= 2)) || usage "--hunt needs a validator template"
+            hunt=$2
+            shift
+            ;;
+        --hunt-seed)
+            (($# >= 2)) || usage "--hunt-seed needs a number"
+            hunt_seed=$2
+            shift
+            ;;
+        --hunt-out)
+            (($# >= 2)) || usage "--hunt-out needs a folder"
+            hunt_out=$2
+            shift
+            ;;
         --sanitizer)
             (($# >= 2)) || usage "--sanitizer needs a name (none, address)"
             sanitizer=$2
@@ -56,7 +83,7 @@ while (($# > 0)); do
             ;;
         --sanitizer=*) sanitizer=${1#*=} ;;
         -h | --help)
-            sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'
+            sed -n '2,38p' "$0" | sed 's/^# \{0,1\}//'
             exit 0
             ;;
         -*) usage "unknown option $1" ;;
@@ -71,6 +98,38 @@ case "$sanitizer" in
     none | address | memory | thread | leak) ;;
     *) usage "unknown sanitizer $sanitizer" ;;
 esac
+
+case "$hunt_seed" in
+    '' | *[!0-9]*) usage "--hunt-seed must be a whole number" ;;
+esac
+
+if [[ -n "$hunt" ]]; then
+    out=${hunt_out:-$FUZZ/hunt}
+    mkdir -p "$out"
+    echo "== hunting '$hunt' for ${budget}s, seed $hunt_seed, findings in $out/hunt.toml"
+    cargo build --release --quiet
+    status=0
+    "$ROOT/target/release/sealprobe" hunt --validator "$hunt" --seconds "$budget" \
+        --seed "$hunt_seed" --out "$out" | tee "$FUZZ/hunt-summary.txt" || status=$?
+    new=$(sed -n 's/^[0-9]* findings\{0,1\} (\([0-9]*\) new).*/\1/p' "$FUZZ/hunt-summary.txt")
+    case "$status" in
+        0) echo "ok: nothing found" ;;
+        1)
+            if [[ -n "$new" && "$new" != 0 ]]; then
+                echo "FAILED: $new new finding(s), written to $out/hunt.toml"
+                exit 1
+            elif [[ -n "$new" ]]; then
+                echo "ok: every finding was already in $out/hunt.toml"
+                status=0
+            else
+                echo "FAILED: the hunt proves nothing or could not write its findings"
+                exit 1
+            fi
+            ;;
+        *) exit "$status" ;;
+    esac
+    exit 0
+fi
 
 CARGO=(cargo +nightly fuzz)
 if ((${#targets[@]} == 0)); then

@@ -178,6 +178,33 @@ fn leak_scan_corpus_covers_every_encoding() {
 }
 
 #[test]
+fn hunt_corpus() {
+    replay("hunt", fuzzing::hunt);
+}
+
+/// The seeds of `hunt` draft cases, hostile ones and controls both, so the replay runs the
+/// built-in validator on each kind.
+#[test]
+fn hunt_corpus_drafts_hostile_cases_and_controls() {
+    use sealprobe::hunt::draw::{self, FromBytes, Pools};
+    let pools = Pools::of_suite(&sealprobe::probe::suite(0).expect("the suite draws"));
+    let (mut hostile, mut controls) = (0, 0);
+    for f in corpus("hunt") {
+        let data = std::fs::read(f).expect("readable");
+        let recipe = draw::recipe(&mut FromBytes(arbitrary::Unstructured::new(&data)), &pools);
+        match recipe.case("seed") {
+            Ok(c) if c.expect.is_control() => controls += 1,
+            Ok(_) => hostile += 1,
+            Err(_) => {}
+        }
+    }
+    assert!(
+        hostile >= 8 && controls >= 1,
+        "corpus/hunt/ drafts {hostile} hostile cases and {controls} controls"
+    );
+}
+
+#[test]
 fn record_lines_corpus() {
     replay("record_lines", fuzzing::record_lines);
 }

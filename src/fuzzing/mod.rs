@@ -20,6 +20,7 @@
 //! | [`token_parse`] | never panics; accepted ⇔ the exact grant grammar; a minted token checks, one changed byte does not |
 //! | [`decide`] | no verdict but the default/`HOLD` without every required grant minted by the harness key; no string of the packet in a report but names in their grammar; no token shape in a report |
 //! | [`leak_scan`] | a secret planted in literal, hex, base64, UTF-16LE, `\u` or `%XX` form is found whole |
+//! | [`hunt`] | the hunt's engine against the built-in validator: every drawn recipe that drafts a case holds (a drifted tree fails closed, an honest one passes, nothing crashes or leaks) |
 //! | [`record_lines`] | never panics; an accepted `SHA256SUMS`, BSD tags, hashdeep list, mtree specification or bag reads back the same once its own writer wrote it again |
 
 //!
@@ -29,6 +30,7 @@
 mod decide;
 mod fingerprint;
 mod grants;
+mod hunt;
 mod leak_scan;
 mod record_lines;
 mod seal_load;
@@ -39,6 +41,7 @@ mod verify_drift;
 pub use decide::{DECIDE_NOW, decide};
 pub use fingerprint::fingerprint;
 pub use grants::harness_key;
+pub use hunt::hunt;
 pub use leak_scan::{PLANTED_ENCODINGS, leak_scan, planted_encoding};
 pub use record_lines::{RECORD_FORMATS, record_lines};
 pub use seal_load::seal_load;

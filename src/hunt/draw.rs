@@ -306,14 +306,8 @@ fn edit(c: &mut impl Choose, pools: &Pools, now: &mut BTreeMap<String, Vec<u8>>)
     let path = c.pick(&paths)?.clone();
     let bytes = now.get(&path)?.clone();
     let edit = match c.below(12) {
-        0 => Edit::Write {
-            path: path.clone(),
-            bytes: content(c, pools),
-        },
-        1 => Edit::Append {
-            path: path.clone(),
-            bytes: appended(c),
-        },
+        0 => Edit::write(path.clone(), &content(c, pools)),
+        1 => Edit::append(path.clone(), &appended(c)),
         2 if !bytes.is_empty() => {
             let len = bytes.len();
             let cuts = [0, 1, len / 2, len - 1];
@@ -329,7 +323,7 @@ fn edit(c: &mut impl Choose, pools: &Pools, now: &mut BTreeMap<String, Vec<u8>>)
         },
         4 | 5 if std::str::from_utf8(&bytes).is_ok() => Edit::Reencode {
             path: path.clone(),
-            encoding: c.pick(ENCODINGS)?,
+            encoding: (*c.pick(ENCODINGS)?).to_owned(),
         },
         6 => Edit::Remove { path: path.clone() },
         7 | 8 => Edit::Rename {
@@ -351,14 +345,11 @@ fn edit(c: &mut impl Choose, pools: &Pools, now: &mut BTreeMap<String, Vec<u8>>)
                 Edit::Folder { path: path.clone() }
             }
         }
-        _ => Edit::Write {
-            path: loose_name(c, pools, Some(&path))?,
-            bytes: content(c, pools),
-        },
+        _ => Edit::write(loose_name(c, pools, Some(&path))?, &content(c, pools)),
     };
     match &edit {
-        Edit::Write { path, bytes } => {
-            now.insert(path.clone(), bytes.clone());
+        Edit::Write { path, .. } => {
+            now.insert(path.clone(), edit.written()?);
         }
         Edit::Remove { path }
         | Edit::Symlink { path, .. }
@@ -372,8 +363,11 @@ fn edit(c: &mut impl Choose, pools: &Pools, now: &mut BTreeMap<String, Vec<u8>>)
         }
         // The edits of a file's bytes are applied by the drafting; what is kept here is only
         // which files there are.
-        Edit::Append { .. } | Edit::Truncate { .. } | Edit::Flip { .. } | Edit::Reencode { .. } => {
-        }
+        Edit::Append { .. }
+        | Edit::Truncate { .. }
+        | Edit::Flip { .. }
+        | Edit::Reencode { .. }
+        | Edit::Sparse { .. } => {}
     }
     Some(edit)
 }

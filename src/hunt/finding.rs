@@ -87,15 +87,14 @@ impl Key {
                     .map(|(t, _)| *t)
             })
             .collect();
-        let bytes = recipe
+        let bytes: Vec<Vec<u8>> = recipe
             .files
             .values()
-            .map(Vec::as_slice)
-            .chain(recipe.edits.iter().filter_map(|e| match e {
-                Edit::Write { bytes, .. } | Edit::Append { bytes, .. } => Some(bytes.as_slice()),
-                _ => None,
-            }));
+            .cloned()
+            .chain(recipe.edits.iter().filter_map(Edit::written))
+            .collect();
         let contents = bytes
+            .iter()
             .flat_map(|b| {
                 CONTENT_TRAITS
                     .iter()
@@ -326,7 +325,7 @@ mod tests {
             "a  b",
             vec![Edit::Reencode {
                 path: "a  b".into(),
-                encoding: "crlf",
+                encoding: "crlf".into(),
             }],
         );
         let k = Key::of(&r, &[Verdict::FailedOpen]);

@@ -15,54 +15,7 @@ use crate::probe::data::case_by_drift;
 /// The family the hunt's cases belong to, and the name of the file it writes (`hunt.toml`).
 pub const FAMILY: &str = "hunt";
 
-/// One tree edit (SPEC 7.1), as a data family spells it. Paths are text: a data family names
-/// files in UTF-8 (a seal path always is).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Edit {
-    /// Replace a file's bytes, or add a file where there was none.
-    Write {
-        path: String,
-        bytes: Vec<u8>,
-    },
-    /// Add bytes at the end of a file.
-    Append {
-        path: String,
-        bytes: Vec<u8>,
-    },
-    /// Cut a file to `len` bytes.
-    Truncate {
-        path: String,
-        len: usize,
-    },
-    /// Flip bit `bit` of byte `at`.
-    Flip {
-        path: String,
-        at: usize,
-        bit: u8,
-    },
-    /// Re-encode a UTF-8 file (`utf-8-bom`, `no-bom`, `crlf`, `lf`, `utf-16le`, ...).
-    Reencode {
-        path: String,
-        encoding: &'static str,
-    },
-    Remove {
-        path: String,
-    },
-    Rename {
-        path: String,
-        to: String,
-    },
-    Symlink {
-        path: String,
-        target: String,
-    },
-    Fifo {
-        path: String,
-    },
-    Folder {
-        path: String,
-    },
-}
+pub use crate::probe::data::Edit;
 
 /// The encodings a re-encode edit names (the data families' own list).
 pub const ENCODINGS: &[&str] = &[
@@ -76,23 +29,9 @@ pub const ENCODINGS: &[&str] = &[
     "utf-32be",
 ];
 
+/// What the hunt needs of an edit beyond what a data family does with it: its names, how simple
+/// it is, and the edit with a name changed (shrinking).
 impl Edit {
-    /// The edit's name in the recipe (`op`).
-    pub fn op(&self) -> &'static str {
-        match self {
-            Edit::Write { .. } => "write",
-            Edit::Append { .. } => "append",
-            Edit::Truncate { .. } => "truncate",
-            Edit::Flip { .. } => "flip",
-            Edit::Reencode { .. } => "reencode",
-            Edit::Remove { .. } => "remove",
-            Edit::Rename { .. } => "rename",
-            Edit::Symlink { .. } => "symlink",
-            Edit::Fifo { .. } => "fifo",
-            Edit::Folder { .. } => "folder",
-        }
-    }
-
     /// How simple the edit is, for shrinking: a file removed is the simplest drift, then a file
     /// cut, a bit flipped, and on to edits that need more to explain.
     pub fn rank(&self) -> usize {
@@ -107,22 +46,7 @@ impl Edit {
             Edit::Symlink { .. } => 7,
             Edit::Fifo { .. } => 8,
             Edit::Folder { .. } => 9,
-        }
-    }
-
-    /// The path the edit acts on.
-    pub fn path(&self) -> &str {
-        match self {
-            Edit::Write { path, .. }
-            | Edit::Append { path, .. }
-            | Edit::Truncate { path, .. }
-            | Edit::Flip { path, .. }
-            | Edit::Reencode { path, .. }
-            | Edit::Remove { path }
-            | Edit::Rename { path, .. }
-            | Edit::Symlink { path, .. }
-            | Edit::Fifo { path }
-            | Edit::Folder { path } => path,
+            Edit::Sparse { .. } => 10,
         }
     }
 
@@ -136,64 +60,25 @@ impl Edit {
 
     /// The edit with every name `from` spelled `to` (a name shrunk everywhere at once).
     fn renamed(&self, from: &str, to: &str) -> Edit {
-        let n = |p: &String| if p == from { to.to_owned() } else { p.clone() };
         let mut e = self.clone();
-        match &mut e {
-            Edit::Write { path, .. }
-            | Edit::Append { path, .. }
-            | Edit::Truncate { path, .. }
-            | Edit::Flip { path, .. }
-            | Edit::Reencode { path, .. }
-            | Edit::Remove { path }
-            | Edit::Symlink { path, .. }
-            | Edit::Fifo { path }
-            | Edit::Folder { path } => *path = n(path),
-            Edit::Rename { path, to: new } => {
-                *path = n(path);
-                *new = n(new);
-            }
+        if e.path() == from {
+            *e.path_mut() = to.to_owned();
+        }
+        if let Edit::Rename { to: new, .. } = &mut e
+            && new == from
+        {
+            *new = to.to_owned();
         }
         e
     }
 
     /// The edit as a data family's inline table.
     fn table(&self) -> toml::Table {
-        let mut t = toml::Table::new();
-        t.insert("op".into(), self.op().into());
-        t.insert("path".into(), self.path().into());
-        let n = |v: usize| toml::Value::Integer(i64::try_from(v).unwrap_or(i64::MAX));
-        match self {
-            Edit::Write { bytes, .. } | Edit::Append { bytes, .. } => {
-                let (key, value) = spelled(bytes);
-                t.insert(key.into(), value);
-            }
-            Edit::Truncate { len, .. } => {
-                t.insert("len".into(), n(*len));
-            }
-            Edit::Flip { at, bit, .. } => {
-                t.insert("at".into(), n(*at));
-                t.insert("bit".into(), n(usize::from(*bit)));
-            }
-            Edit::Reencode { encoding, .. } => {
-                t.insert("encoding".into(), (*encoding).into());
-            }
-            Edit::Rename { to, .. } => {
-                t.insert("to".into(), to.as_str().into());
-            }
-            Edit::Symlink { target, .. } => {
-                t.insert("target".into(), target.as_str().into());
-            }
-            Edit::Remove { .. } | Edit::Fifo { .. } | Edit::Folder { .. } => {}
+        match toml::Value::try_from(self) {
+            Ok(toml::Value::Table(t)) => t,
+            // An edit always serializes as a table (its fields and `op`).
+            _ => toml::Table::new(),
         }
-        t
-    }
-}
-
-/// Bytes as a recipe spells them: `text` when they are UTF-8, `hex` otherwise.
-fn spelled(bytes: &[u8]) -> (&'static str, toml::Value) {
-    match std::str::from_utf8(bytes) {
-        Ok(text) => ("text", text.into()),
-        Err(_) => ("hex", crate::digest::hex(bytes, false).into()),
     }
 }
 
@@ -214,9 +99,12 @@ impl Recipe {
             .files
             .iter()
             .map(|(path, bytes)| {
-                let value = match spelled(bytes) {
-                    ("text", v) => v,
-                    (key, v) => toml::Value::Table(toml::Table::from_iter([(key.to_owned(), v)])),
+                let value = match Edit::spelled(bytes) {
+                    (Some(text), _) => text.into(),
+                    (None, hex) => toml::Value::Table(toml::Table::from_iter([(
+                        "hex".to_owned(),
+                        hex.unwrap_or_default().into(),
+                    )])),
                 };
                 (path.clone(), value)
             })
@@ -297,7 +185,7 @@ impl Recipe {
             .iter()
             .map(|(p, b)| p.len() + b.len())
             .chain(self.edits.iter().map(|e| match e {
-                Edit::Write { bytes, .. } | Edit::Append { bytes, .. } => bytes.len() + 1,
+                Edit::Write { .. } | Edit::Append { .. } => e.written().map_or(0, |b| b.len()) + 1,
                 Edit::Rename { to, .. } => to.len() + 1,
                 Edit::Symlink { target, .. } => target.len() + 1,
                 Edit::Truncate { len, .. } => *len,
@@ -376,12 +264,9 @@ mod tests {
             .expect("drafts");
         assert_eq!(folder.expect, Expect::Pass);
         // A file added to the complete root: hostile.
-        let added = recipe(vec![Edit::Write {
-            path: "new\nline".into(),
-            bytes: b"x".to_vec(),
-        }])
-        .case("w")
-        .expect("drafts");
+        let added = recipe(vec![Edit::write("new\nline", b"x")])
+            .case("w")
+            .expect("drafts");
         assert!(!added.expect.is_control());
     }
 
@@ -392,7 +277,7 @@ mod tests {
         let r = recipe(vec![
             Edit::Reencode {
                 path: "a  b.txt".into(),
-                encoding: "crlf",
+                encoding: "crlf".into(),
             },
             Edit::Rename {
                 path: "d/#c".into(),

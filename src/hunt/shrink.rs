@@ -137,20 +137,14 @@ fn shorter_names(name: &str) -> Vec<String> {
 /// start, a shorter link target.
 fn smaller_edits(e: &Edit) -> Vec<Edit> {
     match e {
-        Edit::Write { path, bytes } => shorter_bytes(bytes)
+        Edit::Write { path, .. } => shorter_bytes(&e.written().unwrap_or_default())
             .into_iter()
-            .map(|b| Edit::Write {
-                path: path.clone(),
-                bytes: b,
-            })
+            .map(|b| Edit::write(path.clone(), &b))
             .collect(),
-        Edit::Append { path, bytes } if bytes.len() > 1 => shorter_bytes(bytes)
+        Edit::Append { path, .. } => shorter_bytes(&e.written().unwrap_or_default())
             .into_iter()
             .filter(|b| !b.is_empty())
-            .map(|b| Edit::Append {
-                path: path.clone(),
-                bytes: b,
-            })
+            .map(|b| Edit::append(path.clone(), &b))
             .collect(),
         Edit::Truncate { path, len } if *len > 0 => vec![Edit::Truncate {
             path: path.clone(),

@@ -26,7 +26,7 @@
 
 use std::collections::BTreeMap;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 use super::case::{Case, Class, Family};
@@ -89,9 +89,9 @@ impl Group {
 
 /// Bytes as text (UTF-8), as `{ hex = "..." }`, as `{ repeat = "0,", count = 29999 }` (text
 /// repeated, for the large files a resource case needs), or as a list of these, joined.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize)]
 #[serde(untagged, deny_unknown_fields)]
-enum Bytes {
+pub enum Bytes {
     Text(String),
     Hex { hex: String },
     Repeat { repeat: String, count: usize },
@@ -476,21 +476,30 @@ enum SealEdit {
 }
 
 /// One tree edit (SPEC 7.1). `op` names it; each takes the fields it needs and no others.
-#[derive(Debug, Deserialize)]
+///
+/// The hunt (SPEC 7.9) composes these same edits and writes them back with `Serialize`, so a
+/// data family and the hunt share one vocabulary.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize)]
 #[serde(tag = "op", rename_all = "kebab-case", deny_unknown_fields)]
-enum Edit {
+pub enum Edit {
     /// Replace (or add) a file.
     Write {
         path: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         text: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         hex: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         bytes: Option<Bytes>,
     },
     /// Add bytes at the end of a file.
     Append {
         path: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         text: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         hex: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         bytes: Option<Bytes>,
     },
     /// Cut a file to `len` bytes.
@@ -533,6 +542,98 @@ enum Edit {
         len: u64,
         head: String,
     },
+}
+
+/// The `path` field of an edit, whichever it is (one match for `&` and `&mut`).
+macro_rules! the_path {
+    ($edit:expr) => {
+        match $edit {
+            Edit::Write { path, .. }
+            | Edit::Append { path, .. }
+            | Edit::Truncate { path, .. }
+            | Edit::Flip { path, .. }
+            | Edit::Reencode { path, .. }
+            | Edit::Remove { path }
+            | Edit::Rename { path, .. }
+            | Edit::Symlink { path, .. }
+            | Edit::Fifo { path }
+            | Edit::Folder { path }
+            | Edit::Sparse { path, .. } => path,
+        }
+    };
+}
+
+impl Edit {
+    /// The edit's name in a recipe (`op`).
+    pub fn op(&self) -> &'static str {
+        match self {
+            Edit::Write { .. } => "write",
+            Edit::Append { .. } => "append",
+            Edit::Truncate { .. } => "truncate",
+            Edit::Flip { .. } => "flip",
+            Edit::Reencode { .. } => "reencode",
+            Edit::Remove { .. } => "remove",
+            Edit::Rename { .. } => "rename",
+            Edit::Symlink { .. } => "symlink",
+            Edit::Fifo { .. } => "fifo",
+            Edit::Folder { .. } => "folder",
+            Edit::Sparse { .. } => "sparse",
+        }
+    }
+
+    /// The path the edit acts on.
+    pub fn path(&self) -> &str {
+        the_path!(self)
+    }
+
+    /// The path the edit acts on, to be changed.
+    pub fn path_mut(&mut self) -> &mut String {
+        the_path!(self)
+    }
+
+    /// The bytes a write or an append adds (`None` for other edits, or bytes spelled wrong).
+    pub fn written(&self) -> Option<Vec<u8>> {
+        match self {
+            Edit::Write {
+                text, hex, bytes, ..
+            }
+            | Edit::Append {
+                text, hex, bytes, ..
+            } => edit_bytes(text, hex, bytes).ok(),
+            _ => None,
+        }
+    }
+
+    /// Bytes spelled as a recipe spells them: `text` when they are UTF-8, `hex` otherwise; the
+    /// fields of a write or an append.
+    pub fn spelled(bytes: &[u8]) -> (Option<String>, Option<String>) {
+        match std::str::from_utf8(bytes) {
+            Ok(t) => (Some(t.to_owned()), None),
+            Err(_) => (None, Some(crate::digest::hex(bytes, false))),
+        }
+    }
+
+    /// A write of `bytes` at `path`.
+    pub fn write(path: impl Into<String>, bytes: &[u8]) -> Edit {
+        let (text, hex) = Edit::spelled(bytes);
+        Edit::Write {
+            path: path.into(),
+            text,
+            hex,
+            bytes: None,
+        }
+    }
+
+    /// An append of `bytes` to `path`.
+    pub fn append(path: impl Into<String>, bytes: &[u8]) -> Edit {
+        let (text, hex) = Edit::spelled(bytes);
+        Edit::Append {
+            path: path.into(),
+            text,
+            hex,
+            bytes: None,
+        }
+    }
 }
 
 /// The bytes of an edit that writes: exactly one of `text = "..."`, `hex = "..."` and

@@ -480,7 +480,7 @@ pub fn install_signal_handler() {
                     registry.end_all();
                     let _ = std::io::Write::write_all(
                         &mut std::io::stderr(),
-                        b"sealprobe gate: stopped by a signal; every case's processes were killed and its workspace removed\n",
+                        b"sealprobe: stopped by a signal; every case's processes were killed and its workspace removed\n",
                     );
                     std::process::exit(128 + signal);
                 }

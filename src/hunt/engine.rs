@@ -149,6 +149,9 @@ impl Search {
                     .map(|i| self.attempt(i, recipe_of_run(self.seed, i, pools)))
                     .collect()
             });
+            // Runs cut short by a SIGINT or SIGTERM are no verdict: the signal's thread ends
+            // the process after its cleanup.
+            crate::gate::reaper::park_if_stopping();
             next = end;
             for run in runs {
                 out.drawn += 1;
@@ -256,6 +259,7 @@ impl Search {
                         .map(|r| self.attempt(u64::MAX, r.clone()))
                         .collect()
                 });
+                crate::gate::reaper::park_if_stopping();
                 tried += runs.iter().filter(|r| r.result.is_some()).count() as u64;
                 let same = runs.into_iter().find(|r| {
                     r.result.as_ref().is_some_and(|res| {

@@ -245,6 +245,9 @@ enum Command {
         /// The seed of the drawing.
         #[arg(long, default_value_t = 0)]
         seed: u64,
+        /// The most edits composed in one recipe, 1 to 8 (part of what a seed draws).
+        #[arg(long, default_value_t = crate::hunt::draw::MAX_EDITS)]
+        max_edits: usize,
         /// Runs at once, 1 to 64 (default: the number of cores, at most 64).
         #[arg(long)]
         jobs: Option<usize>,
@@ -508,6 +511,7 @@ pub fn run() -> ExitCode {
             seconds,
             runs,
             seed,
+            max_edits,
             jobs,
             out,
             timeout,
@@ -526,6 +530,7 @@ pub fn run() -> ExitCode {
                 validator: gate::ValidatorSpec::from_arg(&validator),
                 sealer,
                 seed,
+                max_edits,
                 jobs: jobs.unwrap_or_else(default_jobs),
                 timeout: Duration::from_secs_f64(timeout),
                 runs,

@@ -191,7 +191,11 @@ fn hunt_corpus_drafts_hostile_cases_and_controls() {
     let (mut hostile, mut controls) = (0, 0);
     for f in corpus("hunt") {
         let data = std::fs::read(f).expect("readable");
-        let recipe = draw::recipe(&mut FromBytes(arbitrary::Unstructured::new(&data)), &pools);
+        let recipe = draw::recipe(
+            &mut FromBytes(arbitrary::Unstructured::new(&data)),
+            &pools,
+            draw::MAX_EDITS,
+        );
         match recipe.case("seed") {
             Ok(c) if c.expect.is_control() => controls += 1,
             Ok(_) => hostile += 1,

@@ -247,6 +247,8 @@ fn a_hunt_that_proves_nothing_fails_and_bad_options_are_usage_errors() {
             "5",
         ],
         vec!["hunt", "--validator", "true {sums}", "--jobs", "0"],
+        vec!["hunt", "--validator", "true {sums}", "--max-edits", "0"],
+        vec!["hunt", "--validator", "true {sums}", "--max-edits", "9"],
     ] {
         assert_eq!(sealprobe(&args).code, 2, "{args:?}");
     }

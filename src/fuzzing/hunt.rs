@@ -28,7 +28,7 @@ fn pools() -> &'static Pools {
 pub fn hunt(data: &[u8]) {
     super::confine_rayon_to_this_thread();
     let mut choose = FromBytes(arbitrary::Unstructured::new(data));
-    let recipe = draw::recipe(&mut choose, pools());
+    let recipe = draw::recipe(&mut choose, pools(), draw::MAX_EDITS);
     let Ok(case) = recipe.case("fuzz") else {
         return;
     };

@@ -17,10 +17,12 @@ use crate::seal::path::SealPath;
 
 use super::recipe::{ENCODINGS, Edit, Recipe};
 
-/// The most edits composed in one recipe. Measured (BENCHMARKS.md, "the hunt"): every finding
-/// of the three test validators and of the real checkers shrank to at most two edits, and
-/// deeper recipes drift in more ways at once, so more of them fail for a reason already found.
+/// The most edits composed in one recipe unless `--max-edits` says otherwise, chosen by
+/// measurement (BENCHMARKS.md, "The hunt: how deep to compose").
 pub const MAX_EDITS: usize = 3;
+
+/// The largest `--max-edits`.
+pub const MAX_EDITS_LIMIT: usize = 8;
 
 /// The most files in one honest tree.
 pub const MAX_FILES: usize = 3;
@@ -261,8 +263,8 @@ fn to_outside(path: &str) -> String {
 }
 
 /// A recipe: 1 to [`MAX_FILES`] honest files, perhaps the root or a folder complete, and 0 to
-/// [`MAX_EDITS`] edits, each drawn against the tree as the edits before it left it.
-pub fn recipe(c: &mut impl Choose, pools: &Pools) -> Recipe {
+/// `max_edits` edits, each drawn against the tree as the edits before it left it.
+pub fn recipe(c: &mut impl Choose, pools: &Pools, max_edits: usize) -> Recipe {
     let mut files = BTreeMap::new();
     for _ in 0..1 + c.below(MAX_FILES) {
         if let Some(name) = sealed_name(c, pools) {
@@ -279,13 +281,15 @@ pub fn recipe(c: &mut impl Choose, pools: &Pools) -> Recipe {
             .collect(),
         _ => Vec::new(),
     };
-    // Edits: none (a control) one time in eight, else one to MAX_EDITS, fewer more often.
+    // Edits: none (a control) one time in eight; one in four of eight, two in two, and
+    // `max_edits` in the last (each capped at `max_edits`).
     let depth = match c.below(8) {
         0 => 0,
         1..=4 => 1,
         5..=6 => 2,
-        _ => MAX_EDITS,
-    };
+        _ => max_edits,
+    }
+    .min(max_edits);
     let mut now: BTreeMap<String, Vec<u8>> = files.clone();
     let mut edits = Vec::new();
     for _ in 0..depth {
@@ -393,7 +397,7 @@ mod tests {
         let draw = |seed| {
             let mut c = Seeded::new(seed, family);
             (0..50)
-                .map(|_| recipe(&mut c, &pools()))
+                .map(|_| recipe(&mut c, &pools(), MAX_EDITS))
                 .collect::<Vec<_>>()
         };
         assert_eq!(draw(1), draw(1));
@@ -407,7 +411,7 @@ mod tests {
         let mut c = Seeded::new(7, family);
         let (mut ok, mut controls, mut hostile) = (0, 0, 0);
         for i in 0..300 {
-            if let Ok(case) = recipe(&mut c, &pools()).case(&format!("r{i}")) {
+            if let Ok(case) = recipe(&mut c, &pools(), MAX_EDITS).case(&format!("r{i}")) {
                 ok += 1;
                 if case.expect.is_control() {
                     controls += 1;
@@ -427,7 +431,7 @@ mod tests {
     #[test]
     fn a_fuzzer_with_no_bytes_still_draws() {
         let mut c = FromBytes(arbitrary::Unstructured::new(&[]));
-        let r = recipe(&mut c, &pools());
+        let r = recipe(&mut c, &pools(), MAX_EDITS);
         assert!(r.files.len() <= 1);
     }
 }

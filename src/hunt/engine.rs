@@ -34,6 +34,8 @@ pub const TIMEOUT_SHRINK_BUDGET: usize = 8;
 pub struct Search {
     pub validator: Arc<dyn Validator>,
     pub seed: u64,
+    /// The most edits in one drawn recipe.
+    pub max_edits: usize,
     pub jobs: usize,
     pub timeout: Duration,
     pub work_dir: PathBuf,
@@ -95,11 +97,11 @@ fn within<R: Send>(pool: Option<&rayon::ThreadPool>, work: impl FnOnce() -> R + 
 }
 
 /// The recipe of run `index` of `seed`.
-pub fn recipe_of_run(seed: u64, index: u64, pools: &Pools) -> Recipe {
+pub fn recipe_of_run(seed: u64, index: u64, pools: &Pools, max_edits: usize) -> Recipe {
     let mut c = Seeded::labelled(seed, &format!("hunt:{index}"));
     // One choice first, so the stream's start is not shared with another use of the label.
     let _ = c.below(2);
-    draw::recipe(&mut c, pools)
+    draw::recipe(&mut c, pools, max_edits)
 }
 
 /// The case name a run's recipe is drafted under (its id is `hunt/<name>`).
@@ -146,7 +148,7 @@ impl Search {
             let runs: Vec<Run> = within(pool.as_ref(), || {
                 (next..end)
                     .into_par_iter()
-                    .map(|i| self.attempt(i, recipe_of_run(self.seed, i, pools)))
+                    .map(|i| self.attempt(i, recipe_of_run(self.seed, i, pools, self.max_edits)))
                     .collect()
             });
             // Runs cut short by a SIGINT or SIGTERM are no verdict: the signal's thread ends

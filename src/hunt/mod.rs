@@ -36,6 +36,8 @@ pub struct Options {
     pub validator: ValidatorSpec,
     pub sealer: Option<String>,
     pub seed: u64,
+    /// The most edits in one drawn recipe (`--max-edits`).
+    pub max_edits: usize,
     pub jobs: usize,
     pub timeout: Duration,
     /// Stop after this many drawn recipes.
@@ -81,6 +83,15 @@ pub fn run(opts: &Options) -> Ran<Hunted> {
             format!("--jobs must be between 1 and {}", crate::gate::MAX_JOBS),
         );
     }
+    if !(1..=draw::MAX_EDITS_LIMIT).contains(&opts.max_edits) {
+        return Ran::usage(
+            "hunt",
+            format!(
+                "--max-edits must be between 1 and {}",
+                draw::MAX_EDITS_LIMIT
+            ),
+        );
+    }
     if opts.runs == Some(0) || opts.seconds == Some(0) {
         return Ran::usage("hunt", "--runs and --seconds must be at least 1");
     }
@@ -123,6 +134,7 @@ pub fn run(opts: &Options) -> Ran<Hunted> {
     let search = Search {
         validator: Arc::clone(&validator),
         seed: opts.seed,
+        max_edits: opts.max_edits,
         jobs: opts.jobs,
         timeout: opts.timeout,
         work_dir: opts.work_dir.clone(),
@@ -252,8 +264,13 @@ fn write_findings(
         if f.known {
             continue;
         }
+        let depth = if opts.max_edits == draw::MAX_EDITS {
+            String::new()
+        } else {
+            format!(" --max-edits {}", opts.max_edits)
+        };
         let origin = format!(
-            "found by `sealprobe hunt --seed {}` at run {} against {template} ({} run{} fell into this group)",
+            "found by `sealprobe hunt --seed {}{depth}` at run {} against {template} ({} run{} fell into this group)",
             opts.seed,
             f.first_run,
             f.runs,

@@ -150,8 +150,12 @@ impl Pools {
     }
 }
 
-/// A name composed of filler words and hostile pieces, perhaps in a folder.
+/// A name composed of filler words and hostile pieces, perhaps in a folder; one time in eight a
+/// piece alone (`-`, which a checker may read as standard input; `#`; two spaces).
 fn composed(c: &mut impl Choose) -> String {
+    if c.one_in(8) {
+        return c.pick(PIECES).copied().unwrap_or("-").to_owned();
+    }
     let mut name = String::new();
     if c.one_in(4) {
         name.push_str(c.pick(PIECES).copied().unwrap_or("-"));

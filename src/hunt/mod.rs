@@ -105,6 +105,14 @@ pub fn run(opts: &Options) -> Ran<Hunted> {
         Some(Ok(s)) => Some(Arc::new(s)),
         Some(Err(e)) => return Ran::usage("hunt", e),
     };
+    if sealer.is_some()
+        && !matches!(&opts.validator, ValidatorSpec::Command(t) if t.contains(crate::gate::command::OUT))
+    {
+        return Ran::usage(
+            "hunt",
+            "--sealer is given but the --validator does not read its record ({out})",
+        );
+    }
     let validator = match opts.validator.build(opts.timeout, false, sealer.as_ref()) {
         Ok(v) => v,
         Err(e) => return Ran::usage("hunt", e),

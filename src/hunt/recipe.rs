@@ -176,8 +176,8 @@ impl Recipe {
     }
 
     /// How big the recipe is, to compare two: edits, then files, then how simple the edits
-    /// are ([`Edit::rank`]), then how odd its names are, then the bytes of its names and
-    /// contents. A shrink step is kept only
+    /// are ([`Edit::rank`]), then how odd its names and contents are, then the bytes of its
+    /// names and contents. A shrink step is kept only
     /// when it makes this smaller, so shrinking ends.
     pub fn size(&self) -> (usize, usize, usize, usize, usize) {
         let bytes: usize = self
@@ -195,9 +195,10 @@ impl Recipe {
             .chain(self.complete.iter().map(String::len))
             .sum();
         let ranks = self.edits.iter().map(Edit::rank).sum();
-        // Characters of names other than lower-case letters and digits: a plain name is
-        // smaller than a hostile one of the same length.
-        let odd = self
+        // Characters of names other than lower-case letters and digits, and bytes of contents
+        // other than those and line feeds: a plain name or content is smaller than a hostile
+        // one of the same length.
+        let odd_names: usize = self
             .names()
             .iter()
             .map(|n| {
@@ -206,6 +207,16 @@ impl Recipe {
                     .count()
             })
             .sum();
+        let odd_bytes: usize = self
+            .files
+            .values()
+            .map(|b| {
+                b.iter()
+                    .filter(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || **c == b'\n'))
+                    .count()
+            })
+            .sum();
+        let odd = odd_names + odd_bytes;
         (self.edits.len(), self.files.len(), ranks, odd, bytes)
     }
 }

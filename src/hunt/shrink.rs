@@ -36,7 +36,15 @@ pub fn candidates(r: &Recipe) -> Vec<Recipe> {
         s.complete.remove(i);
         out.push(s);
     }
-    // Shorter contents: none, the first half, one byte less at either end.
+    // Plain contents in place of odd ones (a BOM, CR, bytes that are not text), then shorter
+    // contents: none, the first half, one byte less at either end.
+    for (path, bytes) in &r.files {
+        if bytes.as_slice() != b"a" && !bytes.is_empty() {
+            let mut s = r.clone();
+            s.files.insert(path.clone(), b"a".to_vec());
+            out.push(s);
+        }
+    }
     for (path, bytes) in &r.files {
         for shorter in shorter_bytes(bytes) {
             let mut s = r.clone();

@@ -30,7 +30,8 @@ for i in $(seq "$RUNS"); do
 import json, sys
 d = json.load(open(sys.argv[1]))
 ran = sum(1 for c in d["cases"] if c["outcome"] != "not-applicable")
-print(f"{ran} {d[\"summary\"][\"ms\"]} {ran / (d[\"summary\"][\"ms\"] / 1000):.1f}")' "$json")
+ms = d["summary"]["ms"]
+print(ran, ms, "%.1f" % (ran / (ms / 1000)))' "$json")
     rm -f "$json"
     read -r ran ms g <<<"$rate"
     line=$("$BIN" hunt --validator "$VALIDATOR" --runs "$HUNT_RUNS" --seed 0 2>/dev/null | grep 'validator runs in' || true)

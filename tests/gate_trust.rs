@@ -88,7 +88,7 @@ impl Scene {
     fn assert_nothing_left(&self, needles: &[&str]) {
         for needle in needles {
             assert_eq!(
-                processes_with(needle),
+                common::processes_with(needle),
                 Vec::<u32>::new(),
                 "{needle}: a process the validator started outlived its case"
             );
@@ -100,26 +100,6 @@ impl Scene {
         serde_json::from_slice(&std::fs::read(self.path(rel)).expect("the JSON report"))
             .expect("JSON")
     }
-}
-
-/// The pids of live processes whose command line holds `needle` (a `sleep` of a duration no
-/// other test uses).
-fn processes_with(needle: &str) -> Vec<u32> {
-    std::fs::read_dir("/proc")
-        .expect("/proc")
-        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
-        .filter(|pid| {
-            let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
-            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-            let zombie = stat
-                .rfind(')')
-                .is_some_and(|i| stat[i + 1..].trim_start().starts_with('Z'));
-            !zombie
-                && String::from_utf8_lossy(&cmdline)
-                    .replace('\0', " ")
-                    .contains(needle)
-        })
-        .collect()
 }
 
 fn outcome_of<'a>(report: &'a Value, id: &str) -> &'a Value {
@@ -439,18 +419,6 @@ fn jobs_beyond_the_cap_are_a_usage_error() {
     assert_eq!(run.code, 2);
 }
 
-/// Waits until `check` holds, for at most `limit`.
-fn wait_for(limit: Duration, mut check: impl FnMut() -> bool) -> bool {
-    let until = Instant::now() + limit;
-    while Instant::now() < until {
-        if check() {
-            return true;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    check()
-}
-
 #[test]
 fn a_timed_out_case_leaves_no_process_behind() {
     let scene = Scene::new();
@@ -499,8 +467,10 @@ fn sigterm_mid_run_leaves_no_process_and_no_workspace() {
         .spawn()
         .expect("start the gate");
     assert!(
-        wait_for(Duration::from_secs(20), || processes_with("sleep 42.02")
-            .len()
+        common::wait_for(Duration::from_secs(20), || common::processes_with(
+            "sleep 42.02"
+        )
+        .len()
             >= 2),
         "the validators never started"
     );
@@ -517,7 +487,8 @@ fn sigterm_mid_run_leaves_no_process_and_no_workspace() {
     assert!(err.contains("stopped by a signal"), "{err}");
     for needle in ["sleep 42.01", "sleep 42.02"] {
         assert!(
-            wait_for(Duration::from_secs(2), || processes_with(needle).is_empty()),
+            common::wait_for(Duration::from_secs(2), || common::processes_with(needle)
+                .is_empty()),
             "{needle} outlived the gate"
         );
     }

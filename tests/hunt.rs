@@ -6,6 +6,8 @@
 //! the same cases whatever `--jobs` is; and against sealprobe's own strict readers, in every
 //! format, it finds nothing.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -272,36 +274,6 @@ fn a_hunt_that_proves_nothing_fails_and_bad_options_are_usage_errors() {
     );
 }
 
-/// Processes whose command line holds `needle` (not zombies).
-fn processes_with(needle: &str) -> usize {
-    std::fs::read_dir("/proc")
-        .expect("/proc")
-        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
-        .filter(|pid| {
-            let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
-            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-            let zombie = stat
-                .rfind(')')
-                .is_some_and(|i| stat[i + 1..].trim_start().starts_with('Z'));
-            !zombie
-                && String::from_utf8_lossy(&cmdline)
-                    .replace('\0', " ")
-                    .contains(needle)
-        })
-        .count()
-}
-
-fn wait_for(limit: std::time::Duration, mut check: impl FnMut() -> bool) -> bool {
-    let until = std::time::Instant::now() + limit;
-    while std::time::Instant::now() < until {
-        if check() {
-            return true;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-    check()
-}
-
 /// SIGINT stops a hunt as it stops a gate: every validator process killed, every workspace
 /// removed, exit 130, and no finding written from runs cut short.
 #[test]
@@ -312,7 +284,7 @@ fn a_stopped_hunt_leaves_nothing_behind_and_writes_nothing() {
     let out = dir.path().join("found");
     let mut hunt = Command::new(BIN)
         .args(["hunt", "--jobs", "2", "--runs", "100", "--timeout", "60"])
-        .args(["--validator", "sh -c 'sleep 43.01' {sums}"])
+        .args(["--validator", "sh -c 'sleep 44.01' {sums}"])
         .arg("--work-dir")
         .arg(&work)
         .arg("--out")
@@ -322,9 +294,10 @@ fn a_stopped_hunt_leaves_nothing_behind_and_writes_nothing() {
         .spawn()
         .expect("start the hunt");
     assert!(
-        wait_for(std::time::Duration::from_secs(30), || processes_with(
-            "sleep 43.01"
-        ) >= 2),
+        common::wait_for(
+            std::time::Duration::from_secs(30),
+            || common::processes_with("sleep 44.01").len() >= 2
+        ),
         "the validators never started"
     );
     rustix::process::kill_process(
@@ -338,9 +311,9 @@ fn a_stopped_hunt_leaves_nothing_behind_and_writes_nothing() {
     assert_eq!(status.code(), Some(130), "{err}");
     assert!(err.contains("stopped by a signal"), "{err}");
     assert!(
-        wait_for(std::time::Duration::from_secs(2), || processes_with(
-            "sleep 43.01"
-        ) == 0),
+        common::wait_for(std::time::Duration::from_secs(2), || {
+            common::processes_with("sleep 44.01").is_empty()
+        }),
         "a validator outlived the hunt"
     );
     assert_eq!(

@@ -262,19 +262,23 @@ impl Finding {
         let mut t = self.recipe.table();
         t.insert("name".into(), self.key.case_name().into());
         t.insert("why".into(), why(&self.key, self.control).into());
-        let held = match (&self.builtin, self.control) {
+        // Why the case cannot be written as a case that loads, if it cannot.
+        let unwritable = match (&self.builtin, self.control) {
             (Ok(_), true) => {
                 t.insert("control".into(), true.into());
-                true
+                None
             }
             (Ok(classes), false) if !classes.is_empty() => {
                 t.insert(
                     "expect".into(),
                     toml::Value::Array(classes.iter().map(|c| c.name().into()).collect()),
                 );
-                true
+                None
             }
-            _ => false,
+            (Ok(_), false) => Some("sealprobe verify refuses this case but names no class"),
+            (Err(_), _) => Some(
+                "sealprobe verify does not hold this case either: a defect of sealprobe, to report",
+            ),
         };
         let doc = toml::Table::from_iter([(
             "case".to_owned(),
@@ -282,17 +286,15 @@ impl Finding {
         )]);
         let body = toml::to_string(&doc).map_err(|_| "the case cannot be written as TOML")?;
         let mut out = format!("\n# {origin}\n# {}\n# rerun: {rerun}\n", self.key.words());
-        if held {
-            out.push_str(&body);
-        } else {
-            out.push_str(
-                "# sealprobe verify does not hold this case either: a defect of sealprobe, to report\n",
-            );
+        if let Some(why) = unwritable {
+            out.push_str(&format!("# {why}\n"));
             for line in body.lines() {
                 out.push_str("# ");
                 out.push_str(line);
                 out.push('\n');
             }
+        } else {
+            out.push_str(&body);
         }
         Ok(out)
     }
@@ -347,6 +349,42 @@ mod tests {
             w.contains("accepts a tree that drifted") && w.contains("crlf") && !w.contains('\n'),
             "{w}"
         );
+    }
+
+    /// A finding `sealprobe verify` holds is a case that loads, expecting what it named; one it
+    /// does not hold is written commented out, saying so, and loads as nothing.
+    #[test]
+    fn a_finding_is_a_case_that_loads_unless_sealprobe_fails_it_too() {
+        let r = recipe("a", vec![Edit::Remove { path: "a".into() }]);
+        let mut f = Finding {
+            key: Key::of(&r, &[Verdict::FailedOpen]),
+            recipe: r,
+            detail: String::new(),
+            control: false,
+            first_run: 3,
+            runs: 1,
+            builtin: Ok(vec![Class::Drift(crate::seal::Drift::Missing)]),
+            known: false,
+        };
+        let family = crate::probe::case::Family::named(FAMILY).expect("plain");
+        let doc = |f: &Finding| {
+            format!(
+                "{}{}",
+                file_header(),
+                f.data_case("origin", "rerun").expect("written")
+            )
+        };
+        let cases = crate::probe::data::load(&doc(&f), "hunt.toml", family).expect("loads");
+        assert_eq!(cases.len(), 1);
+        assert_eq!(
+            cases[0].expect.classes(),
+            [Class::Drift(crate::seal::Drift::Missing)]
+        );
+        f.builtin = Err("failed-open".into());
+        let text = doc(&f);
+        assert!(text.contains("# sealprobe verify does not hold this case either"));
+        let cases = crate::probe::data::load(&text, "hunt.toml", family).expect("loads");
+        assert!(cases.is_empty());
     }
 
     #[test]

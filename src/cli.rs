@@ -458,14 +458,8 @@ pub fn run() -> ExitCode {
             junit,
             work_dir,
         } => {
-            if !(timeout.is_finite() && timeout > 0.0 && timeout <= 86_400.0) {
-                return ExitCode::from(
-                    emit(Ran::<()>::usage(
-                        "gate",
-                        "--timeout must be a number of seconds above 0, at most 86400",
-                    ))
-                    .code(),
-                );
+            if let Some(refused) = refused_timeout("gate", timeout) {
+                return refused;
             }
             // The default is the number of cores, at most the cap; a --jobs over the cap is a
             // usage error (gate::MAX_JOBS says why).
@@ -517,14 +511,8 @@ pub fn run() -> ExitCode {
             timeout,
             work_dir,
         } => {
-            if !(timeout.is_finite() && timeout > 0.0 && timeout <= 86_400.0) {
-                return ExitCode::from(
-                    emit(Ran::<()>::usage(
-                        "hunt",
-                        "--timeout must be a number of seconds above 0, at most 86400",
-                    ))
-                    .code(),
-                );
+            if let Some(refused) = refused_timeout("hunt", timeout) {
+                return refused;
             }
             emit(crate::hunt::run(&crate::hunt::Options {
                 validator: gate::ValidatorSpec::from_arg(&validator),
@@ -578,6 +566,19 @@ pub fn run() -> ExitCode {
         }),
     };
     ExitCode::from(exit.code())
+}
+
+/// A usage error when `--timeout` is not a number of seconds above 0 and at most a day.
+fn refused_timeout(command: &str, timeout: f64) -> Option<ExitCode> {
+    (!(timeout.is_finite() && timeout > 0.0 && timeout <= 86_400.0)).then(|| {
+        ExitCode::from(
+            emit(Ran::<()>::usage(
+                command,
+                "--timeout must be a number of seconds above 0, at most 86400",
+            ))
+            .code(),
+        )
+    })
 }
 
 /// The number of cores, at most [`gate::MAX_JOBS`] (a `--jobs` over the cap is a usage error;

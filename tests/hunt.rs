@@ -174,7 +174,11 @@ fn a_file_skipped_for_a_glob_character_in_its_name_is_found() {
 #[test]
 fn a_weakness_once_found_by_the_hunt_is_held_by_the_fixed_suite() {
     let gate = sealprobe(&["gate", "--validator", &weak("leading-dash")]);
-    assert_eq!(gate.code, 1, "the suite holds leading-dash:\n{}", gate.stdout);
+    assert_eq!(
+        gate.code, 1,
+        "the suite holds leading-dash:\n{}",
+        gate.stdout
+    );
     let failed: Vec<&str> = gate
         .stdout
         .lines()

@@ -376,3 +376,66 @@ fn bagit_py_misreads_percent_and_fast_checks_only_payload_oxum() {
         assert_eq!(c["outcome"], want, "{c}");
     }
 }
+
+/// Names some checkers read as more than a name, found by `sealprobe hunt` (issue #26) and kept
+/// in `probes/filesystem.toml`: GNU, perl and busybox `sha256sum -c` read standard input for a
+/// listed `-` (the honest tree is refused, and a file named `-` sealed empty passes whatever it
+/// now holds); rhash reads a name of one space as none and `*` as a pattern, in both formats;
+/// bagit.py strips the space from a manifest line; NetBSD mtree matches a name holding `*` as a
+/// pattern. Each verdict was first checked by hand on the emitted case (README); rhash, bagit.py
+/// and mtree refuse the records they write themselves for these trees. CI installs each.
+#[test]
+fn some_checkers_read_a_name_as_standard_input_a_pattern_or_nothing() {
+    let dash = [
+        ("control-file-named-dash", "control-failed"),
+        ("file-named-dash-sealed-empty-then-written", "failed-open"),
+        ("control-file-named-space", "ok"),
+        ("control-file-named-star", "ok"),
+    ];
+    let trims_and_globs = [
+        ("control-file-named-dash", "ok"),
+        ("file-named-dash-sealed-empty-then-written", "ok"),
+        ("control-file-named-space", "control-failed"),
+        ("control-file-named-star", "control-failed"),
+    ];
+    let mut want: Vec<(&str, [(&str, &str); 4])> = checkers()
+        .into_iter()
+        .chain(["sha256sum -c {bsd}", "shasum -a 256 -c {bsd}"])
+        .map(|c| (c, dash))
+        .collect();
+    if common::checker_installed("rhash") {
+        want.push(("rhash -c {sums}", trims_and_globs));
+        want.push(("rhash -c {bsd}", trims_and_globs));
+    }
+    if common::checker_installed("bagit.py") {
+        let mut strips = trims_and_globs;
+        strips[3].1 = "ok";
+        want.push(("bagit.py --validate {bag}", strips));
+    }
+    if common::checker_installed("mtree") {
+        let mut globs = trims_and_globs;
+        globs[2].1 = "ok";
+        want.push(("mtree -f {mtree} -p .", globs));
+    }
+    let mut args = vec!["--case", "filesystem/*file-named-*"];
+    for (v, _) in &want {
+        args.extend(["--validator", v]);
+    }
+    let (run, report) = gate(&args);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    let cases = report["cases"].as_array().expect("cases");
+    assert_eq!(
+        cases.len(),
+        4 * want.len(),
+        "every case ran against every checker"
+    );
+    for (validator, outcomes) in &want {
+        for (name, outcome) in outcomes {
+            let c = cases
+                .iter()
+                .find(|c| c["id"] == format!("filesystem/{name}") && c["validator"] == *validator)
+                .unwrap_or_else(|| panic!("{name} ran against {validator}"));
+            assert_eq!(c["outcome"], *outcome, "{name} under {validator}: {c}");
+        }
+    }
+}

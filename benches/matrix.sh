@@ -80,7 +80,27 @@ validators=(
 # - hashdeep -r opens every file it walks, a FIFO too, and waits on it forever.
 # - bagit.py 1.9.0 decodes only %0A and %0D in a manifest path, not %25 (RFC 8493 2.1.3): the
 #   honest bag of a name holding % lists a file it cannot find.
+# - GNU, busybox, perl shasum and uutils `sha256sum -c` read standard input for a listed `-`
+#   (in both formats), so the honest tree with a file named `-` is refused (found by the hunt).
+# - rhash reads a listed name of one space as no name and `*` as a pattern; bagit.py strips the
+#   space from a manifest line; NetBSD mtree matches a name holding `*` as a pattern, escaped or
+#   not. Each refuses the record it writes itself for such a tree (found by the hunt).
 KNOWN_CONTROL_BUGS="
+sha256sum -c {sums}|filesystem/control-file-named-dash
+sha256sum -c --strict {sums}|filesystem/control-file-named-dash
+sha256sum -c {bsd}|filesystem/control-file-named-dash
+sha256sum -c --strict {bsd}|filesystem/control-file-named-dash
+busybox sha256sum -c {sums}|filesystem/control-file-named-dash
+shasum -a 256 -c {sums}|filesystem/control-file-named-dash
+shasum -a 256 -c {bsd}|filesystem/control-file-named-dash
+target/uutils/bin/sha256sum -c {sums}|filesystem/control-file-named-dash
+target/uutils/bin/sha256sum -c {bsd}|filesystem/control-file-named-dash
+rhash -c {sums}|filesystem/control-file-named-space
+rhash -c {sums}|filesystem/control-file-named-star
+rhash -c {bsd}|filesystem/control-file-named-space
+rhash -c {bsd}|filesystem/control-file-named-star
+bagit.py --validate {bag}|filesystem/control-file-named-space
+mtree -f {mtree} -p .|filesystem/control-file-named-star
 hashdeep -c sha256 -r -l -a -k {hashdeep} .|resource/control-long-total-path
 hashdeep -c sha256 -r -l -a -k {hashdeep} .|resource/control-long-path-in-complete-folder
 hashdeep -c sha256 -r -l -a -k {hashdeep} .|filesystem/control-extras-outside-complete-folders

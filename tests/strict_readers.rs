@@ -185,6 +185,16 @@ const GNU_PRINTS_TOKEN_SHAPED_NAMES: &[&str] = &[
     "leak-bait/sealed-token-path-now-symlink",
 ];
 
+/// GNU reads standard input for a listed file named `-`, in both formats: the honest tree is
+/// refused, and a file sealed empty passes whatever it now holds (found by the hunt, issue #26).
+const GNU_READS_DASH_AS_STDIN: &[(&str, &str)] = &[
+    ("filesystem/control-file-named-dash", "control-failed"),
+    (
+        "filesystem/file-named-dash-sealed-empty-then-written",
+        "failed-open",
+    ),
+];
+
 #[test]
 fn verify_agrees_with_gnu_strict_wherever_gnu_holds_and_is_stricter_only_where_listed() {
     let bin = common::bin();
@@ -225,6 +235,11 @@ fn verify_agrees_with_gnu_strict_wherever_gnu_holds_and_is_stricter_only_where_l
                 GNU_PRINTS_TOKEN_SHAPED_NAMES
                     .iter()
                     .map(|id| (id.to_string(), "leak".to_owned())),
+            )
+            .chain(
+                GNU_READS_DASH_AS_STDIN
+                    .iter()
+                    .map(|(id, o)| (id.to_string(), o.to_string())),
             )
             .collect();
         want.sort();

@@ -276,7 +276,7 @@ const PINNED: [(&str, usize, usize); 12] = [
     ("bom", 15, 3),
     ("bytes", 72, 4),
     ("decision", 138, 11),
-    ("filesystem", 74, 8),
+    ("filesystem", 74, 9),
     ("forged-tokens", 91, 6),
     ("json-hostile", 158, 13),
     ("json-reencode", 79, 4),
@@ -309,5 +309,5 @@ fn every_family_holds_its_pinned_number_of_hostile_cases_and_controls() {
     let (hostile, control) = PINNED
         .iter()
         .fold((0, 0), |(h, c), &(_, fh, fc)| (h + fh, c + fc));
-    assert_eq!((hostile, control), (1222, 91));
+    assert_eq!((hostile, control), (1222, 92));
 }

@@ -254,8 +254,10 @@ fn busybox_cannot_read_bsd_tags_and_the_gate_says_so() {
 /// record): it audits the whole tree, so every hostile list fails (a hidden, repeated, cut or
 /// redirected line, another header, CRLF, a BOM, garbage, empty); but it reads an endless sparse
 /// file to its end instead of stopping at the listed size (a timeout), and an honest file at a
-/// 3,022-byte path counts as "moved" and fails the audit (a control refused). Each verdict here
-/// was first checked by hand on the emitted case. CI installs hashdeep.
+/// 3,022-byte path counts as "moved" and fails the audit (a control refused), and so does an
+/// honest tree with a file the list does not name, outside every complete folder (the audit
+/// takes the list for the whole tree). Each verdict here was first checked by hand on the
+/// emitted case. CI installs hashdeep.
 #[test]
 fn hashdeep_audits_hold_every_hostile_list_but_read_endless_files_and_refuse_long_paths() {
     if !common::checker_installed("hashdeep") {
@@ -269,6 +271,8 @@ fn hashdeep_audits_hold_every_hostile_list_but_read_endless_files_and_refuse_lon
         "resource/sparse-8-gib-sealed-small",
         "--case",
         "resource/control-long-total-path",
+        "--case",
+        "filesystem/control-unsealed-file-outside-complete-folders",
         "--validator",
         hashdeep,
     ]);
@@ -280,6 +284,8 @@ fn hashdeep_audits_hold_every_hostile_list_but_read_endless_files_and_refuse_lon
         let want = match id {
             "resource/sparse-8-gib-sealed-small" => "timeout",
             "resource/control-long-total-path" => "control-failed",
+            // The audit takes the list for the whole tree (found by the hunt, issue #26).
+            "filesystem/control-unsealed-file-outside-complete-folders" => "control-failed",
             _ => "ok",
         };
         assert_eq!(c["outcome"], want, "{c}");

@@ -24,6 +24,7 @@ fn filesystem_family_pins() {
             ("control-file-named-dash", &[]),
             ("control-file-named-space", &[]),
             ("control-file-named-star", &[]),
+            ("control-unsealed-file-outside-complete-folders", &[]),
         ],
     );
 }

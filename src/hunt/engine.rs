@@ -191,11 +191,16 @@ impl Search {
                 out.shrink_runs += tried;
                 out.validator_runs += tried;
                 let key = Key::of(&smallest, &result.failures);
-                match groups.get(&key) {
+                match groups
+                    .iter()
+                    .find(|(k, _)| k.found_in(&key))
+                    .map(|(_, i)| i)
+                {
                     Some(i) => {
                         let f = &mut out.findings[*i];
                         f.runs += 1;
-                        if smallest.size() < f.recipe.size() {
+                        // A group that explains this one keeps its own case.
+                        if f.key == key && smallest.size() < f.recipe.size() {
                             f.recipe = smallest;
                             f.detail = detail;
                         }
@@ -218,6 +223,7 @@ impl Search {
             out.elapsed = start.elapsed();
             progress(&out);
         }
+        super::finding::fold_explained(&mut out.findings);
         for f in &mut out.findings {
             f.builtin = self.builtin_on(&f.recipe);
         }

@@ -301,6 +301,33 @@ impl Finding {
 }
 
 /// The header of a `hunt.toml` the hunt starts.
+/// Folds every group another group explains into that one: a group found later with fewer
+/// traits (or fewer edits) shows that the earlier group's traits were not the cause. A timeout
+/// is shrunk with a few candidates only, so its names keep their traits; without this, one
+/// checker that waits on every FIFO shows as a group per set of names (hashdeep did: seven).
+/// The explaining group keeps its smallest case and takes the runs and the first run of the
+/// groups it explains; the order of the rest is kept, so a seed still gives the same findings.
+pub fn fold_explained(findings: &mut Vec<Finding>) {
+    let mut i = 0;
+    while i < findings.len() {
+        let by = (0..findings.len()).find(|&j| {
+            j != i
+                && findings[j].key.found_in(&findings[i].key)
+                && !findings[i].key.found_in(&findings[j].key)
+        });
+        match by {
+            Some(j) => {
+                let folded = findings.remove(i);
+                let j = if j > i { j - 1 } else { j };
+                findings[j].runs += folded.runs;
+                findings[j].first_run = findings[j].first_run.min(folded.first_run);
+                i = 0;
+            }
+            None => i += 1,
+        }
+    }
+}
+
 pub fn file_header() -> String {
     format!(
         "# Cases found by `sealprobe hunt` (SPEC 7.9): a data family ({FAMILY}), run with\n# `sealprobe gate --probes <this folder>`. Review each `why` before it joins a family.\nformat = \"{}\"\n",
@@ -319,6 +346,61 @@ mod tests {
             complete: Vec::new(),
             edits,
         }
+    }
+
+    fn finding(name: &str, first_run: u64) -> Finding {
+        let r = recipe(
+            name,
+            vec![Edit::Fifo {
+                path: name.to_owned(),
+            }],
+        );
+        Finding {
+            key: Key::of(&r, &[Verdict::Timeout]),
+            recipe: r,
+            detail: String::new(),
+            control: false,
+            first_run,
+            runs: 2,
+            builtin: Err(String::new()),
+            known: false,
+        }
+    }
+
+    #[test]
+    fn a_group_with_fewer_traits_takes_in_the_groups_it_explains() {
+        // A timeout on a FIFO met first under odd names, then under a plain one.
+        let mut found = vec![
+            finding("x*y", 5),
+            finding("é", 9),
+            finding("a", 12),
+            finding("a", 12),
+        ];
+        found[3].key.failures = vec![Verdict::FailedOpen];
+        fold_explained(&mut found);
+        let kept: Vec<(String, u64, u64)> = found
+            .iter()
+            .map(|f| (f.key.words(), f.first_run, f.runs))
+            .collect();
+        assert_eq!(
+            kept,
+            [
+                (
+                    "timeout; edits fifo; names none; contents bom".to_owned(),
+                    5,
+                    6
+                ),
+                (
+                    "failed-open; edits fifo; names none; contents bom".to_owned(),
+                    12,
+                    2
+                ),
+            ]
+        );
+        // Groups that do not explain each other are all kept.
+        let mut apart = vec![finding("x*y", 1), finding("é", 2)];
+        fold_explained(&mut apart);
+        assert_eq!(apart.len(), 2);
     }
 
     #[test]

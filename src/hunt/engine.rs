@@ -248,13 +248,17 @@ impl Search {
         let mut tried = 0u64;
         let width = self.jobs.max(1) * 2;
         // A run that hangs costs a whole deadline: such a finding gets a few tries only.
-        let budget = if first.failures.contains(&Verdict::Timeout) {
+        let hangs = first.failures.contains(&Verdict::Timeout);
+        let budget = if hangs {
             TIMEOUT_SHRINK_BUDGET
         } else {
             SHRINK_BUDGET
         };
         'outer: loop {
-            let candidates = super::shrink::candidates(&best);
+            let mut candidates = super::shrink::candidates(&best);
+            if hangs && let Some(plain) = super::shrink::all_plain(&best) {
+                candidates.insert(0, plain);
+            }
             for chunk in candidates.chunks(width) {
                 if tried as usize >= budget
                     || self.seconds.is_some_and(|s| start.elapsed() >= s + s / 4)

@@ -7,6 +7,8 @@
 //! job ([`super::engine`]). Every candidate is strictly smaller by [`Recipe::size`], so
 //! shrinking ends.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use super::recipe::{Edit, Recipe};
 
 /// Names with nothing in them a checker could trip on, tried in place of any name.
@@ -107,6 +109,52 @@ pub fn candidates(r: &Recipe) -> Vec<Recipe> {
     out
 }
 
+/// The recipe with every part of every name made plain and every odd content (a BOM, CR, bytes
+/// that are not text) made `a`, all at once, when that is smaller: one candidate that asks
+/// whether any trait matters. A timeout, which affords a few candidates only (each costs the
+/// whole deadline), tries it first; without it a checker that hangs on every FIFO shows as one
+/// group per set of names. Folders stay folders (`x y/é` becomes `a/b`): a part is renamed the
+/// same way wherever it appears.
+pub fn all_plain(r: &Recipe) -> Option<Recipe> {
+    let plain = |part: &str| {
+        !part.starts_with(['.', '-'])
+            && part
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '_')
+    };
+    let mut names: Vec<&str> = r.names();
+    names.extend(r.complete.iter().map(String::as_str));
+    names.sort();
+    names.dedup();
+    let parts: BTreeSet<&str> = names.iter().flat_map(|n| n.split('/')).collect();
+    let mut words = (b'a'..=b'z')
+        .map(|c| (c as char).to_string())
+        .filter(|w| !parts.contains(w.as_str()));
+    let mut to: BTreeMap<&str, String> = BTreeMap::new();
+    for part in &parts {
+        if !plain(part) && *part != "." {
+            to.insert(part, words.next()?);
+        }
+    }
+    let mut s = r.clone();
+    for name in &names {
+        let new: Vec<&str> = name
+            .split('/')
+            .map(|p| to.get(p).map_or(p, String::as_str))
+            .collect();
+        s = s.renamed(name, &new.join("/"));
+    }
+    for bytes in s.files.values_mut() {
+        let odd = bytes.starts_with(b"\xEF\xBB\xBF")
+            || bytes.contains(&b'\r')
+            || std::str::from_utf8(bytes).is_err();
+        if odd {
+            *bytes = b"a".to_vec();
+        }
+    }
+    (s.size() < r.size()).then_some(s)
+}
+
 /// Shorter byte strings than `b`: empty, its first half, without its first or its last byte.
 fn shorter_bytes(b: &[u8]) -> Vec<Vec<u8>> {
     if b.is_empty() {
@@ -182,6 +230,34 @@ fn smaller_edits(e: &Edit) -> Vec<Edit> {
 mod tests {
     use super::*;
     use std::collections::BTreeMap;
+
+    #[test]
+    fn every_name_made_plain_at_once_keeps_folders_and_edits() {
+        let r = Recipe {
+            files: BTreeMap::from([
+                ("x y/é".to_owned(), b"\xEF\xBB\xBFhi\r\n".to_vec()),
+                ("b".to_owned(), b"plain\n".to_vec()),
+            ]),
+            complete: vec!["x y".into()],
+            edits: vec![Edit::Fifo {
+                path: "x y/%1".into(),
+            }],
+        };
+        let p = all_plain(&r).expect("smaller");
+        // Odd parts in byte order (`%1`, `x y`, `é`) take the unused words `a`, `c`, `d`.
+        assert_eq!(
+            p.files.keys().collect::<Vec<_>>(),
+            ["b", "c/d"],
+            "parts renamed alike, plain ones kept"
+        );
+        assert_eq!(p.files["c/d"], b"a");
+        assert_eq!(p.files["b"], b"plain\n");
+        assert_eq!(p.complete, ["c"]);
+        assert_eq!(p.edits[0].path(), "c/a");
+        assert!(p.size() < r.size());
+        // Nothing odd left: no candidate.
+        assert!(all_plain(&p).is_none());
+    }
 
     #[test]
     fn every_candidate_is_smaller_and_the_first_drop_an_edit() {

@@ -300,7 +300,6 @@ impl Finding {
     }
 }
 
-/// The header of a `hunt.toml` the hunt starts.
 /// Folds every group another group explains into that one: a group found later with fewer
 /// traits (or fewer edits) shows that the earlier group's traits were not the cause. A timeout
 /// is shrunk with a few candidates only, so its names keep their traits; without this, one
@@ -328,6 +327,7 @@ pub fn fold_explained(findings: &mut Vec<Finding>) {
     }
 }
 
+/// The header of a `hunt.toml` the hunt starts.
 pub fn file_header() -> String {
     format!(
         "# Cases found by `sealprobe hunt` (SPEC 7.9): a data family ({FAMILY}), run with\n# `sealprobe gate --probes <this folder>`. Review each `why` before it joins a family.\nformat = \"{}\"\n",

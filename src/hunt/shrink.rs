@@ -113,8 +113,8 @@ pub fn candidates(r: &Recipe) -> Vec<Recipe> {
 /// that are not text) made `a`, all at once, when that is smaller: one candidate that asks
 /// whether any trait matters. A timeout, which affords a few candidates only (each costs the
 /// whole deadline), tries it first; without it a checker that hangs on every FIFO shows as one
-/// group per set of names. Folders stay folders (`x y/é` becomes `a/b`): a part is renamed the
-/// same way wherever it appears.
+/// group per set of names. Folders stay folders (`x y/é` becomes two plain words, one in the
+/// other): a part is renamed the same way wherever it appears.
 pub fn all_plain(r: &Recipe) -> Option<Recipe> {
     let plain = |part: &str| {
         !part.starts_with(['.', '-'])
